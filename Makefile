@@ -1,0 +1,107 @@
+# xtunnel: one entry point. Out-of-tree build in $(BUILD); `make V=1` shows the commands.
+BUILD ?= build
+PREFIX ?= /usr/local
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+VERSION := 0.1.0
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ivmlinux -Iinclude
+CFLAGS ?= -O2 -g
+XT_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iloader -I$(BUILD) \
+	-DXT_VERSION=\"$(VERSION)\" $(shell pkg-config --cflags libbpf libxdp json-c libmnl)
+LIBS = $(shell pkg-config --libs libbpf libxdp json-c libmnl) -lelf -lz
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_HDRS := $(wildcard bpf/*.h) $(wildcard include/*.h)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+LOADER_OBJS := $(patsubst loader/%.c,$(BUILD)/loader/%.o,$(wildcard loader/*.c))
+CLI_OBJS := $(patsubst cli/%.c,$(BUILD)/cli/%.o,$(wildcard cli/*.c))
+CLI_LIB_OBJS := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/*.c))
+BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(wildcard tests/bpf/*.c))
+
+.PHONY: all deps test demo bench install clean vmlinux
+.DELETE_ON_ERROR:
+.SECONDARY: $(BPF_OBJS) $(SKELS)
+
+all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS)
+
+deps:
+	$(Q)./scripts/install-deps.sh
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
+
+$(BUILD)/loader/%.o: loader/%.c $(wildcard loader/*.h) $(wildcard include/*.h) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(XT_CFLAGS) -c $< -o $@
+
+$(BUILD)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard loader/*.h) $(wildcard include/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(XT_CFLAGS) -c $< -o $@
+
+$(BUILD)/libxtunnel.a: $(LOADER_OBJS)
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/xtunnel: $(CLI_OBJS) $(BUILD)/libxtunnel.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(XT_CFLAGS) $^ $(LIBS) -o $@
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(CLI_LIB_OBJS) $(BUILD)/libxtunnel.a
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(XT_CFLAGS) -Icli $^ $(LIBS) -lcmocka -o $@
+
+$(BUILD)/tests/bpf/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(XT_CFLAGS) -Itests/bpf $< $(LIBS) -lcmocka -o $@
+
+$(BUILD):
+	$(Q)mkdir -p $@
+
+# The README's test command: installs what is missing, builds, runs every test.
+test:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(abspath $(BUILD)) tests/run.sh
+
+demo:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(abspath $(BUILD)) scripts/demo.sh
+
+bench:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(abspath $(BUILD)) scripts/bench.sh
+
+install: $(BUILD)/xtunnel
+	install -D -m 0755 $(BUILD)/xtunnel $(DESTDIR)$(PREFIX)/sbin/xtunnel
+	install -D -m 0644 docs/xtunnel.8 $(DESTDIR)$(PREFIX)/share/man/man8/xtunnel.8
+
+# Regenerate the CO-RE header from the running kernel's BTF.
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
+
+clean:
+	rm -rf $(BUILD)

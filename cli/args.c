@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Helpers every subcommand uses to read its arguments and report errors. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("xtunnel: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nUsage: %s\n", usage);
+	return EXIT_USAGE;
+}
+
+int cli_fail(const char *what)
+{
+	fprintf(stderr, "xtunnel: %s: %s\n", what, xt_errmsg());
+	return 1;
+}
+
+bool cli_is_help(int argc, char **argv)
+{
+	return argc >= 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+			     !strcmp(argv[1], "-h"));
+}
+
+int cli_print_usage(const char *usage)
+{
+	printf("Usage: %s\n", usage);
+	return 0;
+}
+
+const char *cli_value(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* xtunnel attach: create an overlay on an uplink. */
+#include <string.h>
+#include "cli.h"
+
+const char attach_usage[] =
+	"xtunnel attach UPLINK [dev NAME] [vni N] [port N] [local ADDR] [address CIDR]...\n"
+	"                      [mtu N] [rx auto|xdp|tc] [xdp-mode native|generic]\n"
+	"                      [max-peers N] [max-routes N]";
+
+static int parse_rx(const char *s, enum xt_rx_mode *rx)
+{
+	if (!strcmp(s, "auto"))
+		*rx = XT_RX_AUTO;
+	else if (!strcmp(s, "xdp"))
+		*rx = XT_RX_XDP;
+	else if (!strcmp(s, "tc"))
+		*rx = XT_RX_TC;
+	else
+		return -1;
+	return 0;
+}
+
+/* Returns 0 or an exit status (usage error). */
+int attach_parse(int argc, char **argv, struct xt_attach_opts *o)
+{
+	uint32_t v;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	if (argc < 2 || argv[1][0] == '\0')
+		return cli_usage_error(attach_usage, "attach: missing UPLINK");
+	o->uplink = argv[1];
+	for (i = 2; i < argc; i++) {
+		const char *key = argv[i], *val = cli_value(argc, argv, &i);
+
+		if (!val)
+			return cli_usage_error(attach_usage, "attach: '%s' needs a value", key);
+		if (!strcmp(key, "dev")) {
+			o->dev = val;
+		} else if (!strcmp(key, "vni")) {
+			if (xt_parse_u32(val, 0, XT_VNI_MAX, &o->vni))
+				return cli_usage_error(attach_usage, "vni: %s", xt_errmsg());
+		} else if (!strcmp(key, "port")) {
+			if (xt_parse_u32(val, 1, 65535, &v))
+				return cli_usage_error(attach_usage, "port: %s", xt_errmsg());
+			o->port = (uint16_t)v;
+		} else if (!strcmp(key, "local")) {
+			if (xt_parse_ipv4(val, &o->local))
+				return cli_usage_error(attach_usage, "local: %s", xt_errmsg());
+			o->has_local = true;
+		} else if (!strcmp(key, "address")) {
+			if (o->n_addrs == XT_MAX_ADDRS)
+				return cli_usage_error(attach_usage, "address: more than %d",
+						       XT_MAX_ADDRS);
+			if (xt_parse_address(val, &o->addrs[o->n_addrs]))
+				return cli_usage_error(attach_usage, "address: %s", xt_errmsg());
+			o->n_addrs++;
+		} else if (!strcmp(key, "mtu")) {
+			if (xt_parse_u32(val, 68, 65535, &o->mtu))
+				return cli_usage_error(attach_usage, "mtu: %s", xt_errmsg());
+		} else if (!strcmp(key, "rx")) {
+			if (parse_rx(val, &o->rx))
+				return cli_usage_error(attach_usage,
+						       "rx: '%s' is not auto, xdp or tc", val);
+		} else if (!strcmp(key, "xdp-mode")) {
+			if (!strcmp(val, "native"))
+				o->xdp_mode = XT_XDP_NATIVE;
+			else if (!strcmp(val, "generic"))
+				o->xdp_mode = XT_XDP_GENERIC;
+			else
+				return cli_usage_error(attach_usage,
+						       "xdp-mode: '%s' is not native or generic",
+						       val);
+		} else if (!strcmp(key, "max-peers")) {
+			if (xt_parse_u32(val, 1, 1u << 20, &o->max_peers))
+				return cli_usage_error(attach_usage, "max-peers: %s", xt_errmsg());
+		} else if (!strcmp(key, "max-routes")) {
+			if (xt_parse_u32(val, 1, 1u << 24, &o->max_routes))
+				return cli_usage_error(attach_usage, "max-routes: %s",
+						       xt_errmsg());
+		} else {
+			return cli_usage_error(attach_usage, "attach: unknown argument '%s'", key);
+		}
+	}
+	if (o->xdp_mode == XT_XDP_GENERIC && o->rx != XT_RX_XDP)
+		return cli_usage_error(attach_usage, "xdp-mode: only with 'rx xdp'");
+	return 0;
+}
+
+int cmd_attach(struct cli *cli, int argc, char **argv)
+{
+	struct xt_attach_opts o;
+	int err;
+
+	(void)cli;
+	if (cli_is_help(argc, argv))
+		return cli_print_usage(attach_usage);
+	err = attach_parse(argc, argv, &o);
+	if (err)
+		return err;
+	if (xt_attach(&o))
+		return cli_fail("attach");
+	return 0;
+}

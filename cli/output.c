@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The one place state is formatted: JSON (json-c) and human output in the spirit of `wg`. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include "cli.h"
+
+static json_object *json_prefixes(const struct xt_prefix *p, int n)
+{
+	json_object *a = json_object_new_array();
+	char buf[32];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		xt_format_prefix(&p[i], buf, sizeof(buf));
+		json_object_array_add(a, json_object_new_string(buf));
+	}
+	return a;
+}
+
+static json_object *json_peer(const struct xt_peer_info *p)
+{
+	json_object *o = json_object_new_object();
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &p->endpoint, a, sizeof(a));
+	json_object_object_add(o, "name", json_object_new_string(p->name));
+	json_object_object_add(o, "endpoint", json_object_new_string(a));
+	json_object_object_add(o, "port", json_object_new_int(p->port));
+	json_object_object_add(o, "allowed_ips", json_prefixes(p->allowed, p->n_allowed));
+	json_object_object_add(o, "rx_packets", json_object_new_uint64(p->stats.rx_packets));
+	json_object_object_add(o, "rx_bytes", json_object_new_uint64(p->stats.rx_bytes));
+	json_object_object_add(o, "tx_packets", json_object_new_uint64(p->stats.tx_packets));
+	json_object_object_add(o, "tx_bytes", json_object_new_uint64(p->stats.tx_bytes));
+	json_object_object_add(o, "drops", json_object_new_uint64(p->stats.drops));
+	return o;
+}
+
+static json_object *json_overlay(const struct xt_overlay_info *ov)
+{
+	json_object *o = json_object_new_object(), *peers, *counters;
+	char a[INET_ADDRSTRLEN];
+	int i;
+
+	inet_ntop(AF_INET, &ov->local, a, sizeof(a));
+	json_object_object_add(o, "dev", json_object_new_string(ov->dev));
+	json_object_object_add(o, "uplink", json_object_new_string(ov->uplink));
+	json_object_object_add(o, "encap", json_object_new_string(ov->encap));
+	json_object_object_add(o, "vni", json_object_new_int64(ov->vni));
+	json_object_object_add(o, "port", json_object_new_int(ov->port));
+	json_object_object_add(o, "local", json_object_new_string(a));
+	json_object_object_add(o, "mtu", json_object_new_int64(ov->mtu));
+	json_object_object_add(o, "rx", json_object_new_string(xt_rx_mode_name(ov->rx)));
+	json_object_object_add(o, "rx_request",
+			       json_object_new_string(xt_rx_mode_name(ov->rx_request)));
+	json_object_object_add(o, "rx_reason", json_object_new_string(ov->rx_reason));
+	json_object_object_add(o, "max_peers", json_object_new_int64(ov->max_peers));
+	json_object_object_add(o, "max_routes", json_object_new_int64(ov->max_routes));
+	json_object_object_add(o, "routes", json_object_new_int64(ov->n_routes));
+	json_object_object_add(o, "pin_dir",
+			       ov->pin_dir[0] ? json_object_new_string(ov->pin_dir) : NULL);
+	counters = json_object_new_object();
+	for (i = 0; i < XT_REASON_COUNT; i++)
+		json_object_object_add(counters, xt_reason_name((enum xt_reason)i),
+				       json_object_new_uint64(ov->reasons[i]));
+	json_object_object_add(o, "counters", counters);
+	peers = json_object_new_array();
+	for (i = 0; i < ov->n_peers; i++)
+		json_object_array_add(peers, json_peer(&ov->peers[i]));
+	json_object_object_add(o, "peers", peers);
+	return o;
+}
+
+json_object *xt_json_overlays(const struct xt_overlay_info *ovs, int n)
+{
+	json_object *a = json_object_new_array();
+	int i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_overlay(&ovs[i]));
+	return a;
+}
+
+static void print_bytes(FILE *f, uint64_t b)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)b;
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		fprintf(f, "%" PRIu64 " B", b);
+	else
+		fprintf(f, "%.2f %s", v, units[u]);
+}
+
+static void print_peer(FILE *f, const struct xt_peer_info *p)
+{
+	char a[INET_ADDRSTRLEN], pfx[32];
+	int i;
+
+	inet_ntop(AF_INET, &p->endpoint, a, sizeof(a));
+	fprintf(f, "\npeer: %s\n  endpoint: %s:%u\n  allowed ips: ", p->name, a, p->port);
+	for (i = 0; i < p->n_allowed; i++) {
+		xt_format_prefix(&p->allowed[i], pfx, sizeof(pfx));
+		fprintf(f, "%s%s", i ? ", " : "", pfx);
+	}
+	fprintf(f, "%s\n  transfer: %" PRIu64 " packets (", p->n_allowed ? "" : "(none)",
+		(uint64_t)p->stats.rx_packets);
+	print_bytes(f, (uint64_t)p->stats.rx_bytes);
+	fprintf(f, ") received, %" PRIu64 " packets (", (uint64_t)p->stats.tx_packets);
+	print_bytes(f, (uint64_t)p->stats.tx_bytes);
+	fprintf(f, ") sent\n  drops: %" PRIu64 "\n", (uint64_t)p->stats.drops);
+}
+
+static void print_overlay(FILE *f, const struct xt_overlay_info *ov)
+{
+	char a[INET_ADDRSTRLEN];
+	int i, shown = 0;
+
+	inet_ntop(AF_INET, &ov->local, a, sizeof(a));
+	fprintf(f, "overlay: %s\n", ov->dev);
+	fprintf(f, "  uplink: %s, local %s\n", ov->uplink, a);
+	fprintf(f, "  encap: %s, vni %u, port %u, mtu %u\n", ov->encap, ov->vni, ov->port,
+		ov->mtu);
+	fprintf(f, "  receive path: %s (%s)\n", xt_rx_mode_name(ov->rx), ov->rx_reason);
+	fprintf(f, "  peers: %d of %u, routes: %u of %u\n", ov->n_peers, ov->max_peers,
+		ov->n_routes, ov->max_routes);
+	if (ov->pin_dir[0])
+		fprintf(f, "  maps: %s\n", ov->pin_dir);
+	for (i = 0; i < XT_REASON_COUNT; i++) {
+		if (!ov->reasons[i])
+			continue;
+		fprintf(f, "%s%s %" PRIu64, shown++ ? ", " : "  packets: ",
+			xt_reason_name((enum xt_reason)i), ov->reasons[i]);
+	}
+	if (shown)
+		fputc('\n', f);
+	for (i = 0; i < ov->n_peers; i++)
+		print_peer(f, &ov->peers[i]);
+}
+
+void xt_print_overlays(FILE *f, const struct xt_overlay_info *ovs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputc('\n', f);
+		print_overlay(f, &ovs[i]);
+	}
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* xtunnel show: overlays, peers and counters. */
+#include <string.h>
+#include "cli.h"
+
+const char show_usage[] = "xtunnel [-j|--json] show [NAME] [-j|--json]";
+
+int cmd_show(struct cli *cli, int argc, char **argv)
+{
+	struct xt_overlay_info *ovs;
+	const char *dev = NULL;
+	int i, n;
+
+	if (cli_is_help(argc, argv))
+		return cli_print_usage(show_usage);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			cli->json = true;
+		else if (!dev && argv[i][0] != '-')
+			dev = argv[i];
+		else
+			return cli_usage_error(show_usage, "show: unexpected '%s'", argv[i]);
+	}
+	if (xt_show(dev, &ovs, &n))
+		return cli_fail("show");
+	if (cli->json) {
+		json_object *j = xt_json_overlays(ovs, n);
+
+		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(j);
+	} else {
+		xt_print_overlays(stdout, ovs, n);
+	}
+	xt_overlays_free(ovs, n);
+	return 0;
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Error and warning plumbing: the library never prints, the CLI decides. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+
+static __thread char errmsg[512];
+static xt_warn_fn warn_fn;
+
+const char *xt_errmsg(void)
+{
+	return errmsg;
+}
+
+void xt_set_warn(xt_warn_fn fn)
+{
+	warn_fn = fn;
+}
+
+int xt_err(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errmsg, sizeof(errmsg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void xt_warn(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!warn_fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	warn_fn(buf);
+}

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* rtnetlink through libmnl: the overlay device, its addresses, routes and neighbours. */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/ethtool.h>
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+#include <linux/sockios.h>
+#include <linux/veth.h>
+#include <libmnl/libmnl.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include "internal.h"
+
+typedef int (*xt_nl_cb)(const struct nlmsghdr *nlh, void *data);
+
+/* Sends one request and reads until its ACK (or DONE for dumps); cb sees each reply. */
+static int nl_talk(struct nlmsghdr *nlh, xt_nl_cb cb, void *data)
+{
+	char buf[32768]; /* MNL_SOCKET_DUMP_SIZE, not in libmnl 1.0.4 */
+	struct mnl_socket *nl;
+	unsigned int seq, portid;
+	int ret;
+
+	nl = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh->nlmsg_seq = seq = (unsigned int)time(NULL);
+	/* NLM_F_DUMP is two bits, one of them shared with NLM_F_EXCL. */
+	if ((nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	do {
+		ret = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (ret <= 0) {
+			ret = ret < 0 ? -errno : -EIO;
+			break;
+		}
+		ret = mnl_cb_run(buf, (size_t)ret, seq, portid, (mnl_cb_t)cb, data);
+	} while (ret > MNL_CB_STOP);
+	/* MNL_CB_ERROR carries the kernel's NLMSG_ERROR code in errno. */
+	if (ret == MNL_CB_ERROR)
+		ret = errno ? -errno : -EIO;
+	else if (ret == MNL_CB_STOP)
+		ret = 0;
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+static struct nlmsghdr *nl_new(char *buf, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	return nlh;
+}
+
+int xt_nl_veth_create(const char *name, const char *peer, uint32_t mtu)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_new(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlattr *linkinfo, *data, *peer_attr;
+	struct ifinfomsg *ifi, *peer_ifi;
+
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer_attr = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	peer_ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*peer_ifi));
+	peer_ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	mnl_attr_nest_end(nlh, peer_attr);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	return nl_talk(nlh, NULL, NULL);
+}
+
+int xt_nl_link_up(int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_new(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	return nl_talk(nlh, NULL, NULL);
+}
+
+int xt_nl_link_del(int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_new(buf, RTM_DELLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	return nl_talk(nlh, NULL, NULL);
+}
+
+int xt_nl_addr_add(int ifindex, const struct xt_prefix *p)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_new(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = p->len;
+	ifa->ifa_index = (unsigned int)ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, 4, &p->addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, 4, &p->addr);
+	return nl_talk(nlh, NULL, NULL);
+}
+
+int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_new(buf, add ? RTM_NEWROUTE : RTM_DELROUTE,
+				      add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = p->len;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = XT_RTPROT;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_DST, 4, &p->addr);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	return nl_talk(nlh, NULL, NULL);
+}
+
+struct first_ipv4 {
+	int ifindex;
+	bool found;
+	struct in_addr addr;
+};
+
+static int first_ipv4_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct first_ipv4 *f = data;
+	struct nlattr *attr;
+
+	if (f->found || ifa->ifa_family != AF_INET || (int)ifa->ifa_index != f->ifindex ||
+	    ifa->ifa_scope != RT_SCOPE_UNIVERSE)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
+		if (mnl_attr_get_type(attr) == IFA_LOCAL && mnl_attr_get_payload_len(attr) == 4) {
+			memcpy(&f->addr, mnl_attr_get_payload(attr), 4);
+			f->found = true;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+int xt_nl_first_ipv4(int ifindex, struct in_addr *out)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_new(buf, RTM_GETADDR, NLM_F_DUMP);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	struct first_ipv4 f = { .ifindex = ifindex };
+	int err;
+
+	ifa->ifa_family = AF_INET;
+	err = nl_talk(nlh, first_ipv4_cb, &f);
+	if (err)
+		return err;
+	if (!f.found)
+		return -EADDRNOTAVAIL;
+	*out = f.addr;
+	return 0;
+}
+
+struct route_hop {
+	uint32_t oif;
+	struct in_addr gateway;
+	bool has_gateway;
+};
+
+static int route_hop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_hop *hop = data;
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct rtmsg)) {
+		if (mnl_attr_get_type(attr) == RTA_OIF)
+			hop->oif = mnl_attr_get_u32(attr);
+		if (mnl_attr_get_type(attr) == RTA_GATEWAY &&
+		    mnl_attr_get_payload_len(attr) == 4) {
+			memcpy(&hop->gateway, mnl_attr_get_payload(attr), 4);
+			hop->has_gateway = true;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Ask the kernel to resolve the underlay next hop toward dst (NTF_USE starts ARP as if a
+ * packet were waiting). Encapsulated ARP needs the next hop's MAC from bpf_fib_lookup,
+ * which never triggers resolution itself; IP traffic resolves it through
+ * bpf_redirect_neigh, but the first packet to a new peer is usually ARP.
+ */
+int xt_nl_neigh_resolve(struct in_addr dst)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_new(buf, RTM_GETROUTE, 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	struct route_hop hop = {};
+	struct ndmsg *ndm;
+	int err;
+
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	mnl_attr_put(nlh, RTA_DST, 4, &dst);
+	err = nl_talk(nlh, route_hop_cb, &hop);
+	if (err)
+		return err;
+	if (!hop.oif)
+		return -ENETUNREACH;
+
+	nlh = nl_new(buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE);
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET;
+	ndm->ndm_ifindex = (int)hop.oif;
+	ndm->ndm_flags = NTF_USE;
+	ndm->ndm_state = NUD_NONE;
+	mnl_attr_put(nlh, NDA_DST, 4, hop.has_gateway ? &hop.gateway : &dst);
+	return nl_talk(nlh, NULL, NULL);
+}
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(*(int *)data)++;
+	return MNL_CB_OK;
+}
+
+/* Filters on a device's clsact hook, ingress and egress together. */
+int xt_nl_tc_filter_count(int ifindex)
+{
+	static const uint32_t parents[] = { TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS),
+					    TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS) };
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int count = 0, err;
+	size_t i;
+
+	for (i = 0; i < sizeof(parents) / sizeof(parents[0]); i++) {
+		struct nlmsghdr *nlh = nl_new(buf, RTM_GETTFILTER, NLM_F_DUMP);
+		struct tcmsg *tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+
+		tcm->tcm_family = AF_UNSPEC;
+		tcm->tcm_ifindex = ifindex;
+		tcm->tcm_parent = parents[i];
+		err = nl_talk(nlh, count_cb, &count);
+		if (err && err != -EINVAL && err != -ENOENT)
+			return err;
+	}
+	return count;
+}
+
+static int dev_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
+{
+	int fd, err = 0;
+
+	if (strlen(name) >= IF_NAMESIZE)
+		return -ENAMETOOLONG;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	strcpy(ifr->ifr_name, name);
+	if (ioctl(fd, req, ifr) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int xt_dev_mtu(const char *name, uint32_t *mtu)
+{
+	struct ifreq ifr = {};
+	int err = dev_ioctl(name, SIOCGIFMTU, &ifr);
+
+	if (!err)
+		*mtu = (uint32_t)ifr.ifr_mtu;
+	return err;
+}
+
+int xt_dev_driver(const char *name, char *buf, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { .ifr_data = (void *)&info };
+	int err = dev_ioctl(name, SIOCETHTOOL, &ifr);
+
+	if (!err)
+		snprintf(buf, len, "%s", info.driver);
+	return err;
+}

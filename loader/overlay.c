@@ -1,0 +1,777 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Overlays: attach (create the device, load, attach, pin; roll back on any failure),
+ * detach, find an existing overlay, and read its state for `show`.
+ *
+ * An overlay is found through the encap program attached to its device's TC egress with a
+ * fixed handle and priority: from its program info come the maps (by name) and the
+ * configuration (the rodata map). That works in any mount namespace, unlike pins.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+#include "internal.h"
+#include "xt_tc.skel.h"
+#include "xt_xdp.skel.h"
+
+#define XT_MAX_OVERLAYS 64
+
+/* libbpf and libxdp print to stderr by default; the library must not. Their messages are
+ * shown only with XTUNNEL_DEBUG=1 (e.g. a verifier log). */
+static int lib_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char buf[1024];
+
+	if (!getenv("XTUNNEL_DEBUG") || level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	buf[strcspn(buf, "\n")] = '\0';
+	xt_warn("%s", buf);
+	return 0;
+}
+
+static int libxdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
+{
+	return lib_print((enum libbpf_print_level)level, fmt, ap);
+}
+
+static void quiet_libs(void)
+{
+	libbpf_set_print(lib_print);
+	libxdp_set_print(libxdp_print);
+}
+
+static int prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids, uint32_t n_ids)
+{
+	uint32_t len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	info->nr_map_ids = n_ids;
+	info->map_ids = (uint64_t)(unsigned long)map_ids;
+	return bpf_obj_get_info_by_fd(fd, info, &len) ? -errno : 0;
+}
+
+/* The id of the program attached with our handle on a TC hook, 0 if none. */
+static uint32_t tc_prog_id(int ifindex, enum bpf_tc_attach_point point, uint32_t handle)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = handle, .priority = XT_TC_PRIORITY);
+
+	if (bpf_tc_query(&hook, &opts))
+		return 0;
+	return opts.prog_id;
+}
+
+static int read_config(int map_fd, struct xt_config *cfg)
+{
+	struct xt_tc_bpf__rodata rodata;
+	uint32_t key = 0;
+
+	if (bpf_map_lookup_elem(map_fd, &key, &rodata))
+		return -errno;
+	*cfg = rodata.xt_cfg;
+	return 0;
+}
+
+static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
+{
+	uint32_t map_ids[16], i;
+	struct bpf_prog_info info;
+	int err, fd;
+
+	err = prog_info(prog_fd, &info, map_ids, 16);
+	if (err)
+		return err;
+	if (strcmp(info.name, "xt_encap"))
+		return -ENOENT;
+	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
+		struct bpf_map_info minfo = {};
+		uint32_t len = sizeof(minfo);
+		size_t nlen;
+
+		fd = bpf_map_get_fd_by_id(map_ids[i]);
+		if (fd < 0)
+			return -errno;
+		if (bpf_obj_get_info_by_fd(fd, &minfo, &len)) {
+			close(fd);
+			return -errno;
+		}
+		nlen = strlen(minfo.name);
+		if (!strcmp(minfo.name, "xt_peers")) {
+			ov->peers_fd = fd;
+			ov->peers_id = minfo.id;
+		} else if (!strcmp(minfo.name, "xt_routes")) {
+			ov->routes_fd = fd;
+		} else if (!strcmp(minfo.name, "xt_peer_stats")) {
+			ov->peer_stats_fd = fd;
+		} else if (!strcmp(minfo.name, "xt_reasons")) {
+			ov->reasons_fd = fd;
+		} else if (nlen > 7 && !strcmp(minfo.name + nlen - 7, ".rodata")) {
+			err = read_config(fd, &ov->cfg);
+			close(fd);
+			if (err)
+				return err;
+		} else {
+			close(fd);
+		}
+	}
+	if (ov->peers_fd < 0 || ov->routes_fd < 0 || ov->peer_stats_fd < 0 || ov->reasons_fd < 0)
+		return -ENOENT;
+	return 0;
+}
+
+static void overlay_init(struct xt_overlay *ov)
+{
+	memset(ov, 0, sizeof(*ov));
+	ov->peers_fd = ov->routes_fd = ov->peer_stats_fd = ov->reasons_fd = -1;
+}
+
+void xt_overlay_close(struct xt_overlay *ov)
+{
+	int *fds[] = { &ov->peers_fd, &ov->routes_fd, &ov->peer_stats_fd, &ov->reasons_fd };
+	size_t i;
+
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+/* 0 and the overlay if ifindex is an xtunnel overlay device, -ENOENT if it is not. */
+static int overlay_probe(int ifindex, struct xt_overlay *ov)
+{
+	uint32_t id = tc_prog_id(ifindex, BPF_TC_EGRESS, XT_TC_HANDLE);
+	int fd, err;
+
+	overlay_init(ov);
+	if (!id)
+		return -ENOENT;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return -errno;
+	err = overlay_from_prog(fd, ov);
+	close(fd);
+	if (err) {
+		xt_overlay_close(ov);
+		return err;
+	}
+	ov->ifindex = ifindex;
+	if_indextoname((unsigned int)ifindex, ov->dev);
+	return 0;
+}
+
+int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	struct xt_overlay ov;
+
+	if (!ifs)
+		return xt_err(-errno, "listing devices: %s", strerror(errno));
+	*n = 0;
+	for (i = ifs; i->if_index && *n < max; i++) {
+		if (overlay_probe((int)i->if_index, &ov))
+			continue;
+		snprintf(names[(*n)++], IF_NAMESIZE, "%s", i->if_name);
+		xt_overlay_close(&ov);
+	}
+	if_freenameindex(ifs);
+	return 0;
+}
+
+int xt_overlay_open(const char *dev, struct xt_overlay *ov)
+{
+	char names[XT_MAX_OVERLAYS][IF_NAMESIZE];
+	int ifindex, n, err;
+
+	quiet_libs();
+	if (!dev) {
+		err = xt_overlay_names(names, XT_MAX_OVERLAYS, &n);
+		if (err)
+			return err;
+		if (n == 0)
+			return xt_err(-ENODEV, "no overlay here (create one with 'xtunnel attach')");
+		if (n > 1)
+			return xt_err(-EINVAL, "%d overlays here (%s, %s%s): name one with 'dev NAME'",
+				      n, names[0], names[1], n > 2 ? ", ..." : "");
+		dev = names[0];
+	}
+	ifindex = (int)if_nametoindex(dev);
+	if (!ifindex)
+		return xt_err(-ENODEV, "device %s: no such device", dev);
+	err = overlay_probe(ifindex, ov);
+	if (err == -ENOENT)
+		return xt_err(-ENODEV, "device %s is not an xtunnel overlay", dev);
+	if (err)
+		return xt_err(err, "device %s: reading its programs: %s", dev, strerror(-err));
+	return 0;
+}
+
+/* ---- attach ---- */
+
+struct attach_state {
+	struct xt_tc_bpf *tc;
+	struct xt_xdp_bpf *xdp;
+	struct xdp_program *xdp_prog;
+	int dev_ifindex, uplink_ifindex;
+	bool uplink_hook_created, xdp_attached, tc_decap_attached, pinned;
+	const char *dev;
+};
+
+static void attach_rollback(struct attach_state *st)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = st->uplink_ifindex,
+			    .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = (uint32_t)st->dev_ifindex,
+			    .priority = XT_TC_PRIORITY);
+
+	if (st->xdp_attached)
+		xdp_program__detach(st->xdp_prog, st->uplink_ifindex, XDP_MODE_UNSPEC, 0);
+	if (st->tc_decap_attached)
+		bpf_tc_detach(&hook, &opts);
+	if (st->uplink_hook_created && xt_nl_tc_filter_count(st->uplink_ifindex) == 0) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+	}
+	if (st->dev_ifindex)
+		xt_nl_link_del(st->dev_ifindex); /* takes its programs, addresses and routes */
+	if (st->pinned)
+		xt_pins_remove(st->dev);
+}
+
+static void attach_state_free(struct attach_state *st)
+{
+	xdp_program__close(st->xdp_prog);
+	xt_xdp_bpf__destroy(st->xdp);
+	xt_tc_bpf__destroy(st->tc);
+}
+
+static bool driver_is_veth(const char *uplink)
+{
+	char driver[32] = "";
+
+	return xt_dev_driver(uplink, driver, sizeof(driver)) == 0 && !strcmp(driver, "veth");
+}
+
+static int tc_attach(int ifindex, enum bpf_tc_attach_point point, uint32_t handle, int prog_fd,
+		     bool *hook_created)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = handle, .priority = XT_TC_PRIORITY,
+			    .prog_fd = prog_fd);
+	int err = bpf_tc_hook_create(&hook);
+
+	if (err && err != -EEXIST)
+		return err;
+	if (!err && hook_created)
+		*hook_created = true;
+	return bpf_tc_attach(&hook, &opts);
+}
+
+static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
+		      const struct xt_config *cfg)
+{
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .prog_name = "xt_decap_xdp");
+	enum xdp_attach_mode mode = o->xdp_mode == XT_XDP_GENERIC ? XDP_MODE_SKB
+								   : XDP_MODE_NATIVE;
+	struct bpf_map *maps[][2] = {
+		{ NULL, st->tc->maps.xt_peers },	   { NULL, st->tc->maps.xt_routes },
+		{ NULL, st->tc->maps.xt_peer_stats }, { NULL, st->tc->maps.xt_reasons },
+	};
+	size_t i;
+	int err;
+
+	st->xdp = xt_xdp_bpf__open();
+	if (!st->xdp)
+		return -errno;
+	st->xdp->rodata->xt_cfg = *cfg;
+	maps[0][0] = st->xdp->maps.xt_peers;
+	maps[1][0] = st->xdp->maps.xt_routes;
+	maps[2][0] = st->xdp->maps.xt_peer_stats;
+	maps[3][0] = st->xdp->maps.xt_reasons;
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		err = bpf_map__reuse_fd(maps[i][0], bpf_map__fd(maps[i][1]));
+		if (err)
+			return err;
+	}
+	/* libxdp keeps its multi-program dispatcher alive through pins in bpffs. A bpffs we
+	 * mount in a private mount namespace (`ip netns exec`) dies with this command, and
+	 * our program would silently leave the dispatcher with it: attach it directly. */
+	if (xt_mount_ns_is_private()) {
+		setenv("LIBXDP_SKIP_DISPATCHER", "1", 1);
+		xt_warn("private mount namespace (ip netns exec?): XDP attached without libxdp's "
+			"dispatcher, so other XDP programs cannot share %s; use nsenter --net to "
+			"keep the host's bpffs",
+			o->uplink);
+	}
+	xopts.obj = st->xdp->obj;
+	st->xdp_prog = xdp_program__create(&xopts);
+	err = (int)libxdp_get_error(st->xdp_prog);
+	if (err) {
+		st->xdp_prog = NULL;
+		return err;
+	}
+	err = xdp_program__attach(st->xdp_prog, st->uplink_ifindex, mode, 0);
+	if (err)
+		return err;
+	st->xdp_attached = true;
+	/* Frames redirected into a veth are only accepted if its peer runs XDP. */
+	err = bpf_xdp_attach(st->dev_ifindex, bpf_program__fd(st->xdp->progs.xt_pass),
+			     XDP_FLAGS_DRV_MODE, NULL);
+	return err;
+}
+
+static int attach_validate(const struct xt_attach_opts *o, const char *dev)
+{
+	if (!o->uplink || !*o->uplink)
+		return xt_err(-EINVAL, "attach needs an uplink device");
+	if (strlen(dev) > (size_t)XT_DEV_NAME_MAX)
+		return xt_err(-EINVAL, "device name '%s' is longer than %d characters", dev,
+			      XT_DEV_NAME_MAX);
+	if (!if_nametoindex(o->uplink))
+		return xt_err(-ENODEV, "uplink %s: no such device", o->uplink);
+	if (if_nametoindex(dev))
+		return xt_err(-EEXIST, "device %s exists already", dev);
+	if (o->vni > XT_VNI_MAX)
+		return xt_err(-EINVAL, "vni %u is above %u", o->vni, XT_VNI_MAX);
+	return 0;
+}
+
+static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st)
+{
+	const char *dev = o->dev ? o->dev : XT_DEFAULT_DEV;
+	char peer[IF_NAMESIZE];
+	struct xt_config cfg = {};
+	struct xt_overlay ov;
+	uint32_t uplink_mtu;
+	enum xt_rx_mode rx = o->rx;
+	bool veth;
+	int err, i;
+
+	st->dev = dev;
+	err = attach_validate(o, dev);
+	if (err)
+		return err;
+	st->uplink_ifindex = (int)if_nametoindex(o->uplink);
+	cfg.vni = o->vni ? o->vni : 1;
+	cfg.port = o->port ? o->port : XT_VXLAN_PORT;
+	cfg.rx_request = (uint8_t)o->rx;
+	cfg.xdp_mode = (uint8_t)o->xdp_mode;
+	cfg.uplink_ifindex = (uint32_t)st->uplink_ifindex;
+	cfg.max_peers = o->max_peers ? o->max_peers : XT_DEFAULT_MAX_PEERS;
+	cfg.max_routes = o->max_routes ? o->max_routes : XT_DEFAULT_MAX_ROUTES;
+	if (o->has_local) {
+		cfg.local = o->local.s_addr;
+	} else {
+		struct in_addr a;
+
+		err = xt_nl_first_ipv4(st->uplink_ifindex, &a);
+		if (err)
+			return xt_err(err, "uplink %s has no IPv4 address: give 'local ADDR'",
+				      o->uplink);
+		cfg.local = a.s_addr;
+	}
+	err = xt_dev_mtu(o->uplink, &uplink_mtu);
+	if (err)
+		return xt_err(err, "uplink %s: reading its MTU: %s", o->uplink, strerror(-err));
+	if (uplink_mtu < 68 + XT_VXLAN_OVERHEAD)
+		return xt_err(-EINVAL, "uplink %s: MTU %u is too small for VXLAN", o->uplink,
+			      uplink_mtu);
+	cfg.mtu = o->mtu ? o->mtu : uplink_mtu - XT_VXLAN_OVERHEAD;
+	if (cfg.mtu < 68 || cfg.mtu > uplink_mtu - XT_VXLAN_OVERHEAD)
+		return xt_err(-EINVAL, "mtu %u: must be 68 to %u (uplink %s MTU %u minus %d)",
+			      cfg.mtu, uplink_mtu - XT_VXLAN_OVERHEAD, o->uplink, uplink_mtu,
+			      XT_VXLAN_OVERHEAD);
+
+	veth = driver_is_veth(o->uplink);
+	if (rx == XT_RX_AUTO && veth)
+		rx = XT_RX_TC;
+	if (o->rx == XT_RX_XDP && veth)
+		xt_warn("rx xdp on veth uplink %s: a veth sender leaves checksums to the receiver "
+			"(CHECKSUM_PARTIAL), which XDP cannot see, so TCP fails unless the sending "
+			"end turns transmit checksum offload off; XDP on a veth also costs the "
+			"sender its TSO. 'rx tc' is correct and faster on veth",
+			o->uplink);
+
+	snprintf(peer, sizeof(peer), "%s%s", dev, XT_PEER_SUFFIX);
+	err = xt_nl_veth_create(dev, peer, cfg.mtu);
+	if (err)
+		return xt_err(err, "creating device %s: %s", dev, strerror(-err));
+	st->dev_ifindex = (int)if_nametoindex(dev);
+	cfg.overlay_ifindex = (uint32_t)st->dev_ifindex;
+	cfg.overlay_peer_ifindex = if_nametoindex(peer);
+
+	st->tc = xt_tc_bpf__open();
+	if (!st->tc)
+		return xt_err(-errno, "opening BPF object: %s", strerror(errno));
+	st->tc->rodata->xt_cfg = cfg;
+	bpf_map__set_max_entries(st->tc->maps.xt_peers, cfg.max_peers);
+	bpf_map__set_max_entries(st->tc->maps.xt_peer_stats, cfg.max_peers);
+	bpf_map__set_max_entries(st->tc->maps.xt_routes, cfg.max_routes);
+	err = xt_tc_bpf__load(st->tc);
+	if (err)
+		return xt_err(err, "loading BPF programs: %s (XTUNNEL_DEBUG=1 shows the log)",
+			      strerror(-err));
+
+	/* Discovery goes through the encap program's map list; encap never reads xt_peers,
+	 * so bind it explicitly (BPF_PROG_BIND_MAP, kernel 5.10). */
+	if (bpf_prog_bind_map(bpf_program__fd(st->tc->progs.xt_encap),
+			      bpf_map__fd(st->tc->maps.xt_peers), NULL))
+		return xt_err(-errno, "binding xt_peers to xt_encap: %s", strerror(errno));
+	err = tc_attach(st->dev_ifindex, BPF_TC_EGRESS, XT_TC_HANDLE,
+			bpf_program__fd(st->tc->progs.xt_encap), NULL);
+	if (err)
+		return xt_err(err, "attaching encap to %s: %s", dev, strerror(-err));
+
+	if (rx != XT_RX_TC) {
+		err = attach_xdp(st, o, &cfg);
+		if (err && rx == XT_RX_XDP)
+			return xt_err(err, "attaching XDP (%s) to %s: %s%s",
+				      o->xdp_mode == XT_XDP_GENERIC ? "generic" : "native",
+				      o->uplink, strerror(-err),
+				      o->xdp_mode == XT_XDP_GENERIC
+					      ? ""
+					      : "; the driver may lack native XDP: try "
+						"'xdp-mode generic' or 'rx tc'");
+		if (err) {
+			/* auto: no native XDP here, TC it is. */
+			if (st->xdp_attached)
+				xdp_program__detach(st->xdp_prog, st->uplink_ifindex,
+						    XDP_MODE_UNSPEC, 0);
+			st->xdp_attached = false;
+			rx = XT_RX_TC;
+		}
+	}
+	if (rx == XT_RX_TC) {
+		err = tc_attach(st->uplink_ifindex, BPF_TC_INGRESS, (uint32_t)st->dev_ifindex,
+				bpf_program__fd(st->tc->progs.xt_decap_tc),
+				&st->uplink_hook_created);
+		if (err)
+			return xt_err(err, "attaching decap to %s ingress: %s", o->uplink,
+				      strerror(-err));
+		st->tc_decap_attached = true;
+	}
+
+	for (i = 0; i < o->n_addrs; i++) {
+		char a[32];
+
+		err = xt_nl_addr_add(st->dev_ifindex, &o->addrs[i]);
+		xt_format_prefix(&o->addrs[i], a, sizeof(a));
+		if (err)
+			return xt_err(err, "adding address %s to %s: %s", a, dev, strerror(-err));
+	}
+	/* The overlay carries IPv4 only (v0): no IPv6 link-local chatter to drop. */
+	{
+		char path[128];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", dev);
+		f = fopen(path, "w");
+		if (f) {
+			fputs("1", f);
+			fclose(f);
+		}
+	}
+	err = xt_nl_link_up((int)cfg.overlay_peer_ifindex);
+	if (!err)
+		err = xt_nl_link_up(st->dev_ifindex);
+	if (err)
+		return xt_err(err, "bringing %s up: %s", dev, strerror(-err));
+
+	overlay_init(&ov);
+	snprintf(ov.dev, sizeof(ov.dev), "%s", dev);
+	ov.peers_fd = bpf_map__fd(st->tc->maps.xt_peers);
+	ov.routes_fd = bpf_map__fd(st->tc->maps.xt_routes);
+	ov.peer_stats_fd = bpf_map__fd(st->tc->maps.xt_peer_stats);
+	ov.reasons_fd = bpf_map__fd(st->tc->maps.xt_reasons);
+	st->pinned = true;
+	return xt_pins_create(&ov);
+}
+
+int xt_attach(const struct xt_attach_opts *o)
+{
+	struct attach_state st = {};
+	int lock, err;
+
+	quiet_libs();
+	lock = xt_lock();
+	if (lock < 0)
+		return lock;
+	err = attach_locked(o, &st);
+	if (err)
+		attach_rollback(&st);
+	attach_state_free(&st);
+	xt_unlock(lock);
+	return err;
+}
+
+/* ---- detach ---- */
+
+static bool prog_uses_map(int prog_fd, uint32_t map_id)
+{
+	uint32_t ids[16], i;
+	struct bpf_prog_info info;
+
+	if (prog_info(prog_fd, &info, ids, 16))
+		return false;
+	for (i = 0; i < info.nr_map_ids && i < 16; i++)
+		if (ids[i] == map_id)
+			return true;
+	return false;
+}
+
+/* Our XDP program on the uplink: the one using this overlay's xt_peers map. */
+static int detach_xdp(const struct xt_overlay *ov)
+{
+	int uplink = (int)ov->cfg.uplink_ifindex;
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(uplink);
+	struct xdp_program *p = NULL;
+	int err = 0;
+
+	if (libxdp_get_error(mp))
+		return 0;
+	if (xdp_multiprog__is_legacy(mp)) {
+		p = xdp_multiprog__main_prog(mp);
+		if (p && prog_uses_map(xdp_program__fd(p), ov->peers_id))
+			err = xdp_multiprog__detach(mp);
+	} else {
+		while ((p = xdp_multiprog__next_prog(p, mp))) {
+			if (!prog_uses_map(xdp_program__fd(p), ov->peers_id))
+				continue;
+			err = xdp_program__detach(p, uplink, xdp_multiprog__attach_mode(mp), 0);
+			break;
+		}
+	}
+	xdp_multiprog__close(mp);
+	return err;
+}
+
+static int detach_locked(const char *dev)
+{
+	struct xt_overlay ov;
+	int uplink, err;
+
+	err = xt_overlay_open(dev, &ov);
+	if (err)
+		return err;
+	uplink = (int)ov.cfg.uplink_ifindex;
+	{
+		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = uplink,
+				    .attach_point = BPF_TC_INGRESS);
+		DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = (uint32_t)ov.ifindex,
+				    .priority = XT_TC_PRIORITY);
+
+		if (tc_prog_id(uplink, BPF_TC_INGRESS, (uint32_t)ov.ifindex))
+			bpf_tc_detach(&hook, &opts);
+		/* A clsact with no filter left does nothing: remove it so that detach leaves
+		 * the uplink as it was before attach. */
+		if (xt_nl_tc_filter_count(uplink) == 0) {
+			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&hook);
+		}
+	}
+	err = detach_xdp(&ov);
+	if (err)
+		xt_warn("detaching XDP from uplink ifindex %d: %s", uplink, strerror(-err));
+	err = xt_nl_link_del(ov.ifindex);
+	if (err && err != -ENODEV) {
+		xt_overlay_close(&ov);
+		return xt_err(err, "deleting device %s: %s", ov.dev, strerror(-err));
+	}
+	xt_pins_remove(ov.dev);
+	xt_overlay_close(&ov);
+	return 0;
+}
+
+int xt_detach(const char *dev)
+{
+	int lock, err;
+
+	quiet_libs();
+	lock = xt_lock();
+	if (lock < 0)
+		return lock;
+	err = detach_locked(dev);
+	xt_unlock(lock);
+	return err;
+}
+
+/* ---- show ---- */
+
+static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_info *info)
+{
+	char uplink[IF_NAMESIZE] = "?", driver[32] = "?";
+	int ifindex = (int)ov->cfg.uplink_ifindex;
+	uint32_t xdp_id = 0;
+
+	if_indextoname((unsigned int)ifindex, uplink);
+	xt_dev_driver(uplink, driver, sizeof(driver));
+	info->rx_request = (enum xt_rx_mode)ov->cfg.rx_request;
+	if (tc_prog_id(ifindex, BPF_TC_INGRESS, (uint32_t)ov->ifindex)) {
+		info->rx = XT_RX_TC;
+	} else if (!bpf_xdp_query_id(ifindex, 0, &xdp_id) && xdp_id) {
+		info->rx = XT_RX_XDP;
+	} else {
+		info->rx = XT_RX_AUTO;
+		snprintf(info->rx_reason, sizeof(info->rx_reason),
+			 "no decap program on the uplink: detach and attach again");
+		return;
+	}
+	if (info->rx_request != XT_RX_AUTO)
+		snprintf(info->rx_reason, sizeof(info->rx_reason), "requested");
+	else if (info->rx == XT_RX_TC && !strcmp(driver, "veth"))
+		snprintf(info->rx_reason, sizeof(info->rx_reason),
+			 "auto: veth uplink, TC keeps checksum and GSO state");
+	else if (info->rx == XT_RX_TC)
+		snprintf(info->rx_reason, sizeof(info->rx_reason),
+			 "auto: no native XDP on driver %s", driver);
+	else
+		snprintf(info->rx_reason, sizeof(info->rx_reason),
+			 "auto: native XDP on driver %s", driver);
+}
+
+static int routes_of_peers(const struct xt_overlay *ov, struct xt_overlay_info *info)
+{
+	struct xt_route_key key, next;
+	struct xt_route route;
+	void *prev = NULL;
+	int i;
+
+	info->n_routes = 0;
+	while (!bpf_map_get_next_key(ov->routes_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(ov->routes_fd, &key, &route))
+			continue;
+		info->n_routes++;
+		for (i = 0; i < info->n_peers; i++) {
+			struct xt_peer_info *p = &info->peers[i];
+
+			if (p->id != route.peer_id || p->n_allowed == XT_MAX_ALLOWED)
+				continue;
+			memcpy(&p->allowed[p->n_allowed].addr, key.addr, 4);
+			p->allowed[p->n_allowed++].len = (uint8_t)key.prefixlen;
+		}
+	}
+	return 0;
+}
+
+static int peer_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct xt_peer_info *)a)->name,
+		      ((const struct xt_peer_info *)b)->name);
+}
+
+static int overlay_info(const struct xt_overlay *ov, struct xt_overlay_info *info)
+{
+	struct xt_peer_key key, next;
+	struct xt_peer peer;
+	char pin_dir[256], path[300];
+	void *prev = NULL;
+	int cap = 0;
+
+	snprintf(info->dev, sizeof(info->dev), "%s", ov->dev);
+	if (!if_indextoname(ov->cfg.uplink_ifindex, info->uplink))
+		snprintf(info->uplink, sizeof(info->uplink), "(gone)");
+	snprintf(info->encap, sizeof(info->encap), "vxlan");
+	info->vni = ov->cfg.vni;
+	info->port = ov->cfg.port;
+	info->local.s_addr = ov->cfg.local;
+	if (xt_dev_mtu(ov->dev, &info->mtu))
+		info->mtu = ov->cfg.mtu;
+	info->xdp_mode = (enum xt_xdp_mode)ov->cfg.xdp_mode;
+	info->max_peers = ov->cfg.max_peers;
+	info->max_routes = ov->cfg.max_routes;
+	rx_describe(ov, info);
+	if (!xt_pin_dir(ov->dev, pin_dir, sizeof(pin_dir), false)) {
+		snprintf(path, sizeof(path), "%s/peers", pin_dir);
+		if (!access(path, F_OK))
+			snprintf(info->pin_dir, sizeof(info->pin_dir), "%s", pin_dir);
+	}
+	xt_reasons_read(ov->reasons_fd, info->reasons);
+
+	while (!bpf_map_get_next_key(ov->peers_fd, prev, &next)) {
+		struct xt_peer_info *p;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(ov->peers_fd, &key, &peer))
+			continue;
+		if (info->n_peers == cap) {
+			void *grown;
+
+			cap = cap ? cap * 2 : 8;
+			grown = realloc(info->peers, (size_t)cap * sizeof(*info->peers));
+			if (!grown)
+				return -ENOMEM;
+			info->peers = grown;
+		}
+		p = &info->peers[info->n_peers++];
+		memset(p, 0, sizeof(*p));
+		memcpy(p->name, peer.name, sizeof(p->name));
+		p->name[sizeof(p->name) - 1] = '\0';
+		p->id = peer.id;
+		memcpy(&p->endpoint, key.endpoint, 4);
+		p->port = peer.port;
+		xt_peer_stats_read(ov->peer_stats_fd, peer.id, &p->stats);
+	}
+	routes_of_peers(ov, info);
+	if (info->n_peers)
+		qsort(info->peers, (size_t)info->n_peers, sizeof(*info->peers), peer_cmp);
+	return 0;
+}
+
+int xt_show(const char *dev, struct xt_overlay_info **out, int *n)
+{
+	char names[XT_MAX_OVERLAYS][IF_NAMESIZE];
+	struct xt_overlay_info *ovs;
+	struct xt_overlay ov;
+	int count = 1, i, err;
+
+	quiet_libs();
+	if (!dev) {
+		err = xt_overlay_names(names, XT_MAX_OVERLAYS, &count);
+		if (err)
+			return err;
+	} else {
+		snprintf(names[0], IF_NAMESIZE, "%s", dev);
+	}
+	ovs = calloc((size_t)(count ? count : 1), sizeof(*ovs));
+	if (!ovs)
+		return xt_err(-ENOMEM, "out of memory");
+	for (i = 0; i < count; i++) {
+		err = xt_overlay_open(names[i], &ov);
+		if (!err) {
+			err = overlay_info(&ov, &ovs[i]);
+			xt_overlay_close(&ov);
+			if (err)
+				xt_err(err, "reading overlay %s: %s", names[i], strerror(-err));
+		}
+		if (err) {
+			xt_overlays_free(ovs, i + 1);
+			return err;
+		}
+	}
+	*out = ovs;
+	*n = count;
+	return 0;
+}
+
+void xt_overlays_free(struct xt_overlay_info *ovs, int n)
+{
+	int i;
+
+	if (!ovs)
+		return;
+	for (i = 0; i < n; i++)
+		free(ovs[i].peers);
+	free(ovs);
+}

@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Peers: add, set, del. A peer is an endpoint (xt_peers) and its allowed-ips, which are
+ * both its routes in the trie (egress) and the sources it may send from (ingress), plus
+ * one kernel route per prefix through the overlay device.
+ *
+ * Order matters for failing closed: routes go in before the peer entry and out before it,
+ * so the data path never sees a peer without its prefixes, and a prefix whose peer is gone
+ * has no route left (its traffic is dropped by encap, never sent in the clear). Any
+ * failure undoes what the command did.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include "internal.h"
+
+struct route_entry {
+	struct xt_route_key key;
+	struct xt_route val;
+};
+
+struct routes {
+	struct route_entry *e;
+	int n;
+};
+
+static int routes_load(const struct xt_overlay *ov, struct routes *rs)
+{
+	struct xt_route_key key, next;
+	void *prev = NULL;
+	int cap = 0;
+
+	rs->e = NULL;
+	rs->n = 0;
+	while (!bpf_map_get_next_key(ov->routes_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (rs->n == cap) {
+			void *grown;
+
+			cap = cap ? cap * 2 : 64;
+			grown = realloc(rs->e, (size_t)cap * sizeof(*rs->e));
+			if (!grown) {
+				free(rs->e);
+				return -ENOMEM;
+			}
+			rs->e = grown;
+		}
+		if (bpf_map_lookup_elem(ov->routes_fd, &key, &rs->e[rs->n].val))
+			continue;
+		rs->e[rs->n++].key = key;
+	}
+	return 0;
+}
+
+static struct xt_route_key route_key(const struct xt_prefix *p)
+{
+	struct xt_route_key k = { .prefixlen = p->len };
+
+	memcpy(k.addr, &p->addr, 4);
+	return k;
+}
+
+static const struct route_entry *routes_find(const struct routes *rs, const struct xt_prefix *p)
+{
+	struct xt_route_key k = route_key(p);
+	int i;
+
+	for (i = 0; i < rs->n; i++)
+		if (!memcmp(&rs->e[i].key, &k, sizeof(k)))
+			return &rs->e[i];
+	return NULL;
+}
+
+static struct xt_prefix entry_prefix(const struct route_entry *e)
+{
+	struct xt_prefix p = { .len = (uint8_t)e->key.prefixlen };
+
+	memcpy(&p.addr, e->key.addr, 4);
+	return p;
+}
+
+struct peer_entry {
+	struct xt_peer_key key;
+	struct xt_peer val;
+};
+
+/* 0 and the entry if found; -ENOENT if not. ids (max_peers bools) marks ids in use. */
+static int peer_find(const struct xt_overlay *ov, const char *name, struct peer_entry *out,
+		     bool *ids, int *count)
+{
+	struct xt_peer_key key, next;
+	struct xt_peer val;
+	void *prev = NULL;
+	int err = -ENOENT;
+
+	if (count)
+		*count = 0;
+	while (!bpf_map_get_next_key(ov->peers_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(ov->peers_fd, &key, &val))
+			continue;
+		if (count)
+			(*count)++;
+		if (ids && val.id < ov->cfg.max_peers)
+			ids[val.id] = true;
+		if (name && !strncmp(val.name, name, XT_PEER_NAME_LEN)) {
+			out->key = key;
+			out->val = val;
+			err = 0;
+		}
+	}
+	return err;
+}
+
+static int name_validate(const char *name)
+{
+	const char *c;
+
+	if (!name || !*name)
+		return xt_err(-EINVAL, "a peer needs a name");
+	if (strlen(name) >= XT_PEER_NAME_LEN)
+		return xt_err(-EINVAL, "peer name '%s' is longer than %d characters", name,
+			      XT_PEER_NAME_LEN - 1);
+	for (c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._-", *c))
+			return xt_err(-EINVAL,
+				      "peer name '%s': use letters, digits, '.', '_' and '-'",
+				      name);
+	return 0;
+}
+
+static int endpoint_validate(const struct xt_overlay *ov, struct in_addr ep)
+{
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &ep, a, sizeof(a));
+	if (ep.s_addr == ov->cfg.local)
+		return xt_err(-EINVAL, "endpoint %s is this overlay's own address", a);
+	return 0;
+}
+
+/* Prefixes another peer owns cannot be given to this one. */
+static int allowed_validate(const struct xt_overlay *ov, const struct routes *rs,
+			    const struct xt_prefix *allowed, int n, int self_id)
+{
+	char a[32];
+	int i, adding = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct route_entry *e = routes_find(rs, &allowed[i]);
+
+		xt_format_prefix(&allowed[i], a, sizeof(a));
+		if (e && (int)e->val.peer_id != self_id)
+			return xt_err(-EEXIST, "allowed-ips %s belongs to another peer", a);
+		if (!e)
+			adding++;
+	}
+	if ((uint32_t)(rs->n + adding) > ov->cfg.max_routes)
+		return xt_err(-ENOSPC, "route table full (%u prefixes): attach with a larger "
+				       "max-routes",
+			      ov->cfg.max_routes);
+	return 0;
+}
+
+static int kernel_route_add(const struct xt_overlay *ov, const struct xt_prefix *p)
+{
+	char a[32];
+	int err = xt_nl_route(true, ov->ifindex, p);
+
+	xt_format_prefix(p, a, sizeof(a));
+	if (err == -EEXIST) {
+		/* Usually the overlay's own connected subnet; if it points elsewhere the user
+		 * has a reason, and we do not take it over. */
+		xt_warn("a kernel route to %s exists already; xtunnel left it as it is", a);
+		return 0;
+	}
+	if (err)
+		return xt_err(err, "adding route %s dev %s: %s", a, ov->dev, strerror(-err));
+	return 0;
+}
+
+static void kernel_route_del(const struct xt_overlay *ov, const struct xt_prefix *p)
+{
+	xt_nl_route(false, ov->ifindex, p); /* ours carry XT_RTPROT; others do not match */
+}
+
+static int route_insert(const struct xt_overlay *ov, const struct xt_prefix *p,
+			const struct xt_route *val, uint64_t flags)
+{
+	struct xt_route_key k = route_key(p);
+	char a[32];
+
+	if (bpf_map_update_elem(ov->routes_fd, &k, val, flags)) {
+		int err = -errno;
+
+		xt_format_prefix(p, a, sizeof(a));
+		return xt_err(err, "adding %s to the route map: %s", a, strerror(-err));
+	}
+	return 0;
+}
+
+static void route_remove(const struct xt_overlay *ov, const struct xt_prefix *p)
+{
+	struct xt_route_key k = route_key(p);
+
+	bpf_map_delete_elem(ov->routes_fd, &k);
+}
+
+static void prime_neighbour(struct in_addr ep)
+{
+	char a[INET_ADDRSTRLEN];
+	int err = xt_nl_neigh_resolve(ep);
+
+	if (err) {
+		inet_ntop(AF_INET, &ep, a, sizeof(a));
+		xt_warn("endpoint %s: cannot start neighbour resolution (%s); ARP across the "
+			"overlay waits until IP traffic resolves it",
+			a, strerror(-err));
+	}
+}
+
+static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
+{
+	struct xt_peer_key key = {};
+	struct xt_route rv = {};
+	struct xt_peer pv = {};
+	struct peer_entry found;
+	struct routes rs = { 0 };
+	bool *ids = NULL;
+	int err, i, added = 0, kadded = 0, count;
+	uint32_t id;
+
+	err = name_validate(o->name);
+	if (err)
+		return err;
+	if (!o->has_endpoint || !o->has_allowed)
+		return xt_err(-EINVAL, "peer add needs 'endpoint' and 'allowed-ips'");
+	err = endpoint_validate(ov, o->endpoint);
+	if (err)
+		return err;
+	ids = calloc(ov->cfg.max_peers, sizeof(*ids));
+	if (!ids)
+		return xt_err(-ENOMEM, "out of memory");
+	if (!peer_find(ov, o->name, &found, ids, &count)) {
+		err = xt_err(-EEXIST, "peer %s exists already (use 'peer set')", o->name);
+		goto out;
+	}
+	memcpy(key.endpoint, &o->endpoint, 4);
+	if (!bpf_map_lookup_elem(ov->peers_fd, &key, &pv)) {
+		err = xt_err(-EEXIST, "endpoint %s is peer %.*s's already",
+			     inet_ntoa(o->endpoint), XT_PEER_NAME_LEN, pv.name);
+		goto out;
+	}
+	if ((uint32_t)count >= ov->cfg.max_peers) {
+		err = xt_err(-ENOSPC, "peer table full (%u peers): attach with a larger max-peers",
+			     ov->cfg.max_peers);
+		goto out;
+	}
+	for (id = 0; id < ov->cfg.max_peers && ids[id]; id++)
+		;
+	err = routes_load(ov, &rs);
+	if (err)
+		goto out;
+	err = allowed_validate(ov, &rs, o->allowed, o->n_allowed, -1);
+	if (err)
+		goto out;
+
+	err = xt_peer_stats_reset(ov->peer_stats_fd, id);
+	if (err) {
+		err = xt_err(err, "resetting counters: %s", strerror(-err));
+		goto out;
+	}
+	rv.peer_id = id;
+	memcpy(rv.endpoint, &o->endpoint, 4);
+	rv.port = o->port ? o->port : ov->cfg.port;
+	for (added = 0; added < o->n_allowed; added++) {
+		err = route_insert(ov, &o->allowed[added], &rv, BPF_NOEXIST);
+		if (err)
+			goto undo;
+	}
+	memset(&pv, 0, sizeof(pv));
+	snprintf(pv.name, sizeof(pv.name), "%s", o->name);
+	pv.id = id;
+	pv.port = rv.port;
+	if (bpf_map_update_elem(ov->peers_fd, &key, &pv, BPF_NOEXIST)) {
+		err = xt_err(-errno, "adding peer %s: %s", o->name, strerror(errno));
+		goto undo;
+	}
+	for (kadded = 0; kadded < o->n_allowed; kadded++) {
+		err = kernel_route_add(ov, &o->allowed[kadded]);
+		if (err)
+			goto undo_peer;
+	}
+	prime_neighbour(o->endpoint);
+	goto out;
+
+undo_peer:
+	bpf_map_delete_elem(ov->peers_fd, &key);
+	for (i = 0; i < kadded; i++)
+		kernel_route_del(ov, &o->allowed[i]);
+undo:
+	for (i = 0; i < added; i++)
+		route_remove(ov, &o->allowed[i]);
+out:
+	free(rs.e);
+	free(ids);
+	return err;
+}
+
+/* Moves a peer to a new endpoint/port: new key first, then its routes, then the old key. */
+static int peer_move(struct xt_overlay *ov, struct peer_entry *pe, const struct routes *rs,
+		     struct in_addr ep, uint16_t port)
+{
+	struct xt_peer_key key = {};
+	struct xt_peer other, val = pe->val;
+	bool same = !memcmp(pe->key.endpoint, &ep, 4);
+	int i;
+
+	memcpy(key.endpoint, &ep, 4);
+	if (!same && !bpf_map_lookup_elem(ov->peers_fd, &key, &other))
+		return xt_err(-EEXIST, "endpoint %s is peer %.*s's already", inet_ntoa(ep),
+			      XT_PEER_NAME_LEN, other.name);
+	val.port = port;
+	if (bpf_map_update_elem(ov->peers_fd, &key, &val, same ? BPF_EXIST : BPF_NOEXIST))
+		return xt_err(-errno, "updating peer %s: %s", val.name, strerror(errno));
+	for (i = 0; i < rs->n; i++) {
+		struct xt_route rv = rs->e[i].val;
+
+		if (rv.peer_id != val.id)
+			continue;
+		memcpy(rv.endpoint, &ep, 4);
+		rv.port = port;
+		bpf_map_update_elem(ov->routes_fd, &rs->e[i].key, &rv, BPF_EXIST);
+	}
+	if (!same)
+		bpf_map_delete_elem(ov->peers_fd, &pe->key);
+	pe->key = key;
+	pe->val = val;
+	return 0;
+}
+
+static bool prefix_listed(const struct xt_prefix *list, int n, const struct xt_prefix *p)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (list[i].len == p->len && list[i].addr.s_addr == p->addr.s_addr)
+			return true;
+	return false;
+}
+
+/* Replaces the peer's allowed-ips: new prefixes are added before old ones go. */
+static int peer_set_allowed(struct xt_overlay *ov, const struct peer_entry *pe,
+			    const struct routes *rs, const struct xt_peer_opts *o)
+{
+	struct xt_route rv = { .peer_id = pe->val.id, .port = pe->val.port };
+	struct xt_prefix added[XT_MAX_ALLOWED];
+	int i, n_added = 0, err = 0;
+
+	memcpy(rv.endpoint, pe->key.endpoint, 4);
+	for (i = 0; i < o->n_allowed; i++) {
+		if (routes_find(rs, &o->allowed[i]))
+			continue;
+		err = route_insert(ov, &o->allowed[i], &rv, BPF_NOEXIST);
+		if (!err) {
+			err = kernel_route_add(ov, &o->allowed[i]);
+			if (err)
+				route_remove(ov, &o->allowed[i]);
+		}
+		if (err)
+			goto undo;
+		added[n_added++] = o->allowed[i];
+	}
+	for (i = 0; i < rs->n; i++) {
+		struct xt_prefix p = entry_prefix(&rs->e[i]);
+
+		if (rs->e[i].val.peer_id != pe->val.id || prefix_listed(o->allowed, o->n_allowed, &p))
+			continue;
+		kernel_route_del(ov, &p);
+		route_remove(ov, &p);
+	}
+	return 0;
+undo:
+	for (i = 0; i < n_added; i++) {
+		kernel_route_del(ov, &added[i]);
+		route_remove(ov, &added[i]);
+	}
+	return err;
+}
+
+static int peer_set_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
+{
+	struct peer_entry pe, orig;
+	struct routes rs = { 0 };
+	struct in_addr ep;
+	uint16_t port;
+	int err;
+
+	if (peer_find(ov, o->name, &pe, NULL, NULL))
+		return xt_err(-ENOENT, "no peer named %s", o->name ? o->name : "");
+	if (!o->has_endpoint && !o->has_allowed)
+		return xt_err(-EINVAL, "peer set needs 'endpoint' or 'allowed-ips'");
+	orig = pe;
+	memcpy(&ep, pe.key.endpoint, 4);
+	port = pe.val.port;
+	if (o->has_endpoint) {
+		err = endpoint_validate(ov, o->endpoint);
+		if (err)
+			return err;
+		ep = o->endpoint;
+		port = o->port ? o->port : ov->cfg.port;
+	}
+	err = routes_load(ov, &rs);
+	if (err)
+		return xt_err(err, "reading routes: %s", strerror(-err));
+	if (o->has_allowed) {
+		err = allowed_validate(ov, &rs, o->allowed, o->n_allowed, (int)pe.val.id);
+		if (err)
+			goto out;
+	}
+	if (o->has_endpoint) {
+		err = peer_move(ov, &pe, &rs, ep, port);
+		if (err)
+			goto out;
+	}
+	if (o->has_allowed) {
+		err = peer_set_allowed(ov, &pe, &rs, o);
+		if (err && o->has_endpoint) {
+			struct in_addr back;
+
+			memcpy(&back, orig.key.endpoint, 4);
+			peer_move(ov, &pe, &rs, back, orig.val.port);
+		}
+		if (err)
+			goto out;
+	}
+	if (o->has_endpoint)
+		prime_neighbour(ep);
+out:
+	free(rs.e);
+	return err;
+}
+
+static int peer_del_locked(const char *name, struct xt_overlay *ov)
+{
+	struct peer_entry pe;
+	struct routes rs = { 0 };
+	int err, i;
+
+	if (peer_find(ov, name, &pe, NULL, NULL))
+		return xt_err(-ENOENT, "no peer named %s", name ? name : "");
+	err = routes_load(ov, &rs);
+	if (err)
+		return xt_err(err, "reading routes: %s", strerror(-err));
+	for (i = 0; i < rs.n; i++) {
+		struct xt_prefix p = entry_prefix(&rs.e[i]);
+
+		if (rs.e[i].val.peer_id != pe.val.id)
+			continue;
+		kernel_route_del(ov, &p);
+		route_remove(ov, &p);
+	}
+	if (bpf_map_delete_elem(ov->peers_fd, &pe.key))
+		err = xt_err(-errno, "removing peer %s: %s", name, strerror(errno));
+	free(rs.e);
+	return err;
+}
+
+enum peer_op { PEER_ADD, PEER_SET, PEER_DEL };
+
+static int peer_op(enum peer_op op, const struct xt_peer_opts *o, const char *dev,
+		   const char *name)
+{
+	struct xt_overlay ov;
+	int lock, err;
+
+	lock = xt_lock();
+	if (lock < 0)
+		return lock;
+	err = xt_overlay_open(dev, &ov);
+	if (err)
+		goto out;
+	if (op == PEER_ADD)
+		err = peer_add_locked(o, &ov);
+	else if (op == PEER_SET)
+		err = peer_set_locked(o, &ov);
+	else
+		err = peer_del_locked(name, &ov);
+	xt_overlay_close(&ov);
+out:
+	xt_unlock(lock);
+	return err;
+}
+
+int xt_peer_add(const struct xt_peer_opts *o)
+{
+	return peer_op(PEER_ADD, o, o->dev, o->name);
+}
+
+int xt_peer_set(const struct xt_peer_opts *o)
+{
+	return peer_op(PEER_SET, o, o->dev, o->name);
+}
+
+int xt_peer_del(const char *dev, const char *name)
+{
+	return peer_op(PEER_DEL, NULL, dev, name);
+}

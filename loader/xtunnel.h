@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * libxtunnel: the only code that touches the kernel. Functions return 0 or a negative
+ * errno (libbpf convention); on failure xt_errmsg() holds one line saying what and why.
+ * Nothing here prints; warnings go to the callback set with xt_set_warn().
+ */
+#ifndef XTUNNEL_H
+#define XTUNNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include "xtunnel_shared.h"
+
+#define XT_MAX_ADDRS 16
+#define XT_MAX_ALLOWED 64
+#define XT_DEFAULT_DEV "xt0"
+
+struct xt_prefix {
+	struct in_addr addr;
+	uint8_t len;
+};
+
+struct xt_attach_opts {
+	const char *uplink;
+	const char *dev;   /* default XT_DEFAULT_DEV */
+	uint32_t vni;      /* default 1 */
+	uint16_t port;     /* default XT_VXLAN_PORT */
+	bool has_local;
+	struct in_addr local; /* default: the uplink's primary IPv4 address */
+	struct xt_prefix addrs[XT_MAX_ADDRS];
+	int n_addrs;
+	uint32_t mtu; /* 0: uplink MTU minus XT_VXLAN_OVERHEAD */
+	enum xt_rx_mode rx;
+	enum xt_xdp_mode xdp_mode;
+	uint32_t max_peers;  /* 0: XT_DEFAULT_MAX_PEERS */
+	uint32_t max_routes; /* 0: XT_DEFAULT_MAX_ROUTES */
+};
+
+/* What a peer command sets; `has_*` marks the fields given (for peer set). */
+struct xt_peer_opts {
+	const char *dev; /* NULL: the only overlay there is */
+	const char *name;
+	bool has_endpoint;
+	struct in_addr endpoint;
+	uint16_t port; /* 0: the overlay's port */
+	bool has_allowed;
+	struct xt_prefix allowed[XT_MAX_ALLOWED];
+	int n_allowed;
+};
+
+struct xt_peer_info {
+	char name[XT_PEER_NAME_LEN];
+	uint32_t id;
+	struct in_addr endpoint;
+	uint16_t port;
+	struct xt_prefix allowed[XT_MAX_ALLOWED];
+	int n_allowed;
+	struct xt_peer_stats stats; /* summed over CPUs */
+};
+
+struct xt_overlay_info {
+	char dev[16];
+	char uplink[16];
+	char encap[8];
+	uint32_t vni;
+	uint16_t port;
+	uint32_t mtu;
+	struct in_addr local;
+	enum xt_rx_mode rx_request; /* what the user asked */
+	enum xt_rx_mode rx;         /* what is attached */
+	enum xt_xdp_mode xdp_mode;
+	char rx_reason[128];        /* why this receive path */
+	char pin_dir[256];          /* where the maps are pinned ("" if not) */
+	uint32_t max_peers, max_routes, n_routes;
+	uint64_t reasons[XT_REASON_COUNT]; /* summed over CPUs */
+	struct xt_peer_info *peers;
+	int n_peers;
+};
+
+typedef void (*xt_warn_fn)(const char *msg);
+
+void xt_set_warn(xt_warn_fn fn);
+const char *xt_errmsg(void);
+
+int xt_attach(const struct xt_attach_opts *opts);
+int xt_detach(const char *dev);
+int xt_peer_add(const struct xt_peer_opts *opts);
+int xt_peer_set(const struct xt_peer_opts *opts);
+int xt_peer_del(const char *dev, const char *name);
+
+/* All overlays when dev is NULL. Free with xt_overlays_free(). */
+int xt_show(const char *dev, struct xt_overlay_info **out, int *n);
+void xt_overlays_free(struct xt_overlay_info *ovs, int n);
+
+/* Parsing and naming: pure functions, shared by the CLI and the tests. */
+int xt_parse_ipv4(const char *s, struct in_addr *out);
+int xt_parse_prefix(const char *s, struct xt_prefix *out);           /* host bits must be 0 */
+int xt_parse_address(const char *s, struct xt_prefix *out);          /* host bits allowed */
+int xt_parse_prefix_list(const char *s, struct xt_prefix *out, int max, int *n);
+int xt_parse_endpoint(const char *s, struct in_addr *addr, uint16_t *port);
+int xt_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+int xt_format_prefix(const struct xt_prefix *p, char *buf, size_t len);
+const char *xt_reason_name(enum xt_reason reason);
+const char *xt_rx_mode_name(enum xt_rx_mode mode);
+
+#endif /* XTUNNEL_H */
