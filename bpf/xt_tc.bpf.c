@@ -9,8 +9,11 @@
 #include "route.h"
 #include "vxlan.h"
 
+/* FIXED_GSO: the overlay MTU already leaves room for the outer headers, which GSO
+ * replicates in every segment; without it the kernel also shrinks gso_size by the
+ * encapsulation overhead and each segment carries 50 bytes less than the MSS allows. */
 #define XT_ENCAP_FLAGS                                                                           \
-	(BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |                            \
+	(BPF_F_ADJ_ROOM_FIXED_GSO | BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |  \
 	 BPF_F_ADJ_ROOM_ENCAP_L2_ETH | ((__u64)ETH_HLEN << BPF_ADJ_ROOM_ENCAP_L2_SHIFT))
 /* The most either direction needs in the linear area: outer headers with IPv4 options,
  * inner Ethernet and an ARP body. */

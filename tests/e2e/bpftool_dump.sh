@@ -1,0 +1,27 @@
+#!/bin/bash
+# Maps are pinned and carry BTF: `bpftool map dump pinned` shows names, endpoints and
+# prefixes readably. The pins live in the bpffs the command sees, so attach and dump run
+# in one `ip netns exec` (each gives its command a private /sys; see DESIGN.md).
+. "$(dirname "$0")/../lib/netns.sh"
+
+topo_pair || { not_ok "build two hosts"; tap_done; }
+dump=$(in_ns "$NS_A" sh -c "$XTUNNEL attach ua address 10.10.0.1/24 2>/dev/null &&
+	$XTUNNEL peer add hostb endpoint $UNDER_B:4790 allowed-ips 10.10.0.2/32,10.20.0.0/16 &&
+	bpftool -j map dump pinned /sys/fs/bpf/xtunnel/netns/$NS_A/xt0/peers &&
+	echo ROUTES &&
+	bpftool -j map dump pinned /sys/fs/bpf/xtunnel/netns/$NS_A/xt0/routes &&
+	stat -c %a /sys/fs/bpf/xtunnel/netns/$NS_A/xt0")
+peers=$(sed '/^ROUTES$/,$d' <<<"$dump")
+routes=$(sed '1,/^ROUTES$/d;$d' <<<"$dump")
+mode=$(tail -1 <<<"$dump")
+check "peers dump has the name as text" \
+	[ "$(jq -r '.[0].formatted.value.name' <<<"$peers")" = hostb ]
+check "peers dump has the endpoint as bytes" \
+	[ "$(jq -c '.[0].formatted.key.endpoint' <<<"$peers")" = "[192,0,2,2]" ]
+check "peers dump has the port as a number" \
+	[ "$(jq -r '.[0].formatted.value.port' <<<"$peers")" = 4790 ]
+check "routes dump has both prefixes" [ "$(jq -c '[.[].formatted.key |
+	"\(.addr | map(tostring) | join("."))/\(.prefixlen)"] | sort' <<<"$routes")" = \
+	'["10.10.0.2/32","10.20.0.0/16"]' ]
+check "pin directory is root-only ($mode)" [ "$mode" = 700 ]
+tap_done

@@ -1,0 +1,77 @@
+#!/bin/bash
+# The command line contract: exit 2 and a message naming the bad word for usage errors,
+# exit 1 for failures at run time, and a failed command changes nothing.
+. "$(dirname "$0")/../lib/netns.sh"
+
+# expect STATUS PATTERN NAME -- ARGS...: runs xtunnel in host A and checks both.
+expect() {
+	local status=$1 pattern=$2 name=$3 out rc
+	shift 4
+	out=$(xt "$NS_A" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$status" ] && grep -q -- "$pattern" <<<"$out" &&
+		grep -q "^xtunnel: " <<<"$out"; then
+		ok "$name"
+	else
+		not_ok "$name (exit $rc, said: $(head -1 <<<"$out"))"
+	fi
+}
+
+state() {
+	{
+		ip -n "$NS_A" -o link | cut -d: -f2
+		ip -n "$NS_A" route show
+		in_ns "$NS_A" tc qdisc show dev ua
+		xt "$NS_A" show -j
+	} 2>&1
+}
+
+topo_pair || { not_ok "build two hosts"; tap_done; }
+check "no argument runs show" bash -c "ip netns exec $NS_A $XTUNNEL | grep -q . ||
+	[ -z \"\$(ip netns exec $NS_A $XTUNNEL)\" ]"
+check "--version prints the version" bash -c "$XTUNNEL --version | grep -q '^xtunnel [0-9]'"
+check "help lists the commands" bash -c "$XTUNNEL help | grep -q 'peer'"
+for c in attach detach peer show; do
+	check "$c help prints its usage" bash -c "$XTUNNEL $c help | grep -q '^Usage: xtunnel'"
+done
+
+expect 2 "frobnicate" "unknown command named" -- frobnicate
+expect 2 "attach: missing UPLINK" "attach without uplink" -- attach
+expect 2 "99999999" "vni out of range names the value" -- attach ua vni 99999999
+expect 2 "10.1.2.3/8" "address with a bad prefix length named" -- attach ua address 10.1.2.3/8x
+expect 2 "bogus" "unknown attach argument named" -- attach ua bogus 1
+expect 2 "rx: 'fast'" "bad rx mode named" -- attach ua rx fast
+expect 2 "needs a value" "keyword without value" -- attach ua vni
+expect 1 "uplink nosuch0: no such device" "unknown uplink is a runtime error" -- attach nosuch0
+expect 1 "mtu 1460" "mtu above uplink minus overhead refused" -- attach ua mtu 1460
+
+before=$(state)
+expect 1 "10.10.0.1/24" "attach failing half-way (duplicate address) fails" -- \
+	attach ua address 10.10.0.1/24 address 10.10.0.1/24
+check "attach failing half-way leaves nothing behind" [ "$(state)" = "$before" ]
+
+xt "$NS_A" attach ua address 10.10.0.1/24 >/dev/null 2>&1
+expect 1 "exists already" "attach of an existing device refused" -- attach ua
+expect 2 "host bits set" "allowed-ips with host bits set named" -- \
+	peer add b endpoint "$UNDER_B" allowed-ips 10.20.0.1/16
+expect 2 "endpoint" "peer add without allowed-ips" -- peer add b endpoint "$UNDER_B"
+expect 2 "224.0.0.1" "multicast endpoint refused" -- peer add b endpoint 224.0.0.1 \
+	allowed-ips 10.20.0.0/16
+expect 1 "own address" "endpoint equal to our own address refused" -- \
+	peer add b endpoint "$UNDER_A" allowed-ips 10.20.0.0/16
+xt "$NS_A" peer add b endpoint "$UNDER_B" allowed-ips 10.20.0.0/16
+expect 1 "exists already" "duplicate peer name refused" -- \
+	peer add b endpoint 192.0.2.9 allowed-ips 10.21.0.0/16
+expect 1 "another peer" "prefix owned by another peer refused" -- \
+	peer add c endpoint 192.0.2.9 allowed-ips 10.20.0.0/16
+expect 1 "peer b's already" "endpoint of another peer refused" -- \
+	peer add c endpoint "$UNDER_B" allowed-ips 10.21.0.0/16
+expect 1 "no peer named zz" "peer set of an unknown peer" -- peer set zz allowed-ips 10.9.0.0/16
+expect 1 "no peer named zz" "peer del of an unknown peer" -- peer del zz
+expect 1 "not an xtunnel overlay" "a device that is not an overlay" -- show ua
+expect 1 "no such device" "an unknown device" -- peer del b dev nosuch0
+xt "$NS_A" attach ua dev xt1 vni 2 address 10.11.0.1/24 >/dev/null 2>&1
+expect 1 "name one with 'dev NAME'" "dev is required when several overlays exist" -- \
+	peer del b
+check "dev selects the overlay" xt "$NS_A" peer del b dev xt0
+tap_done

@@ -1,0 +1,168 @@
+# Shared by the namespace tests: TAP output, a two-host topology, TCP transfer checks.
+# Source it; it sets a trap that deletes exactly the namespaces and processes it made.
+# Hosts are network namespaces joined by a veth pair (the underlay, 192.0.2.0/24).
+# Every xtunnel command runs as its own `ip netns exec NS xtunnel ...`, as users do.
+
+set -u
+XTUNNEL=${XTUNNEL:-$BUILD/xtunnel}
+TAG="xt$$"
+NS_A="${TAG}a"
+NS_B="${TAG}b"
+NS_C="${TAG}c"
+NS_S="${TAG}s"
+UNDER_A=192.0.2.1
+UNDER_B=192.0.2.2
+UNDER_C=192.0.2.3
+TMP=$(mktemp -d /tmp/xtunnel-test.XXXXXX)
+_made_ns=()
+_started_pids=()
+_tap_n=0
+_tap_failed=0
+
+ok() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $*"
+}
+
+not_ok() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=1
+	echo "not ok $_tap_n - $*"
+}
+
+# check NAME COMMAND...: one TAP line from the command's status.
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# check_fails NAME COMMAND...: passes when the command fails.
+check_fails() {
+	local name=$1
+	shift
+	if "$@"; then not_ok "$name"; else ok "$name"; fi
+}
+
+diag() {
+	echo "# $*"
+}
+
+cleanup() {
+	local pid ns
+	for pid in "${_started_pids[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for ns in "${_made_ns[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+in_ns() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+xt() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$XTUNNEL" "$@"
+}
+
+ns_new() {
+	ip netns add "$1" || return 1
+	_made_ns+=("$1")
+	ip -n "$1" link set lo up
+}
+
+# underlay_link NS1 IF1 ADDR1 NS2 IF2 ADDR2 [tx-off]: a veth wire between two hosts.
+# With tx-off both ends compute checksums in software, as a NIC's receiver would see them.
+underlay_link() {
+	local ns1=$1 if1=$2 a1=$3 ns2=$4 if2=$5 a2=$6 mode=${7:-}
+	ip link add "$if1" netns "$ns1" type veth peer name "$if2" netns "$ns2" || return 1
+	ip -n "$ns1" addr add "$a1/24" dev "$if1" &&
+		ip -n "$ns2" addr add "$a2/24" dev "$if2" &&
+		ip -n "$ns1" link set "$if1" up &&
+		ip -n "$ns2" link set "$if2" up || return 1
+	if [ "$mode" = tx-off ]; then
+		in_ns "$ns1" ethtool -K "$if1" tx off >/dev/null &&
+			in_ns "$ns2" ethtool -K "$if2" tx off >/dev/null || return 1
+	fi
+}
+
+# topo_pair [tx-off]: hosts A and B, underlay ua (A) -- ub (B).
+topo_pair() {
+	ns_new "$NS_A" && ns_new "$NS_B" &&
+		underlay_link "$NS_A" ua "$UNDER_A" "$NS_B" ub "$UNDER_B" "${1:-}"
+}
+
+# topo_switch: hosts A, B and C (uplinks ua, ub, uc) on one L2 segment, a bridge in a
+# namespace of its own.
+topo_switch() {
+	local h
+	ns_new "$NS_S" && ip -n "$NS_S" link add br0 type bridge &&
+		ip -n "$NS_S" link set br0 up || return 1
+	for h in a b c; do
+		local ns="${TAG}$h" addr
+		addr=$(eval echo "\$UNDER_${h^^}")
+		ns_new "$ns" &&
+			ip link add "u$h" netns "$ns" type veth peer name "p$h" netns "$NS_S" &&
+			ip -n "$NS_S" link set "p$h" master br0 up &&
+			ip -n "$ns" addr add "$addr/24" dev "u$h" &&
+			ip -n "$ns" link set "u$h" up || return 1
+	done
+}
+
+# kernel_vxlan NS UPLINK LOCAL REMOTE ADDR: the kernel's own VXLAN device, configured with
+# nothing more than the issue allows: no static neighbour or FDB entries.
+kernel_vxlan() {
+	local ns=$1 uplink=$2 local=$3 remote=$4 addr=$5
+	ip -n "$ns" link add vx0 type vxlan id 42 remote "$remote" local "$local" dstport 4789 \
+		dev "$uplink" &&
+		ip -n "$ns" addr add "$addr" dev vx0 &&
+		ip -n "$ns" link set vx0 up
+}
+
+# wait_listen NS PORT: until a TCP listener is up (at most 5 s).
+wait_listen() {
+	local i
+	for i in $(seq 50); do
+		in_ns "$1" ss -Hltn "sport = :$2" | grep -q LISTEN && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# tcp_transfer SRC_NS DST_NS DST_ADDR MIB: sends MIB of random data over TCP and checks
+# that what arrived is byte for byte what was sent.
+tcp_transfer() {
+	local src=$1 dst=$2 addr=$3 mib=$4 port=$((20000 + RANDOM % 20000)) pid rc
+	head -c "$((mib * 1024 * 1024))" /dev/urandom >"$TMP/sent" || return 1
+	rm -f "$TMP/received"
+	in_ns "$dst" timeout 30 socat -u "TCP-LISTEN:$port,bind=$addr,reuseaddr" \
+		"OPEN:$TMP/received,creat,trunc" &
+	pid=$!
+	_started_pids+=("$pid")
+	wait_listen "$dst" "$port" || return 1
+	in_ns "$src" timeout 30 socat -u "OPEN:$TMP/sent" "TCP:$addr:$port" || return 1
+	wait "$pid"
+	rc=$?
+	[ "$rc" = 0 ] && cmp -s "$TMP/sent" "$TMP/received"
+}
+
+ping_ok() {
+	in_ns "$1" ping -c "${3:-2}" -i 0.2 -W 1 "$2" >/dev/null 2>&1
+}
+
+# json_field NS JQ_EXPR: a value from `xtunnel show -j`.
+json_field() {
+	xt "$1" show -j | jq -r "$2"
+}
+
+tap_done() {
+	echo "1..$_tap_n"
+	exit "$_tap_failed"
+}
