@@ -433,6 +433,11 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 
 	if (rx != XT_RX_TC) {
 		err = attach_xdp(st, o, &cfg);
+		if ((err == -EBUSY || err == -EEXIST) && rx == XT_RX_XDP)
+			return xt_err(err, "attaching XDP to %s: another XDP program is attached "
+					   "there without libxdp's dispatcher, so it cannot be "
+					   "shared; detach it or use 'rx tc'",
+				      o->uplink);
 		if (err && rx == XT_RX_XDP)
 			return xt_err(err, "attaching XDP (%s) to %s: %s%s",
 				      o->xdp_mode == XT_XDP_GENERIC ? "generic" : "native",
