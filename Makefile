@@ -66,10 +66,11 @@ $(BUILD)/xtunnel: $(CLI_OBJS) $(BUILD)/libxtunnel.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(XT_CFLAGS) $^ $(LIBS) -o $@
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(CLI_LIB_OBJS) $(BUILD)/libxtunnel.a
+$(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CLI_LIB_OBJS) \
+		$(BUILD)/libxtunnel.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(XT_CFLAGS) -Icli $^ $(LIBS) -lcmocka -o $@
+	$(Q)$(CC) $(XT_CFLAGS) -Icli $(filter-out %.h,$^) $(LIBS) -lcmocka -o $@
 
 $(BUILD)/tests/bpf/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(SKELS)
 	$(call msg,CC,$@)

@@ -99,9 +99,27 @@ static __always_inline int xt_rx_check_inner(void *inner, void *data_end, struct
 	return xt_rx_verdict(rx, XT_RX_DECAP, XT_OK_DECAP);
 }
 
+/*
+ * The outer lengths must describe the frame exactly: the stack would drop a datagram
+ * longer than its frame and trim one shorter, and we must not carry trailing bytes into
+ * the inner frame. A VXLAN frame is never short enough for Ethernet padding (92 bytes at
+ * least). frame_len is the whole frame, not only what the program can read directly.
+ */
+static __always_inline bool xt_rx_lengths_ok(struct iphdr *ip, struct udphdr *udp, __u32 ihl,
+					     __u32 frame_len)
+{
+	__u32 ip_len = bpf_ntohs(ip->tot_len);
+
+	/* IPv4 total length 0 marks a GSO packet above 64 KiB (BIG TCP). */
+	if (ip_len == 0 && frame_len - ETH_HLEN > 0xffff)
+		ip_len = frame_len - ETH_HLEN;
+	return ip_len == frame_len - ETH_HLEN && bpf_ntohs(udp->len) == ip_len - ihl;
+}
+
 /* Decide what to do with a frame received on the uplink. Anything that is not VXLAN to our
  * address, port and VNI from a known peer is not ours and passes untouched. */
-static __always_inline int xt_rx_parse(void *data, void *data_end, struct xt_rx *rx)
+static __always_inline int xt_rx_parse(void *data, void *data_end, __u32 frame_len,
+				       struct xt_rx *rx)
 {
 	struct ethhdr *eth = data;
 	struct xt_peer_key pkey;
@@ -130,7 +148,7 @@ static __always_inline int xt_rx_parse(void *data, void *data_end, struct xt_rx 
 	if (udp->dest != bpf_htons(xt_cfg.port))
 		return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_PORT);
 	vx = (void *)(udp + 1);
-	if ((void *)(vx + 1) > data_end)
+	if ((void *)(vx + 1) > data_end || !xt_rx_lengths_ok(ip, udp, ihl, frame_len))
 		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
 	if (!(vx->flags & bpf_htonl(VXLAN_FLAG_I)))
 		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_VXLAN_FLAGS);

@@ -151,7 +151,7 @@ int xt_decap_tc(struct __sk_buff *skb)
 	int verdict;
 
 	xt_tc_pull(skb);
-	verdict = xt_rx_parse((void *)(long)skb->data, (void *)(long)skb->data_end, &rx);
+	verdict = xt_rx_parse((void *)(long)skb->data, (void *)(long)skb->data_end, skb->len, &rx);
 	if (verdict != XT_RX_DECAP)
 		xt_count(rx.reason);
 	if (verdict == XT_RX_PASS)

@@ -16,7 +16,8 @@ int xt_decap_xdp(struct xdp_md *ctx)
 	__u32 len;
 	int verdict;
 
-	verdict = xt_rx_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, &rx);
+	verdict = xt_rx_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end,
+			      ctx->data_end - ctx->data, &rx);
 	if (verdict == XT_RX_PASS) {
 		xt_count(rx.reason);
 		return XDP_PASS;

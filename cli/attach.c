@@ -41,6 +41,7 @@ int attach_parse(int argc, char **argv, struct xt_attach_opts *o)
 		} else if (!strcmp(key, "vni")) {
 			if (xt_parse_u32(val, 0, XT_VNI_MAX, &o->vni))
 				return cli_usage_error(attach_usage, "vni: %s", xt_errmsg());
+			o->has_vni = true;
 		} else if (!strcmp(key, "port")) {
 			if (xt_parse_u32(val, 1, 65535, &v))
 				return cli_usage_error(attach_usage, "port: %s", xt_errmsg());

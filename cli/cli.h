@@ -30,6 +30,10 @@ int cli_print_usage(const char *usage);
 /* Keyword arguments: returns the value of argv[*i] (advancing *i) or NULL if missing. */
 const char *cli_value(int argc, char **argv, int *i);
 
+/* Argument parsers: 0, or the exit status of a usage error (already reported). */
+int attach_parse(int argc, char **argv, struct xt_attach_opts *o);
+int peer_parse(int argc, char **argv, struct xt_peer_opts *o);
+
 int cmd_attach(struct cli *cli, int argc, char **argv);
 int cmd_detach(struct cli *cli, int argc, char **argv);
 int cmd_peer(struct cli *cli, int argc, char **argv);

@@ -12,7 +12,7 @@ static const struct cli_command commands[] = {
 	{ "detach", cmd_detach, detach_usage, "remove an overlay and everything attach made" },
 	{ "peer", cmd_peer, peer_usage, "add, change or remove a peer" },
 	{ "show", cmd_show, show_usage, "show overlays, peers and counters" },
-	{ "help", cmd_help, "xtunnel help", "show this help" },
+	{ "help", cmd_help, "xtunnel help [COMMAND]", "show this help, or a command's usage" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -22,8 +22,9 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 	size_t i;
 
 	(void)cli;
-	(void)argc;
-	(void)argv;
+	for (i = 0; argc > 1 && i < N_COMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return cli_print_usage(commands[i].usage);
 	printf("Usage: xtunnel [-j|--json] COMMAND [ARGS...]\n"
 	       "       xtunnel --version\n\n"
 	       "An overlay tunnel (VXLAN) whose data path runs in eBPF.\n\n"

@@ -45,7 +45,7 @@ enum xt_xdp_mode {
 /*
  * Why a packet left a program the way it did. XT_PASS_* packets continue untouched (not
  * ours); XT_DROP_* packets are dropped. XT_OK_* count the packets that were handled.
- * Keep xt_reason_name() in loader/reason.c in step.
+ * Keep xt_reason_name() in loader/names.c in step.
  */
 enum xt_reason {
 	XT_OK_ENCAP = 0,

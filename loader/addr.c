@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Parsing of addresses, prefixes, endpoints and numbers: pure functions, unit-tested. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ int xt_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	unsigned long long v;
 	char *end;
 
-	if (!s || !*s || *s == '-' || *s == '+')
+	if (!s || !isdigit((unsigned char)*s))
 		goto bad;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -91,13 +92,19 @@ static bool prefix_equal(const struct xt_prefix *a, const struct xt_prefix *b)
 
 int xt_parse_prefix_list(const char *s, struct xt_prefix *out, int max, int *n)
 {
-	char buf[4096], *tok, *save = NULL;
+	char buf[4096], *tok, *next;
 	int count = 0, err, i;
 
 	if (!s || strlen(s) >= sizeof(buf))
 		return xt_err(-EINVAL, "allowed-ips list too long");
 	strcpy(buf, s);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* Split by hand: strtok would skip the empty item of a typo like "a,,b". */
+	for (tok = buf; tok; tok = next) {
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
+		if (!*tok)
+			return xt_err(-EINVAL, "empty item in '%s'", s);
 		if (count == max)
 			return xt_err(-E2BIG, "more than %d prefixes in '%s'", max, s);
 		err = xt_parse_prefix(tok, &out[count]);
@@ -108,8 +115,6 @@ int xt_parse_prefix_list(const char *s, struct xt_prefix *out, int max, int *n)
 				return xt_err(-EINVAL, "'%s' is listed twice", tok);
 		count++;
 	}
-	if (!count)
-		return xt_err(-EINVAL, "empty prefix list");
 	*n = count;
 	return 0;
 }
@@ -118,9 +123,14 @@ int xt_parse_prefix_list(const char *s, struct xt_prefix *out, int max, int *n)
 int xt_parse_endpoint(const char *s, struct in_addr *addr, uint16_t *port)
 {
 	char buf[INET_ADDRSTRLEN];
-	const char *colon = strchr(s, ':');
-	size_t alen = colon ? (size_t)(colon - s) : strlen(s);
+	const char *colon;
+	size_t alen;
 	uint32_t p = 0;
+
+	if (!s)
+		return xt_err(-EINVAL, "missing endpoint");
+	colon = strchr(s, ':');
+	alen = colon ? (size_t)(colon - s) : strlen(s);
 
 	if (alen >= sizeof(buf))
 		return xt_err(-EINVAL, "'%s' is not an endpoint (ADDR[:PORT])", s);

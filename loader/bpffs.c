@@ -137,7 +137,9 @@ void xt_pins_remove(const char *dev)
 		snprintf(path, sizeof(path), "%s/%s", dir, pin_names[i]);
 		unlink(path);
 	}
-	rmdir(dir);
+	/* Then each parent up to /sys/fs/bpf/xtunnel, as long as it is empty. */
+	while (strlen(dir) > strlen(XT_BPFFS "/xtunnel") - 1 && !rmdir(dir))
+		*strrchr(dir, '/') = '\0';
 }
 
 int xt_lock(void)

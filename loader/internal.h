@@ -44,7 +44,6 @@ int xt_nl_link_del(int ifindex);
 int xt_nl_addr_add(int ifindex, const struct xt_prefix *p);
 int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p);
 int xt_nl_first_ipv4(int ifindex, struct in_addr *out);
-int xt_nl_neigh_resolve(struct in_addr dst);
 int xt_nl_tc_filter_count(int ifindex);
 
 /* Device facts through ioctl. */

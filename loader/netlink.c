@@ -7,7 +7,6 @@
 #include <arpa/inet.h>
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
-#include <linux/neighbour.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
@@ -191,63 +190,6 @@ int xt_nl_first_ipv4(int ifindex, struct in_addr *out)
 		return -EADDRNOTAVAIL;
 	*out = f.addr;
 	return 0;
-}
-
-struct route_hop {
-	uint32_t oif;
-	struct in_addr gateway;
-	bool has_gateway;
-};
-
-static int route_hop_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct route_hop *hop = data;
-	struct nlattr *attr;
-
-	mnl_attr_for_each(attr, nlh, sizeof(struct rtmsg)) {
-		if (mnl_attr_get_type(attr) == RTA_OIF)
-			hop->oif = mnl_attr_get_u32(attr);
-		if (mnl_attr_get_type(attr) == RTA_GATEWAY &&
-		    mnl_attr_get_payload_len(attr) == 4) {
-			memcpy(&hop->gateway, mnl_attr_get_payload(attr), 4);
-			hop->has_gateway = true;
-		}
-	}
-	return MNL_CB_OK;
-}
-
-/*
- * Ask the kernel to resolve the underlay next hop toward dst (NTF_USE starts ARP as if a
- * packet were waiting). Encapsulated ARP needs the next hop's MAC from bpf_fib_lookup,
- * which never triggers resolution itself; IP traffic resolves it through
- * bpf_redirect_neigh, but the first packet to a new peer is usually ARP.
- */
-int xt_nl_neigh_resolve(struct in_addr dst)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_new(buf, RTM_GETROUTE, 0);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	struct route_hop hop = {};
-	struct ndmsg *ndm;
-	int err;
-
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = 32;
-	mnl_attr_put(nlh, RTA_DST, 4, &dst);
-	err = nl_talk(nlh, route_hop_cb, &hop);
-	if (err)
-		return err;
-	if (!hop.oif)
-		return -ENETUNREACH;
-
-	nlh = nl_new(buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE);
-	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_INET;
-	ndm->ndm_ifindex = (int)hop.oif;
-	ndm->ndm_flags = NTF_USE;
-	ndm->ndm_state = NUD_NONE;
-	mnl_attr_put(nlh, NDA_DST, 4, hop.has_gateway ? &hop.gateway : &dst);
-	return nl_talk(nlh, NULL, NULL);
 }
 
 static int count_cb(const struct nlmsghdr *nlh, void *data)

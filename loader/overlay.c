@@ -329,6 +329,19 @@ static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
 	return err;
 }
 
+static void ipv6_disable(const char *dev)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", dev);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("1", f);
+		fclose(f);
+	}
+}
+
 static int attach_validate(const struct xt_attach_opts *o, const char *dev)
 {
 	if (!o->uplink || !*o->uplink)
@@ -361,7 +374,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	if (err)
 		return err;
 	st->uplink_ifindex = (int)if_nametoindex(o->uplink);
-	cfg.vni = o->vni ? o->vni : 1;
+	cfg.vni = o->has_vni ? o->vni : 1;
 	cfg.port = o->port ? o->port : XT_VXLAN_PORT;
 	cfg.rx_request = (uint8_t)o->rx;
 	cfg.xdp_mode = (uint8_t)o->xdp_mode;
@@ -474,17 +487,8 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 			return xt_err(err, "adding address %s to %s: %s", a, dev, strerror(-err));
 	}
 	/* The overlay carries IPv4 only (v0): no IPv6 link-local chatter to drop. */
-	{
-		char path[128];
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", dev);
-		f = fopen(path, "w");
-		if (f) {
-			fputs("1", f);
-			fclose(f);
-		}
-	}
+	ipv6_disable(dev);
+	ipv6_disable(peer);
 	err = xt_nl_link_up((int)cfg.overlay_peer_ifindex);
 	if (!err)
 		err = xt_nl_link_up(st->dev_ifindex);
@@ -533,28 +537,47 @@ static bool prog_uses_map(int prog_fd, uint32_t map_id)
 	return false;
 }
 
-/* Our XDP program on the uplink: the one using this overlay's xt_peers map. */
-static int detach_xdp(const struct xt_overlay *ov)
+/* Our XDP program on the uplink: the one using this overlay's xt_peers map. Returns the
+ * multiprog (close it) and sets *prog, or NULL if the overlay has no XDP program there. */
+static struct xdp_multiprog *xdp_find(const struct xt_overlay *ov, struct xdp_program **prog)
 {
-	int uplink = (int)ov->cfg.uplink_ifindex;
-	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(uplink);
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex((int)ov->cfg.uplink_ifindex);
 	struct xdp_program *p = NULL;
-	int err = 0;
 
+	*prog = NULL;
 	if (libxdp_get_error(mp))
-		return 0;
+		return NULL;
 	if (xdp_multiprog__is_legacy(mp)) {
 		p = xdp_multiprog__main_prog(mp);
 		if (p && prog_uses_map(xdp_program__fd(p), ov->peers_id))
-			err = xdp_multiprog__detach(mp);
+			*prog = p;
 	} else {
-		while ((p = xdp_multiprog__next_prog(p, mp))) {
-			if (!prog_uses_map(xdp_program__fd(p), ov->peers_id))
-				continue;
-			err = xdp_program__detach(p, uplink, xdp_multiprog__attach_mode(mp), 0);
-			break;
-		}
+		while ((p = xdp_multiprog__next_prog(p, mp)))
+			if (prog_uses_map(xdp_program__fd(p), ov->peers_id)) {
+				*prog = p;
+				break;
+			}
 	}
+	if (!*prog) {
+		xdp_multiprog__close(mp);
+		return NULL;
+	}
+	return mp;
+}
+
+static int detach_xdp(const struct xt_overlay *ov)
+{
+	struct xdp_program *p;
+	struct xdp_multiprog *mp = xdp_find(ov, &p);
+	int err;
+
+	if (!mp)
+		return 0;
+	if (xdp_multiprog__is_legacy(mp))
+		err = xdp_multiprog__detach(mp);
+	else
+		err = xdp_program__detach(p, (int)ov->cfg.uplink_ifindex,
+					  xdp_multiprog__attach_mode(mp), 0);
 	xdp_multiprog__close(mp);
 	return err;
 }
@@ -615,14 +638,16 @@ static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_info *inf
 {
 	char uplink[IF_NAMESIZE] = "?", driver[32] = "?";
 	int ifindex = (int)ov->cfg.uplink_ifindex;
-	uint32_t xdp_id = 0;
+	struct xdp_multiprog *mp;
+	struct xdp_program *xp;
 
 	if_indextoname((unsigned int)ifindex, uplink);
 	xt_dev_driver(uplink, driver, sizeof(driver));
 	info->rx_request = (enum xt_rx_mode)ov->cfg.rx_request;
 	if (tc_prog_id(ifindex, BPF_TC_INGRESS, (uint32_t)ov->ifindex)) {
 		info->rx = XT_RX_TC;
-	} else if (!bpf_xdp_query_id(ifindex, 0, &xdp_id) && xdp_id) {
+	} else if ((mp = xdp_find(ov, &xp))) {
+		xdp_multiprog__close(mp);
 		info->rx = XT_RX_XDP;
 	} else {
 		info->rx = XT_RX_AUTO;

@@ -212,19 +212,6 @@ static void route_remove(const struct xt_overlay *ov, const struct xt_prefix *p)
 	bpf_map_delete_elem(ov->routes_fd, &k);
 }
 
-static void prime_neighbour(struct in_addr ep)
-{
-	char a[INET_ADDRSTRLEN];
-	int err = xt_nl_neigh_resolve(ep);
-
-	if (err) {
-		inet_ntop(AF_INET, &ep, a, sizeof(a));
-		xt_warn("endpoint %s: cannot start neighbour resolution (%s); ARP across the "
-			"overlay waits until IP traffic resolves it",
-			a, strerror(-err));
-	}
-}
-
 static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 {
 	struct xt_peer_key key = {};
@@ -297,7 +284,6 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 		if (err)
 			goto undo_peer;
 	}
-	prime_neighbour(o->endpoint);
 	goto out;
 
 undo_peer:
@@ -327,8 +313,20 @@ static int peer_move(struct xt_overlay *ov, struct peer_entry *pe, const struct 
 		return xt_err(-EEXIST, "endpoint %s is peer %.*s's already", inet_ntoa(ep),
 			      XT_PEER_NAME_LEN, other.name);
 	val.port = port;
-	if (bpf_map_update_elem(ov->peers_fd, &key, &val, same ? BPF_EXIST : BPF_NOEXIST))
-		return xt_err(-errno, "updating peer %s: %s", val.name, strerror(errno));
+	if (bpf_map_update_elem(ov->peers_fd, &key, &val, same ? BPF_EXIST : BPF_NOEXIST)) {
+		int err = -errno;
+
+		/* A full map has no room for the new key next to the old one: move it by
+		 * delete then insert (packets from either endpoint pass untouched meanwhile). */
+		if (err != -E2BIG || bpf_map_delete_elem(ov->peers_fd, &pe->key))
+			return xt_err(err, "updating peer %s: %s", val.name, strerror(-err));
+		if (bpf_map_update_elem(ov->peers_fd, &key, &val, BPF_NOEXIST)) {
+			err = -errno;
+			bpf_map_update_elem(ov->peers_fd, &pe->key, &pe->val, BPF_NOEXIST);
+			return xt_err(err, "updating peer %s: %s", val.name, strerror(-err));
+		}
+		same = true; /* the old key is gone already */
+	}
 	for (i = 0; i < rs->n; i++) {
 		struct xt_route rv = rs->e[i].val;
 
@@ -440,8 +438,6 @@ static int peer_set_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 		if (err)
 			goto out;
 	}
-	if (o->has_endpoint)
-		prime_neighbour(ep);
 out:
 	free(rs.e);
 	return err;

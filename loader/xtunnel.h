@@ -25,6 +25,7 @@ struct xt_prefix {
 struct xt_attach_opts {
 	const char *uplink;
 	const char *dev;   /* default XT_DEFAULT_DEV */
+	bool has_vni;
 	uint32_t vni;      /* default 1 */
 	uint16_t port;     /* default XT_VXLAN_PORT */
 	bool has_local;

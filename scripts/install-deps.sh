@@ -3,8 +3,8 @@
 # it only calls apt-get when a package is missing. See docs/architecture.md for why
 # each dependency is there.
 set -eu
-PKGS="make gcc clang llvm pkg-config libbpf-dev libxdp-dev bpftool libjson-c-dev libmnl-dev
-libcmocka-dev iproute2 iputils-ping ethtool iperf3 tshark python3-scapy socat jq gnuplot-nox xdp-tools"
+PKGS="make gcc clang pkg-config libbpf-dev libxdp-dev bpftool libjson-c-dev libmnl-dev
+libcmocka-dev iproute2 iputils-ping ethtool iperf3 tshark socat jq gnuplot-nox xdp-tools"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

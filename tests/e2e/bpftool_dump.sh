@@ -24,4 +24,7 @@ check "routes dump has both prefixes" [ "$(jq -c '[.[].formatted.key |
 	"\(.addr | map(tostring) | join("."))/\(.prefixlen)"] | sort' <<<"$routes")" = \
 	'["10.10.0.2/32","10.20.0.0/16"]' ]
 check "pin directory is root-only ($mode)" [ "$mode" = 700 ]
+left=$(in_ns "$NS_A" sh -c "$XTUNNEL attach ua address 10.10.0.1/24 2>/dev/null &&
+	$XTUNNEL detach xt0 && ls /sys/fs/bpf")
+check "detach removes the pin directories it made" bash -c "! grep -q xtunnel <<<'$left'"
 tap_done

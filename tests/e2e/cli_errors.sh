@@ -33,6 +33,7 @@ check "--version prints the version" bash -c "$XTUNNEL --version | grep -q '^xtu
 check "help lists the commands" bash -c "$XTUNNEL help | grep -q 'peer'"
 for c in attach detach peer show; do
 	check "$c help prints its usage" bash -c "$XTUNNEL $c help | grep -q '^Usage: xtunnel'"
+	check "help $c prints the usage of $c" bash -c "$XTUNNEL help $c | grep -q '^Usage: xtunnel.* $c'"
 done
 
 expect 2 "frobnicate" "unknown command named" -- frobnicate
@@ -74,4 +75,15 @@ xt "$NS_A" attach ua dev xt1 vni 2 address 10.11.0.1/24 >/dev/null 2>&1
 expect 1 "name one with 'dev NAME'" "dev is required when several overlays exist" -- \
 	peer del b
 check "dev selects the overlay" xt "$NS_A" peer del b dev xt0
+xt "$NS_A" detach xt1
+xt "$NS_A" detach xt0
+
+xt "$NS_A" attach ua vni 0 max-peers 2 address 10.10.0.1/24 >/dev/null 2>&1
+check "vni 0 is kept, not replaced by the default" [ "$(json_field "$NS_A" '.[0].vni')" = 0 ]
+xt "$NS_A" peer add b endpoint 192.0.2.7 allowed-ips 10.20.0.0/16
+xt "$NS_A" peer add c endpoint 192.0.2.8 allowed-ips 10.21.0.0/16
+expect 1 "peer table full" "a peer beyond max-peers refused" -- \
+	peer add d endpoint 192.0.2.9 allowed-ips 10.22.0.0/16
+check "peer set endpoint works in a full peer table" xt "$NS_A" peer set b endpoint 192.0.2.9
+check "and the peer moved" [ "$(json_field "$NS_A" '.[0].peers[0].endpoint')" = 192.0.2.9 ]
 tap_done

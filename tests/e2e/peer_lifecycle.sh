@@ -6,8 +6,10 @@
 # leak_capture NS IF SECONDS: counts packets on the wire whose outer destination is an
 # overlay address (10.10.0.0/16): those would be inner packets sent in the clear.
 leak_capture() {
-	in_ns "$1" timeout "$3" tshark -q -i "$2" -f "dst net 10.10.0.0/16" -w "$TMP/leak.pcap" \
-		>/dev/null 2>&1
+	# tshark stops itself (-a duration); timeout -k is only a backstop: tshark can ignore
+	# SIGTERM while its dumpcap child runs.
+	in_ns "$1" timeout -k 2 $(($3 + 10)) tshark -q -a "duration:$3" -i "$2" \
+		-f "dst net 10.10.0.0/16" -w "$TMP/leak.pcap" >/dev/null 2>&1
 	tshark -r "$TMP/leak.pcap" 2>/dev/null | wc -l
 }
 

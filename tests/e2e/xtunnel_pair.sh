@@ -18,6 +18,8 @@ run_case() {
 		"$NS_B" '.[0].rx')" = "$rx-$rx" ]
 	check "rx $rx: default device name and MTU (uplink 1500 - 50)" [ "$(json_field \
 		"$NS_A" '.[0] | "\(.dev) \(.mtu)"')" = "xt0 1450" ]
+	check "rx $rx: neither end of the overlay veth pair has an IPv6 address" \
+		bash -c "[ -z \"\$(ip -n $NS_A -6 addr show dev xt0; ip -n $NS_A -6 addr show dev xt0-p)\" ]"
 	check "rx $rx: ping A -> B" ping_ok "$NS_A" 10.10.0.2
 	check "rx $rx: ping B -> A" ping_ok "$NS_B" 10.10.0.1
 	check "rx $rx: TCP 16 MiB A -> B byte for byte" tcp_transfer "$NS_A" "$NS_B" 10.10.0.2 16

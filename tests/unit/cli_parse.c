@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Unit tests of the argument parsers of `xtunnel attach` and `xtunnel peer`
+ * (attach_parse in cli/attach.c, peer_parse in cli/peer.c). They return 0 or 2 (usage) and,
+ * on error, print "xtunnel: <what>: <why>" and the usage to stderr, which the tests capture
+ * by pointing fd 2 at a temporary file around the call.
+ */
+#include <unistd.h>
+#include "unit.h"
+#include "cli.h"
+
+/* Not in cli/cli.h (yet): the parsers are non-static so that they can be tested. */
+int attach_parse(int argc, char **argv, struct xt_attach_opts *o);
+int peer_parse(int argc, char **argv, struct xt_peer_opts *o);
+
+/* A NULL-terminated argument vector, as main() hands to a subcommand (argv[0] is its name). */
+#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
+
+struct capture {
+	FILE *file;
+	int saved_fd;
+	char text[8192];
+};
+
+static void capture_start(struct capture *c)
+{
+	fflush(stderr);
+	c->file = tmpfile();
+	assert_non_null(c->file);
+	c->saved_fd = dup(STDERR_FILENO);
+	assert_true(c->saved_fd >= 0);
+	assert_int_equal(dup2(fileno(c->file), STDERR_FILENO), STDERR_FILENO);
+}
+
+static void capture_stop(struct capture *c)
+{
+	size_t n;
+
+	fflush(stderr);
+	dup2(c->saved_fd, STDERR_FILENO);
+	close(c->saved_fd);
+	rewind(c->file);
+	n = fread(c->text, 1, sizeof(c->text) - 1, c->file);
+	c->text[n] = '\0';
+	fclose(c->file);
+}
+
+static int count_args(char **argv)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	return argc;
+}
+
+static int run_attach(char **argv, struct xt_attach_opts *o, struct capture *c)
+{
+	int status;
+
+	capture_start(c);
+	status = attach_parse(count_args(argv), argv, o);
+	capture_stop(c);
+	return status;
+}
+
+static int run_peer(char **argv, struct xt_peer_opts *o, struct capture *c)
+{
+	int status;
+
+	capture_start(c);
+	status = peer_parse(count_args(argv), argv, o);
+	capture_stop(c);
+	return status;
+}
+
+/*
+ * A usage error: status 2, then exactly one line "xtunnel: ..." that contains every word
+ * given, then "Usage: <usage_start>...".
+ */
+static void assert_usage_error(int status, const struct capture *c, const char *usage_start,
+			       const char *word, const char *word2)
+{
+	const char *nl = strchr(c->text, '\n');
+	char line[1024], usage[256];
+	size_t len;
+
+	if (status != EXIT_USAGE)
+		fail_because("status %d, not %d; stderr: \"%s\"", status, EXIT_USAGE, c->text);
+	if (strncmp(c->text, "xtunnel: ", 9) || !nl)
+		fail_because("stderr does not start with an \"xtunnel: \" line: \"%s\"", c->text);
+	len = (size_t)(nl - c->text);
+	assert_true(len < sizeof(line));
+	memcpy(line, c->text, len);
+	line[len] = '\0';
+	if (word && !strstr(line, word))
+		fail_because("error line \"%s\" does not name \"%s\"", line, word);
+	if (word2 && !strstr(line, word2))
+		fail_because("error line \"%s\" does not say \"%s\"", line, word2);
+	snprintf(usage, sizeof(usage), "Usage: %s", usage_start);
+	if (strncmp(nl + 1, usage, strlen(usage)))
+		fail_because("no \"%s\" after the error line: \"%s\"", usage, nl + 1);
+	if (strstr(nl + 1, "xtunnel: "))
+		fail_because("more than one error line: \"%s\"", c->text);
+}
+
+/* attach */
+
+static void attach_uplink_alone_leaves_every_option_at_default(void **state)
+{
+	char **argv = ARGV("attach", "eth0");
+	struct xt_attach_opts o;
+	struct capture c;
+
+	(void)state;
+	memset(&o, 0x5a, sizeof(o));
+	assert_int_equal(run_attach(argv, &o, &c), 0);
+	assert_string_equal(c.text, "");
+	assert_string_equal(o.uplink, "eth0");
+	assert_null(o.dev);
+	assert_false(o.has_vni);
+	assert_int_equal(o.port, 0);
+	assert_false(o.has_local);
+	assert_int_equal(o.n_addrs, 0);
+	assert_int_equal(o.mtu, 0);
+	assert_int_equal(o.rx, XT_RX_AUTO);
+	assert_int_equal(o.xdp_mode, XT_XDP_NATIVE);
+	assert_int_equal(o.max_peers, 0);
+	assert_int_equal(o.max_routes, 0);
+}
+
+/* VNI 0 is a valid VNI, not "use the default". */
+static void attach_vni_zero_is_given_not_default(void **state)
+{
+	char **argv = ARGV("attach", "eth0", "vni", "0");
+	struct xt_attach_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_int_equal(run_attach(argv, &o, &c), 0);
+	assert_true(o.has_vni);
+	assert_int_equal(o.vni, 0);
+}
+
+static void attach_parses_every_keyword(void **state)
+{
+	char **argv = ARGV("attach", "eth1", "dev", "xt7", "vni", "4242", "port", "8472",
+			   "local", "192.0.2.1", "address", "10.20.3.4/16", "address",
+			   "10.21.0.1/24", "mtu", "1400", "rx", "xdp", "xdp-mode", "generic",
+			   "max-peers", "2048", "max-routes", "65536");
+	struct xt_attach_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_int_equal(run_attach(argv, &o, &c), 0);
+	assert_string_equal(c.text, "");
+	assert_string_equal(o.uplink, "eth1");
+	assert_string_equal(o.dev, "xt7");
+	assert_int_equal(o.vni, 4242);
+	assert_int_equal(o.port, 8472);
+	assert_true(o.has_local);
+	assert_int_equal(o.local.s_addr, ip(192, 0, 2, 1));
+	assert_int_equal(o.n_addrs, 2);
+	assert_int_equal(o.addrs[0].addr.s_addr, ip(10, 20, 3, 4));
+	assert_int_equal(o.addrs[0].len, 16);
+	assert_int_equal(o.addrs[1].addr.s_addr, ip(10, 21, 0, 1));
+	assert_int_equal(o.addrs[1].len, 24);
+	assert_int_equal(o.mtu, 1400);
+	assert_int_equal(o.rx, XT_RX_XDP);
+	assert_int_equal(o.xdp_mode, XT_XDP_GENERIC);
+	assert_int_equal(o.max_peers, 2048);
+	assert_int_equal(o.max_routes, 65536);
+}
+
+static void attach_rx_takes_each_mode_by_its_printed_name(void **state)
+{
+	static const enum xt_rx_mode modes[] = { XT_RX_AUTO, XT_RX_XDP, XT_RX_TC };
+	struct xt_attach_opts o;
+	struct capture c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		char **argv = ARGV("attach", "eth0", "rx", (char *)xt_rx_mode_name(modes[i]));
+
+		assert_int_equal(run_attach(argv, &o, &c), 0);
+		assert_int_equal(o.rx, modes[i]);
+	}
+}
+
+static void attach_accepts_the_bounds_of_every_number(void **state)
+{
+	char **low = ARGV("attach", "eth0", "vni", "1", "port", "1", "mtu", "68", "max-peers",
+			  "1", "max-routes", "1");
+	char **high = ARGV("attach", "eth0", "vni", "16777215", "port", "65535", "mtu", "65535",
+			   "max-peers", "1048576", "max-routes", "16777216");
+	struct xt_attach_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_int_equal(run_attach(low, &o, &c), 0);
+	assert_int_equal(o.vni, 1);
+	assert_int_equal(o.port, 1);
+	assert_int_equal(o.mtu, 68);
+	assert_int_equal(o.max_peers, 1);
+	assert_int_equal(o.max_routes, 1);
+	assert_int_equal(run_attach(high, &o, &c), 0);
+	assert_int_equal(o.vni, XT_VNI_MAX);
+	assert_int_equal(o.port, 65535);
+	assert_int_equal(o.mtu, 65535);
+	assert_int_equal(o.max_peers, 1u << 20);
+	assert_int_equal(o.max_routes, 1u << 24);
+}
+
+static void attach_missing_uplink_is_usage_error(void **state)
+{
+	struct xt_attach_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_usage_error(run_attach(ARGV("attach"), &o, &c), &c, "xtunnel attach UPLINK",
+			   "attach: missing UPLINK", NULL);
+	assert_usage_error(run_attach(ARGV("attach", ""), &o, &c), &c, "xtunnel attach UPLINK",
+			   "attach: missing UPLINK", NULL);
+}
+
+static void attach_keyword_without_value_names_the_keyword(void **state)
+{
+	static const char *const keys[] = { "dev", "vni", "port", "local", "address", "mtu",
+					    "rx", "xdp-mode", "max-peers", "max-routes" };
+	struct xt_attach_opts o;
+	struct capture c;
+	char quoted[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		char **argv = ARGV("attach", "eth0", "mtu", "1400", (char *)keys[i]);
+
+		snprintf(quoted, sizeof(quoted), "'%s'", keys[i]);
+		assert_usage_error(run_attach(argv, &o, &c), &c, "xtunnel attach", quoted,
+				   "needs a value");
+	}
+}
+
+static void attach_unknown_keyword_is_named(void **state)
+{
+	struct xt_attach_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_usage_error(run_attach(ARGV("attach", "eth0", "colour", "blue"), &o, &c), &c,
+			   "xtunnel attach", "'colour'", "unknown argument");
+	/* Keywords are case-sensitive, as in the usage line. */
+	assert_usage_error(run_attach(ARGV("attach", "eth0", "VNI", "5"), &o, &c), &c,
+			   "xtunnel attach", "'VNI'", NULL);
+}
+
+static void attach_bad_value_names_keyword_and_value(void **state)
+{
+	static const struct {
+		const char *key, *val;
+	} bad[] = {
+		{ "vni", "16777216" },	   { "vni", "ten" },	     { "port", "0" },
+		{ "port", "65536" },	   { "mtu", "67" },	     { "mtu", "65536" },
+		{ "local", "10.1" },	   { "local", "eth0" },	     { "address", "10.0.0.1/0" },
+		{ "address", "10.0.0.1/33" }, { "rx", "fast" },	     { "rx", "XDP" },
+		{ "xdp-mode", "turbo" },   { "max-peers", "0" },     { "max-peers", "1048577" },
+		{ "max-routes", "0" },	   { "max-routes", "16777217" },
+	};
+	struct xt_attach_opts o;
+	struct capture c;
+	char what[32], quoted[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		char **argv = ARGV("attach", "eth0", (char *)bad[i].key, (char *)bad[i].val);
+
+		snprintf(what, sizeof(what), "xtunnel: %s: ", bad[i].key);
+		snprintf(quoted, sizeof(quoted), "'%s'", bad[i].val);
+		assert_usage_error(run_attach(argv, &o, &c), &c, "xtunnel attach", what, quoted);
+	}
+}
+
+static void attach_more_than_xt_max_addrs_is_usage_error(void **state)
+{
+	char *argv[2 + 2 * (XT_MAX_ADDRS + 1) + 1];
+	char addrs[XT_MAX_ADDRS + 1][24];
+	struct xt_attach_opts o;
+	struct capture c;
+	char limit[32];
+	int i, argc = 0;
+
+	(void)state;
+	argv[argc++] = "attach";
+	argv[argc++] = "eth0";
+	for (i = 0; i < XT_MAX_ADDRS + 1; i++) {
+		snprintf(addrs[i], sizeof(addrs[i]), "10.%d.0.1/24", i);
+		argv[argc++] = "address";
+		argv[argc++] = addrs[i];
+	}
+	argv[argc] = NULL;
+	snprintf(limit, sizeof(limit), "more than %d", XT_MAX_ADDRS);
+	assert_usage_error(run_attach(argv, &o, &c), &c, "xtunnel attach", "address", limit);
+
+	argv[argc - 2] = NULL; /* exactly XT_MAX_ADDRS */
+	assert_int_equal(run_attach(argv, &o, &c), 0);
+	assert_int_equal(o.n_addrs, XT_MAX_ADDRS);
+	assert_int_equal(o.addrs[XT_MAX_ADDRS - 1].addr.s_addr, ip(10, XT_MAX_ADDRS - 1, 0, 1));
+}
+
+static void attach_xdp_mode_generic_needs_rx_xdp(void **state)
+{
+	struct xt_attach_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_usage_error(run_attach(ARGV("attach", "eth0", "xdp-mode", "generic"), &o, &c), &c,
+			   "xtunnel attach", "xdp-mode", "rx xdp");
+	assert_usage_error(
+		run_attach(ARGV("attach", "eth0", "rx", "tc", "xdp-mode", "generic"), &o, &c), &c,
+		"xtunnel attach", "xdp-mode", "rx xdp");
+	assert_int_equal(
+		run_attach(ARGV("attach", "eth0", "xdp-mode", "generic", "rx", "xdp"), &o, &c), 0);
+	assert_int_equal(o.rx, XT_RX_XDP);
+	assert_int_equal(o.xdp_mode, XT_XDP_GENERIC);
+}
+
+/* peer */
+
+static void peer_add_parses_name_endpoint_port_allowed_ips_and_dev(void **state)
+{
+	char **argv = ARGV("peer", "add", "alpha", "endpoint", "192.0.2.10:8472", "allowed-ips",
+			   "10.20.0.0/16,10.30.1.0/24", "dev", "xt1");
+	struct xt_peer_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_int_equal(run_peer(argv, &o, &c), 0);
+	assert_string_equal(c.text, "");
+	assert_string_equal(o.name, "alpha");
+	assert_string_equal(o.dev, "xt1");
+	assert_true(o.has_endpoint);
+	assert_int_equal(o.endpoint.s_addr, ip(192, 0, 2, 10));
+	assert_int_equal(o.port, 8472);
+	assert_true(o.has_allowed);
+	assert_int_equal(o.n_allowed, 2);
+	assert_int_equal(o.allowed[0].addr.s_addr, ip(10, 20, 0, 0));
+	assert_int_equal(o.allowed[0].len, 16);
+	assert_int_equal(o.allowed[1].addr.s_addr, ip(10, 30, 1, 0));
+	assert_int_equal(o.allowed[1].len, 24);
+}
+
+static void peer_add_without_port_or_dev_leaves_them_unset(void **state)
+{
+	char **argv = ARGV("peer", "add", "bravo", "allowed-ips", "10.40.0.0/16", "endpoint",
+			   "198.51.100.7");
+	struct xt_peer_opts o;
+	struct capture c;
+
+	(void)state;
+	memset(&o, 0x5a, sizeof(o));
+	assert_int_equal(run_peer(argv, &o, &c), 0);
+	assert_null(o.dev);
+	assert_int_equal(o.endpoint.s_addr, ip(198, 51, 100, 7));
+	assert_int_equal(o.port, 0);
+	assert_int_equal(o.n_allowed, 1);
+}
+
+static void peer_add_needs_both_endpoint_and_allowed_ips(void **state)
+{
+	struct xt_peer_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_usage_error(run_peer(ARGV("peer", "add", "alpha"), &o, &c), &c, "xtunnel peer",
+			   "peer add", "needs endpoint and allowed-ips");
+	assert_usage_error(run_peer(ARGV("peer", "add", "alpha", "endpoint", "192.0.2.10"), &o,
+				    &c),
+			   &c, "xtunnel peer", "peer add", "needs endpoint and allowed-ips");
+	assert_usage_error(run_peer(ARGV("peer", "add", "alpha", "allowed-ips", "10.20.0.0/16"),
+				    &o, &c),
+			   &c, "xtunnel peer", "peer add", "needs endpoint and allowed-ips");
+}
+
+static void peer_set_needs_endpoint_or_allowed_ips(void **state)
+{
+	struct xt_peer_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_usage_error(run_peer(ARGV("peer", "set", "alpha", "dev", "xt0"), &o, &c), &c,
+			   "xtunnel peer", "peer set", "needs endpoint or allowed-ips");
+
+	assert_int_equal(run_peer(ARGV("peer", "set", "alpha", "endpoint", "192.0.2.11:4790"),
+				  &o, &c),
+			 0);
+	assert_true(o.has_endpoint);
+	assert_false(o.has_allowed);
+	assert_int_equal(o.endpoint.s_addr, ip(192, 0, 2, 11));
+	assert_int_equal(o.port, 4790);
+
+	assert_int_equal(
+		run_peer(ARGV("peer", "set", "alpha", "allowed-ips", "10.50.0.0/16"), &o, &c), 0);
+	assert_false(o.has_endpoint);
+	assert_true(o.has_allowed);
+	assert_int_equal(o.n_allowed, 1);
+	assert_int_equal(o.allowed[0].addr.s_addr, ip(10, 50, 0, 0));
+}
+
+static void peer_del_takes_name_and_dev(void **state)
+{
+	struct xt_peer_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_int_equal(run_peer(ARGV("peer", "del", "alpha", "dev", "xt3"), &o, &c), 0);
+	assert_string_equal(c.text, "");
+	assert_string_equal(o.name, "alpha");
+	assert_string_equal(o.dev, "xt3");
+	assert_false(o.has_endpoint);
+	assert_false(o.has_allowed);
+	assert_int_equal(run_peer(ARGV("peer", "del", "alpha"), &o, &c), 0);
+	assert_null(o.dev);
+}
+
+static void peer_del_refuses_endpoint_and_allowed_ips_naming_them(void **state)
+{
+	struct xt_peer_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_usage_error(run_peer(ARGV("peer", "del", "alpha", "endpoint", "192.0.2.10"), &o,
+				    &c),
+			   &c, "xtunnel peer", "peer del", "'endpoint'");
+	assert_usage_error(run_peer(ARGV("peer", "del", "alpha", "allowed-ips", "10.20.0.0/16"),
+				    &o, &c),
+			   &c, "xtunnel peer", "peer del", "'allowed-ips'");
+}
+
+static void peer_missing_or_unknown_verb_is_usage_error(void **state)
+{
+	struct xt_peer_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_usage_error(run_peer(ARGV("peer"), &o, &c), &c, "xtunnel peer",
+			   "missing add, set or del", NULL);
+	assert_usage_error(run_peer(ARGV("peer", "remove", "alpha"), &o, &c), &c, "xtunnel peer",
+			   "'remove'", "unknown command");
+}
+
+static void peer_missing_name_is_usage_error(void **state)
+{
+	static const char *const verbs[] = { "add", "set", "del" };
+	struct xt_peer_opts o;
+	struct capture c;
+	char what[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(verbs); i++) {
+		snprintf(what, sizeof(what), "peer %s: missing NAME", verbs[i]);
+		assert_usage_error(run_peer(ARGV("peer", (char *)verbs[i]), &o, &c), &c,
+				   "xtunnel peer", what, NULL);
+	}
+}
+
+static void peer_keyword_without_value_names_the_keyword(void **state)
+{
+	static const char *const keys[] = { "endpoint", "allowed-ips", "dev" };
+	struct xt_peer_opts o;
+	struct capture c;
+	char quoted[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		snprintf(quoted, sizeof(quoted), "'%s'", keys[i]);
+		assert_usage_error(run_peer(ARGV("peer", "set", "alpha", (char *)keys[i]), &o, &c),
+				   &c, "xtunnel peer", quoted, "needs a value");
+	}
+}
+
+static void peer_unknown_keyword_is_named(void **state)
+{
+	struct xt_peer_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_usage_error(run_peer(ARGV("peer", "add", "alpha", "weight", "3"), &o, &c), &c,
+			   "xtunnel peer", "'weight'", "unknown argument");
+}
+
+static void peer_bad_endpoint_names_the_endpoint(void **state)
+{
+	static const char *const bad[] = { "192.0.2.10:0", "192.0.2.10:65536", "192.0.2.10:",
+					   "224.0.0.5",	   "0.0.0.0",	       "peer.example" };
+	struct xt_peer_opts o;
+	struct capture c;
+	char quoted[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		char **argv = ARGV("peer", "add", "alpha", "endpoint", (char *)bad[i],
+				   "allowed-ips", "10.20.0.0/16");
+
+		snprintf(quoted, sizeof(quoted), "'%s'", bad[i]);
+		assert_usage_error(run_peer(argv, &o, &c), &c, "xtunnel peer", "endpoint: ",
+				   quoted);
+	}
+}
+
+static void peer_bad_allowed_ips_names_the_bad_item(void **state)
+{
+	static const struct {
+		const char *list, *item, *why;
+	} bad[] = {
+		{ "10.20.0.0/16,10.30.0.1/16", "'10.30.0.1/16'", "did you mean 10.30.0.0/16?" },
+		{ "10.20.0.0/16,10.20.0.0/16", "'10.20.0.0/16'", "listed twice" },
+		{ "10.20.0.0/16,ten", "'ten'", NULL },
+		{ ",", "allowed-ips: ", "empty" },
+	};
+	struct xt_peer_opts o;
+	struct capture c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		char **argv = ARGV("peer", "add", "alpha", "endpoint", "192.0.2.10", "allowed-ips",
+				   (char *)bad[i].list);
+
+		assert_usage_error(run_peer(argv, &o, &c), &c, "xtunnel peer", bad[i].item,
+				   bad[i].why);
+	}
+}
+
+static void peer_allowed_ips_holds_xt_max_allowed_and_no_more(void **state)
+{
+	char list[(XT_MAX_ALLOWED + 1) * 16];
+	struct xt_peer_opts o;
+	struct capture c;
+	char limit[32];
+	size_t off = 0;
+	int i;
+
+	(void)state;
+	for (i = 0; i < XT_MAX_ALLOWED; i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s10.%d.0.0/16",
+					i ? "," : "", i);
+	assert_int_equal(run_peer(ARGV("peer", "set", "alpha", "allowed-ips", list), &o, &c), 0);
+	assert_int_equal(o.n_allowed, XT_MAX_ALLOWED);
+	snprintf(list + off, sizeof(list) - off, ",10.%d.0.0/16", XT_MAX_ALLOWED);
+	snprintf(limit, sizeof(limit), "more than %d", XT_MAX_ALLOWED);
+	assert_usage_error(run_peer(ARGV("peer", "set", "alpha", "allowed-ips", list), &o, &c),
+			   &c, "xtunnel peer", "allowed-ips: ", limit);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(attach_uplink_alone_leaves_every_option_at_default),
+		cmocka_unit_test(attach_vni_zero_is_given_not_default),
+		cmocka_unit_test(attach_parses_every_keyword),
+		cmocka_unit_test(attach_rx_takes_each_mode_by_its_printed_name),
+		cmocka_unit_test(attach_accepts_the_bounds_of_every_number),
+		cmocka_unit_test(attach_missing_uplink_is_usage_error),
+		cmocka_unit_test(attach_keyword_without_value_names_the_keyword),
+		cmocka_unit_test(attach_unknown_keyword_is_named),
+		cmocka_unit_test(attach_bad_value_names_keyword_and_value),
+		cmocka_unit_test(attach_more_than_xt_max_addrs_is_usage_error),
+		cmocka_unit_test(attach_xdp_mode_generic_needs_rx_xdp),
+		cmocka_unit_test(peer_add_parses_name_endpoint_port_allowed_ips_and_dev),
+		cmocka_unit_test(peer_add_without_port_or_dev_leaves_them_unset),
+		cmocka_unit_test(peer_add_needs_both_endpoint_and_allowed_ips),
+		cmocka_unit_test(peer_set_needs_endpoint_or_allowed_ips),
+		cmocka_unit_test(peer_del_takes_name_and_dev),
+		cmocka_unit_test(peer_del_refuses_endpoint_and_allowed_ips_naming_them),
+		cmocka_unit_test(peer_missing_or_unknown_verb_is_usage_error),
+		cmocka_unit_test(peer_missing_name_is_usage_error),
+		cmocka_unit_test(peer_keyword_without_value_names_the_keyword),
+		cmocka_unit_test(peer_unknown_keyword_is_named),
+		cmocka_unit_test(peer_bad_endpoint_names_the_endpoint),
+		cmocka_unit_test(peer_bad_allowed_ips_names_the_bad_item),
+		cmocka_unit_test(peer_allowed_ips_holds_xt_max_allowed_and_no_more),
+	};
+
+	return cmocka_run_group_tests_name("cli_parse", tests, NULL, NULL);
+}

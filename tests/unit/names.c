@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Unit tests of the printable names in loader/names.c: reasons and receive modes. */
+#include <limits.h>
+#include "unit.h"
+#include "xtunnel.h"
+
+static void reason_names_are_known_and_nonempty(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < XT_REASON_COUNT; i++) {
+		const char *name = xt_reason_name((enum xt_reason)i);
+
+		if (!name || !*name || !strcmp(name, "unknown"))
+			fail_because("reason %d has no name of its own (\"%s\")", i,
+				 name ? name : "(null)");
+	}
+}
+
+static void reason_names_are_distinct(void **state)
+{
+	int i, j;
+
+	(void)state;
+	for (i = 0; i < XT_REASON_COUNT; i++)
+		for (j = i + 1; j < XT_REASON_COUNT; j++)
+			if (!strcmp(xt_reason_name((enum xt_reason)i),
+				    xt_reason_name((enum xt_reason)j)))
+				fail_because("reasons %d and %d are both \"%s\"", i, j,
+					 xt_reason_name((enum xt_reason)i));
+}
+
+/* The names are JSON keys and words in `show`: lower case, digits and '-' only. */
+static void reason_names_are_lowercase_words_joined_by_dashes(void **state)
+{
+	const char *c;
+	int i;
+
+	(void)state;
+	for (i = 0; i < XT_REASON_COUNT; i++) {
+		const char *name = xt_reason_name((enum xt_reason)i);
+
+		for (c = name; *c; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
+				fail_because("reason %d: \"%s\" has '%c'", i, name, *c);
+		if (name[0] == '-' || name[strlen(name) - 1] == '-')
+			fail_because("reason %d: \"%s\" starts or ends with '-'", i, name);
+	}
+}
+
+/* XT_PASS_* are named pass-..., XT_DROP_* drop-...; the handled ones are the verbs. */
+static void reason_names_follow_their_enum_class(void **state)
+{
+	int i;
+
+	(void)state;
+	assert_string_equal(xt_reason_name(XT_OK_ENCAP), "encap");
+	assert_string_equal(xt_reason_name(XT_OK_DECAP), "decap");
+	for (i = XT_PASS_NOT_IPV4; i <= XT_PASS_UNKNOWN_PEER; i++) {
+		const char *name = xt_reason_name((enum xt_reason)i);
+
+		if (strncmp(name, "pass-", 5))
+			fail_because("pass reason %d is \"%s\"", i, name);
+	}
+	for (i = XT_DROP_MALFORMED; i <= XT_DROP_DECAP_FAILED; i++) {
+		const char *name = xt_reason_name((enum xt_reason)i);
+
+		if (strncmp(name, "drop-", 5))
+			fail_because("drop reason %d is \"%s\"", i, name);
+	}
+	assert_int_equal(XT_DROP_DECAP_FAILED + 1, XT_REASON_COUNT);
+}
+
+static void reason_names_spell_the_enum_names(void **state)
+{
+	(void)state;
+	assert_string_equal(xt_reason_name(XT_PASS_NOT_IPV4), "pass-not-ipv4");
+	assert_string_equal(xt_reason_name(XT_PASS_FRAGMENT), "pass-fragment");
+	assert_string_equal(xt_reason_name(XT_PASS_NOT_LOCAL), "pass-not-local");
+	assert_string_equal(xt_reason_name(XT_PASS_NOT_UDP), "pass-not-udp");
+	assert_string_equal(xt_reason_name(XT_PASS_OTHER_PORT), "pass-other-port");
+	assert_string_equal(xt_reason_name(XT_PASS_OTHER_VNI), "pass-other-vni");
+	assert_string_equal(xt_reason_name(XT_PASS_UNKNOWN_PEER), "pass-unknown-peer");
+	assert_string_equal(xt_reason_name(XT_DROP_MALFORMED), "drop-malformed");
+	assert_string_equal(xt_reason_name(XT_DROP_VXLAN_FLAGS), "drop-vxlan-flags");
+	assert_string_equal(xt_reason_name(XT_DROP_SPOOFED), "drop-spoofed");
+	assert_string_equal(xt_reason_name(XT_DROP_INNER_PROTO), "drop-inner-proto");
+	assert_string_equal(xt_reason_name(XT_DROP_NO_ROUTE), "drop-no-route");
+	assert_string_equal(xt_reason_name(XT_DROP_ENCAP_FAILED), "drop-encap-failed");
+	assert_string_equal(xt_reason_name(XT_DROP_DECAP_FAILED), "drop-decap-failed");
+}
+
+static void reason_name_out_of_range_is_unknown(void **state)
+{
+	(void)state;
+	assert_string_equal(xt_reason_name(XT_REASON_COUNT), "unknown");
+	assert_string_equal(xt_reason_name((enum xt_reason)(XT_REASON_COUNT + 1)), "unknown");
+	assert_string_equal(xt_reason_name((enum xt_reason)-1), "unknown");
+	assert_string_equal(xt_reason_name((enum xt_reason)INT_MAX), "unknown");
+	assert_string_equal(xt_reason_name((enum xt_reason)INT_MIN), "unknown");
+}
+
+/* The spelling `attach ... rx auto|xdp|tc` takes. */
+static void rx_mode_names_are_the_attach_keywords(void **state)
+{
+	(void)state;
+	assert_string_equal(xt_rx_mode_name(XT_RX_AUTO), "auto");
+	assert_string_equal(xt_rx_mode_name(XT_RX_XDP), "xdp");
+	assert_string_equal(xt_rx_mode_name(XT_RX_TC), "tc");
+}
+
+static void rx_mode_name_out_of_range_is_unknown(void **state)
+{
+	(void)state;
+	assert_string_equal(xt_rx_mode_name((enum xt_rx_mode)(XT_RX_TC + 1)), "unknown");
+	assert_string_equal(xt_rx_mode_name((enum xt_rx_mode)-1), "unknown");
+	assert_string_equal(xt_rx_mode_name((enum xt_rx_mode)INT_MAX), "unknown");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(reason_names_are_known_and_nonempty),
+		cmocka_unit_test(reason_names_are_distinct),
+		cmocka_unit_test(reason_names_are_lowercase_words_joined_by_dashes),
+		cmocka_unit_test(reason_names_follow_their_enum_class),
+		cmocka_unit_test(reason_names_spell_the_enum_names),
+		cmocka_unit_test(reason_name_out_of_range_is_unknown),
+		cmocka_unit_test(rx_mode_names_are_the_attach_keywords),
+		cmocka_unit_test(rx_mode_name_out_of_range_is_unknown),
+	};
+
+	return cmocka_run_group_tests_name("names", tests, NULL, NULL);
+}

@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Unit tests of cli/output.c: the JSON (xt_json_overlays) and human (xt_print_overlays)
+ * forms of `xtunnel show`, on overlays built by hand. Two overlays: xt0 with two peers,
+ * xt1 with none. Expected values are written by hand from the inputs in fixture_setup.
+ */
+#include <stdlib.h>
+#include "unit.h"
+#include "cli.h"
+
+#define ALPHA_RX_BYTES 1536ULL /* 1.50 KiB */
+/* Above 2^32, 2^53 and 2^63: a counter cut to 32 bits, passed through a double or read as
+ * signed would show. */
+#define BRAVO_RX_BYTES 5000000000ULL /* 4.66 GiB */
+#define BRAVO_TX_BYTES 9007199254740993ULL /* 2^53 + 1 */
+#define BRAVO_DROPS 18446744073709551615ULL /* UINT64_MAX */
+
+struct fixture {
+	struct xt_overlay_info ovs[2];
+	struct xt_peer_info peers[2];
+};
+
+static int fixture_setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct xt_overlay_info *ov;
+	struct xt_peer_info *p;
+
+	if (!f)
+		return -1;
+	p = &f->peers[0];
+	snprintf(p->name, sizeof(p->name), "alpha");
+	p->id = 0;
+	p->endpoint.s_addr = ip(192, 0, 2, 10);
+	p->port = 4789;
+	p->allowed[0] = (struct xt_prefix){ .addr.s_addr = ip(10, 20, 0, 0), .len = 16 };
+	p->allowed[1] = (struct xt_prefix){ .addr.s_addr = ip(10, 30, 1, 0), .len = 24 };
+	p->n_allowed = 2;
+	p->stats = (struct xt_peer_stats){ .rx_packets = 5,
+					   .rx_bytes = ALPHA_RX_BYTES,
+					   .tx_packets = 9,
+					   .tx_bytes = 1023,
+					   .drops = 1 };
+
+	p = &f->peers[1];
+	snprintf(p->name, sizeof(p->name), "bravo");
+	p->id = 1;
+	p->endpoint.s_addr = ip(198, 51, 100, 7);
+	p->port = 8472;
+	p->allowed[0] = (struct xt_prefix){ .addr.s_addr = ip(10, 40, 0, 0), .len = 16 };
+	p->allowed[1] = (struct xt_prefix){ .addr.s_addr = ip(192, 168, 7, 128), .len = 25 };
+	p->allowed[2] = (struct xt_prefix){ .addr.s_addr = ip(172, 16, 0, 1), .len = 32 };
+	p->n_allowed = 3;
+	p->stats = (struct xt_peer_stats){ .rx_packets = 3000000,
+					   .rx_bytes = BRAVO_RX_BYTES,
+					   .tx_packets = 7,
+					   .tx_bytes = BRAVO_TX_BYTES,
+					   .drops = BRAVO_DROPS };
+
+	ov = &f->ovs[0];
+	snprintf(ov->dev, sizeof(ov->dev), "xt0");
+	snprintf(ov->uplink, sizeof(ov->uplink), "eth0");
+	snprintf(ov->encap, sizeof(ov->encap), "vxlan");
+	ov->vni = 4242;
+	ov->port = 4789;
+	ov->mtu = 1450;
+	ov->local.s_addr = ip(192, 0, 2, 1);
+	ov->rx_request = XT_RX_AUTO;
+	ov->rx = XT_RX_XDP;
+	snprintf(ov->rx_reason, sizeof(ov->rx_reason), "native XDP supported by veth");
+	snprintf(ov->pin_dir, sizeof(ov->pin_dir), "/sys/fs/bpf/xtunnel/xt0");
+	ov->max_peers = 1024;
+	ov->max_routes = 16384;
+	ov->n_routes = 5;
+	ov->reasons[XT_OK_ENCAP] = 11;
+	ov->reasons[XT_DROP_SPOOFED] = 2;
+	ov->peers = f->peers;
+	ov->n_peers = 2;
+
+	ov = &f->ovs[1];
+	snprintf(ov->dev, sizeof(ov->dev), "xt1");
+	snprintf(ov->uplink, sizeof(ov->uplink), "eth1");
+	snprintf(ov->encap, sizeof(ov->encap), "vxlan");
+	ov->vni = 16777215;
+	ov->port = 8472;
+	ov->mtu = 1400;
+	ov->local.s_addr = ip(198, 51, 100, 1);
+	ov->rx_request = XT_RX_TC;
+	ov->rx = XT_RX_TC;
+	snprintf(ov->rx_reason, sizeof(ov->rx_reason), "asked for");
+	ov->max_peers = 8;
+	ov->max_routes = 64;
+	ov->peers = NULL;
+	ov->n_peers = 0;
+
+	*state = f;
+	return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+	free(*state);
+	return 0;
+}
+
+/* JSON accessors that fail the test, naming the key, when the shape is wrong. */
+
+static json_object *member(json_object *o, const char *key, json_type type)
+{
+	json_object *v;
+
+	if (!json_object_is_type(o, json_type_object))
+		fail_because("looking up \"%s\" in a %s, not an object", key,
+			 json_type_to_name(json_object_get_type(o)));
+	if (!json_object_object_get_ex(o, key, &v))
+		fail_because("no \"%s\" in %s", key, json_object_to_json_string(o));
+	if (!json_object_is_type(v, type))
+		fail_because("\"%s\" is a %s, not a %s", key,
+			 json_type_to_name(json_object_get_type(v)), json_type_to_name(type));
+	return v;
+}
+
+static const char *member_string(json_object *o, const char *key)
+{
+	return json_object_get_string(member(o, key, json_type_string));
+}
+
+static int64_t member_int(json_object *o, const char *key)
+{
+	return json_object_get_int64(member(o, key, json_type_int));
+}
+
+static uint64_t member_u64(json_object *o, const char *key)
+{
+	return json_object_get_uint64(member(o, key, json_type_int));
+}
+
+static json_object *element(json_object *a, size_t i, json_type type)
+{
+	json_object *v;
+
+	assert_true(json_object_is_type(a, json_type_array));
+	if (i >= json_object_array_length(a))
+		fail_because("no element %zu in %s", i, json_object_to_json_string(a));
+	v = json_object_array_get_idx(a, i);
+	if (!json_object_is_type(v, type))
+		fail_because("element %zu is a %s, not a %s", i,
+			 json_type_to_name(json_object_get_type(v)), json_type_to_name(type));
+	return v;
+}
+
+static void assert_string_list(json_object *a, const char *const *want, size_t n)
+{
+	size_t i;
+
+	assert_true(json_object_is_type(a, json_type_array));
+	assert_int_equal(json_object_array_length(a), n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(json_object_get_string(element(a, i, json_type_string)),
+				    want[i]);
+}
+
+static void json_is_a_list_with_one_object_per_overlay(void **state)
+{
+	struct fixture *f = *state;
+	json_object *j = xt_json_overlays(f->ovs, 2), *o;
+
+	assert_true(json_object_is_type(j, json_type_array));
+	assert_int_equal(json_object_array_length(j), 2);
+
+	o = element(j, 0, json_type_object);
+	assert_string_equal(member_string(o, "dev"), "xt0");
+	assert_string_equal(member_string(o, "uplink"), "eth0");
+	assert_string_equal(member_string(o, "encap"), "vxlan");
+	assert_int_equal(member_int(o, "vni"), 4242);
+	assert_int_equal(member_int(o, "port"), 4789);
+	assert_int_equal(member_int(o, "mtu"), 1450);
+	assert_string_equal(member_string(o, "local"), "192.0.2.1");
+	assert_string_equal(member_string(o, "rx"), "xdp");
+	assert_string_equal(member_string(o, "rx_request"), "auto");
+	assert_string_equal(member_string(o, "rx_reason"), "native XDP supported by veth");
+	assert_int_equal(member_int(o, "max_peers"), 1024);
+	assert_int_equal(member_int(o, "max_routes"), 16384);
+	assert_int_equal(member_int(o, "routes"), 5);
+	assert_int_equal(json_object_array_length(member(o, "peers", json_type_array)), 2);
+
+	o = element(j, 1, json_type_object);
+	assert_string_equal(member_string(o, "dev"), "xt1");
+	assert_string_equal(member_string(o, "uplink"), "eth1");
+	assert_int_equal(member_int(o, "vni"), 16777215);
+	assert_int_equal(member_int(o, "port"), 8472);
+	assert_int_equal(member_int(o, "mtu"), 1400);
+	assert_string_equal(member_string(o, "rx"), "tc");
+	json_object_put(j);
+}
+
+static void json_peer_has_name_endpoint_port_allowed_ips_and_counters(void **state)
+{
+	static const char *const alpha_allowed[] = { "10.20.0.0/16", "10.30.1.0/24" };
+	static const char *const bravo_allowed[] = { "10.40.0.0/16", "192.168.7.128/25",
+						     "172.16.0.1/32" };
+	struct fixture *f = *state;
+	json_object *j = xt_json_overlays(f->ovs, 2), *peers, *p;
+
+	peers = member(element(j, 0, json_type_object), "peers", json_type_array);
+	assert_int_equal(json_object_array_length(peers), 2);
+
+	p = element(peers, 0, json_type_object);
+	assert_string_equal(member_string(p, "name"), "alpha");
+	assert_string_equal(member_string(p, "endpoint"), "192.0.2.10");
+	assert_int_equal(member_int(p, "port"), 4789);
+	assert_string_list(member(p, "allowed_ips", json_type_array), alpha_allowed, 2);
+	assert_int_equal(member_u64(p, "rx_packets"), 5);
+	assert_int_equal(member_u64(p, "rx_bytes"), ALPHA_RX_BYTES);
+	assert_int_equal(member_u64(p, "tx_packets"), 9);
+	assert_int_equal(member_u64(p, "tx_bytes"), 1023);
+	assert_int_equal(member_u64(p, "drops"), 1);
+
+	p = element(peers, 1, json_type_object);
+	assert_string_equal(member_string(p, "name"), "bravo");
+	assert_string_equal(member_string(p, "endpoint"), "198.51.100.7");
+	assert_int_equal(member_int(p, "port"), 8472);
+	assert_string_list(member(p, "allowed_ips", json_type_array), bravo_allowed, 3);
+	assert_int_equal(member_u64(p, "rx_packets"), 3000000);
+	assert_int_equal(member_u64(p, "rx_bytes"), BRAVO_RX_BYTES);
+	assert_int_equal(member_u64(p, "tx_packets"), 7);
+	assert_int_equal(member_u64(p, "tx_bytes"), BRAVO_TX_BYTES);
+	assert_int_equal(member_u64(p, "drops"), BRAVO_DROPS);
+	json_object_put(j);
+}
+
+static void json_overlay_without_peers_has_empty_peer_list(void **state)
+{
+	struct fixture *f = *state;
+	json_object *j = xt_json_overlays(f->ovs, 2);
+
+	assert_int_equal(
+		json_object_array_length(member(element(j, 1, json_type_object), "peers",
+						json_type_array)),
+		0);
+	json_object_put(j);
+}
+
+static void json_of_no_overlays_is_an_empty_list(void **state)
+{
+	json_object *j = xt_json_overlays(NULL, 0);
+
+	(void)state;
+	assert_true(json_object_is_type(j, json_type_array));
+	assert_int_equal(json_object_array_length(j), 0);
+	assert_string_equal(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN), "[]");
+	json_object_put(j);
+}
+
+static void json_counters_hold_every_reason_by_name(void **state)
+{
+	struct fixture *f = *state;
+	json_object *j = xt_json_overlays(f->ovs, 2), *counters;
+	int i;
+
+	counters = member(element(j, 0, json_type_object), "counters", json_type_object);
+	assert_int_equal(json_object_object_length(counters), XT_REASON_COUNT);
+	for (i = 0; i < XT_REASON_COUNT; i++)
+		assert_int_equal(member_u64(counters, xt_reason_name((enum xt_reason)i)),
+				 f->ovs[0].reasons[i]);
+	assert_int_equal(member_u64(counters, "encap"), 11);
+	assert_int_equal(member_u64(counters, "drop-spoofed"), 2);
+	json_object_put(j);
+}
+
+static void json_pin_dir_is_null_when_not_pinned(void **state)
+{
+	struct fixture *f = *state;
+	json_object *j = xt_json_overlays(f->ovs, 2), *v;
+
+	assert_string_equal(member_string(element(j, 0, json_type_object), "pin_dir"),
+			    "/sys/fs/bpf/xtunnel/xt0");
+	assert_true(json_object_object_get_ex(element(j, 1, json_type_object), "pin_dir", &v));
+	assert_null(v);
+	json_object_put(j);
+}
+
+/* What `show -j` prints must parse back to the same values, 64-bit counters included. */
+static void json_text_parses_back_with_64_bit_counters_intact(void **state)
+{
+	struct fixture *f = *state;
+	json_object *j = xt_json_overlays(f->ovs, 2), *back, *p;
+	enum json_tokener_error err;
+
+	back = json_tokener_parse_verbose(
+		json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							  JSON_C_TO_STRING_NOSLASHESCAPE),
+		&err);
+	json_object_put(j);
+	if (!back)
+		fail_because("show -j output is not JSON: %s", json_tokener_error_desc(err));
+	p = element(member(element(back, 0, json_type_object), "peers", json_type_array), 1,
+		    json_type_object);
+	assert_string_equal(member_string(p, "name"), "bravo");
+	assert_int_equal(member_u64(p, "rx_bytes"), BRAVO_RX_BYTES);
+	assert_int_equal(member_u64(p, "tx_bytes"), BRAVO_TX_BYTES);
+	assert_int_equal(member_u64(p, "drops"), BRAVO_DROPS);
+	assert_string_equal(member_string(element(back, 0, json_type_object), "pin_dir"),
+			    "/sys/fs/bpf/xtunnel/xt0");
+	json_object_put(back);
+}
+
+/* Human output */
+
+static char *print_to_string(const struct xt_overlay_info *ovs, int n)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&text, &size);
+
+	assert_non_null(m);
+	xt_print_overlays(m, ovs, n);
+	assert_int_equal(fclose(m), 0);
+	return text;
+}
+
+/* Pointer to the start of the whole line `line` in text, or NULL. */
+static const char *find_line(const char *text, const char *line)
+{
+	size_t len = strlen(line);
+	const char *s;
+
+	for (s = text; (s = strstr(s, line)); s++)
+		if ((s == text || s[-1] == '\n') && s[len] == '\n')
+			return s;
+	return NULL;
+}
+
+static void assert_has_line(const char *text, const char *line)
+{
+	if (!find_line(text, line))
+		fail_because("no line \"%s\" in:\n%s", line, text);
+}
+
+static void text_peer_shows_name_endpoint_with_port_and_allowed_ips(void **state)
+{
+	struct fixture *f = *state;
+	char *text = print_to_string(f->ovs, 2);
+
+	assert_has_line(text, "peer: alpha");
+	assert_has_line(text, "  endpoint: 192.0.2.10:4789");
+	assert_has_line(text, "  allowed ips: 10.20.0.0/16, 10.30.1.0/24");
+	assert_has_line(text, "peer: bravo");
+	assert_has_line(text, "  endpoint: 198.51.100.7:8472");
+	assert_has_line(text, "  allowed ips: 10.40.0.0/16, 192.168.7.128/25, 172.16.0.1/32");
+	free(text);
+}
+
+static void text_peer_lines_follow_their_peer(void **state)
+{
+	struct fixture *f = *state;
+	char *text = print_to_string(f->ovs, 2);
+	const char *alpha = find_line(text, "peer: alpha"), *bravo = find_line(text, "peer: bravo");
+
+	assert_non_null(alpha);
+	assert_non_null(bravo);
+	assert_true(alpha < bravo);
+	assert_true(find_line(text, "  endpoint: 192.0.2.10:4789") > alpha);
+	assert_true(find_line(text, "  endpoint: 192.0.2.10:4789") < bravo);
+	assert_true(find_line(text, "  endpoint: 198.51.100.7:8472") > bravo);
+	free(text);
+}
+
+static void text_transfer_and_drops_use_binary_units(void **state)
+{
+	struct fixture *f = *state;
+	char *text = print_to_string(f->ovs, 2);
+
+	/* alpha: 1536 B = 1.50 KiB; 1023 B, under 1024, stays in bytes. */
+	assert_has_line(text, "  transfer: 5 packets (1.50 KiB) received, 9 packets (1023 B) sent");
+	assert_has_line(text, "  drops: 1");
+	/* bravo: 5e9 B = 4.66 GiB; 2^53 + 1 B = 8.00 PiB, past the largest unit: 8192.00 TiB. */
+	assert_has_line(text, "  transfer: 3000000 packets (4.66 GiB) received, "
+			      "7 packets (8192.00 TiB) sent");
+	assert_has_line(text, "  drops: 18446744073709551615");
+	free(text);
+}
+
+static void text_overlay_header_lines(void **state)
+{
+	struct fixture *f = *state;
+	char *text = print_to_string(f->ovs, 2);
+
+	assert_true(!strncmp(text, "overlay: xt0\n", strlen("overlay: xt0\n")));
+	assert_has_line(text, "  uplink: eth0, local 192.0.2.1");
+	assert_has_line(text, "  encap: vxlan, vni 4242, port 4789, mtu 1450");
+	assert_has_line(text, "  receive path: xdp (native XDP supported by veth)");
+	assert_has_line(text, "  peers: 2 of 1024, routes: 5 of 16384");
+	assert_has_line(text, "  maps: /sys/fs/bpf/xtunnel/xt0");
+	assert_has_line(text, "  packets: encap 11, drop-spoofed 2");
+	free(text);
+}
+
+static void text_overlay_without_peers_prints_no_peer_block(void **state)
+{
+	struct fixture *f = *state;
+	char *text = print_to_string(&f->ovs[1], 1);
+
+	assert_has_line(text, "overlay: xt1");
+	assert_has_line(text, "  encap: vxlan, vni 16777215, port 8472, mtu 1400");
+	assert_has_line(text, "  peers: 0 of 8, routes: 0 of 64");
+	if (strstr(text, "peer: ") || strstr(text, "maps:") || strstr(text, "packets:"))
+		fail_because("peer, maps or packets line for an overlay with none:\n%s", text);
+	free(text);
+}
+
+static void text_overlays_are_separated_by_one_blank_line(void **state)
+{
+	struct fixture *f = *state;
+	char *text = print_to_string(f->ovs, 2);
+	const char *second = find_line(text, "overlay: xt1");
+
+	assert_non_null(second);
+	assert_true(second - text >= 3);
+	assert_int_equal(second[-1], '\n');
+	assert_int_equal(second[-2], '\n');
+	assert_int_not_equal(second[-3], '\n');
+	free(text);
+}
+
+static void text_peer_without_allowed_ips_says_none(void **state)
+{
+	struct fixture *f = *state;
+	struct xt_overlay_info ov = f->ovs[1];
+	struct xt_peer_info lone = f->peers[0];
+	char *text;
+
+	lone.n_allowed = 0;
+	ov.peers = &lone;
+	ov.n_peers = 1;
+	text = print_to_string(&ov, 1);
+	assert_has_line(text, "  allowed ips: (none)");
+	free(text);
+}
+
+/* Every test gets a fresh copy of the two overlays. */
+#define FIXTURE_TEST(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		FIXTURE_TEST(json_is_a_list_with_one_object_per_overlay),
+		FIXTURE_TEST(json_peer_has_name_endpoint_port_allowed_ips_and_counters),
+		FIXTURE_TEST(json_overlay_without_peers_has_empty_peer_list),
+		FIXTURE_TEST(json_of_no_overlays_is_an_empty_list),
+		FIXTURE_TEST(json_counters_hold_every_reason_by_name),
+		FIXTURE_TEST(json_pin_dir_is_null_when_not_pinned),
+		FIXTURE_TEST(json_text_parses_back_with_64_bit_counters_intact),
+		FIXTURE_TEST(text_peer_shows_name_endpoint_with_port_and_allowed_ips),
+		FIXTURE_TEST(text_peer_lines_follow_their_peer),
+		FIXTURE_TEST(text_transfer_and_drops_use_binary_units),
+		FIXTURE_TEST(text_overlay_header_lines),
+		FIXTURE_TEST(text_overlay_without_peers_prints_no_peer_block),
+		FIXTURE_TEST(text_overlays_are_separated_by_one_blank_line),
+		FIXTURE_TEST(text_peer_without_allowed_ips_says_none),
+	};
+
+	return cmocka_run_group_tests_name("output", tests, NULL, NULL);
+}
