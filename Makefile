@@ -31,7 +31,7 @@ CLI_LIB_OBJS := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/*.c))
 BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(wildcard tests/bpf/*.c))
 
-.PHONY: all deps test demo bench install clean vmlinux
+.PHONY: all deps test demo bench soak install clean vmlinux
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
@@ -95,6 +95,12 @@ bench:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(abspath $(BUILD)) scripts/bench.sh
+
+# The long soak: peers churn for 30 s under a TCP stream (make test runs 5 s of it).
+soak:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)SOAK_SECS=$${SOAK_SECS:-30} BUILD=$(abspath $(BUILD)) tests/run.sh soak
 
 install: $(BUILD)/xtunnel
 	install -D -m 0755 $(BUILD)/xtunnel $(DESTDIR)$(PREFIX)/sbin/xtunnel

@@ -21,7 +21,7 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
 int cli_fail(const char *what)
 {
 	fprintf(stderr, "xtunnel: %s: %s\n", what, xt_errmsg());
-	return 1;
+	return xt_err_is_input() ? EXIT_USAGE : 1;
 }
 
 bool cli_is_help(int argc, char **argv)

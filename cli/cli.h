@@ -38,8 +38,14 @@ int cmd_attach(struct cli *cli, int argc, char **argv);
 int cmd_detach(struct cli *cli, int argc, char **argv);
 int cmd_peer(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_reload(struct cli *cli, int argc, char **argv);
+int cmd_batch(struct cli *cli, int argc, char **argv);
 
-extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[];
+/* Runs one command line (argv[0] is the command); returns its exit status. */
+int cli_run(struct cli *cli, int argc, char **argv);
+
+extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[], reload_usage[],
+	batch_usage[];
 
 /* output.c: the one place that formats state, for humans and as JSON. */
 json_object *xt_json_overlays(const struct xt_overlay_info *ovs, int n);

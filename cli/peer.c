@@ -4,9 +4,10 @@
 #include "cli.h"
 
 const char peer_usage[] =
-	"xtunnel peer add NAME endpoint ADDR[:PORT] allowed-ips CIDR[,CIDR...] [dev NAME]\n"
-	"       xtunnel peer set NAME [endpoint ADDR[:PORT]] [allowed-ips CIDR[,CIDR...]] "
+	"xtunnel peer add NAME endpoint ADDR[:PORT] allowed-ips CIDR[,CIDR...] [move] "
 	"[dev NAME]\n"
+	"       xtunnel peer set NAME [endpoint ADDR[:PORT]] [allowed-ips CIDR[,CIDR...]] "
+	"[move] [dev NAME]\n"
 	"       xtunnel peer del NAME [dev NAME]";
 
 /* Returns 0 or an exit status (usage error). */
@@ -25,8 +26,13 @@ int peer_parse(int argc, char **argv, struct xt_peer_opts *o)
 		return cli_usage_error(peer_usage, "peer %s: missing NAME", verb);
 	o->name = argv[2];
 	for (i = 3; i < argc; i++) {
-		const char *key = argv[i], *val = cli_value(argc, argv, &i);
+		const char *key = argv[i], *val;
 
+		if (!strcmp(key, "move") && strcmp(verb, "del")) {
+			o->move = true;
+			continue;
+		}
+		val = cli_value(argc, argv, &i);
 		if (!val)
 			return cli_usage_error(peer_usage, "peer %s: '%s' needs a value", verb,
 					       key);

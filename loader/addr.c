@@ -12,7 +12,7 @@ int xt_parse_ipv4(const char *s, struct in_addr *out)
 {
 	/* inet_pton accepts only the dotted quad, unlike inet_aton ("10.1" or "0x0a..."). */
 	if (!s || inet_pton(AF_INET, s, out) != 1)
-		return xt_err(-EINVAL, "'%s' is not an IPv4 address", s ? s : "");
+		return xt_err_input(-EINVAL, "'%s' is not an IPv4 address", s ? s : "");
 	return 0;
 }
 
@@ -30,7 +30,7 @@ int xt_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	*out = (uint32_t)v;
 	return 0;
 bad:
-	return xt_err(-EINVAL, "'%s' is not a number from %u to %u", s ? s : "", min, max);
+	return xt_err_input(-EINVAL, "'%s' is not a number from %u to %u", s ? s : "", min, max);
 }
 
 static uint32_t prefix_mask(uint8_t len)
@@ -49,13 +49,13 @@ static int parse_cidr(const char *s, struct xt_prefix *out)
 	slash = strchr(s, '/');
 	alen = slash ? (size_t)(slash - s) : strlen(s);
 	if (alen >= INET_ADDRSTRLEN)
-		return xt_err(-EINVAL, "'%s' is not an IPv4 prefix", s);
+		return xt_err_input(-EINVAL, "'%s' is not an IPv4 prefix", s);
 	memcpy(buf, s, alen);
 	buf[alen] = '\0';
 	if (inet_pton(AF_INET, buf, &out->addr) != 1)
-		return xt_err(-EINVAL, "'%s' is not an IPv4 prefix", s);
+		return xt_err_input(-EINVAL, "'%s' is not an IPv4 prefix", s);
 	if (slash && xt_parse_u32(slash + 1, 0, 32, &len))
-		return xt_err(-EINVAL, "'%s': prefix length must be 0 to 32", s);
+		return xt_err_input(-EINVAL, "'%s': prefix length must be 0 to 32", s);
 	out->len = (uint8_t)len;
 	return 0;
 }
@@ -67,7 +67,7 @@ int xt_parse_prefix(const char *s, struct xt_prefix *out)
 	if (err)
 		return err;
 	if (out->addr.s_addr & ~prefix_mask(out->len))
-		return xt_err(-EINVAL, "'%s' has host bits set (did you mean %s/%u?)", s,
+		return xt_err_input(-EINVAL, "'%s' has host bits set (did you mean %s/%u?)", s,
 			      inet_ntoa((struct in_addr){out->addr.s_addr & prefix_mask(out->len)}),
 			      out->len);
 	return 0;
@@ -80,7 +80,7 @@ int xt_parse_address(const char *s, struct xt_prefix *out)
 	if (err)
 		return err;
 	if (out->len == 0)
-		return xt_err(-EINVAL, "'%s': an interface address needs a prefix length above 0",
+		return xt_err_input(-EINVAL, "'%s': an interface address needs a prefix length above 0",
 			      s);
 	return 0;
 }
@@ -96,7 +96,7 @@ int xt_parse_prefix_list(const char *s, struct xt_prefix *out, int max, int *n)
 	int count = 0, err, i;
 
 	if (!s || strlen(s) >= sizeof(buf))
-		return xt_err(-EINVAL, "allowed-ips list too long");
+		return xt_err_input(-EINVAL, "allowed-ips list too long");
 	strcpy(buf, s);
 	/* Split by hand: strtok would skip the empty item of a typo like "a,,b". */
 	for (tok = buf; tok; tok = next) {
@@ -104,15 +104,15 @@ int xt_parse_prefix_list(const char *s, struct xt_prefix *out, int max, int *n)
 		if (next)
 			*next++ = '\0';
 		if (!*tok)
-			return xt_err(-EINVAL, "empty item in '%s'", s);
+			return xt_err_input(-EINVAL, "empty item in '%s'", s);
 		if (count == max)
-			return xt_err(-E2BIG, "more than %d prefixes in '%s'", max, s);
+			return xt_err_input(-E2BIG, "more than %d prefixes in '%s'", max, s);
 		err = xt_parse_prefix(tok, &out[count]);
 		if (err)
 			return err;
 		for (i = 0; i < count; i++)
 			if (prefix_equal(&out[i], &out[count]))
-				return xt_err(-EINVAL, "'%s' is listed twice", tok);
+				return xt_err_input(-EINVAL, "'%s' is listed twice", tok);
 		count++;
 	}
 	*n = count;
@@ -128,21 +128,21 @@ int xt_parse_endpoint(const char *s, struct in_addr *addr, uint16_t *port)
 	uint32_t p = 0;
 
 	if (!s)
-		return xt_err(-EINVAL, "missing endpoint");
+		return xt_err_input(-EINVAL, "missing endpoint");
 	colon = strchr(s, ':');
 	alen = colon ? (size_t)(colon - s) : strlen(s);
 
 	if (alen >= sizeof(buf))
-		return xt_err(-EINVAL, "'%s' is not an endpoint (ADDR[:PORT])", s);
+		return xt_err_input(-EINVAL, "'%s' is not an endpoint (ADDR[:PORT])", s);
 	memcpy(buf, s, alen);
 	buf[alen] = '\0';
 	if (inet_pton(AF_INET, buf, addr) != 1)
-		return xt_err(-EINVAL, "'%s' is not an endpoint (ADDR[:PORT])", s);
+		return xt_err_input(-EINVAL, "'%s' is not an endpoint (ADDR[:PORT])", s);
 	if (colon && xt_parse_u32(colon + 1, 1, 65535, &p))
-		return xt_err(-EINVAL, "'%s': port must be 1 to 65535", s);
+		return xt_err_input(-EINVAL, "'%s': port must be 1 to 65535", s);
 	if (addr->s_addr == INADDR_ANY || addr->s_addr == INADDR_BROADCAST ||
 	    IN_MULTICAST(ntohl(addr->s_addr)))
-		return xt_err(-EINVAL, "'%s': endpoint must be a unicast address", s);
+		return xt_err_input(-EINVAL, "'%s': endpoint must be a unicast address", s);
 	*port = (uint16_t)p;
 	return 0;
 }

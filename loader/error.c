@@ -6,6 +6,7 @@
 #include "internal.h"
 
 static __thread char errmsg[512];
+static __thread bool err_input;
 static xt_warn_fn warn_fn;
 
 const char *xt_errmsg(void)
@@ -18,10 +19,27 @@ void xt_set_warn(xt_warn_fn fn)
 	warn_fn = fn;
 }
 
+bool xt_err_is_input(void)
+{
+	return err_input;
+}
+
+int xt_err_input(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errmsg, sizeof(errmsg), fmt, ap);
+	va_end(ap);
+	err_input = true;
+	return err;
+}
+
 int xt_err(int err, const char *fmt, ...)
 {
 	va_list ap;
 
+	err_input = false;
 	va_start(ap, fmt);
 	vsnprintf(errmsg, sizeof(errmsg), fmt, ap);
 	va_end(ap);

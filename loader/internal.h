@@ -12,6 +12,8 @@
 
 /* Sets the message returned by xt_errmsg() and returns err (a negative errno). */
 int xt_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a request that is wrong in itself (bad or inconsistent input). */
+int xt_err_input(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void xt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* An overlay found through the encap program attached to its device. */

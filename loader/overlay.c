@@ -198,18 +198,18 @@ int xt_overlay_open(const char *dev, struct xt_overlay *ov)
 		if (err)
 			return err;
 		if (n == 0)
-			return xt_err(-ENODEV, "no overlay here (create one with 'xtunnel attach')");
+			return xt_err_input(-ENODEV, "no overlay here (create one with 'xtunnel attach')");
 		if (n > 1)
-			return xt_err(-EINVAL, "%d overlays here (%s, %s%s): name one with 'dev NAME'",
+			return xt_err_input(-EINVAL, "%d overlays here (%s, %s%s): name one with 'dev NAME'",
 				      n, names[0], names[1], n > 2 ? ", ..." : "");
 		dev = names[0];
 	}
 	ifindex = (int)if_nametoindex(dev);
 	if (!ifindex)
-		return xt_err(-ENODEV, "device %s: no such device", dev);
+		return xt_err_input(-ENODEV, "device %s: no such device", dev);
 	err = overlay_probe(ifindex, ov);
 	if (err == -ENOENT)
-		return xt_err(-ENODEV, "device %s is not an xtunnel overlay", dev);
+		return xt_err_input(-ENODEV, "device %s is not an xtunnel overlay", dev);
 	if (err)
 		return xt_err(err, "device %s: reading its programs: %s", dev, strerror(-err));
 	return 0;
@@ -345,16 +345,16 @@ static void ipv6_disable(const char *dev)
 static int attach_validate(const struct xt_attach_opts *o, const char *dev)
 {
 	if (!o->uplink || !*o->uplink)
-		return xt_err(-EINVAL, "attach needs an uplink device");
+		return xt_err_input(-EINVAL, "attach needs an uplink device");
 	if (strlen(dev) > (size_t)XT_DEV_NAME_MAX)
-		return xt_err(-EINVAL, "device name '%s' is longer than %d characters", dev,
+		return xt_err_input(-EINVAL, "device name '%s' is longer than %d characters", dev,
 			      XT_DEV_NAME_MAX);
 	if (!if_nametoindex(o->uplink))
-		return xt_err(-ENODEV, "uplink %s: no such device", o->uplink);
+		return xt_err_input(-ENODEV, "uplink %s: no such device", o->uplink);
 	if (if_nametoindex(dev))
-		return xt_err(-EEXIST, "device %s exists already", dev);
+		return xt_err_input(-EEXIST, "device %s exists already", dev);
 	if (o->vni > XT_VNI_MAX)
-		return xt_err(-EINVAL, "vni %u is above %u", o->vni, XT_VNI_MAX);
+		return xt_err_input(-EINVAL, "vni %u is above %u", o->vni, XT_VNI_MAX);
 	return 0;
 }
 
@@ -388,7 +388,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 
 		err = xt_nl_first_ipv4(st->uplink_ifindex, &a);
 		if (err)
-			return xt_err(err, "uplink %s has no IPv4 address: give 'local ADDR'",
+			return xt_err_input(err, "uplink %s has no IPv4 address: give 'local ADDR'",
 				      o->uplink);
 		cfg.local = a.s_addr;
 	}
@@ -396,11 +396,11 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	if (err)
 		return xt_err(err, "uplink %s: reading its MTU: %s", o->uplink, strerror(-err));
 	if (uplink_mtu < 68 + XT_VXLAN_OVERHEAD)
-		return xt_err(-EINVAL, "uplink %s: MTU %u is too small for VXLAN", o->uplink,
+		return xt_err_input(-EINVAL, "uplink %s: MTU %u is too small for VXLAN", o->uplink,
 			      uplink_mtu);
 	cfg.mtu = o->mtu ? o->mtu : uplink_mtu - XT_VXLAN_OVERHEAD;
 	if (cfg.mtu < 68 || cfg.mtu > uplink_mtu - XT_VXLAN_OVERHEAD)
-		return xt_err(-EINVAL, "mtu %u: must be 68 to %u (uplink %s MTU %u minus %d)",
+		return xt_err_input(-EINVAL, "mtu %u: must be 68 to %u (uplink %s MTU %u minus %d)",
 			      cfg.mtu, uplink_mtu - XT_VXLAN_OVERHEAD, o->uplink, uplink_mtu,
 			      XT_VXLAN_OVERHEAD);
 
@@ -582,12 +582,95 @@ static int detach_xdp(const struct xt_overlay *ov)
 	return err;
 }
 
+/*
+ * The overlay device was deleted behind our back (ip link del): its encap program went
+ * with it, but the decap program stays on the uplink. Find such orphans among all loaded
+ * programs by name, read their configuration, and remove those attached here whose
+ * overlay device no longer exists. Program ids are global, ifindexes are per namespace:
+ * a program counts only if the query on this namespace's uplink returns that very id.
+ */
+static int detach_orphans(int *removed)
+{
+	uint32_t id = 0;
+
+	*removed = 0;
+	while (!bpf_prog_get_next_id(id, &id)) {
+		struct bpf_prog_info info;
+		struct xt_overlay ov;
+		uint32_t map_ids[16], i, xdp_id = 0;
+		int fd = bpf_prog_get_fd_by_id(id), uplink;
+
+		if (fd < 0)
+			continue;
+		overlay_init(&ov);
+		if (prog_info(fd, &info, map_ids, 16) ||
+		    (strcmp(info.name, "xt_decap_tc") && strcmp(info.name, "xt_decap_xdp")))
+			goto next;
+		for (i = 0; i < info.nr_map_ids && i < 16; i++) {
+			struct bpf_map_info minfo = {};
+			uint32_t len = sizeof(minfo);
+			int mfd = bpf_map_get_fd_by_id(map_ids[i]);
+			size_t nlen;
+
+			if (mfd < 0)
+				continue;
+			if (!bpf_obj_get_info_by_fd(mfd, &minfo, &len)) {
+				nlen = strlen(minfo.name);
+				if (nlen > 7 && !strcmp(minfo.name + nlen - 7, ".rodata"))
+					read_config(mfd, &ov.cfg);
+				if (!strcmp(minfo.name, "xt_peers"))
+					ov.peers_id = minfo.id;
+			}
+			close(mfd);
+		}
+		uplink = (int)ov.cfg.uplink_ifindex;
+		if (!uplink || !ov.cfg.overlay_ifindex) /* no config read: not ours to judge */
+			goto next;
+		{
+			char name[IF_NAMESIZE];
+
+			if (if_indextoname(ov.cfg.overlay_ifindex, name))
+				goto next; /* the overlay is alive */
+		}
+		if (!strcmp(info.name, "xt_decap_tc") &&
+		    tc_prog_id(uplink, BPF_TC_INGRESS, ov.cfg.overlay_ifindex) == id) {
+			DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = uplink,
+					    .attach_point = BPF_TC_INGRESS);
+			DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = ov.cfg.overlay_ifindex,
+					    .priority = XT_TC_PRIORITY);
+
+			if (!bpf_tc_detach(&hook, &opts))
+				(*removed)++;
+		} else if (!strcmp(info.name, "xt_decap_xdp") &&
+			   !bpf_xdp_query_id(uplink, 0, &xdp_id) && xdp_id) {
+			if (detach_xdp(&ov) == 0)
+				(*removed)++;
+		}
+next:
+		close(fd);
+	}
+	return 0;
+}
+
 static int detach_locked(const char *dev)
 {
 	struct xt_overlay ov;
 	int uplink, err;
 
 	err = xt_overlay_open(dev, &ov);
+	if (err && dev && !if_nametoindex(dev)) {
+		int removed;
+
+		/* Gone behind our back: clean up what it left on the uplink and in bpffs. */
+		detach_orphans(&removed);
+		xt_pins_remove(dev);
+		if (removed) {
+			xt_warn("%s was already deleted; removed %d decap program(s) it left on "
+				"its uplink", dev, removed);
+			return 0;
+		}
+		return err;
+	}
 	if (err)
 		return err;
 	uplink = (int)ov.cfg.uplink_ifindex;
@@ -628,6 +711,147 @@ int xt_detach(const char *dev)
 	if (lock < 0)
 		return lock;
 	err = detach_locked(dev);
+	xt_unlock(lock);
+	return err;
+}
+
+/* ---- reload ---- */
+
+static int reuse_maps(struct bpf_map *peers, struct bpf_map *routes, struct bpf_map *stats,
+		      struct bpf_map *reasons, const struct xt_overlay *ov)
+{
+	if (bpf_map__reuse_fd(peers, ov->peers_fd) || bpf_map__reuse_fd(routes, ov->routes_fd) ||
+	    bpf_map__reuse_fd(stats, ov->peer_stats_fd) ||
+	    bpf_map__reuse_fd(reasons, ov->reasons_fd))
+		return -errno;
+	return 0;
+}
+
+static int tc_replace(int ifindex, enum bpf_tc_attach_point point, uint32_t handle, int prog_fd)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = handle, .priority = XT_TC_PRIORITY,
+			    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
+
+	return bpf_tc_attach(&hook, &opts);
+}
+
+/* The new XDP program takes the old one's place: atomically where libxdp attached it alone
+ * (XDP_FLAGS_REPLACE), else added to the dispatcher before the old one leaves it. */
+static int xdp_replace(const struct xt_overlay *ov, struct xt_xdp_bpf *xs)
+{
+	int uplink = (int)ov->cfg.uplink_ifindex, err;
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .obj = xs->obj, .prog_name = "xt_decap_xdp");
+	DECLARE_LIBBPF_OPTS(bpf_xdp_attach_opts, aopts);
+	struct xdp_program *old, *new;
+	struct xdp_multiprog *mp = xdp_find(ov, &old);
+	enum xdp_attach_mode mode;
+
+	if (!mp)
+		return -ENOENT;
+	mode = xdp_multiprog__attach_mode(mp);
+	if (xdp_multiprog__is_legacy(mp)) {
+		err = xt_xdp_bpf__load(xs);
+		if (!err) {
+			aopts.old_prog_fd = xdp_program__fd(old);
+			err = bpf_xdp_attach(uplink, bpf_program__fd(xs->progs.xt_decap_xdp),
+					     XDP_FLAGS_REPLACE | (mode == XDP_MODE_SKB
+									  ? XDP_FLAGS_SKB_MODE
+									  : XDP_FLAGS_DRV_MODE),
+					     &aopts);
+		}
+	} else {
+		new = xdp_program__create(&xopts);
+		err = (int)libxdp_get_error(new);
+		if (!err) {
+			err = xdp_program__attach(new, uplink, mode, 0);
+			if (!err)
+				err = xdp_program__detach(old, uplink, mode, 0);
+			xdp_program__close(new);
+		}
+	}
+	xdp_multiprog__close(mp);
+	return err;
+}
+
+static int reload_locked(const char *dev)
+{
+	struct xt_tc_bpf *tc = NULL;
+	struct xt_xdp_bpf *xs = NULL;
+	struct xt_overlay ov;
+	bool tc_rx;
+	int err;
+
+	err = xt_overlay_open(dev, &ov);
+	if (err)
+		return err;
+	tc_rx = tc_prog_id((int)ov.cfg.uplink_ifindex, BPF_TC_INGRESS, (uint32_t)ov.ifindex) != 0;
+	tc = xt_tc_bpf__open();
+	if (!tc) {
+		err = xt_err(-errno, "opening BPF object: %s", strerror(errno));
+		goto out;
+	}
+	tc->rodata->xt_cfg = ov.cfg;
+	err = reuse_maps(tc->maps.xt_peers, tc->maps.xt_routes, tc->maps.xt_peer_stats,
+			 tc->maps.xt_reasons, &ov);
+	if (!err)
+		err = xt_tc_bpf__load(tc);
+	if (!err && bpf_prog_bind_map(bpf_program__fd(tc->progs.xt_encap), ov.peers_fd, NULL))
+		err = -errno;
+	if (err) {
+		err = xt_err(err, "loading the new programs: %s (nothing was changed)",
+			     strerror(-err));
+		goto out;
+	}
+	if (!tc_rx) {
+		xs = xt_xdp_bpf__open();
+		if (!xs) {
+			err = xt_err(-errno, "opening BPF object: %s", strerror(errno));
+			goto out;
+		}
+		xs->rodata->xt_cfg = ov.cfg;
+		err = reuse_maps(xs->maps.xt_peers, xs->maps.xt_routes, xs->maps.xt_peer_stats,
+				 xs->maps.xt_reasons, &ov);
+		if (!err)
+			err = xdp_replace(&ov, xs);
+		if (err) {
+			err = xt_err(err, "replacing the XDP program on the uplink: %s (nothing was "
+					  "changed)",
+				     strerror(-err));
+			goto out;
+		}
+	} else {
+		err = tc_replace((int)ov.cfg.uplink_ifindex, BPF_TC_INGRESS, (uint32_t)ov.ifindex,
+				 bpf_program__fd(tc->progs.xt_decap_tc));
+		if (err) {
+			err = xt_err(err, "replacing the decap program: %s (nothing was changed)",
+				     strerror(-err));
+			goto out;
+		}
+	}
+	/* Encap last: if it fails, the new decap program already runs on the same maps, and
+	 * the old encap program keeps working. */
+	err = tc_replace(ov.ifindex, BPF_TC_EGRESS, XT_TC_HANDLE,
+			 bpf_program__fd(tc->progs.xt_encap));
+	if (err)
+		err = xt_err(err, "replacing the encap program: %s (decap was replaced)",
+			     strerror(-err));
+out:
+	xt_xdp_bpf__destroy(xs);
+	xt_tc_bpf__destroy(tc);
+	xt_overlay_close(&ov);
+	return err;
+}
+
+int xt_reload(const char *dev)
+{
+	int lock, err;
+
+	quiet_libs();
+	lock = xt_lock();
+	if (lock < 0)
+		return lock;
+	err = reload_locked(dev);
 	xt_unlock(lock);
 	return err;
 }

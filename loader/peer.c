@@ -123,13 +123,13 @@ static int name_validate(const char *name)
 	const char *c;
 
 	if (!name || !*name)
-		return xt_err(-EINVAL, "a peer needs a name");
+		return xt_err_input(-EINVAL, "a peer needs a name");
 	if (strlen(name) >= XT_PEER_NAME_LEN)
-		return xt_err(-EINVAL, "peer name '%s' is longer than %d characters", name,
+		return xt_err_input(-EINVAL, "peer name '%s' is longer than %d characters", name,
 			      XT_PEER_NAME_LEN - 1);
 	for (c = name; *c; c++)
 		if (!isalnum((unsigned char)*c) && !strchr("._-", *c))
-			return xt_err(-EINVAL,
+			return xt_err_input(-EINVAL,
 				      "peer name '%s': use letters, digits, '.', '_' and '-'",
 				      name);
 	return 0;
@@ -141,30 +141,71 @@ static int endpoint_validate(const struct xt_overlay *ov, struct in_addr ep)
 
 	inet_ntop(AF_INET, &ep, a, sizeof(a));
 	if (ep.s_addr == ov->cfg.local)
-		return xt_err(-EINVAL, "endpoint %s is this overlay's own address", a);
+		return xt_err_input(-EINVAL, "endpoint %s is this overlay's own address", a);
 	return 0;
 }
 
-/* Prefixes another peer owns cannot be given to this one. */
-static int allowed_validate(const struct xt_overlay *ov, const struct routes *rs,
-			    const struct xt_prefix *allowed, int n, int self_id)
+static bool prefixes_overlap(const struct xt_prefix *a, const struct route_entry *e)
 {
-	char a[32];
-	int i, adding = 0;
+	struct xt_prefix b = entry_prefix(e);
+	uint8_t len = a->len < b.len ? a->len : b.len;
+	uint32_t mask = len ? htonl(~0u << (32 - len)) : 0;
 
-	for (i = 0; i < n; i++) {
-		const struct route_entry *e = routes_find(rs, &allowed[i]);
+	return ((a->addr.s_addr ^ b.addr.s_addr) & mask) == 0;
+}
 
-		xt_format_prefix(&allowed[i], a, sizeof(a));
-		if (e && (int)e->val.peer_id != self_id)
-			return xt_err(-EEXIST, "allowed-ips %s belongs to another peer", a);
+static void peer_name_of(const struct xt_overlay *ov, uint32_t id, char *buf, size_t len)
+{
+	struct xt_peer_key key, next;
+	struct xt_peer val;
+	void *prev = NULL;
+
+	snprintf(buf, len, "#%u", id);
+	while (!bpf_map_get_next_key(ov->peers_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(ov->peers_fd, &key, &val) && val.id == id) {
+			snprintf(buf, len, "%.*s", XT_PEER_NAME_LEN, val.name);
+			return;
+		}
+	}
+}
+
+/*
+ * A prefix that overlaps another peer's (the same, inside it, or around it) is refused
+ * unless the request says `move`: then an identical prefix changes owner and an
+ * overlapping one is added beside it (the longest prefix wins, as in any route table).
+ */
+static int allowed_validate(const struct xt_overlay *ov, const struct routes *rs,
+			    const struct xt_peer_opts *o, int self_id)
+{
+	char a[32], b[32], owner[XT_PEER_NAME_LEN + 8];
+	int i, j, adding = 0;
+
+	for (i = 0; i < o->n_allowed; i++) {
+		const struct route_entry *e = routes_find(rs, &o->allowed[i]);
+
+		for (j = 0; j < rs->n && !o->move; j++) {
+			struct xt_prefix p = entry_prefix(&rs->e[j]);
+
+			if ((int)rs->e[j].val.peer_id == self_id ||
+			    !prefixes_overlap(&o->allowed[i], &rs->e[j]))
+				continue;
+			xt_format_prefix(&o->allowed[i], a, sizeof(a));
+			xt_format_prefix(&p, b, sizeof(b));
+			peer_name_of(ov, rs->e[j].val.peer_id, owner, sizeof(owner));
+			return xt_err_input(-EEXIST,
+					    "allowed-ips %s overlaps %s of peer %s (add 'move' to "
+					    "take it)",
+					    a, b, owner);
+		}
 		if (!e)
 			adding++;
 	}
 	if ((uint32_t)(rs->n + adding) > ov->cfg.max_routes)
-		return xt_err(-ENOSPC, "route table full (%u prefixes): attach with a larger "
-				       "max-routes",
-			      ov->cfg.max_routes);
+		return xt_err_input(-ENOSPC,
+				    "route table full (%u prefixes): attach with a larger max-routes",
+				    ov->cfg.max_routes);
 	return 0;
 }
 
@@ -212,6 +253,18 @@ static void route_remove(const struct xt_overlay *ov, const struct xt_prefix *p)
 	bpf_map_delete_elem(ov->routes_fd, &k);
 }
 
+/* Undo route_insert: give a moved prefix back to its owner, or remove it. */
+static void route_restore(const struct xt_overlay *ov, const struct routes *rs,
+			  const struct xt_prefix *p)
+{
+	const struct route_entry *e = routes_find(rs, p);
+
+	if (e)
+		bpf_map_update_elem(ov->routes_fd, &e->key, &e->val, BPF_ANY);
+	else
+		route_remove(ov, p);
+}
+
 static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 {
 	struct xt_peer_key key = {};
@@ -227,7 +280,7 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 	if (err)
 		return err;
 	if (!o->has_endpoint || !o->has_allowed)
-		return xt_err(-EINVAL, "peer add needs 'endpoint' and 'allowed-ips'");
+		return xt_err_input(-EINVAL, "peer add needs 'endpoint' and 'allowed-ips'");
 	err = endpoint_validate(ov, o->endpoint);
 	if (err)
 		return err;
@@ -235,17 +288,17 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 	if (!ids)
 		return xt_err(-ENOMEM, "out of memory");
 	if (!peer_find(ov, o->name, &found, ids, &count)) {
-		err = xt_err(-EEXIST, "peer %s exists already (use 'peer set')", o->name);
+		err = xt_err_input(-EEXIST, "peer %s exists already (use 'peer set')", o->name);
 		goto out;
 	}
 	memcpy(key.endpoint, &o->endpoint, 4);
 	if (!bpf_map_lookup_elem(ov->peers_fd, &key, &pv)) {
-		err = xt_err(-EEXIST, "endpoint %s is peer %.*s's already",
+		err = xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already",
 			     inet_ntoa(o->endpoint), XT_PEER_NAME_LEN, pv.name);
 		goto out;
 	}
 	if ((uint32_t)count >= ov->cfg.max_peers) {
-		err = xt_err(-ENOSPC, "peer table full (%u peers): attach with a larger max-peers",
+		err = xt_err_input(-ENOSPC, "peer table full (%u peers): attach with a larger max-peers",
 			     ov->cfg.max_peers);
 		goto out;
 	}
@@ -254,7 +307,7 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 	err = routes_load(ov, &rs);
 	if (err)
 		goto out;
-	err = allowed_validate(ov, &rs, o->allowed, o->n_allowed, -1);
+	err = allowed_validate(ov, &rs, o, -1);
 	if (err)
 		goto out;
 
@@ -267,7 +320,7 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 	memcpy(rv.endpoint, &o->endpoint, 4);
 	rv.port = o->port ? o->port : ov->cfg.port;
 	for (added = 0; added < o->n_allowed; added++) {
-		err = route_insert(ov, &o->allowed[added], &rv, BPF_NOEXIST);
+		err = route_insert(ov, &o->allowed[added], &rv, o->move ? BPF_ANY : BPF_NOEXIST);
 		if (err)
 			goto undo;
 	}
@@ -280,6 +333,8 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 		goto undo;
 	}
 	for (kadded = 0; kadded < o->n_allowed; kadded++) {
+		if (routes_find(&rs, &o->allowed[kadded]))
+			continue; /* moved from another peer: its kernel route is there */
 		err = kernel_route_add(ov, &o->allowed[kadded]);
 		if (err)
 			goto undo_peer;
@@ -289,10 +344,11 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 undo_peer:
 	bpf_map_delete_elem(ov->peers_fd, &key);
 	for (i = 0; i < kadded; i++)
-		kernel_route_del(ov, &o->allowed[i]);
+		if (!routes_find(&rs, &o->allowed[i]))
+			kernel_route_del(ov, &o->allowed[i]);
 undo:
 	for (i = 0; i < added; i++)
-		route_remove(ov, &o->allowed[i]);
+		route_restore(ov, &rs, &o->allowed[i]);
 out:
 	free(rs.e);
 	free(ids);
@@ -310,7 +366,7 @@ static int peer_move(struct xt_overlay *ov, struct peer_entry *pe, const struct 
 
 	memcpy(key.endpoint, &ep, 4);
 	if (!same && !bpf_map_lookup_elem(ov->peers_fd, &key, &other))
-		return xt_err(-EEXIST, "endpoint %s is peer %.*s's already", inet_ntoa(ep),
+		return xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already", inet_ntoa(ep),
 			      XT_PEER_NAME_LEN, other.name);
 	val.port = port;
 	if (bpf_map_update_elem(ov->peers_fd, &key, &val, same ? BPF_EXIST : BPF_NOEXIST)) {
@@ -363,10 +419,13 @@ static int peer_set_allowed(struct xt_overlay *ov, const struct peer_entry *pe,
 
 	memcpy(rv.endpoint, pe->key.endpoint, 4);
 	for (i = 0; i < o->n_allowed; i++) {
-		if (routes_find(rs, &o->allowed[i]))
+		const struct route_entry *e = routes_find(rs, &o->allowed[i]);
+
+		if (e && e->val.peer_id == pe->val.id)
 			continue;
-		err = route_insert(ov, &o->allowed[i], &rv, BPF_NOEXIST);
-		if (!err) {
+		/* An existing entry is another peer's, taken with 'move' (validated). */
+		err = route_insert(ov, &o->allowed[i], &rv, e ? BPF_ANY : BPF_NOEXIST);
+		if (!err && !e) {
 			err = kernel_route_add(ov, &o->allowed[i]);
 			if (err)
 				route_remove(ov, &o->allowed[i]);
@@ -386,8 +445,9 @@ static int peer_set_allowed(struct xt_overlay *ov, const struct peer_entry *pe,
 	return 0;
 undo:
 	for (i = 0; i < n_added; i++) {
-		kernel_route_del(ov, &added[i]);
-		route_remove(ov, &added[i]);
+		if (!routes_find(rs, &added[i]))
+			kernel_route_del(ov, &added[i]);
+		route_restore(ov, rs, &added[i]);
 	}
 	return err;
 }
@@ -401,9 +461,9 @@ static int peer_set_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 	int err;
 
 	if (peer_find(ov, o->name, &pe, NULL, NULL))
-		return xt_err(-ENOENT, "no peer named %s", o->name ? o->name : "");
+		return xt_err_input(-ENOENT, "no peer named %s", o->name ? o->name : "");
 	if (!o->has_endpoint && !o->has_allowed)
-		return xt_err(-EINVAL, "peer set needs 'endpoint' or 'allowed-ips'");
+		return xt_err_input(-EINVAL, "peer set needs 'endpoint' or 'allowed-ips'");
 	orig = pe;
 	memcpy(&ep, pe.key.endpoint, 4);
 	port = pe.val.port;
@@ -418,7 +478,7 @@ static int peer_set_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 	if (err)
 		return xt_err(err, "reading routes: %s", strerror(-err));
 	if (o->has_allowed) {
-		err = allowed_validate(ov, &rs, o->allowed, o->n_allowed, (int)pe.val.id);
+		err = allowed_validate(ov, &rs, o, (int)pe.val.id);
 		if (err)
 			goto out;
 	}
@@ -450,7 +510,7 @@ static int peer_del_locked(const char *name, struct xt_overlay *ov)
 	int err, i;
 
 	if (peer_find(ov, name, &pe, NULL, NULL))
-		return xt_err(-ENOENT, "no peer named %s", name ? name : "");
+		return xt_err_input(-ENOENT, "no peer named %s", name ? name : "");
 	err = routes_load(ov, &rs);
 	if (err)
 		return xt_err(err, "reading routes: %s", strerror(-err));

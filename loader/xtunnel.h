@@ -47,6 +47,7 @@ struct xt_peer_opts {
 	struct in_addr endpoint;
 	uint16_t port; /* 0: the overlay's port */
 	bool has_allowed;
+	bool move; /* take prefixes that overlap other peers' (see allowed-ips) */
 	struct xt_prefix allowed[XT_MAX_ALLOWED];
 	int n_allowed;
 };
@@ -84,9 +85,15 @@ typedef void (*xt_warn_fn)(const char *msg);
 
 void xt_set_warn(xt_warn_fn fn);
 const char *xt_errmsg(void);
+/* True when the last error was the request's fault (bad or inconsistent input), not the
+ * system's: the CLI exits 2 for these, 1 for the others. */
+bool xt_err_is_input(void);
 
 int xt_attach(const struct xt_attach_opts *opts);
 int xt_detach(const char *dev);
+/* Replaces the overlay's programs with the ones built into this library, keeping the maps
+ * (peers, routes, counters) and the flows: the upgrade path. dev NULL: the only overlay. */
+int xt_reload(const char *dev);
 int xt_peer_add(const struct xt_peer_opts *opts);
 int xt_peer_set(const struct xt_peer_opts *opts);
 int xt_peer_del(const char *dev, const char *name);

@@ -1,6 +1,8 @@
 #!/bin/bash
-# The command line contract: exit 2 and a message naming the bad word for usage errors,
-# exit 1 for failures at run time, and a failed command changes nothing.
+# The command line contract: exit 2 and a message naming the bad word for a request that
+# is malformed or inconsistent (bad syntax, unknown device or peer, names or prefixes in
+# use, full tables), exit 1 for failures of the system, and a failed command changes
+# nothing.
 . "$(dirname "$0")/../lib/netns.sh"
 
 # expect STATUS PATTERN NAME -- ARGS...: runs xtunnel in host A and checks both.
@@ -22,7 +24,9 @@ state() {
 		ip -n "$NS_A" -o link | cut -d: -f2
 		ip -n "$NS_A" route show
 		in_ns "$NS_A" tc qdisc show dev ua
-		xt "$NS_A" show -j
+		# Configuration only: counters move with background traffic on the uplink.
+		xt "$NS_A" show -j | jq -c '[.[] | {dev, vni, routes,
+			peers: [.peers[] | {name, endpoint, port, allowed_ips}]}]'
 	} 2>&1
 }
 
@@ -43,8 +47,8 @@ expect 2 "10.1.2.3/8" "address with a bad prefix length named" -- attach ua addr
 expect 2 "bogus" "unknown attach argument named" -- attach ua bogus 1
 expect 2 "rx: 'fast'" "bad rx mode named" -- attach ua rx fast
 expect 2 "needs a value" "keyword without value" -- attach ua vni
-expect 1 "uplink nosuch0: no such device" "unknown uplink is a runtime error" -- attach nosuch0
-expect 1 "mtu 1460" "mtu above uplink minus overhead refused" -- attach ua mtu 1460
+expect 2 "uplink nosuch0: no such device" "unknown uplink refused" -- attach nosuch0
+expect 2 "mtu 1460" "mtu above uplink minus overhead refused" -- attach ua mtu 1460
 
 before=$(state)
 expect 1 "10.10.0.1/24" "attach failing half-way (duplicate address) fails" -- \
@@ -52,27 +56,44 @@ expect 1 "10.10.0.1/24" "attach failing half-way (duplicate address) fails" -- \
 check "attach failing half-way leaves nothing behind" [ "$(state)" = "$before" ]
 
 xt "$NS_A" attach ua address 10.10.0.1/24 >/dev/null 2>&1
-expect 1 "exists already" "attach of an existing device refused" -- attach ua
+expect 2 "exists already" "attach of an existing device refused" -- attach ua
 expect 2 "host bits set" "allowed-ips with host bits set named" -- \
 	peer add b endpoint "$UNDER_B" allowed-ips 10.20.0.1/16
 expect 2 "endpoint" "peer add without allowed-ips" -- peer add b endpoint "$UNDER_B"
 expect 2 "224.0.0.1" "multicast endpoint refused" -- peer add b endpoint 224.0.0.1 \
 	allowed-ips 10.20.0.0/16
-expect 1 "own address" "endpoint equal to our own address refused" -- \
+expect 2 "own address" "endpoint equal to our own address refused" -- \
 	peer add b endpoint "$UNDER_A" allowed-ips 10.20.0.0/16
 xt "$NS_A" peer add b endpoint "$UNDER_B" allowed-ips 10.20.0.0/16
-expect 1 "exists already" "duplicate peer name refused" -- \
+expect 2 "exists already" "duplicate peer name refused" -- \
 	peer add b endpoint 192.0.2.9 allowed-ips 10.21.0.0/16
-expect 1 "another peer" "prefix owned by another peer refused" -- \
+expect 2 "overlaps 10.20.0.0/16 of peer b" "prefix owned by another peer refused, owner named" -- \
 	peer add c endpoint 192.0.2.9 allowed-ips 10.20.0.0/16
-expect 1 "peer b's already" "endpoint of another peer refused" -- \
+expect 2 "peer b's already" "endpoint of another peer refused" -- \
 	peer add c endpoint "$UNDER_B" allowed-ips 10.21.0.0/16
-expect 1 "no peer named zz" "peer set of an unknown peer" -- peer set zz allowed-ips 10.9.0.0/16
-expect 1 "no peer named zz" "peer del of an unknown peer" -- peer del zz
-expect 1 "not an xtunnel overlay" "a device that is not an overlay" -- show ua
-expect 1 "no such device" "an unknown device" -- peer del b dev nosuch0
+expect 2 "overlaps 10.20.0.0/16 of peer b" "a prefix inside another peer's refused" -- \
+	peer add c endpoint 192.0.2.9 allowed-ips 10.20.5.0/24
+expect 2 "overlaps 10.20.0.0/16 of peer b" "a prefix around another peer's refused" -- \
+	peer add c endpoint 192.0.2.9 allowed-ips 10.0.0.0/8
+before=$(state)
+expect 2 "overlaps" "a list with one overlapping prefix refused whole" -- \
+	peer add c endpoint 192.0.2.9 allowed-ips 10.40.0.0/16,10.20.0.0/16
+check "and nothing of it applied" [ "$(state)" = "$before" ]
+check "move takes an overlapping prefix beside the other peer's" \
+	xt "$NS_A" peer add c endpoint 192.0.2.9 allowed-ips 10.20.5.0/24 move
+check "move takes an identical prefix from its owner" \
+	xt "$NS_A" peer set c allowed-ips 10.20.5.0/24,10.20.0.0/16 move
+check "which then belongs to c alone" [ "$(json_field "$NS_A" '[.[0].peers[] |
+	select(.allowed_ips | index("10.20.0.0/16"))] | map(.name) | join(",")')" = c ]
+check "its kernel route stayed" bash -c "ip -n $NS_A route show 10.20.0.0/16 | grep -q xt0"
+xt "$NS_A" peer del c
+xt "$NS_A" peer set b allowed-ips 10.20.0.0/16
+expect 2 "no peer named zz" "peer set of an unknown peer" -- peer set zz allowed-ips 10.9.0.0/16
+expect 2 "no peer named zz" "peer del of an unknown peer" -- peer del zz
+expect 2 "not an xtunnel overlay" "a device that is not an overlay" -- show ua
+expect 2 "no such device" "an unknown device" -- peer del b dev nosuch0
 xt "$NS_A" attach ua dev xt1 vni 2 address 10.11.0.1/24 >/dev/null 2>&1
-expect 1 "name one with 'dev NAME'" "dev is required when several overlays exist" -- \
+expect 2 "name one with 'dev NAME'" "dev is required when several overlays exist" -- \
 	peer del b
 check "dev selects the overlay" xt "$NS_A" peer del b dev xt0
 xt "$NS_A" detach xt1
@@ -82,7 +103,7 @@ xt "$NS_A" attach ua vni 0 max-peers 2 address 10.10.0.1/24 >/dev/null 2>&1
 check "vni 0 is kept, not replaced by the default" [ "$(json_field "$NS_A" '.[0].vni')" = 0 ]
 xt "$NS_A" peer add b endpoint 192.0.2.7 allowed-ips 10.20.0.0/16
 xt "$NS_A" peer add c endpoint 192.0.2.8 allowed-ips 10.21.0.0/16
-expect 1 "peer table full" "a peer beyond max-peers refused" -- \
+expect 2 "peer table full" "a peer beyond max-peers refused" -- \
 	peer add d endpoint 192.0.2.9 allowed-ips 10.22.0.0/16
 check "peer set endpoint works in a full peer table" xt "$NS_A" peer set b endpoint 192.0.2.9
 check "and the peer moved" [ "$(json_field "$NS_A" '.[0].peers[0].endpoint')" = 192.0.2.9 ]
