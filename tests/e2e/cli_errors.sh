@@ -107,4 +107,13 @@ expect 2 "peer table full" "a peer beyond max-peers refused" -- \
 	peer add d endpoint 192.0.2.9 allowed-ips 10.22.0.0/16
 check "peer set endpoint works in a full peer table" xt "$NS_A" peer set b endpoint 192.0.2.9
 check "and the peer moved" [ "$(json_field "$NS_A" '.[0].peers[0].endpoint')" = 192.0.2.9 ]
+xt "$NS_A" detach xt0
+xt "$NS_A" attach ua max-routes 3 address 10.10.0.1/24 >/dev/null 2>&1
+check "show reports the capacities given at attach" [ "$(json_field "$NS_A" \
+	'.[0] | "\(.max_peers) \(.max_routes)"')" = "1024 3" ]
+xt "$NS_A" peer add b endpoint 192.0.2.7 allowed-ips 10.20.0.0/16,10.21.0.0/16
+before=$(state)
+expect 2 "route table full (3 prefixes)" "a peer beyond max-routes refused" -- \
+	peer add c endpoint 192.0.2.8 allowed-ips 10.22.0.0/16,10.23.0.0/16
+check "and nothing of it applied" [ "$(state)" = "$before" ]
 tap_done

@@ -31,6 +31,16 @@ for rx in tc xdp; do
 	ip -n "$NS_A" link set ua up
 	check "rx $rx: traffic resumes when the uplink is up again" ping_ok "$NS_A" 10.10.0.2 5
 
+	# Fail closed: with its encap program removed, what the host sends on the overlay
+	# dies in the device's hidden veth end; nothing reaches the wire in the clear.
+	in_ns "$NS_A" tc filter del dev xt0 egress
+	in_ns "$NS_A" ping -c 10 -i 0.1 -W 1 10.10.0.2 >/dev/null 2>&1 &
+	_started_pids+=("$!")
+	in_ns "$NS_B" timeout -k 2 10 tshark -q -a duration:2 -i ub -f "dst net 10.10.0.0/16" \
+		-w "$TMP/leak.pcap" >/dev/null 2>&1
+	check "rx $rx: without its encap program no inner packet reaches the wire" \
+		[ -s "$TMP/leak.pcap" ] && [ "$(tshark -r "$TMP/leak.pcap" 2>/dev/null | wc -l)" = 0 ]
+
 	ip -n "$NS_A" link del xt0
 	check "rx $rx: show has no overlay once the device is gone" \
 		[ "$(xt "$NS_A" show -j | jq length)" = 0 ]

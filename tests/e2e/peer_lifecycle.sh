@@ -8,8 +8,11 @@
 leak_capture() {
 	# tshark stops itself (-a duration); timeout -k is only a backstop: tshark can ignore
 	# SIGTERM while its dumpcap child runs.
+	rm -f "$TMP/leak.pcap"
 	in_ns "$1" timeout -k 2 $(($3 + 10)) tshark -q -a "duration:$3" -i "$2" \
 		-f "dst net 10.10.0.0/16" -w "$TMP/leak.pcap" >/dev/null 2>&1
+	# No capture file means no capture: report it as a leak rather than pass.
+	[ -s "$TMP/leak.pcap" ] || { echo 999; return; }
 	tshark -r "$TMP/leak.pcap" 2>/dev/null | wc -l
 }
 
