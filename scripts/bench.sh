@@ -158,6 +158,19 @@ jq -s '
 	echo "Took $((SECONDS - start)) s."
 } >"$OUT/results.md"
 
+# Per-packet cost of each program next to a null one, and scale (see bench/progcost.c).
+echo "bench: program cost and scale" >&2
+"$BUILD/bench/progcost" >"$OUT/progcost.md" || echo "bench: progcost failed" >&2
+{
+	echo
+	echo "## Program cost and scale"
+	echo
+	echo "Mean ns per packet from BPF_PROG_TEST_RUN (x: ratio to the null program of the"
+	echo "same type), with 100,000 peers loaded and the given number of prefixes."
+	echo
+	cat "$OUT/progcost.md"
+} >>"$OUT/results.md"
+
 if command -v gnuplot >/dev/null; then
 	jq -r '.[] | select(.metric == "tcp_a_to_b_gbps") | "\(.wire)/\(.scenario) \(.median)"' \
 		"$OUT/results.json" >"$OUT/tcp.dat"

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * progcost: what one packet costs each xtunnel program, next to a null program of the same
+ * type, and how that cost and the map footprint grow with the number of prefixes.
+ *
+ * Each figure is the mean of the kernel's own run time (bpf_prog_test_run_opts duration,
+ * no syscall overhead) over many single runs: the programs change the packet, so the
+ * kernel's repeat count would run them on their own output after the first time.
+ * Prints a Markdown table; used by `make bench`.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "xtunnel_shared.h"
+#include "xt_tc.skel.h"
+#include "xt_xdp.skel.h"
+
+#define RUNS 100000
+#define PEERS 100000
+
+static const uint8_t local_ip[4] = { 192, 0, 2, 1 };
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Mean run time in ns of prog_fd on pkt over RUNS single runs. */
+static double cost(int prog_fd, const uint8_t *pkt, size_t len, int *verdict)
+{
+	uint8_t out[2048];
+	double total = 0;
+	int i;
+
+	for (i = 0; i < RUNS; i++) {
+		DECLARE_LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt,
+				    .data_size_in = (uint32_t)len, .data_out = out,
+				    .data_size_out = sizeof(out), .repeat = 1);
+
+		if (bpf_prog_test_run_opts(prog_fd, &opts)) {
+			fprintf(stderr, "progcost: test run: %s\n", strerror(errno));
+			exit(1);
+		}
+		total += opts.duration;
+		*verdict = (int)opts.retval;
+	}
+	return total / RUNS;
+}
+
+static int null_prog(enum bpf_prog_type type, int ret)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = ret },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(type, "xt_null", "GPL", insns, 2, NULL);
+
+	if (fd < 0) {
+		fprintf(stderr, "progcost: loading a null program: %s\n", strerror(errno));
+		exit(1);
+	}
+	return fd;
+}
+
+static uint16_t csum(const uint8_t *p, size_t len)
+{
+	uint32_t s = 0;
+	size_t i;
+
+	for (i = 0; i < len; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* Ethernet + IPv4 + 64 bytes of UDP payload, from src to dst. */
+static size_t inner_frame(uint8_t *p, uint32_t src, uint32_t dst)
+{
+	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
+	uint8_t *ip = p + 14;
+
+	memset(p, 0, 14 + 20 + 8 + 64);
+	memcpy(p, macs, 12);
+	p[12] = 0x08;
+	ip[0] = 0x45;
+	ip[3] = 20 + 8 + 64;
+	ip[8] = 64;
+	ip[9] = 17;
+	memcpy(ip + 12, &src, 4);
+	memcpy(ip + 16, &dst, 4);
+	ip[10] = (uint8_t)(csum(ip, 20) >> 8);
+	ip[11] = (uint8_t)csum(ip, 20);
+	ip[21] = 53;
+	ip[23] = 53;
+	ip[25] = 8 + 64;
+	return 14 + 20 + 8 + 64;
+}
+
+/* The inner frame in VXLAN from endpoint, as a peer sends it to us. */
+static size_t vxlan_packet(uint8_t *p, const uint8_t *inner, size_t inner_len, uint32_t endpoint,
+			   uint32_t vni)
+{
+	uint8_t *ip = p + 14, *udp = ip + 20, *vx = udp + 8;
+	size_t ip_len = 20 + 8 + 8 + inner_len;
+
+	memset(p, 0, 50);
+	p[0] = 2;
+	p[6] = 2;
+	p[12] = 0x08;
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)(ip_len >> 8);
+	ip[3] = (uint8_t)ip_len;
+	ip[6] = 0x40;
+	ip[8] = 64;
+	ip[9] = 17;
+	memcpy(ip + 12, &endpoint, 4);
+	memcpy(ip + 16, local_ip, 4);
+	ip[10] = (uint8_t)(csum(ip, 20) >> 8);
+	ip[11] = (uint8_t)csum(ip, 20);
+	udp[0] = 0xc0;
+	udp[1] = 0x01;
+	udp[2] = XT_VXLAN_PORT >> 8;
+	udp[3] = XT_VXLAN_PORT & 0xff;
+	udp[4] = (uint8_t)((ip_len - 20) >> 8);
+	udp[5] = (uint8_t)(ip_len - 20);
+	vx[0] = 0x08;
+	vx[4] = (uint8_t)(vni >> 16);
+	vx[5] = (uint8_t)(vni >> 8);
+	vx[6] = (uint8_t)vni;
+	memcpy(p + 50, inner, inner_len);
+	return 50 + inner_len;
+}
+
+/* Memory the kernel charges for a map, from its fdinfo. */
+static unsigned long long memlock(int fd)
+{
+	unsigned long long v = 0;
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %llu", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* Peer i: endpoint 10.128.0.0 + i, id i; prefix j: 172.16.0.0/12 cut into /32s, owned by
+ * peer j % PEERS, except the measured ones. */
+static uint32_t peer_endpoint(uint32_t i)
+{
+	return htonl(0x0a800000u + i + 1);
+}
+
+static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, double *peer_s, double *route_s)
+{
+	int pfd = bpf_map__fd(tc->maps.xt_peers), rfd = bpf_map__fd(tc->maps.xt_routes);
+	struct xt_peer_key *keys = calloc(PEERS, sizeof(*keys));
+	struct xt_peer *vals = calloc(PEERS, sizeof(*vals));
+	uint32_t i, count = PEERS;
+	double t;
+
+	for (i = 0; i < PEERS; i++) {
+		uint32_t ep = peer_endpoint(i);
+
+		memcpy(keys[i].endpoint, &ep, 4);
+		snprintf(vals[i].name, sizeof(vals[i].name), "peer%u", i);
+		vals[i].id = i;
+		vals[i].port = XT_VXLAN_PORT;
+	}
+	t = now();
+	if (bpf_map_update_batch(pfd, keys, vals, &count, NULL)) {
+		fprintf(stderr, "progcost: peers: %s\n", strerror(errno));
+		exit(1);
+	}
+	*peer_s = now() - t;
+	t = now();
+	for (i = 0; i < prefixes; i++) {
+		struct xt_route_key k = { .prefixlen = 32 };
+		struct xt_route v = { .peer_id = i % PEERS, .port = XT_VXLAN_PORT };
+		uint32_t a = htonl(0xac100000u + i), ep = peer_endpoint(i % PEERS);
+
+		memcpy(k.addr, &a, 4);
+		memcpy(v.endpoint, &ep, 4);
+		if (bpf_map_update_elem(rfd, &k, &v, BPF_ANY)) {
+			fprintf(stderr, "progcost: routes: %s\n", strerror(errno));
+			exit(1);
+		}
+	}
+	*route_s = now() - t;
+	free(keys);
+	free(vals);
+}
+
+int main(void)
+{
+	static const uint32_t sizes[] = { 10, 10000, 1000000 };
+	uint32_t vni = 42, s;
+	int null_tc = null_prog(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK);
+	int null_xdp = null_prog(BPF_PROG_TYPE_XDP, XDP_PASS);
+	uint8_t inner[256], pkt[512];
+	size_t ilen, plen;
+	int v;
+
+	libbpf_set_print(NULL);
+	printf("| prefixes | peers | load peers s | load prefixes s | B/peer | B/prefix | "
+	       "null tc ns | encap ns | decap tc ns | null xdp ns | decap xdp ns |\n");
+	printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		struct xt_tc_bpf *tc = xt_tc_bpf__open();
+		struct xt_xdp_bpf *xs = xt_xdp_bpf__open();
+		struct xt_config cfg = { .vni = vni, .port = XT_VXLAN_PORT, .uplink_ifindex = 1,
+					 .overlay_ifindex = 1, .overlay_peer_ifindex = 1 };
+		double peer_s, route_s, n_tc, n_xdp, enc, dtc, dxdp;
+		uint32_t peer = 7, src, dst, ep;
+		unsigned long long mem, peer_mem;
+
+		if (!tc || !xs)
+			return 1;
+		memcpy(&cfg.local, local_ip, 4);
+		cfg.max_peers = PEERS;
+		cfg.max_routes = sizes[s] + 16;
+		tc->rodata->xt_cfg = cfg;
+		xs->rodata->xt_cfg = cfg;
+		bpf_map__set_max_entries(tc->maps.xt_peers, PEERS);
+		bpf_map__set_max_entries(tc->maps.xt_peer_stats, PEERS);
+		bpf_map__set_max_entries(tc->maps.xt_routes, cfg.max_routes);
+		if (xt_tc_bpf__load(tc))
+			return 1;
+		bpf_map__reuse_fd(xs->maps.xt_peers, bpf_map__fd(tc->maps.xt_peers));
+		bpf_map__reuse_fd(xs->maps.xt_routes, bpf_map__fd(tc->maps.xt_routes));
+		bpf_map__reuse_fd(xs->maps.xt_peer_stats, bpf_map__fd(tc->maps.xt_peer_stats));
+		bpf_map__reuse_fd(xs->maps.xt_reasons, bpf_map__fd(tc->maps.xt_reasons));
+		if (xt_xdp_bpf__load(xs))
+			return 1;
+		fill(tc, sizes[s], &peer_s, &route_s);
+		mem = memlock(bpf_map__fd(tc->maps.xt_routes));
+		peer_mem = memlock(bpf_map__fd(tc->maps.xt_peers)) +
+			   memlock(bpf_map__fd(tc->maps.xt_peer_stats));
+
+		/* A prefix of peer 7 in the middle of the table, as source and destination. */
+		src = htonl(0xac100000u + (sizes[s] / PEERS) * PEERS + peer);
+		if (ntohl(src) - 0xac100000u >= sizes[s])
+			src = htonl(0xac100000u + peer);
+		dst = src;
+		ep = peer_endpoint(peer);
+		ilen = inner_frame(inner, htonl(0x0a0a0001), dst);
+		n_tc = cost(null_tc, inner, ilen, &v);
+		enc = cost(bpf_program__fd(tc->progs.xt_encap), inner, ilen, &v);
+		if (v != TC_ACT_REDIRECT)
+			fprintf(stderr, "progcost: encap verdict %d, expected redirect\n", v);
+		ilen = inner_frame(inner, src, htonl(0x0a0a0001));
+		plen = vxlan_packet(pkt, inner, ilen, ep, vni);
+		dtc = cost(bpf_program__fd(tc->progs.xt_decap_tc), pkt, plen, &v);
+		if (v != TC_ACT_REDIRECT)
+			fprintf(stderr, "progcost: tc decap verdict %d, expected redirect\n", v);
+		n_xdp = cost(null_xdp, pkt, plen, &v);
+		dxdp = cost(bpf_program__fd(xs->progs.xt_decap_xdp), pkt, plen, &v);
+		if (v != XDP_REDIRECT)
+			fprintf(stderr, "progcost: xdp decap verdict %d, expected redirect\n", v);
+		printf("| %u | %u | %.3f | %.3f | %.0f | %.0f | %.1f | %.1f (x%.2f) | %.1f (x%.2f) | "
+		       "%.1f | %.1f (x%.2f) |\n",
+		       sizes[s], PEERS, peer_s, route_s, (double)peer_mem / PEERS,
+		       (double)mem / sizes[s], n_tc, enc, enc / n_tc, dtc, dtc / n_tc, n_xdp, dxdp,
+		       dxdp / n_xdp);
+		fflush(stdout);
+		xt_xdp_bpf__destroy(xs);
+		xt_tc_bpf__destroy(tc);
+	}
+	close(null_tc);
+	close(null_xdp);
+	return 0;
+}
