@@ -53,7 +53,7 @@ struct xt_rx {
 	__u32 peer_id;
 	__u32 outer_len;   /* bytes in front of the inner Ethernet header */
 	__u16 inner_proto; /* host order: ETH_P_IP or ETH_P_ARP */
-	__u16 reason;      /* enum xt_reason */
+	__u16 reason;	   /* enum xt_reason */
 };
 
 static __always_inline int xt_rx_verdict(struct xt_rx *rx, int verdict, enum xt_reason reason)

@@ -12,8 +12,8 @@
 /* FIXED_GSO: the overlay MTU already leaves room for the outer headers, which GSO
  * replicates in every segment; without it the kernel also shrinks gso_size by the
  * encapsulation overhead and each segment carries 50 bytes less than the MSS allows. */
-#define XT_ENCAP_FLAGS                                                                           \
-	(BPF_F_ADJ_ROOM_FIXED_GSO | BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |  \
+#define XT_ENCAP_FLAGS                                                                             \
+	(BPF_F_ADJ_ROOM_FIXED_GSO | BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |   \
 	 BPF_F_ADJ_ROOM_ENCAP_L2_ETH | ((__u64)ETH_HLEN << BPF_ADJ_ROOM_ENCAP_L2_SHIFT))
 /* The most either direction needs in the linear area: outer headers with IPv4 options,
  * inner Ethernet and an ARP body. */
@@ -91,8 +91,7 @@ static __always_inline int xt_encap_to(struct __sk_buff *skb, struct xt_route *r
 	return bpf_redirect_neigh(xt_cfg.uplink_ifindex, NULL, 0, 0);
 }
 
-static __always_inline int xt_encap_ipv4(struct __sk_buff *skb, struct ethhdr *eth,
-					 void *data_end)
+static __always_inline int xt_encap_ipv4(struct __sk_buff *skb, struct ethhdr *eth, void *data_end)
 {
 	struct iphdr *ip = (void *)(eth + 1);
 	struct xt_route *r;
@@ -106,8 +105,7 @@ static __always_inline int xt_encap_ipv4(struct __sk_buff *skb, struct ethhdr *e
 }
 
 /* ARP goes to the peer that owns the target address, never flooded. */
-static __always_inline int xt_encap_arp(struct __sk_buff *skb, struct ethhdr *eth,
-					void *data_end)
+static __always_inline int xt_encap_arp(struct __sk_buff *skb, struct ethhdr *eth, void *data_end)
 {
 	struct xt_arp *arp = (void *)(eth + 1);
 	struct xt_route *r;

@@ -26,8 +26,8 @@ int cli_fail(const char *what)
 
 bool cli_is_help(int argc, char **argv)
 {
-	return argc >= 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-			     !strcmp(argv[1], "-h"));
+	return argc >= 2 &&
+	       (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
 }
 
 int cli_print_usage(const char *usage)

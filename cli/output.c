@@ -82,7 +82,7 @@ json_object *xt_json_overlays(const struct xt_overlay_info *ovs, int n)
 
 static void print_bytes(FILE *f, uint64_t b)
 {
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
 	double v = (double)b;
 	int u = 0;
 
@@ -123,8 +123,7 @@ static void print_overlay(FILE *f, const struct xt_overlay_info *ov)
 	inet_ntop(AF_INET, &ov->local, a, sizeof(a));
 	fprintf(f, "overlay: %s\n", ov->dev);
 	fprintf(f, "  uplink: %s, local %s\n", ov->uplink, a);
-	fprintf(f, "  encap: %s, vni %u, port %u, mtu %u\n", ov->encap, ov->vni, ov->port,
-		ov->mtu);
+	fprintf(f, "  encap: %s, vni %u, port %u, mtu %u\n", ov->encap, ov->vni, ov->port, ov->mtu);
 	fprintf(f, "  receive path: %s (%s)\n", xt_rx_mode_name(ov->rx), ov->rx_reason);
 	fprintf(f, "  peers: %d of %u, routes: %u of %u\n", ov->n_peers, ov->max_peers,
 		ov->n_routes, ov->max_routes);
@@ -133,8 +132,9 @@ static void print_overlay(FILE *f, const struct xt_overlay_info *ov)
 	for (i = 0; i < XT_REASON_COUNT; i++) {
 		if (!ov->reasons[i])
 			continue;
-		fprintf(f, "%s%s %" PRIu64, shown++ ? ", " : "  packets: ",
-			xt_reason_name((enum xt_reason)i), ov->reasons[i]);
+		fprintf(f, "%s%s %" PRIu64,
+			shown++ ? ", " : "  packets: ", xt_reason_name((enum xt_reason)i),
+			ov->reasons[i]);
 	}
 	if (shown)
 		fputc('\n', f);

@@ -4,11 +4,11 @@
 #include "cli.h"
 
 const char peer_usage[] =
-	"xtunnel peer add NAME endpoint ADDR[:PORT] allowed-ips CIDR[,CIDR...] [move] "
-	"[dev NAME]\n"
-	"       xtunnel peer set NAME [endpoint ADDR[:PORT]] [allowed-ips CIDR[,CIDR...]] "
-	"[move] [dev NAME]\n"
-	"       xtunnel peer del NAME [dev NAME]";
+    "xtunnel peer add NAME endpoint ADDR[:PORT] allowed-ips CIDR[,CIDR...] [move] "
+    "[dev NAME]\n"
+    "       xtunnel peer set NAME [endpoint ADDR[:PORT]] [allowed-ips CIDR[,CIDR...]] "
+    "[move] [dev NAME]\n"
+    "       xtunnel peer del NAME [dev NAME]";
 
 /* Returns 0 or an exit status (usage error). */
 int peer_parse(int argc, char **argv, struct xt_peer_opts *o)
@@ -76,7 +76,7 @@ int cmd_peer(struct cli *cli, int argc, char **argv)
 	else
 		err = xt_peer_del(o.dev, o.name);
 	if (err)
-		return cli_fail(!strcmp(argv[1], "add")   ? "peer add"
+		return cli_fail(!strcmp(argv[1], "add")	  ? "peer add"
 				: !strcmp(argv[1], "set") ? "peer set"
 							  : "peer del");
 	return 0;

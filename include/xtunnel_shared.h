@@ -72,8 +72,8 @@ struct xt_config {
 	__u32 vni;
 	__u16 port;
 	__u8 rx_request; /* enum xt_rx_mode as asked by the user */
-	__u8 xdp_mode;   /* enum xt_xdp_mode */
-	__be32 local; /* underlay source address */
+	__u8 xdp_mode;	 /* enum xt_xdp_mode */
+	__be32 local;	 /* underlay source address */
 	__u32 uplink_ifindex;
 	__u32 overlay_ifindex;
 	__u32 overlay_peer_ifindex; /* the hidden end of the overlay veth pair */

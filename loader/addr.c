@@ -67,9 +67,10 @@ int xt_parse_prefix(const char *s, struct xt_prefix *out)
 	if (err)
 		return err;
 	if (out->addr.s_addr & ~prefix_mask(out->len))
-		return xt_err_input(-EINVAL, "'%s' has host bits set (did you mean %s/%u?)", s,
-			      inet_ntoa((struct in_addr){out->addr.s_addr & prefix_mask(out->len)}),
-			      out->len);
+		return xt_err_input(
+		    -EINVAL, "'%s' has host bits set (did you mean %s/%u?)", s,
+		    inet_ntoa((struct in_addr){out->addr.s_addr & prefix_mask(out->len)}),
+		    out->len);
 	return 0;
 }
 
@@ -80,8 +81,8 @@ int xt_parse_address(const char *s, struct xt_prefix *out)
 	if (err)
 		return err;
 	if (out->len == 0)
-		return xt_err_input(-EINVAL, "'%s': an interface address needs a prefix length above 0",
-			      s);
+		return xt_err_input(-EINVAL,
+				    "'%s': an interface address needs a prefix length above 0", s);
 	return 0;
 }
 

@@ -136,7 +136,7 @@ static void overlay_init(struct xt_overlay *ov)
 
 void xt_overlay_close(struct xt_overlay *ov)
 {
-	int *fds[] = { &ov->peers_fd, &ov->routes_fd, &ov->peer_stats_fd, &ov->reasons_fd };
+	int *fds[] = {&ov->peers_fd, &ov->routes_fd, &ov->peer_stats_fd, &ov->reasons_fd};
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -198,10 +198,12 @@ int xt_overlay_open(const char *dev, struct xt_overlay *ov)
 		if (err)
 			return err;
 		if (n == 0)
-			return xt_err_input(-ENODEV, "no overlay here (create one with 'xtunnel attach')");
+			return xt_err_input(-ENODEV,
+					    "no overlay here (create one with 'xtunnel attach')");
 		if (n > 1)
-			return xt_err_input(-EINVAL, "%d overlays here (%s, %s%s): name one with 'dev NAME'",
-				      n, names[0], names[1], n > 2 ? ", ..." : "");
+			return xt_err_input(-EINVAL,
+					    "%d overlays here (%s, %s%s): name one with 'dev NAME'",
+					    n, names[0], names[1], n > 2 ? ", ..." : "");
 		dev = names[0];
 	}
 	ifindex = (int)if_nametoindex(dev);
@@ -280,11 +282,12 @@ static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
 		      const struct xt_config *cfg)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .prog_name = "xt_decap_xdp");
-	enum xdp_attach_mode mode = o->xdp_mode == XT_XDP_GENERIC ? XDP_MODE_SKB
-								   : XDP_MODE_NATIVE;
+	enum xdp_attach_mode mode = o->xdp_mode == XT_XDP_GENERIC ? XDP_MODE_SKB : XDP_MODE_NATIVE;
 	struct bpf_map *maps[][2] = {
-		{ NULL, st->tc->maps.xt_peers },	   { NULL, st->tc->maps.xt_routes },
-		{ NULL, st->tc->maps.xt_peer_stats }, { NULL, st->tc->maps.xt_reasons },
+	    {NULL, st->tc->maps.xt_peers},
+	    {NULL, st->tc->maps.xt_routes},
+	    {NULL, st->tc->maps.xt_peer_stats},
+	    {NULL, st->tc->maps.xt_reasons},
 	};
 	size_t i;
 	int err;
@@ -348,7 +351,7 @@ static int attach_validate(const struct xt_attach_opts *o, const char *dev)
 		return xt_err_input(-EINVAL, "attach needs an uplink device");
 	if (strlen(dev) > (size_t)XT_DEV_NAME_MAX)
 		return xt_err_input(-EINVAL, "device name '%s' is longer than %d characters", dev,
-			      XT_DEV_NAME_MAX);
+				    XT_DEV_NAME_MAX);
 	if (!if_nametoindex(o->uplink))
 		return xt_err_input(-ENODEV, "uplink %s: no such device", o->uplink);
 	if (if_nametoindex(dev))
@@ -389,7 +392,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 		err = xt_nl_first_ipv4(st->uplink_ifindex, &a);
 		if (err)
 			return xt_err_input(err, "uplink %s has no IPv4 address: give 'local ADDR'",
-				      o->uplink);
+					    o->uplink);
 		cfg.local = a.s_addr;
 	}
 	err = xt_dev_mtu(o->uplink, &uplink_mtu);
@@ -397,12 +400,12 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 		return xt_err(err, "uplink %s: reading its MTU: %s", o->uplink, strerror(-err));
 	if (uplink_mtu < 68 + XT_VXLAN_OVERHEAD)
 		return xt_err_input(-EINVAL, "uplink %s: MTU %u is too small for VXLAN", o->uplink,
-			      uplink_mtu);
+				    uplink_mtu);
 	cfg.mtu = o->mtu ? o->mtu : uplink_mtu - XT_VXLAN_OVERHEAD;
 	if (cfg.mtu < 68 || cfg.mtu > uplink_mtu - XT_VXLAN_OVERHEAD)
 		return xt_err_input(-EINVAL, "mtu %u: must be 68 to %u (uplink %s MTU %u minus %d)",
-			      cfg.mtu, uplink_mtu - XT_VXLAN_OVERHEAD, o->uplink, uplink_mtu,
-			      XT_VXLAN_OVERHEAD);
+				    cfg.mtu, uplink_mtu - XT_VXLAN_OVERHEAD, o->uplink, uplink_mtu,
+				    XT_VXLAN_OVERHEAD);
 
 	veth = driver_is_veth(o->uplink);
 	if (rx == XT_RX_AUTO && veth)
@@ -447,18 +450,19 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	if (rx != XT_RX_TC) {
 		err = attach_xdp(st, o, &cfg);
 		if ((err == -EBUSY || err == -EEXIST) && rx == XT_RX_XDP)
-			return xt_err(err, "attaching XDP to %s: another XDP program is attached "
-					   "there without libxdp's dispatcher, so it cannot be "
-					   "shared; detach it or use 'rx tc'",
+			return xt_err(err,
+				      "attaching XDP to %s: another XDP program is attached "
+				      "there without libxdp's dispatcher, so it cannot be "
+				      "shared; detach it or use 'rx tc'",
 				      o->uplink);
 		if (err && rx == XT_RX_XDP)
 			return xt_err(err, "attaching XDP (%s) to %s: %s%s",
 				      o->xdp_mode == XT_XDP_GENERIC ? "generic" : "native",
 				      o->uplink, strerror(-err),
 				      o->xdp_mode == XT_XDP_GENERIC
-					      ? ""
-					      : "; the driver may lack native XDP: try "
-						"'xdp-mode generic' or 'rx tc'");
+					  ? ""
+					  : "; the driver may lack native XDP: try "
+					    "'xdp-mode generic' or 'rx tc'");
 		if (err) {
 			/* auto: no native XDP here, TC it is. */
 			if (st->xdp_attached)
@@ -469,9 +473,9 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 		}
 	}
 	if (rx == XT_RX_TC) {
-		err = tc_attach(st->uplink_ifindex, BPF_TC_INGRESS, (uint32_t)st->dev_ifindex,
-				bpf_program__fd(st->tc->progs.xt_decap_tc),
-				&st->uplink_hook_created);
+		err =
+		    tc_attach(st->uplink_ifindex, BPF_TC_INGRESS, (uint32_t)st->dev_ifindex,
+			      bpf_program__fd(st->tc->progs.xt_decap_tc), &st->uplink_hook_created);
 		if (err)
 			return xt_err(err, "attaching decap to %s ingress: %s", o->uplink,
 				      strerror(-err));
@@ -646,7 +650,7 @@ static int detach_orphans(int *removed)
 			if (detach_xdp(&ov) == 0)
 				(*removed)++;
 		}
-next:
+	next:
 		close(fd);
 	}
 	return 0;
@@ -666,7 +670,8 @@ static int detach_locked(const char *dev)
 		xt_pins_remove(dev);
 		if (removed) {
 			xt_warn("%s was already deleted; removed %d decap program(s) it left on "
-				"its uplink", dev, removed);
+				"its uplink",
+				dev, removed);
 			return 0;
 		}
 		return err;
@@ -754,11 +759,11 @@ static int xdp_replace(const struct xt_overlay *ov, struct xt_xdp_bpf *xs)
 		err = xt_xdp_bpf__load(xs);
 		if (!err) {
 			aopts.old_prog_fd = xdp_program__fd(old);
-			err = bpf_xdp_attach(uplink, bpf_program__fd(xs->progs.xt_decap_xdp),
-					     XDP_FLAGS_REPLACE | (mode == XDP_MODE_SKB
-									  ? XDP_FLAGS_SKB_MODE
-									  : XDP_FLAGS_DRV_MODE),
-					     &aopts);
+			err = bpf_xdp_attach(
+			    uplink, bpf_program__fd(xs->progs.xt_decap_xdp),
+			    XDP_FLAGS_REPLACE |
+				(mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE),
+			    &aopts);
 		}
 	} else {
 		new = xdp_program__create(&xopts);
@@ -815,8 +820,9 @@ static int reload_locked(const char *dev)
 		if (!err)
 			err = xdp_replace(&ov, xs);
 		if (err) {
-			err = xt_err(err, "replacing the XDP program on the uplink: %s (nothing was "
-					  "changed)",
+			err = xt_err(err,
+				     "replacing the XDP program on the uplink: %s (nothing was "
+				     "changed)",
 				     strerror(-err));
 			goto out;
 		}
@@ -888,8 +894,8 @@ static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_info *inf
 		snprintf(info->rx_reason, sizeof(info->rx_reason),
 			 "auto: no native XDP on driver %s", driver);
 	else
-		snprintf(info->rx_reason, sizeof(info->rx_reason),
-			 "auto: native XDP on driver %s", driver);
+		snprintf(info->rx_reason, sizeof(info->rx_reason), "auto: native XDP on driver %s",
+			 driver);
 }
 
 static int routes_of_peers(const struct xt_overlay *ov, struct xt_overlay_info *info)

@@ -59,7 +59,7 @@ static int routes_load(const struct xt_overlay *ov, struct routes *rs)
 
 static struct xt_route_key route_key(const struct xt_prefix *p)
 {
-	struct xt_route_key k = { .prefixlen = p->len };
+	struct xt_route_key k = {.prefixlen = p->len};
 
 	memcpy(k.addr, &p->addr, 4);
 	return k;
@@ -78,7 +78,7 @@ static const struct route_entry *routes_find(const struct routes *rs, const stru
 
 static struct xt_prefix entry_prefix(const struct route_entry *e)
 {
-	struct xt_prefix p = { .len = (uint8_t)e->key.prefixlen };
+	struct xt_prefix p = {.len = (uint8_t)e->key.prefixlen};
 
 	memcpy(&p.addr, e->key.addr, 4);
 	return p;
@@ -93,8 +93,8 @@ struct peer_entry {
  * Every peer, read with BPF_MAP_LOOKUP_BATCH: a few syscalls instead of two per peer,
  * which is what lets `xtunnel batch` make about a thousand changes a second.
  */
-static int peers_load(const struct xt_overlay *ov, struct xt_peer_key **keys,
-		      struct xt_peer **vals, uint32_t *n)
+static int peers_load(const struct xt_overlay *ov, struct xt_peer_key **keys, struct xt_peer **vals,
+		      uint32_t *n)
 {
 	uint32_t cap = ov->cfg.max_peers, batch = 0, count;
 	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
@@ -108,8 +108,8 @@ static int peers_load(const struct xt_overlay *ov, struct xt_peer_key **keys,
 		return -ENOMEM;
 	while (*n < cap) {
 		count = cap - *n;
-		err = bpf_map_lookup_batch(ov->peers_fd, first ? NULL : &batch, &batch,
-					   *keys + *n, *vals + *n, &count, &opts);
+		err = bpf_map_lookup_batch(ov->peers_fd, first ? NULL : &batch, &batch, *keys + *n,
+					   *vals + *n, &count, &opts);
 		first = false;
 		*n += count;
 		if (err) {
@@ -155,12 +155,11 @@ static int name_validate(const char *name)
 		return xt_err_input(-EINVAL, "a peer needs a name");
 	if (strlen(name) >= XT_PEER_NAME_LEN)
 		return xt_err_input(-EINVAL, "peer name '%s' is longer than %d characters", name,
-			      XT_PEER_NAME_LEN - 1);
+				    XT_PEER_NAME_LEN - 1);
 	for (c = name; *c; c++)
 		if (!isalnum((unsigned char)*c) && !strchr("._-", *c))
-			return xt_err_input(-EINVAL,
-				      "peer name '%s': use letters, digits, '.', '_' and '-'",
-				      name);
+			return xt_err_input(
+			    -EINVAL, "peer name '%s': use letters, digits, '.', '_' and '-'", name);
 	return 0;
 }
 
@@ -232,9 +231,9 @@ static int allowed_validate(const struct xt_overlay *ov, const struct routes *rs
 			adding++;
 	}
 	if ((uint32_t)(rs->n + adding) > ov->cfg.max_routes)
-		return xt_err_input(-ENOSPC,
-				    "route table full (%u prefixes): attach with a larger max-routes",
-				    ov->cfg.max_routes);
+		return xt_err_input(
+		    -ENOSPC, "route table full (%u prefixes): attach with a larger max-routes",
+		    ov->cfg.max_routes);
 	return 0;
 }
 
@@ -300,7 +299,7 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 	struct xt_route rv = {};
 	struct xt_peer pv = {};
 	struct peer_entry found;
-	struct routes rs = { 0 };
+	struct routes rs = {0};
 	bool *ids = NULL;
 	int err, i, added = 0, kadded = 0, count;
 	uint32_t id;
@@ -323,12 +322,13 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 	memcpy(key.endpoint, &o->endpoint, 4);
 	if (!bpf_map_lookup_elem(ov->peers_fd, &key, &pv)) {
 		err = xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already",
-			     inet_ntoa(o->endpoint), XT_PEER_NAME_LEN, pv.name);
+				   inet_ntoa(o->endpoint), XT_PEER_NAME_LEN, pv.name);
 		goto out;
 	}
 	if ((uint32_t)count >= ov->cfg.max_peers) {
-		err = xt_err_input(-ENOSPC, "peer table full (%u peers): attach with a larger max-peers",
-			     ov->cfg.max_peers);
+		err = xt_err_input(-ENOSPC,
+				   "peer table full (%u peers): attach with a larger max-peers",
+				   ov->cfg.max_peers);
 		goto out;
 	}
 	for (id = 0; id < ov->cfg.max_peers && ids[id]; id++)
@@ -396,7 +396,7 @@ static int peer_move(struct xt_overlay *ov, struct peer_entry *pe, const struct 
 	memcpy(key.endpoint, &ep, 4);
 	if (!same && !bpf_map_lookup_elem(ov->peers_fd, &key, &other))
 		return xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already", inet_ntoa(ep),
-			      XT_PEER_NAME_LEN, other.name);
+				    XT_PEER_NAME_LEN, other.name);
 	val.port = port;
 	if (bpf_map_update_elem(ov->peers_fd, &key, &val, same ? BPF_EXIST : BPF_NOEXIST)) {
 		int err = -errno;
@@ -442,7 +442,7 @@ static bool prefix_listed(const struct xt_prefix *list, int n, const struct xt_p
 static int peer_set_allowed(struct xt_overlay *ov, const struct peer_entry *pe,
 			    const struct routes *rs, const struct xt_peer_opts *o)
 {
-	struct xt_route rv = { .peer_id = pe->val.id, .port = pe->val.port };
+	struct xt_route rv = {.peer_id = pe->val.id, .port = pe->val.port};
 	struct xt_prefix added[XT_MAX_ALLOWED];
 	int i, n_added = 0, err = 0;
 
@@ -466,7 +466,8 @@ static int peer_set_allowed(struct xt_overlay *ov, const struct peer_entry *pe,
 	for (i = 0; i < rs->n; i++) {
 		struct xt_prefix p = entry_prefix(&rs->e[i]);
 
-		if (rs->e[i].val.peer_id != pe->val.id || prefix_listed(o->allowed, o->n_allowed, &p))
+		if (rs->e[i].val.peer_id != pe->val.id ||
+		    prefix_listed(o->allowed, o->n_allowed, &p))
 			continue;
 		kernel_route_del(ov, &p);
 		route_remove(ov, &p);
@@ -484,7 +485,7 @@ undo:
 static int peer_set_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 {
 	struct peer_entry pe, orig;
-	struct routes rs = { 0 };
+	struct routes rs = {0};
 	struct in_addr ep;
 	uint16_t port;
 	int err;
@@ -535,7 +536,7 @@ out:
 static int peer_del_locked(const char *name, struct xt_overlay *ov)
 {
 	struct peer_entry pe;
-	struct routes rs = { 0 };
+	struct routes rs = {0};
 	int err, i;
 
 	if (peer_find(ov, name, &pe, NULL, NULL))
@@ -559,8 +560,7 @@ static int peer_del_locked(const char *name, struct xt_overlay *ov)
 
 enum peer_op { PEER_ADD, PEER_SET, PEER_DEL };
 
-static int peer_op(enum peer_op op, const struct xt_peer_opts *o, const char *dev,
-		   const char *name)
+static int peer_op(enum peer_op op, const struct xt_peer_opts *o, const char *dev, const char *name)
 {
 	struct xt_overlay ov;
 	int lock, err;

@@ -24,10 +24,10 @@ struct xt_prefix {
 
 struct xt_attach_opts {
 	const char *uplink;
-	const char *dev;   /* default XT_DEFAULT_DEV */
+	const char *dev; /* default XT_DEFAULT_DEV */
 	bool has_vni;
-	uint32_t vni;      /* default 1 */
-	uint16_t port;     /* default XT_VXLAN_PORT */
+	uint32_t vni;  /* default 1 */
+	uint16_t port; /* default XT_VXLAN_PORT */
 	bool has_local;
 	struct in_addr local; /* default: the uplink's primary IPv4 address */
 	struct xt_prefix addrs[XT_MAX_ADDRS];
@@ -71,10 +71,10 @@ struct xt_overlay_info {
 	uint32_t mtu;
 	struct in_addr local;
 	enum xt_rx_mode rx_request; /* what the user asked */
-	enum xt_rx_mode rx;         /* what is attached */
+	enum xt_rx_mode rx;	    /* what is attached */
 	enum xt_xdp_mode xdp_mode;
-	char rx_reason[128];        /* why this receive path */
-	char pin_dir[256];          /* where the maps are pinned ("" if not) */
+	char rx_reason[128]; /* why this receive path */
+	char pin_dir[256];   /* where the maps are pinned ("" if not) */
 	uint32_t max_peers, max_routes, n_routes;
 	uint64_t reasons[XT_REASON_COUNT]; /* summed over CPUs */
 	struct xt_peer_info *peers;
@@ -104,8 +104,8 @@ void xt_overlays_free(struct xt_overlay_info *ovs, int n);
 
 /* Parsing and naming: pure functions, shared by the CLI and the tests. */
 int xt_parse_ipv4(const char *s, struct in_addr *out);
-int xt_parse_prefix(const char *s, struct xt_prefix *out);           /* host bits must be 0 */
-int xt_parse_address(const char *s, struct xt_prefix *out);          /* host bits allowed */
+int xt_parse_prefix(const char *s, struct xt_prefix *out);  /* host bits must be 0 */
+int xt_parse_address(const char *s, struct xt_prefix *out); /* host bits allowed */
 int xt_parse_prefix_list(const char *s, struct xt_prefix *out, int max, int *n);
 int xt_parse_endpoint(const char *s, struct in_addr *addr, uint16_t *port);
 int xt_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);

@@ -14,7 +14,7 @@ static void reason_names_are_known_and_nonempty(void **state)
 
 		if (!name || !*name || !strcmp(name, "unknown"))
 			fail_because("reason %d has no name of its own (\"%s\")", i,
-				 name ? name : "(null)");
+				     name ? name : "(null)");
 	}
 }
 
@@ -28,7 +28,7 @@ static void reason_names_are_distinct(void **state)
 			if (!strcmp(xt_reason_name((enum xt_reason)i),
 				    xt_reason_name((enum xt_reason)j)))
 				fail_because("reasons %d and %d are both \"%s\"", i, j,
-					 xt_reason_name((enum xt_reason)i));
+					     xt_reason_name((enum xt_reason)i));
 }
 
 /* The names are JSON keys and words in `show`: lower case, digits and '-' only. */
@@ -96,7 +96,7 @@ static void reason_name_out_of_range_is_unknown(void **state)
 	(void)state;
 	assert_string_equal(xt_reason_name(XT_REASON_COUNT), "unknown");
 	assert_string_equal(xt_reason_name((enum xt_reason)(XT_REASON_COUNT + 1)), "unknown");
-	assert_string_equal(xt_reason_name((enum xt_reason)-1), "unknown");
+	assert_string_equal(xt_reason_name((enum xt_reason) - 1), "unknown");
 	assert_string_equal(xt_reason_name((enum xt_reason)INT_MAX), "unknown");
 	assert_string_equal(xt_reason_name((enum xt_reason)INT_MIN), "unknown");
 }
@@ -114,21 +114,21 @@ static void rx_mode_name_out_of_range_is_unknown(void **state)
 {
 	(void)state;
 	assert_string_equal(xt_rx_mode_name((enum xt_rx_mode)(XT_RX_TC + 1)), "unknown");
-	assert_string_equal(xt_rx_mode_name((enum xt_rx_mode)-1), "unknown");
+	assert_string_equal(xt_rx_mode_name((enum xt_rx_mode) - 1), "unknown");
 	assert_string_equal(xt_rx_mode_name((enum xt_rx_mode)INT_MAX), "unknown");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reason_names_are_known_and_nonempty),
-		cmocka_unit_test(reason_names_are_distinct),
-		cmocka_unit_test(reason_names_are_lowercase_words_joined_by_dashes),
-		cmocka_unit_test(reason_names_follow_their_enum_class),
-		cmocka_unit_test(reason_names_spell_the_enum_names),
-		cmocka_unit_test(reason_name_out_of_range_is_unknown),
-		cmocka_unit_test(rx_mode_names_are_the_attach_keywords),
-		cmocka_unit_test(rx_mode_name_out_of_range_is_unknown),
+	    cmocka_unit_test(reason_names_are_known_and_nonempty),
+	    cmocka_unit_test(reason_names_are_distinct),
+	    cmocka_unit_test(reason_names_are_lowercase_words_joined_by_dashes),
+	    cmocka_unit_test(reason_names_follow_their_enum_class),
+	    cmocka_unit_test(reason_names_spell_the_enum_names),
+	    cmocka_unit_test(reason_name_out_of_range_is_unknown),
+	    cmocka_unit_test(rx_mode_names_are_the_attach_keywords),
+	    cmocka_unit_test(rx_mode_name_out_of_range_is_unknown),
 	};
 
 	return cmocka_run_group_tests_name("names", tests, NULL, NULL);

@@ -44,10 +44,10 @@ static inline void __attribute__((format(printf, 1, 2))) tap_note(const char *fm
 	}
 }
 
-#define fail_because(...)		\
-	do {				\
-		tap_note(__VA_ARGS__);	\
-		fail();			\
+#define fail_because(...)                                                                          \
+	do {                                                                                       \
+		tap_note(__VA_ARGS__);                                                             \
+		fail();                                                                            \
 	} while (0)
 
 #endif /* XT_TESTS_UNIT_H */
