@@ -26,7 +26,7 @@
 #define RUNS 100000
 #define PEERS 100000
 
-static const uint8_t local_ip[4] = {192, 0, 2, 1};
+static const uint8_t local_ip[4] = { 192, 0, 2, 1 };
 
 static double now(void)
 {
@@ -61,8 +61,8 @@ static double cost(int prog_fd, const uint8_t *pkt, size_t len, int *verdict)
 static int null_prog(enum bpf_prog_type type, int ret)
 {
 	struct bpf_insn insns[] = {
-	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = ret},
-	    {.code = BPF_JMP | BPF_EXIT},
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = ret },
+		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	int fd = bpf_prog_load(type, "xt_null", "GPL", insns, 2, NULL);
 
@@ -88,7 +88,7 @@ static uint16_t csum(const uint8_t *p, size_t len)
 /* Ethernet + IPv4 + 64 bytes of UDP payload, from src to dst. */
 static size_t inner_frame(uint8_t *p, uint32_t src, uint32_t dst)
 {
-	static const uint8_t macs[12] = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2};
+	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
 	uint8_t *ip = p + 14;
 
 	memset(p, 0, 14 + 20 + 8 + 64);
@@ -192,8 +192,8 @@ static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, double *peer_s, double
 	*peer_s = now() - t;
 	t = now();
 	for (i = 0; i < prefixes; i++) {
-		struct xt_route_key k = {.prefixlen = 32};
-		struct xt_route v = {.peer_id = i % PEERS, .port = XT_VXLAN_PORT};
+		struct xt_route_key k = { .prefixlen = 32 };
+		struct xt_route v = { .peer_id = i % PEERS, .port = XT_VXLAN_PORT };
 		uint32_t a = htonl(0xac100000u + i), ep = peer_endpoint(i % PEERS);
 
 		memcpy(k.addr, &a, 4);
@@ -210,7 +210,7 @@ static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, double *peer_s, double
 
 int main(void)
 {
-	static const uint32_t sizes[] = {10, 10000, 1000000};
+	static const uint32_t sizes[] = { 10, 10000, 1000000 };
 	uint32_t vni = 42, s;
 	int null_tc = null_prog(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK);
 	int null_xdp = null_prog(BPF_PROG_TYPE_XDP, XDP_PASS);
@@ -225,11 +225,11 @@ int main(void)
 	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		struct xt_tc_bpf *tc = xt_tc_bpf__open();
 		struct xt_xdp_bpf *xs = xt_xdp_bpf__open();
-		struct xt_config cfg = {.vni = vni,
-					.port = XT_VXLAN_PORT,
-					.uplink_ifindex = 1,
-					.overlay_ifindex = 1,
-					.overlay_peer_ifindex = 1};
+		struct xt_config cfg = { .vni = vni,
+					 .port = XT_VXLAN_PORT,
+					 .uplink_ifindex = 1,
+					 .overlay_ifindex = 1,
+					 .overlay_peer_ifindex = 1 };
 		double peer_s, route_s, n_tc, n_xdp, enc, dtc, dxdp;
 		uint32_t peer = 7, src, dst, ep;
 		unsigned long long mem, peer_mem;
@@ -277,12 +277,11 @@ int main(void)
 		dxdp = cost(bpf_program__fd(xs->progs.xt_decap_xdp), pkt, plen, &v);
 		if (v != XDP_REDIRECT)
 			fprintf(stderr, "progcost: xdp decap verdict %d, expected redirect\n", v);
-		printf(
-		    "| %u | %u | %.3f | %.3f | %.0f | %.0f | %.1f | %.1f (x%.2f) | %.1f (x%.2f) | "
-		    "%.1f | %.1f (x%.2f) |\n",
-		    sizes[s], PEERS, peer_s, route_s, (double)peer_mem / PEERS,
-		    (double)mem / sizes[s], n_tc, enc, enc / n_tc, dtc, dtc / n_tc, n_xdp, dxdp,
-		    dxdp / n_xdp);
+		printf("| %u | %u | %.3f | %.3f | %.0f | %.0f | %.1f "
+		       "| %.1f (x%.2f) | %.1f (x%.2f) | %.1f | %.1f (x%.2f) |\n",
+		       sizes[s], PEERS, peer_s, route_s, (double)peer_mem / PEERS,
+		       (double)mem / sizes[s], n_tc, enc, enc / n_tc, dtc, dtc / n_tc, n_xdp, dxdp,
+		       dxdp / n_xdp);
 		fflush(stdout);
 		xt_xdp_bpf__destroy(xs);
 		xt_tc_bpf__destroy(tc);

@@ -7,7 +7,7 @@
 
 static __always_inline struct xt_route *xt_route_lookup(__be32 addr)
 {
-	struct xt_route_key key = {.prefixlen = 32};
+	struct xt_route_key key = { .prefixlen = 32 };
 
 	__builtin_memcpy(key.addr, &addr, sizeof(addr));
 	return bpf_map_lookup_elem(&xt_routes, &key);

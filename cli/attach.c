@@ -4,9 +4,9 @@
 #include "cli.h"
 
 const char attach_usage[] =
-    "xtunnel attach UPLINK [dev NAME] [vni N] [port N] [local ADDR] [address CIDR]...\n"
-    "                      [mtu N] [rx auto|xdp|tc] [xdp-mode native|generic]\n"
-    "                      [max-peers N] [max-routes N]";
+	"xtunnel attach UPLINK [dev NAME] [vni N] [port N] [local ADDR] [address CIDR]...\n"
+	"                      [mtu N] [rx auto|xdp|tc] [xdp-mode native|generic]\n"
+	"                      [max-peers N] [max-routes N]";
 
 static int parse_rx(const char *s, enum xt_rx_mode *rx)
 {
@@ -70,8 +70,9 @@ int attach_parse(int argc, char **argv, struct xt_attach_opts *o)
 			else if (!strcmp(val, "generic"))
 				o->xdp_mode = XT_XDP_GENERIC;
 			else
-				return cli_usage_error(
-				    attach_usage, "xdp-mode: '%s' is not native or generic", val);
+				return cli_usage_error(attach_usage,
+						       "xdp-mode: '%s' is not native or generic",
+						       val);
 		} else if (!strcmp(key, "max-peers")) {
 			if (xt_parse_u32(val, 1, 1u << 20, &o->max_peers))
 				return cli_usage_error(attach_usage, "max-peers: %s", xt_errmsg());

@@ -45,7 +45,7 @@ int cmd_batch(struct cli *cli, int argc, char **argv);
 int cli_run(struct cli *cli, int argc, char **argv);
 
 extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[], reload_usage[],
-    batch_usage[];
+	batch_usage[];
 
 /* output.c: the one place that formats state, for humans and as JSON. */
 json_object *xt_json_overlays(const struct xt_overlay_info *ovs, int n);

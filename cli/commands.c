@@ -7,13 +7,13 @@
 static int cmd_help(struct cli *cli, int argc, char **argv);
 
 static const struct cli_command commands[] = {
-    {"attach", cmd_attach, attach_usage, "create an overlay on an uplink"},
-    {"detach", cmd_detach, detach_usage, "remove an overlay and everything attach made"},
-    {"peer", cmd_peer, peer_usage, "add, change or remove a peer"},
-    {"show", cmd_show, show_usage, "show overlays, peers and counters"},
-    {"reload", cmd_reload, reload_usage, "replace the programs, keeping maps and flows"},
-    {"batch", cmd_batch, batch_usage, "run commands from a file, one per line"},
-    {"help", cmd_help, "xtunnel help [COMMAND]", "show this help, or a command's usage"},
+	{ "attach", cmd_attach, attach_usage, "create an overlay on an uplink" },
+	{ "detach", cmd_detach, detach_usage, "remove an overlay and everything attach made" },
+	{ "peer", cmd_peer, peer_usage, "add, change or remove a peer" },
+	{ "show", cmd_show, show_usage, "show overlays, peers and counters" },
+	{ "reload", cmd_reload, reload_usage, "replace the programs, keeping maps and flows" },
+	{ "batch", cmd_batch, batch_usage, "run commands from a file, one per line" },
+	{ "help", cmd_help, "xtunnel help [COMMAND]", "show this help, or a command's usage" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -11,8 +11,8 @@ int cmd_detach(struct cli *cli, int argc, char **argv)
 		return cli_print_usage(detach_usage);
 	if (argc != 2)
 		return cli_usage_error(
-		    detach_usage, argc < 2 ? "detach: missing NAME" : "detach: unexpected '%s'",
-		    argc < 2 ? "" : argv[2]);
+			detach_usage, argc < 2 ? "detach: missing NAME" : "detach: unexpected '%s'",
+			argc < 2 ? "" : argv[2]);
 	if (xt_detach(argv[1]))
 		return cli_fail("detach");
 	return 0;

@@ -13,7 +13,7 @@ static void print_warning(const char *msg)
 int main(int argc, char **argv)
 {
 	struct cli cli = {};
-	char *show_argv[] = {"show", NULL};
+	char *show_argv[] = { "show", NULL };
 
 	xt_set_warn(print_warning);
 	argc--;
@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 			printf("xtunnel %s\n", XT_VERSION);
 			return 0;
 		} else if (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
-			return cli_run(&cli, 1, (char *[]){"help", NULL});
+			return cli_run(&cli, 1, (char *[]){ "help", NULL });
 		} else {
 			fprintf(stderr, "xtunnel: unknown option '%s' (try 'xtunnel help')\n",
 				argv[0]);

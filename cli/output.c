@@ -82,7 +82,7 @@ json_object *xt_json_overlays(const struct xt_overlay_info *ovs, int n)
 
 static void print_bytes(FILE *f, uint64_t b)
 {
-	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	double v = (double)b;
 	int u = 0;
 

@@ -4,11 +4,11 @@
 #include "cli.h"
 
 const char peer_usage[] =
-    "xtunnel peer add NAME endpoint ADDR[:PORT] allowed-ips CIDR[,CIDR...] [move] "
-    "[dev NAME]\n"
-    "       xtunnel peer set NAME [endpoint ADDR[:PORT]] [allowed-ips CIDR[,CIDR...]] "
-    "[move] [dev NAME]\n"
-    "       xtunnel peer del NAME [dev NAME]";
+	"xtunnel peer add NAME endpoint ADDR[:PORT] allowed-ips CIDR[,CIDR...] [move] "
+	"[dev NAME]\n"
+	"       xtunnel peer set NAME [endpoint ADDR[:PORT]] [allowed-ips CIDR[,CIDR...]] "
+	"[move] [dev NAME]\n"
+	"       xtunnel peer del NAME [dev NAME]";
 
 /* Returns 0 or an exit status (usage error). */
 int peer_parse(int argc, char **argv, struct xt_peer_opts *o)

@@ -27,7 +27,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		json_object *j = xt_json_overlays(ovs, n);
 
 		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-							   JSON_C_TO_STRING_NOSLASHESCAPE));
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(j);
 	} else {
 		xt_print_overlays(stdout, ovs, n);

@@ -68,9 +68,9 @@ int xt_parse_prefix(const char *s, struct xt_prefix *out)
 		return err;
 	if (out->addr.s_addr & ~prefix_mask(out->len))
 		return xt_err_input(
-		    -EINVAL, "'%s' has host bits set (did you mean %s/%u?)", s,
-		    inet_ntoa((struct in_addr){out->addr.s_addr & prefix_mask(out->len)}),
-		    out->len);
+			-EINVAL, "'%s' has host bits set (did you mean %s/%u?)", s,
+			inet_ntoa((struct in_addr){ out->addr.s_addr & prefix_mask(out->len) }),
+			out->len);
 	return 0;
 }
 

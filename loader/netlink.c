@@ -136,7 +136,7 @@ int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh =
-	    nl_new(buf, add ? RTM_NEWROUTE : RTM_DELROUTE, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+		nl_new(buf, add ? RTM_NEWROUTE : RTM_DELROUTE, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 
 	rtm->rtm_family = AF_INET;
@@ -180,7 +180,7 @@ int xt_nl_first_ipv4(int ifindex, struct in_addr *out)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_new(buf, RTM_GETADDR, NLM_F_DUMP);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	struct first_ipv4 f = {.ifindex = ifindex};
+	struct first_ipv4 f = { .ifindex = ifindex };
 	int err;
 
 	ifa->ifa_family = AF_INET;
@@ -203,8 +203,8 @@ static int count_cb(const struct nlmsghdr *nlh, void *data)
 /* Filters on a device's clsact hook, ingress and egress together. */
 int xt_nl_tc_filter_count(int ifindex)
 {
-	static const uint32_t parents[] = {TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS),
-					   TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS)};
+	static const uint32_t parents[] = { TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS),
+					    TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS) };
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	int count = 0, err;
 	size_t i;
@@ -251,8 +251,8 @@ int xt_dev_mtu(const char *name, uint32_t *mtu)
 
 int xt_dev_driver(const char *name, char *buf, size_t len)
 {
-	struct ethtool_drvinfo info = {.cmd = ETHTOOL_GDRVINFO};
-	struct ifreq ifr = {.ifr_data = (void *)&info};
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { .ifr_data = (void *)&info };
 	int err = dev_ioctl(name, SIOCETHTOOL, &ifr);
 
 	if (!err)

@@ -136,7 +136,7 @@ static void overlay_init(struct xt_overlay *ov)
 
 void xt_overlay_close(struct xt_overlay *ov)
 {
-	int *fds[] = {&ov->peers_fd, &ov->routes_fd, &ov->peer_stats_fd, &ov->reasons_fd};
+	int *fds[] = { &ov->peers_fd, &ov->routes_fd, &ov->peer_stats_fd, &ov->reasons_fd };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -284,10 +284,10 @@ static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .prog_name = "xt_decap_xdp");
 	enum xdp_attach_mode mode = o->xdp_mode == XT_XDP_GENERIC ? XDP_MODE_SKB : XDP_MODE_NATIVE;
 	struct bpf_map *maps[][2] = {
-	    {NULL, st->tc->maps.xt_peers},
-	    {NULL, st->tc->maps.xt_routes},
-	    {NULL, st->tc->maps.xt_peer_stats},
-	    {NULL, st->tc->maps.xt_reasons},
+		{ NULL, st->tc->maps.xt_peers },
+		{ NULL, st->tc->maps.xt_routes },
+		{ NULL, st->tc->maps.xt_peer_stats },
+		{ NULL, st->tc->maps.xt_reasons },
 	};
 	size_t i;
 	int err;
@@ -460,9 +460,9 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 				      o->xdp_mode == XT_XDP_GENERIC ? "generic" : "native",
 				      o->uplink, strerror(-err),
 				      o->xdp_mode == XT_XDP_GENERIC
-					  ? ""
-					  : "; the driver may lack native XDP: try "
-					    "'xdp-mode generic' or 'rx tc'");
+					      ? ""
+					      : "; the driver may lack native XDP: try "
+						"'xdp-mode generic' or 'rx tc'");
 		if (err) {
 			/* auto: no native XDP here, TC it is. */
 			if (st->xdp_attached)
@@ -473,9 +473,9 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 		}
 	}
 	if (rx == XT_RX_TC) {
-		err =
-		    tc_attach(st->uplink_ifindex, BPF_TC_INGRESS, (uint32_t)st->dev_ifindex,
-			      bpf_program__fd(st->tc->progs.xt_decap_tc), &st->uplink_hook_created);
+		err = tc_attach(st->uplink_ifindex, BPF_TC_INGRESS, (uint32_t)st->dev_ifindex,
+				bpf_program__fd(st->tc->progs.xt_decap_tc),
+				&st->uplink_hook_created);
 		if (err)
 			return xt_err(err, "attaching decap to %s ingress: %s", o->uplink,
 				      strerror(-err));
@@ -759,11 +759,11 @@ static int xdp_replace(const struct xt_overlay *ov, struct xt_xdp_bpf *xs)
 		err = xt_xdp_bpf__load(xs);
 		if (!err) {
 			aopts.old_prog_fd = xdp_program__fd(old);
-			err = bpf_xdp_attach(
-			    uplink, bpf_program__fd(xs->progs.xt_decap_xdp),
-			    XDP_FLAGS_REPLACE |
-				(mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE),
-			    &aopts);
+			err = bpf_xdp_attach(uplink, bpf_program__fd(xs->progs.xt_decap_xdp),
+					     XDP_FLAGS_REPLACE |
+						     (mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE
+									   : XDP_FLAGS_DRV_MODE),
+					     &aopts);
 		}
 	} else {
 		new = xdp_program__create(&xopts);

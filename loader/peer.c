@@ -59,7 +59,7 @@ static int routes_load(const struct xt_overlay *ov, struct routes *rs)
 
 static struct xt_route_key route_key(const struct xt_prefix *p)
 {
-	struct xt_route_key k = {.prefixlen = p->len};
+	struct xt_route_key k = { .prefixlen = p->len };
 
 	memcpy(k.addr, &p->addr, 4);
 	return k;
@@ -78,7 +78,7 @@ static const struct route_entry *routes_find(const struct routes *rs, const stru
 
 static struct xt_prefix entry_prefix(const struct route_entry *e)
 {
-	struct xt_prefix p = {.len = (uint8_t)e->key.prefixlen};
+	struct xt_prefix p = { .len = (uint8_t)e->key.prefixlen };
 
 	memcpy(&p.addr, e->key.addr, 4);
 	return p;
@@ -158,8 +158,9 @@ static int name_validate(const char *name)
 				    XT_PEER_NAME_LEN - 1);
 	for (c = name; *c; c++)
 		if (!isalnum((unsigned char)*c) && !strchr("._-", *c))
-			return xt_err_input(
-			    -EINVAL, "peer name '%s': use letters, digits, '.', '_' and '-'", name);
+			return xt_err_input(-EINVAL,
+					    "peer name '%s': use letters, digits, '.', '_' and '-'",
+					    name);
 	return 0;
 }
 
@@ -232,8 +233,8 @@ static int allowed_validate(const struct xt_overlay *ov, const struct routes *rs
 	}
 	if ((uint32_t)(rs->n + adding) > ov->cfg.max_routes)
 		return xt_err_input(
-		    -ENOSPC, "route table full (%u prefixes): attach with a larger max-routes",
-		    ov->cfg.max_routes);
+			-ENOSPC, "route table full (%u prefixes): attach with a larger max-routes",
+			ov->cfg.max_routes);
 	return 0;
 }
 
@@ -299,7 +300,7 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 	struct xt_route rv = {};
 	struct xt_peer pv = {};
 	struct peer_entry found;
-	struct routes rs = {0};
+	struct routes rs = { 0 };
 	bool *ids = NULL;
 	int err, i, added = 0, kadded = 0, count;
 	uint32_t id;
@@ -442,7 +443,7 @@ static bool prefix_listed(const struct xt_prefix *list, int n, const struct xt_p
 static int peer_set_allowed(struct xt_overlay *ov, const struct peer_entry *pe,
 			    const struct routes *rs, const struct xt_peer_opts *o)
 {
-	struct xt_route rv = {.peer_id = pe->val.id, .port = pe->val.port};
+	struct xt_route rv = { .peer_id = pe->val.id, .port = pe->val.port };
 	struct xt_prefix added[XT_MAX_ALLOWED];
 	int i, n_added = 0, err = 0;
 
@@ -485,7 +486,7 @@ undo:
 static int peer_set_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 {
 	struct peer_entry pe, orig;
-	struct routes rs = {0};
+	struct routes rs = { 0 };
 	struct in_addr ep;
 	uint16_t port;
 	int err;
@@ -536,7 +537,7 @@ out:
 static int peer_del_locked(const char *name, struct xt_overlay *ov)
 {
 	struct peer_entry pe;
-	struct routes rs = {0};
+	struct routes rs = { 0 };
 	int err, i;
 
 	if (peer_find(ov, name, &pe, NULL, NULL))

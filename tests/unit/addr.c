@@ -33,8 +33,8 @@ static void ipv4_refuses_short_hex_and_malformed_forms_naming_them(void **state)
 {
 	/* inet_aton would take "10.1" and "0x0a000001"; the CLI must not. */
 	static const char *const bad[] = {
-	    "10.1",	  "0x0a000001", "10.0.0.256", "10.0.0.1 ", " 10.0.0.1",
-	    "10.0.0.1/8", "1.2.3.4.5",	"a.b.c.d",    "",	   "-1.0.0.0",
+		"10.1",	      "0x0a000001", "10.0.0.256", "10.0.0.1 ", " 10.0.0.1",
+		"10.0.0.1/8", "1.2.3.4.5",  "a.b.c.d",	  "",	       "-1.0.0.0",
 	};
 	char quoted[64];
 	struct in_addr a;
@@ -85,11 +85,11 @@ static void prefix_with_host_bits_names_token_and_suggests_network(void **state)
 	static const struct {
 		const char *in, *suggestion;
 	} cases[] = {
-	    {"10.20.3.4/16", "did you mean 10.20.0.0/16?"},
-	    {"192.168.1.130/25", "did you mean 192.168.1.128/25?"},
-	    {"10.0.0.1/0", "did you mean 0.0.0.0/0?"},
-	    {"172.16.255.255/12", "did you mean 172.16.0.0/12?"},
-	    {"10.0.0.1/31", "did you mean 10.0.0.0/31?"},
+		{ "10.20.3.4/16", "did you mean 10.20.0.0/16?" },
+		{ "192.168.1.130/25", "did you mean 192.168.1.128/25?" },
+		{ "10.0.0.1/0", "did you mean 0.0.0.0/0?" },
+		{ "172.16.255.255/12", "did you mean 172.16.0.0/12?" },
+		{ "10.0.0.1/31", "did you mean 10.0.0.0/31?" },
 	};
 	struct xt_prefix p;
 	char quoted[64];
@@ -109,8 +109,8 @@ static void prefix_with_host_bits_names_token_and_suggests_network(void **state)
 static void prefix_refuses_bad_length_naming_token(void **state)
 {
 	static const char *const bad[] = {
-	    "10.0.0.0/33", "10.0.0.0/",	  "10.0.0.0/-1",  "10.0.0.0/+8",
-	    "10.0.0.0/x",  "10.0.0.0/8x", "10.0.0.0/8/8", "10.0.0.0/4294967304",
+		"10.0.0.0/33", "10.0.0.0/",   "10.0.0.0/-1",  "10.0.0.0/+8",
+		"10.0.0.0/x",  "10.0.0.0/8x", "10.0.0.0/8/8", "10.0.0.0/4294967304",
 	};
 	struct xt_prefix p;
 	char quoted[64];
@@ -128,8 +128,8 @@ static void prefix_refuses_bad_length_naming_token(void **state)
 static void prefix_refuses_bad_address_naming_token(void **state)
 {
 	static const char *const bad[] = {
-	    "10.0.0/8",	   "300.0.0.0/8",	    "a.b.c.d/8",   "", "/8",
-	    "1.2.3.4.5/8", "1234567890123456789/8", "10.0.0.0 /8",
+		"10.0.0/8",    "300.0.0.0/8",		"a.b.c.d/8",   "", "/8",
+		"1.2.3.4.5/8", "1234567890123456789/8", "10.0.0.0 /8",
 	};
 	struct xt_prefix p;
 	char quoted[64];
@@ -181,7 +181,7 @@ static void address_refuses_zero_length_naming_token(void **state)
 
 static void address_refuses_malformed_naming_token(void **state)
 {
-	static const char *const bad[] = {"10.0.0.1/33", "bogus", "10.0.0.1/", "10.0.1/24"};
+	static const char *const bad[] = { "10.0.0.1/33", "bogus", "10.0.0.1/", "10.0.1/24" };
 	struct xt_prefix p;
 	char quoted[64];
 	size_t i;
@@ -255,8 +255,8 @@ static void prefix_list_same_address_other_length_is_not_a_duplicate(void **stat
 /* "a,,b" is a typo that would silently drop a prefix: refused, not skipped. */
 static void prefix_list_refuses_an_empty_item(void **state)
 {
-	static const char *const lists[] = {"10.0.0.0/8,,10.1.0.0/16", ",10.0.0.0/8",
-					    "10.0.0.0/8,"};
+	static const char *const lists[] = { "10.0.0.0/8,,10.1.0.0/16", ",10.0.0.0/8",
+					     "10.0.0.0/8," };
 	struct xt_prefix p[8];
 	int n = -1;
 	size_t i;
@@ -271,7 +271,7 @@ static void prefix_list_refuses_an_empty_item(void **state)
 
 static void prefix_list_refuses_empty_list(void **state)
 {
-	static const char *const empty[] = {"", ",", ",,,"};
+	static const char *const empty[] = { "", ",", ",,," };
 	struct xt_prefix p[8];
 	int n = -1;
 	size_t i;
@@ -303,7 +303,8 @@ static void prefix_list_refuses_more_than_max_without_writing_past_it(void **sta
 	assert_memory_equal(&p[max], &guard, sizeof(guard));
 	assert_int_equal(n, -1);
 	assert_int_equal(
-	    xt_parse_prefix_list("10.1.0.0/16,10.2.0.0/16,10.3.0.0/16,10.4.0.0/16", p, max, &n), 0);
+		xt_parse_prefix_list("10.1.0.0/16,10.2.0.0/16,10.3.0.0/16,10.4.0.0/16", p, max, &n),
+		0);
 	assert_int_equal(n, max);
 	assert_int_equal(p[3].addr.s_addr, ip(10, 4, 0, 0));
 }
@@ -331,10 +332,10 @@ static void prefix_list_bad_item_names_that_item(void **state)
 	static const struct {
 		const char *list, *item;
 	} cases[] = {
-	    {"10.20.0.0/16,10.30.0.1/16", "'10.30.0.1/16'"},
-	    {"10.20.0.0/16,bogus", "'bogus'"},
-	    {"10.20.0.0/16,10.30.0.0/40,10.40.0.0/16", "'10.30.0.0/40'"},
-	    {"10.20.0.0/16, 10.30.0.0/16", "' 10.30.0.0/16'"},
+		{ "10.20.0.0/16,10.30.0.1/16", "'10.30.0.1/16'" },
+		{ "10.20.0.0/16,bogus", "'bogus'" },
+		{ "10.20.0.0/16,10.30.0.0/40,10.40.0.0/16", "'10.30.0.0/40'" },
+		{ "10.20.0.0/16, 10.30.0.0/16", "' 10.30.0.0/16'" },
 	};
 	struct xt_prefix p[8];
 	int n = -1;
@@ -395,8 +396,8 @@ static void endpoint_with_port_from_1_to_65535(void **state)
 
 static void endpoint_refuses_port_0_and_65536_naming_token(void **state)
 {
-	static const char *const bad[] = {"192.0.2.10:0", "192.0.2.10:65536",
-					  "192.0.2.10:4294967297"};
+	static const char *const bad[] = { "192.0.2.10:0", "192.0.2.10:65536",
+					   "192.0.2.10:4294967297" };
 	struct in_addr a;
 	uint16_t port;
 	char quoted[64];
@@ -425,9 +426,10 @@ static void endpoint_refuses_colon_without_port(void **state)
 
 static void endpoint_refuses_non_numeric_port(void **state)
 {
-	static const char *const bad[] = {"192.0.2.10:vxlan", "192.0.2.10:80x",
-					  "192.0.2.10:-1",    "192.0.2.10:+80",
-					  "192.0.2.10:80:81", "192.0.2.10:0x50"};
+	static const char *const bad[] = {
+		"192.0.2.10:vxlan", "192.0.2.10:80x",	"192.0.2.10:-1",
+		"192.0.2.10:+80",   "192.0.2.10:80:81", "192.0.2.10:0x50"
+	};
 	struct in_addr a;
 	uint16_t port;
 	char quoted[64];
@@ -444,8 +446,8 @@ static void endpoint_refuses_non_numeric_port(void **state)
 
 static void endpoint_refuses_zero_broadcast_and_multicast(void **state)
 {
-	static const char *const bad[] = {"0.0.0.0",   "0.0.0.0:4789",	  "255.255.255.255",
-					  "224.0.0.1", "239.255.255.255", "230.1.2.3:8472"};
+	static const char *const bad[] = { "0.0.0.0",	"0.0.0.0:4789",	   "255.255.255.255",
+					   "224.0.0.1", "239.255.255.255", "230.1.2.3:8472" };
 	struct in_addr a;
 	uint16_t port;
 	char quoted[64];
@@ -473,8 +475,8 @@ static void endpoint_accepts_unicast_next_to_multicast(void **state)
 
 static void endpoint_refuses_malformed_address(void **state)
 {
-	static const char *const bad[] = {"192.0.2:80", "peer.example:80", "",
-					  ":4789",	"1.2.3.4.5:80",	   "192.0.2.10.:80"};
+	static const char *const bad[] = { "192.0.2:80", "peer.example:80", "",
+					   ":4789",	 "1.2.3.4.5:80",    "192.0.2.10.:80" };
 	struct in_addr a;
 	uint16_t port;
 	char quoted[64];
@@ -533,7 +535,7 @@ static void u32_reads_decimal_not_octal(void **state)
 
 static void u32_refuses_signs(void **state)
 {
-	static const char *const bad[] = {"-1", "+1", "-0", "+0", "--1", "-4294967295"};
+	static const char *const bad[] = { "-1", "+1", "-0", "+0", "--1", "-4294967295" };
 	uint32_t v = 99;
 	size_t i;
 
@@ -550,7 +552,7 @@ static void u32_refuses_signs(void **state)
  */
 static void u32_refuses_leading_space_and_the_sign_it_hides(void **state)
 {
-	static const char *const bad[] = {" 5", "\t7", " +5", " -0", " -18446744073709551615"};
+	static const char *const bad[] = { " 5", "\t7", " +5", " -0", " -18446744073709551615" };
 	uint32_t v = 99;
 	int accepted = 0;
 	size_t i;
@@ -567,7 +569,7 @@ static void u32_refuses_leading_space_and_the_sign_it_hides(void **state)
 
 static void u32_refuses_garbage_naming_it(void **state)
 {
-	static const char *const bad[] = {"", "abc", "12abc", "1.5", "1e3", "5 ", "1,000"};
+	static const char *const bad[] = { "", "abc", "12abc", "1.5", "1e3", "5 ", "1,000" };
 	uint32_t v = 99;
 	char quoted[32];
 	size_t i;
@@ -586,10 +588,10 @@ static void u32_refuses_garbage_naming_it(void **state)
 static void u32_refuses_overflow(void **state)
 {
 	static const char *const bad[] = {
-	    "4294967296",	    /* UINT32_MAX + 1 */
-	    "18446744073709551615", /* ULLONG_MAX: strtoull does not flag it */
-	    "18446744073709551616", /* ERANGE */
-	    "99999999999999999999999999",
+		"4294967296",		/* UINT32_MAX + 1 */
+		"18446744073709551615", /* ULLONG_MAX: strtoull does not flag it */
+		"18446744073709551616", /* ERANGE */
+		"99999999999999999999999999",
 	};
 	uint32_t v = 99;
 	size_t i;
@@ -605,23 +607,23 @@ static void u32_refuses_overflow(void **state)
 
 static void format_prefix_writes_address_slash_length(void **state)
 {
-	struct xt_prefix p = {.addr.s_addr = ip(10, 20, 0, 0), .len = 16};
+	struct xt_prefix p = { .addr.s_addr = ip(10, 20, 0, 0), .len = 16 };
 	char buf[32];
 
 	(void)state;
 	assert_int_equal(xt_format_prefix(&p, buf, sizeof(buf)), (int)strlen("10.20.0.0/16"));
 	assert_string_equal(buf, "10.20.0.0/16");
-	p = (struct xt_prefix){.addr.s_addr = 0, .len = 0};
+	p = (struct xt_prefix){ .addr.s_addr = 0, .len = 0 };
 	xt_format_prefix(&p, buf, sizeof(buf));
 	assert_string_equal(buf, "0.0.0.0/0");
-	p = (struct xt_prefix){.addr.s_addr = ip(255, 255, 255, 255), .len = 32};
+	p = (struct xt_prefix){ .addr.s_addr = ip(255, 255, 255, 255), .len = 32 };
 	assert_int_equal(xt_format_prefix(&p, buf, sizeof(buf)), (int)strlen("255.255.255.255/32"));
 	assert_string_equal(buf, "255.255.255.255/32");
 }
 
 static void format_prefix_truncates_to_buffer_and_returns_full_length(void **state)
 {
-	struct xt_prefix p = {.addr.s_addr = ip(192, 168, 100, 200), .len = 29};
+	struct xt_prefix p = { .addr.s_addr = ip(192, 168, 100, 200), .len = 29 };
 	char buf[12];
 
 	(void)state;
@@ -634,10 +636,10 @@ static void format_prefix_truncates_to_buffer_and_returns_full_length(void **sta
 static void format_prefix_output_parses_back_to_same_prefix(void **state)
 {
 	const struct xt_prefix in[] = {
-	    {.addr.s_addr = ip(0, 0, 0, 0), .len = 0},
-	    {.addr.s_addr = ip(10, 0, 0, 0), .len = 8},
-	    {.addr.s_addr = ip(192, 168, 1, 128), .len = 25},
-	    {.addr.s_addr = ip(192, 0, 2, 10), .len = 32},
+		{ .addr.s_addr = ip(0, 0, 0, 0), .len = 0 },
+		{ .addr.s_addr = ip(10, 0, 0, 0), .len = 8 },
+		{ .addr.s_addr = ip(192, 168, 1, 128), .len = 25 },
+		{ .addr.s_addr = ip(192, 0, 2, 10), .len = 32 },
 	};
 	struct xt_prefix out;
 	char buf[32];
@@ -656,45 +658,45 @@ static void format_prefix_output_parses_back_to_same_prefix(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(ipv4_accepts_dotted_quad),
-	    cmocka_unit_test(ipv4_refuses_short_hex_and_malformed_forms_naming_them),
-	    cmocka_unit_test(prefix_parses_network_and_length),
-	    cmocka_unit_test(prefix_without_length_is_a_host_route),
-	    cmocka_unit_test(prefix_with_host_bits_names_token_and_suggests_network),
-	    cmocka_unit_test(prefix_refuses_bad_length_naming_token),
-	    cmocka_unit_test(prefix_refuses_bad_address_naming_token),
-	    cmocka_unit_test(address_keeps_host_bits),
-	    cmocka_unit_test(address_without_length_is_a_32),
-	    cmocka_unit_test(address_refuses_zero_length_naming_token),
-	    cmocka_unit_test(address_refuses_malformed_naming_token),
-	    cmocka_unit_test(prefix_list_parses_items_in_order),
-	    cmocka_unit_test(prefix_list_of_one_item),
-	    cmocka_unit_test(prefix_list_refuses_duplicate_naming_it),
-	    cmocka_unit_test(prefix_list_refuses_an_empty_item),
-	    cmocka_unit_test(prefix_list_same_address_other_length_is_not_a_duplicate),
-	    cmocka_unit_test(prefix_list_refuses_empty_list),
-	    cmocka_unit_test(prefix_list_refuses_more_than_max_without_writing_past_it),
-	    cmocka_unit_test(prefix_list_holds_exactly_xt_max_allowed),
-	    cmocka_unit_test(prefix_list_bad_item_names_that_item),
-	    cmocka_unit_test(prefix_list_refuses_overlong_string),
-	    cmocka_unit_test(endpoint_without_port_gives_port_0),
-	    cmocka_unit_test(endpoint_with_port_from_1_to_65535),
-	    cmocka_unit_test(endpoint_refuses_port_0_and_65536_naming_token),
-	    cmocka_unit_test(endpoint_refuses_colon_without_port),
-	    cmocka_unit_test(endpoint_refuses_non_numeric_port),
-	    cmocka_unit_test(endpoint_refuses_zero_broadcast_and_multicast),
-	    cmocka_unit_test(endpoint_accepts_unicast_next_to_multicast),
-	    cmocka_unit_test(endpoint_refuses_malformed_address),
-	    cmocka_unit_test(u32_accepts_both_bounds),
-	    cmocka_unit_test(u32_refuses_outside_bounds_saying_the_range),
-	    cmocka_unit_test(u32_reads_decimal_not_octal),
-	    cmocka_unit_test(u32_refuses_signs),
-	    cmocka_unit_test(u32_refuses_leading_space_and_the_sign_it_hides),
-	    cmocka_unit_test(u32_refuses_garbage_naming_it),
-	    cmocka_unit_test(u32_refuses_overflow),
-	    cmocka_unit_test(format_prefix_writes_address_slash_length),
-	    cmocka_unit_test(format_prefix_truncates_to_buffer_and_returns_full_length),
-	    cmocka_unit_test(format_prefix_output_parses_back_to_same_prefix),
+		cmocka_unit_test(ipv4_accepts_dotted_quad),
+		cmocka_unit_test(ipv4_refuses_short_hex_and_malformed_forms_naming_them),
+		cmocka_unit_test(prefix_parses_network_and_length),
+		cmocka_unit_test(prefix_without_length_is_a_host_route),
+		cmocka_unit_test(prefix_with_host_bits_names_token_and_suggests_network),
+		cmocka_unit_test(prefix_refuses_bad_length_naming_token),
+		cmocka_unit_test(prefix_refuses_bad_address_naming_token),
+		cmocka_unit_test(address_keeps_host_bits),
+		cmocka_unit_test(address_without_length_is_a_32),
+		cmocka_unit_test(address_refuses_zero_length_naming_token),
+		cmocka_unit_test(address_refuses_malformed_naming_token),
+		cmocka_unit_test(prefix_list_parses_items_in_order),
+		cmocka_unit_test(prefix_list_of_one_item),
+		cmocka_unit_test(prefix_list_refuses_duplicate_naming_it),
+		cmocka_unit_test(prefix_list_refuses_an_empty_item),
+		cmocka_unit_test(prefix_list_same_address_other_length_is_not_a_duplicate),
+		cmocka_unit_test(prefix_list_refuses_empty_list),
+		cmocka_unit_test(prefix_list_refuses_more_than_max_without_writing_past_it),
+		cmocka_unit_test(prefix_list_holds_exactly_xt_max_allowed),
+		cmocka_unit_test(prefix_list_bad_item_names_that_item),
+		cmocka_unit_test(prefix_list_refuses_overlong_string),
+		cmocka_unit_test(endpoint_without_port_gives_port_0),
+		cmocka_unit_test(endpoint_with_port_from_1_to_65535),
+		cmocka_unit_test(endpoint_refuses_port_0_and_65536_naming_token),
+		cmocka_unit_test(endpoint_refuses_colon_without_port),
+		cmocka_unit_test(endpoint_refuses_non_numeric_port),
+		cmocka_unit_test(endpoint_refuses_zero_broadcast_and_multicast),
+		cmocka_unit_test(endpoint_accepts_unicast_next_to_multicast),
+		cmocka_unit_test(endpoint_refuses_malformed_address),
+		cmocka_unit_test(u32_accepts_both_bounds),
+		cmocka_unit_test(u32_refuses_outside_bounds_saying_the_range),
+		cmocka_unit_test(u32_reads_decimal_not_octal),
+		cmocka_unit_test(u32_refuses_signs),
+		cmocka_unit_test(u32_refuses_leading_space_and_the_sign_it_hides),
+		cmocka_unit_test(u32_refuses_garbage_naming_it),
+		cmocka_unit_test(u32_refuses_overflow),
+		cmocka_unit_test(format_prefix_writes_address_slash_length),
+		cmocka_unit_test(format_prefix_truncates_to_buffer_and_returns_full_length),
+		cmocka_unit_test(format_prefix_output_parses_back_to_same_prefix),
 	};
 
 	return cmocka_run_group_tests_name("addr", tests, NULL, NULL);

@@ -14,7 +14,7 @@ int attach_parse(int argc, char **argv, struct xt_attach_opts *o);
 int peer_parse(int argc, char **argv, struct xt_peer_opts *o);
 
 /* A NULL-terminated argument vector, as main() hands to a subcommand (argv[0] is its name). */
-#define ARGV(...) ((char *[]){__VA_ARGS__, NULL})
+#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
 
 struct capture {
 	FILE *file;
@@ -144,10 +144,10 @@ static void attach_vni_zero_is_given_not_default(void **state)
 
 static void attach_parses_every_keyword(void **state)
 {
-	char **argv =
-	    ARGV("attach", "eth1", "dev", "xt7", "vni", "4242", "port", "8472", "local",
-		 "192.0.2.1", "address", "10.20.3.4/16", "address", "10.21.0.1/24", "mtu", "1400",
-		 "rx", "xdp", "xdp-mode", "generic", "max-peers", "2048", "max-routes", "65536");
+	char **argv = ARGV("attach", "eth1", "dev", "xt7", "vni", "4242", "port", "8472", "local",
+			   "192.0.2.1", "address", "10.20.3.4/16", "address", "10.21.0.1/24", "mtu",
+			   "1400", "rx", "xdp", "xdp-mode", "generic", "max-peers", "2048",
+			   "max-routes", "65536");
 	struct xt_attach_opts o;
 	struct capture c;
 
@@ -174,7 +174,7 @@ static void attach_parses_every_keyword(void **state)
 
 static void attach_rx_takes_each_mode_by_its_printed_name(void **state)
 {
-	static const enum xt_rx_mode modes[] = {XT_RX_AUTO, XT_RX_XDP, XT_RX_TC};
+	static const enum xt_rx_mode modes[] = { XT_RX_AUTO, XT_RX_XDP, XT_RX_TC };
 	struct xt_attach_opts o;
 	struct capture c;
 	size_t i;
@@ -226,8 +226,8 @@ static void attach_missing_uplink_is_usage_error(void **state)
 
 static void attach_keyword_without_value_names_the_keyword(void **state)
 {
-	static const char *const keys[] = {"dev", "vni", "port",     "local",	  "address",
-					   "mtu", "rx",	 "xdp-mode", "max-peers", "max-routes"};
+	static const char *const keys[] = { "dev", "vni", "port",     "local",	   "address",
+					    "mtu", "rx",  "xdp-mode", "max-peers", "max-routes" };
 	struct xt_attach_opts o;
 	struct capture c;
 	char quoted[32];
@@ -261,23 +261,23 @@ static void attach_bad_value_names_keyword_and_value(void **state)
 	static const struct {
 		const char *key, *val;
 	} bad[] = {
-	    {"vni", "16777216"},
-	    {"vni", "ten"},
-	    {"port", "0"},
-	    {"port", "65536"},
-	    {"mtu", "67"},
-	    {"mtu", "65536"},
-	    {"local", "10.1"},
-	    {"local", "eth0"},
-	    {"address", "10.0.0.1/0"},
-	    {"address", "10.0.0.1/33"},
-	    {"rx", "fast"},
-	    {"rx", "XDP"},
-	    {"xdp-mode", "turbo"},
-	    {"max-peers", "0"},
-	    {"max-peers", "1048577"},
-	    {"max-routes", "0"},
-	    {"max-routes", "16777217"},
+		{ "vni", "16777216" },
+		{ "vni", "ten" },
+		{ "port", "0" },
+		{ "port", "65536" },
+		{ "mtu", "67" },
+		{ "mtu", "65536" },
+		{ "local", "10.1" },
+		{ "local", "eth0" },
+		{ "address", "10.0.0.1/0" },
+		{ "address", "10.0.0.1/33" },
+		{ "rx", "fast" },
+		{ "rx", "XDP" },
+		{ "xdp-mode", "turbo" },
+		{ "max-peers", "0" },
+		{ "max-peers", "1048577" },
+		{ "max-routes", "0" },
+		{ "max-routes", "16777217" },
 	};
 	struct xt_attach_opts o;
 	struct capture c;
@@ -330,10 +330,10 @@ static void attach_xdp_mode_generic_needs_rx_xdp(void **state)
 	assert_usage_error(run_attach(ARGV("attach", "eth0", "xdp-mode", "generic"), &o, &c), &c,
 			   "xtunnel attach", "xdp-mode", "rx xdp");
 	assert_usage_error(
-	    run_attach(ARGV("attach", "eth0", "rx", "tc", "xdp-mode", "generic"), &o, &c), &c,
-	    "xtunnel attach", "xdp-mode", "rx xdp");
+		run_attach(ARGV("attach", "eth0", "rx", "tc", "xdp-mode", "generic"), &o, &c), &c,
+		"xtunnel attach", "xdp-mode", "rx xdp");
 	assert_int_equal(
-	    run_attach(ARGV("attach", "eth0", "xdp-mode", "generic", "rx", "xdp"), &o, &c), 0);
+		run_attach(ARGV("attach", "eth0", "xdp-mode", "generic", "rx", "xdp"), &o, &c), 0);
 	assert_int_equal(o.rx, XT_RX_XDP);
 	assert_int_equal(o.xdp_mode, XT_XDP_GENERIC);
 }
@@ -365,8 +365,8 @@ static void peer_add_parses_name_endpoint_port_allowed_ips_and_dev(void **state)
 
 static void peer_add_without_port_or_dev_leaves_them_unset(void **state)
 {
-	char **argv =
-	    ARGV("peer", "add", "bravo", "allowed-ips", "10.40.0.0/16", "endpoint", "198.51.100.7");
+	char **argv = ARGV("peer", "add", "bravo", "allowed-ips", "10.40.0.0/16", "endpoint",
+			   "198.51.100.7");
 	struct xt_peer_opts o;
 	struct capture c;
 
@@ -390,8 +390,8 @@ static void peer_add_needs_both_endpoint_and_allowed_ips(void **state)
 	assert_usage_error(run_peer(ARGV("peer", "add", "alpha", "endpoint", "192.0.2.10"), &o, &c),
 			   &c, "xtunnel peer", "peer add", "needs endpoint and allowed-ips");
 	assert_usage_error(
-	    run_peer(ARGV("peer", "add", "alpha", "allowed-ips", "10.20.0.0/16"), &o, &c), &c,
-	    "xtunnel peer", "peer add", "needs endpoint and allowed-ips");
+		run_peer(ARGV("peer", "add", "alpha", "allowed-ips", "10.20.0.0/16"), &o, &c), &c,
+		"xtunnel peer", "peer add", "needs endpoint and allowed-ips");
 }
 
 static void peer_set_needs_endpoint_or_allowed_ips(void **state)
@@ -404,14 +404,14 @@ static void peer_set_needs_endpoint_or_allowed_ips(void **state)
 			   "xtunnel peer", "peer set", "needs endpoint or allowed-ips");
 
 	assert_int_equal(
-	    run_peer(ARGV("peer", "set", "alpha", "endpoint", "192.0.2.11:4790"), &o, &c), 0);
+		run_peer(ARGV("peer", "set", "alpha", "endpoint", "192.0.2.11:4790"), &o, &c), 0);
 	assert_true(o.has_endpoint);
 	assert_false(o.has_allowed);
 	assert_int_equal(o.endpoint.s_addr, ip(192, 0, 2, 11));
 	assert_int_equal(o.port, 4790);
 
 	assert_int_equal(
-	    run_peer(ARGV("peer", "set", "alpha", "allowed-ips", "10.50.0.0/16"), &o, &c), 0);
+		run_peer(ARGV("peer", "set", "alpha", "allowed-ips", "10.50.0.0/16"), &o, &c), 0);
 	assert_false(o.has_endpoint);
 	assert_true(o.has_allowed);
 	assert_int_equal(o.n_allowed, 1);
@@ -443,8 +443,8 @@ static void peer_del_refuses_endpoint_and_allowed_ips_naming_them(void **state)
 	assert_usage_error(run_peer(ARGV("peer", "del", "alpha", "endpoint", "192.0.2.10"), &o, &c),
 			   &c, "xtunnel peer", "peer del", "'endpoint'");
 	assert_usage_error(
-	    run_peer(ARGV("peer", "del", "alpha", "allowed-ips", "10.20.0.0/16"), &o, &c), &c,
-	    "xtunnel peer", "peer del", "'allowed-ips'");
+		run_peer(ARGV("peer", "del", "alpha", "allowed-ips", "10.20.0.0/16"), &o, &c), &c,
+		"xtunnel peer", "peer del", "'allowed-ips'");
 }
 
 static void peer_missing_or_unknown_verb_is_usage_error(void **state)
@@ -461,7 +461,7 @@ static void peer_missing_or_unknown_verb_is_usage_error(void **state)
 
 static void peer_missing_name_is_usage_error(void **state)
 {
-	static const char *const verbs[] = {"add", "set", "del"};
+	static const char *const verbs[] = { "add", "set", "del" };
 	struct xt_peer_opts o;
 	struct capture c;
 	char what[32];
@@ -477,7 +477,7 @@ static void peer_missing_name_is_usage_error(void **state)
 
 static void peer_keyword_without_value_names_the_keyword(void **state)
 {
-	static const char *const keys[] = {"endpoint", "allowed-ips", "dev"};
+	static const char *const keys[] = { "endpoint", "allowed-ips", "dev" };
 	struct xt_peer_opts o;
 	struct capture c;
 	char quoted[32];
@@ -503,8 +503,8 @@ static void peer_unknown_keyword_is_named(void **state)
 
 static void peer_bad_endpoint_names_the_endpoint(void **state)
 {
-	static const char *const bad[] = {"192.0.2.10:0", "192.0.2.10:65536", "192.0.2.10:",
-					  "224.0.0.5",	  "0.0.0.0",	      "peer.example"};
+	static const char *const bad[] = { "192.0.2.10:0", "192.0.2.10:65536", "192.0.2.10:",
+					   "224.0.0.5",	   "0.0.0.0",	       "peer.example" };
 	struct xt_peer_opts o;
 	struct capture c;
 	char quoted[64];
@@ -526,10 +526,10 @@ static void peer_bad_allowed_ips_names_the_bad_item(void **state)
 	static const struct {
 		const char *list, *item, *why;
 	} bad[] = {
-	    {"10.20.0.0/16,10.30.0.1/16", "'10.30.0.1/16'", "did you mean 10.30.0.0/16?"},
-	    {"10.20.0.0/16,10.20.0.0/16", "'10.20.0.0/16'", "listed twice"},
-	    {"10.20.0.0/16,ten", "'ten'", NULL},
-	    {",", "allowed-ips: ", "empty"},
+		{ "10.20.0.0/16,10.30.0.1/16", "'10.30.0.1/16'", "did you mean 10.30.0.0/16?" },
+		{ "10.20.0.0/16,10.20.0.0/16", "'10.20.0.0/16'", "listed twice" },
+		{ "10.20.0.0/16,ten", "'ten'", NULL },
+		{ ",", "allowed-ips: ", "empty" },
 	};
 	struct xt_peer_opts o;
 	struct capture c;
@@ -569,30 +569,30 @@ static void peer_allowed_ips_holds_xt_max_allowed_and_no_more(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(attach_uplink_alone_leaves_every_option_at_default),
-	    cmocka_unit_test(attach_vni_zero_is_given_not_default),
-	    cmocka_unit_test(attach_parses_every_keyword),
-	    cmocka_unit_test(attach_rx_takes_each_mode_by_its_printed_name),
-	    cmocka_unit_test(attach_accepts_the_bounds_of_every_number),
-	    cmocka_unit_test(attach_missing_uplink_is_usage_error),
-	    cmocka_unit_test(attach_keyword_without_value_names_the_keyword),
-	    cmocka_unit_test(attach_unknown_keyword_is_named),
-	    cmocka_unit_test(attach_bad_value_names_keyword_and_value),
-	    cmocka_unit_test(attach_more_than_xt_max_addrs_is_usage_error),
-	    cmocka_unit_test(attach_xdp_mode_generic_needs_rx_xdp),
-	    cmocka_unit_test(peer_add_parses_name_endpoint_port_allowed_ips_and_dev),
-	    cmocka_unit_test(peer_add_without_port_or_dev_leaves_them_unset),
-	    cmocka_unit_test(peer_add_needs_both_endpoint_and_allowed_ips),
-	    cmocka_unit_test(peer_set_needs_endpoint_or_allowed_ips),
-	    cmocka_unit_test(peer_del_takes_name_and_dev),
-	    cmocka_unit_test(peer_del_refuses_endpoint_and_allowed_ips_naming_them),
-	    cmocka_unit_test(peer_missing_or_unknown_verb_is_usage_error),
-	    cmocka_unit_test(peer_missing_name_is_usage_error),
-	    cmocka_unit_test(peer_keyword_without_value_names_the_keyword),
-	    cmocka_unit_test(peer_unknown_keyword_is_named),
-	    cmocka_unit_test(peer_bad_endpoint_names_the_endpoint),
-	    cmocka_unit_test(peer_bad_allowed_ips_names_the_bad_item),
-	    cmocka_unit_test(peer_allowed_ips_holds_xt_max_allowed_and_no_more),
+		cmocka_unit_test(attach_uplink_alone_leaves_every_option_at_default),
+		cmocka_unit_test(attach_vni_zero_is_given_not_default),
+		cmocka_unit_test(attach_parses_every_keyword),
+		cmocka_unit_test(attach_rx_takes_each_mode_by_its_printed_name),
+		cmocka_unit_test(attach_accepts_the_bounds_of_every_number),
+		cmocka_unit_test(attach_missing_uplink_is_usage_error),
+		cmocka_unit_test(attach_keyword_without_value_names_the_keyword),
+		cmocka_unit_test(attach_unknown_keyword_is_named),
+		cmocka_unit_test(attach_bad_value_names_keyword_and_value),
+		cmocka_unit_test(attach_more_than_xt_max_addrs_is_usage_error),
+		cmocka_unit_test(attach_xdp_mode_generic_needs_rx_xdp),
+		cmocka_unit_test(peer_add_parses_name_endpoint_port_allowed_ips_and_dev),
+		cmocka_unit_test(peer_add_without_port_or_dev_leaves_them_unset),
+		cmocka_unit_test(peer_add_needs_both_endpoint_and_allowed_ips),
+		cmocka_unit_test(peer_set_needs_endpoint_or_allowed_ips),
+		cmocka_unit_test(peer_del_takes_name_and_dev),
+		cmocka_unit_test(peer_del_refuses_endpoint_and_allowed_ips_naming_them),
+		cmocka_unit_test(peer_missing_or_unknown_verb_is_usage_error),
+		cmocka_unit_test(peer_missing_name_is_usage_error),
+		cmocka_unit_test(peer_keyword_without_value_names_the_keyword),
+		cmocka_unit_test(peer_unknown_keyword_is_named),
+		cmocka_unit_test(peer_bad_endpoint_names_the_endpoint),
+		cmocka_unit_test(peer_bad_allowed_ips_names_the_bad_item),
+		cmocka_unit_test(peer_allowed_ips_holds_xt_max_allowed_and_no_more),
 	};
 
 	return cmocka_run_group_tests_name("cli_parse", tests, NULL, NULL);

@@ -121,14 +121,14 @@ static void rx_mode_name_out_of_range_is_unknown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(reason_names_are_known_and_nonempty),
-	    cmocka_unit_test(reason_names_are_distinct),
-	    cmocka_unit_test(reason_names_are_lowercase_words_joined_by_dashes),
-	    cmocka_unit_test(reason_names_follow_their_enum_class),
-	    cmocka_unit_test(reason_names_spell_the_enum_names),
-	    cmocka_unit_test(reason_name_out_of_range_is_unknown),
-	    cmocka_unit_test(rx_mode_names_are_the_attach_keywords),
-	    cmocka_unit_test(rx_mode_name_out_of_range_is_unknown),
+		cmocka_unit_test(reason_names_are_known_and_nonempty),
+		cmocka_unit_test(reason_names_are_distinct),
+		cmocka_unit_test(reason_names_are_lowercase_words_joined_by_dashes),
+		cmocka_unit_test(reason_names_follow_their_enum_class),
+		cmocka_unit_test(reason_names_spell_the_enum_names),
+		cmocka_unit_test(reason_name_out_of_range_is_unknown),
+		cmocka_unit_test(rx_mode_names_are_the_attach_keywords),
+		cmocka_unit_test(rx_mode_name_out_of_range_is_unknown),
 	};
 
 	return cmocka_run_group_tests_name("names", tests, NULL, NULL);

@@ -33,29 +33,29 @@ static int fixture_setup(void **state)
 	p->id = 0;
 	p->endpoint.s_addr = ip(192, 0, 2, 10);
 	p->port = 4789;
-	p->allowed[0] = (struct xt_prefix){.addr.s_addr = ip(10, 20, 0, 0), .len = 16};
-	p->allowed[1] = (struct xt_prefix){.addr.s_addr = ip(10, 30, 1, 0), .len = 24};
+	p->allowed[0] = (struct xt_prefix){ .addr.s_addr = ip(10, 20, 0, 0), .len = 16 };
+	p->allowed[1] = (struct xt_prefix){ .addr.s_addr = ip(10, 30, 1, 0), .len = 24 };
 	p->n_allowed = 2;
-	p->stats = (struct xt_peer_stats){.rx_packets = 5,
-					  .rx_bytes = ALPHA_RX_BYTES,
-					  .tx_packets = 9,
-					  .tx_bytes = 1023,
-					  .drops = 1};
+	p->stats = (struct xt_peer_stats){ .rx_packets = 5,
+					   .rx_bytes = ALPHA_RX_BYTES,
+					   .tx_packets = 9,
+					   .tx_bytes = 1023,
+					   .drops = 1 };
 
 	p = &f->peers[1];
 	snprintf(p->name, sizeof(p->name), "bravo");
 	p->id = 1;
 	p->endpoint.s_addr = ip(198, 51, 100, 7);
 	p->port = 8472;
-	p->allowed[0] = (struct xt_prefix){.addr.s_addr = ip(10, 40, 0, 0), .len = 16};
-	p->allowed[1] = (struct xt_prefix){.addr.s_addr = ip(192, 168, 7, 128), .len = 25};
-	p->allowed[2] = (struct xt_prefix){.addr.s_addr = ip(172, 16, 0, 1), .len = 32};
+	p->allowed[0] = (struct xt_prefix){ .addr.s_addr = ip(10, 40, 0, 0), .len = 16 };
+	p->allowed[1] = (struct xt_prefix){ .addr.s_addr = ip(192, 168, 7, 128), .len = 25 };
+	p->allowed[2] = (struct xt_prefix){ .addr.s_addr = ip(172, 16, 0, 1), .len = 32 };
 	p->n_allowed = 3;
-	p->stats = (struct xt_peer_stats){.rx_packets = 3000000,
-					  .rx_bytes = BRAVO_RX_BYTES,
-					  .tx_packets = 7,
-					  .tx_bytes = BRAVO_TX_BYTES,
-					  .drops = BRAVO_DROPS};
+	p->stats = (struct xt_peer_stats){ .rx_packets = 3000000,
+					   .rx_bytes = BRAVO_RX_BYTES,
+					   .tx_packets = 7,
+					   .tx_bytes = BRAVO_TX_BYTES,
+					   .drops = BRAVO_DROPS };
 
 	ov = &f->ovs[0];
 	snprintf(ov->dev, sizeof(ov->dev), "xt0");
@@ -196,9 +196,9 @@ static void json_is_a_list_with_one_object_per_overlay(void **state)
 
 static void json_peer_has_name_endpoint_port_allowed_ips_and_counters(void **state)
 {
-	static const char *const alpha_allowed[] = {"10.20.0.0/16", "10.30.1.0/24"};
-	static const char *const bravo_allowed[] = {"10.40.0.0/16", "192.168.7.128/25",
-						    "172.16.0.1/32"};
+	static const char *const alpha_allowed[] = { "10.20.0.0/16", "10.30.1.0/24" };
+	static const char *const bravo_allowed[] = { "10.40.0.0/16", "192.168.7.128/25",
+						     "172.16.0.1/32" };
 	struct fixture *f = *state;
 	json_object *j = xt_json_overlays(f->ovs, 2), *peers, *p;
 
@@ -235,7 +235,7 @@ static void json_overlay_without_peers_has_empty_peer_list(void **state)
 	json_object *j = xt_json_overlays(f->ovs, 2);
 
 	assert_int_equal(json_object_array_length(
-			     member(element(j, 1, json_type_object), "peers", json_type_array)),
+				 member(element(j, 1, json_type_object), "peers", json_type_array)),
 			 0);
 	json_object_put(j);
 }
@@ -287,9 +287,9 @@ static void json_text_parses_back_with_64_bit_counters_intact(void **state)
 	enum json_tokener_error err;
 
 	back = json_tokener_parse_verbose(
-	    json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-						  JSON_C_TO_STRING_NOSLASHESCAPE),
-	    &err);
+		json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							  JSON_C_TO_STRING_NOSLASHESCAPE),
+		&err);
 	json_object_put(j);
 	if (!back)
 		fail_because("show -j output is not JSON: %s", json_tokener_error_desc(err));
@@ -443,20 +443,20 @@ static void text_peer_without_allowed_ips_says_none(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    FIXTURE_TEST(json_is_a_list_with_one_object_per_overlay),
-	    FIXTURE_TEST(json_peer_has_name_endpoint_port_allowed_ips_and_counters),
-	    FIXTURE_TEST(json_overlay_without_peers_has_empty_peer_list),
-	    FIXTURE_TEST(json_of_no_overlays_is_an_empty_list),
-	    FIXTURE_TEST(json_counters_hold_every_reason_by_name),
-	    FIXTURE_TEST(json_pin_dir_is_null_when_not_pinned),
-	    FIXTURE_TEST(json_text_parses_back_with_64_bit_counters_intact),
-	    FIXTURE_TEST(text_peer_shows_name_endpoint_with_port_and_allowed_ips),
-	    FIXTURE_TEST(text_peer_lines_follow_their_peer),
-	    FIXTURE_TEST(text_transfer_and_drops_use_binary_units),
-	    FIXTURE_TEST(text_overlay_header_lines),
-	    FIXTURE_TEST(text_overlay_without_peers_prints_no_peer_block),
-	    FIXTURE_TEST(text_overlays_are_separated_by_one_blank_line),
-	    FIXTURE_TEST(text_peer_without_allowed_ips_says_none),
+		FIXTURE_TEST(json_is_a_list_with_one_object_per_overlay),
+		FIXTURE_TEST(json_peer_has_name_endpoint_port_allowed_ips_and_counters),
+		FIXTURE_TEST(json_overlay_without_peers_has_empty_peer_list),
+		FIXTURE_TEST(json_of_no_overlays_is_an_empty_list),
+		FIXTURE_TEST(json_counters_hold_every_reason_by_name),
+		FIXTURE_TEST(json_pin_dir_is_null_when_not_pinned),
+		FIXTURE_TEST(json_text_parses_back_with_64_bit_counters_intact),
+		FIXTURE_TEST(text_peer_shows_name_endpoint_with_port_and_allowed_ips),
+		FIXTURE_TEST(text_peer_lines_follow_their_peer),
+		FIXTURE_TEST(text_transfer_and_drops_use_binary_units),
+		FIXTURE_TEST(text_overlay_header_lines),
+		FIXTURE_TEST(text_overlay_without_peers_prints_no_peer_block),
+		FIXTURE_TEST(text_overlays_are_separated_by_one_blank_line),
+		FIXTURE_TEST(text_peer_without_allowed_ips_says_none),
 	};
 
 	return cmocka_run_group_tests_name("output", tests, NULL, NULL);
