@@ -128,6 +128,10 @@ int xt_encap(struct __sk_buff *skb)
 {
 	struct ethhdr *eth;
 
+	/* A packet that arrived on the overlay and is routed back out of it came from one
+	 * peer and would go to another: never relay (the host may forward for others). */
+	if (skb->ingress_ifindex == xt_cfg.overlay_ifindex)
+		return xt_tc_drop(XT_DROP_RELAY);
 	xt_tc_pull(skb);
 	eth = (void *)(long)skb->data;
 	if ((void *)(eth + 1) > (void *)(long)skb->data_end)

@@ -17,6 +17,7 @@ static const char *const reason_names[XT_REASON_COUNT] = {
 	[XT_DROP_SPOOFED] = "drop-spoofed",
 	[XT_DROP_INNER_PROTO] = "drop-inner-proto",
 	[XT_DROP_NO_ROUTE] = "drop-no-route",
+	[XT_DROP_RELAY] = "drop-relay",
 	[XT_DROP_ENCAP_FAILED] = "drop-encap-failed",
 	[XT_DROP_DECAP_FAILED] = "drop-decap-failed",
 };
