@@ -915,8 +915,14 @@ static int routes_of_peers(const struct xt_overlay *ov, struct xt_overlay_info *
 		for (i = 0; i < info->n_peers; i++) {
 			struct xt_peer_info *p = &info->peers[i];
 
-			if (p->id != route.peer_id || p->n_allowed == XT_MAX_ALLOWED)
+			struct xt_prefix *grown;
+
+			if (p->id != route.peer_id)
 				continue;
+			grown = realloc(p->allowed, (size_t)(p->n_allowed + 1) * sizeof(*grown));
+			if (!grown)
+				return -ENOMEM;
+			p->allowed = grown;
 			memcpy(&p->allowed[p->n_allowed].addr, key.addr, 4);
 			p->allowed[p->n_allowed++].len = (uint8_t)key.prefixlen;
 		}
@@ -983,7 +989,8 @@ static int overlay_info(const struct xt_overlay *ov, struct xt_overlay_info *inf
 		p->port = peer.port;
 		xt_peer_stats_read(ov->peer_stats_fd, peer.id, &p->stats);
 	}
-	routes_of_peers(ov, info);
+	if (routes_of_peers(ov, info))
+		return -ENOMEM;
 	if (info->n_peers)
 		qsort(info->peers, (size_t)info->n_peers, sizeof(*info->peers), peer_cmp);
 	return 0;
@@ -1027,11 +1034,14 @@ int xt_show(const char *dev, struct xt_overlay_info **out, int *n)
 
 void xt_overlays_free(struct xt_overlay_info *ovs, int n)
 {
-	int i;
+	int i, j;
 
 	if (!ovs)
 		return;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < ovs[i].n_peers; j++)
+			free(ovs[i].peers[j].allowed);
 		free(ovs[i].peers);
+	}
 	free(ovs);
 }

@@ -57,7 +57,7 @@ struct xt_peer_info {
 	uint32_t id;
 	struct in_addr endpoint;
 	uint16_t port;
-	struct xt_prefix allowed[XT_MAX_ALLOWED];
+	struct xt_prefix *allowed; /* every prefix, however many; freed by xt_overlays_free */
 	int n_allowed;
 	struct xt_peer_stats stats; /* summed over CPUs */
 };

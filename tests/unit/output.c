@@ -18,6 +18,7 @@
 struct fixture {
 	struct xt_overlay_info ovs[2];
 	struct xt_peer_info peers[2];
+	struct xt_prefix allowed[2][3];
 };
 
 static int fixture_setup(void **state)
@@ -33,6 +34,7 @@ static int fixture_setup(void **state)
 	p->id = 0;
 	p->endpoint.s_addr = ip(192, 0, 2, 10);
 	p->port = 4789;
+	p->allowed = f->allowed[0];
 	p->allowed[0] = (struct xt_prefix){ .addr.s_addr = ip(10, 20, 0, 0), .len = 16 };
 	p->allowed[1] = (struct xt_prefix){ .addr.s_addr = ip(10, 30, 1, 0), .len = 24 };
 	p->n_allowed = 2;
@@ -47,6 +49,7 @@ static int fixture_setup(void **state)
 	p->id = 1;
 	p->endpoint.s_addr = ip(198, 51, 100, 7);
 	p->port = 8472;
+	p->allowed = f->allowed[1];
 	p->allowed[0] = (struct xt_prefix){ .addr.s_addr = ip(10, 40, 0, 0), .len = 16 };
 	p->allowed[1] = (struct xt_prefix){ .addr.s_addr = ip(192, 168, 7, 128), .len = 25 };
 	p->allowed[2] = (struct xt_prefix){ .addr.s_addr = ip(172, 16, 0, 1), .len = 32 };
