@@ -219,6 +219,28 @@ int xt_overlay_open(const char *dev, struct xt_overlay *ov)
 
 /* ---- attach ---- */
 
+/* The overlay as the freshly loaded TC skeleton has it: its maps' fds, not owned. */
+static void overlay_of_skel(struct xt_tc_bpf *tc, const char *dev, struct xt_overlay *ov)
+{
+	overlay_init(ov);
+	snprintf(ov->dev, sizeof(ov->dev), "%s", dev);
+	ov->peers_fd = bpf_map__fd(tc->maps.xt_peers);
+	ov->routes_fd = bpf_map__fd(tc->maps.xt_routes);
+	ov->peer_stats_fd = bpf_map__fd(tc->maps.xt_peer_stats);
+	ov->reasons_fd = bpf_map__fd(tc->maps.xt_reasons);
+}
+
+/* A second object (XDP, or a reloaded one) uses the overlay's maps, not maps of its own. */
+static int reuse_maps(struct bpf_map *peers, struct bpf_map *routes, struct bpf_map *stats,
+		      struct bpf_map *reasons, const struct xt_overlay *ov)
+{
+	if (bpf_map__reuse_fd(peers, ov->peers_fd) || bpf_map__reuse_fd(routes, ov->routes_fd) ||
+	    bpf_map__reuse_fd(stats, ov->peer_stats_fd) ||
+	    bpf_map__reuse_fd(reasons, ov->reasons_fd))
+		return -errno;
+	return 0;
+}
+
 struct attach_state {
 	struct xt_tc_bpf *tc;
 	struct xt_xdp_bpf *xdp;
@@ -283,28 +305,18 @@ static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .prog_name = "xt_decap_xdp");
 	enum xdp_attach_mode mode = o->xdp_mode == XT_XDP_GENERIC ? XDP_MODE_SKB : XDP_MODE_NATIVE;
-	struct bpf_map *maps[][2] = {
-		{ NULL, st->tc->maps.xt_peers },
-		{ NULL, st->tc->maps.xt_routes },
-		{ NULL, st->tc->maps.xt_peer_stats },
-		{ NULL, st->tc->maps.xt_reasons },
-	};
-	size_t i;
+	struct xt_overlay maps;
 	int err;
 
 	st->xdp = xt_xdp_bpf__open();
 	if (!st->xdp)
 		return -errno;
 	st->xdp->rodata->xt_cfg = *cfg;
-	maps[0][0] = st->xdp->maps.xt_peers;
-	maps[1][0] = st->xdp->maps.xt_routes;
-	maps[2][0] = st->xdp->maps.xt_peer_stats;
-	maps[3][0] = st->xdp->maps.xt_reasons;
-	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-		err = bpf_map__reuse_fd(maps[i][0], bpf_map__fd(maps[i][1]));
-		if (err)
-			return err;
-	}
+	overlay_of_skel(st->tc, o->dev ? o->dev : XT_DEFAULT_DEV, &maps);
+	err = reuse_maps(st->xdp->maps.xt_peers, st->xdp->maps.xt_routes,
+			 st->xdp->maps.xt_peer_stats, st->xdp->maps.xt_reasons, &maps);
+	if (err)
+		return err;
 	/* libxdp keeps its multi-program dispatcher alive through pins in bpffs. A bpffs we
 	 * mount in a private mount namespace (`ip netns exec`) dies with this command, and
 	 * our program would silently leave the dispatcher with it: attach it directly. */
@@ -499,12 +511,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	if (err)
 		return xt_err(err, "bringing %s up: %s", dev, strerror(-err));
 
-	overlay_init(&ov);
-	snprintf(ov.dev, sizeof(ov.dev), "%s", dev);
-	ov.peers_fd = bpf_map__fd(st->tc->maps.xt_peers);
-	ov.routes_fd = bpf_map__fd(st->tc->maps.xt_routes);
-	ov.peer_stats_fd = bpf_map__fd(st->tc->maps.xt_peer_stats);
-	ov.reasons_fd = bpf_map__fd(st->tc->maps.xt_reasons);
+	overlay_of_skel(st->tc, dev, &ov);
 	st->pinned = true;
 	return xt_pins_create(&ov);
 }
@@ -707,7 +714,8 @@ static int detach_locked(const char *dev)
 	return 0;
 }
 
-int xt_detach(const char *dev)
+/* Commands that change an overlay run under the one lock. */
+static int locked(int (*fn)(const char *dev), const char *dev)
 {
 	int lock, err;
 
@@ -715,22 +723,17 @@ int xt_detach(const char *dev)
 	lock = xt_lock();
 	if (lock < 0)
 		return lock;
-	err = detach_locked(dev);
+	err = fn(dev);
 	xt_unlock(lock);
 	return err;
 }
 
-/* ---- reload ---- */
-
-static int reuse_maps(struct bpf_map *peers, struct bpf_map *routes, struct bpf_map *stats,
-		      struct bpf_map *reasons, const struct xt_overlay *ov)
+int xt_detach(const char *dev)
 {
-	if (bpf_map__reuse_fd(peers, ov->peers_fd) || bpf_map__reuse_fd(routes, ov->routes_fd) ||
-	    bpf_map__reuse_fd(stats, ov->peer_stats_fd) ||
-	    bpf_map__reuse_fd(reasons, ov->reasons_fd))
-		return -errno;
-	return 0;
+	return locked(detach_locked, dev);
 }
+
+/* ---- reload ---- */
 
 static int tc_replace(int ifindex, enum bpf_tc_attach_point point, uint32_t handle, int prog_fd)
 {
@@ -851,15 +854,7 @@ out:
 
 int xt_reload(const char *dev)
 {
-	int lock, err;
-
-	quiet_libs();
-	lock = xt_lock();
-	if (lock < 0)
-		return lock;
-	err = reload_locked(dev);
-	xt_unlock(lock);
-	return err;
+	return locked(reload_locked, dev);
 }
 
 /* ---- show ---- */

@@ -7,17 +7,30 @@
 #include <bpf/libbpf.h>
 #include "internal.h"
 
+/* A zeroed buffer for one value per possible CPU; sets *ncpu, or *err and NULL. */
+static void *percpu_values(size_t size, int *ncpu, int *err)
+{
+	void *vals;
+
+	*ncpu = libbpf_num_possible_cpus();
+	if (*ncpu < 0) {
+		*err = *ncpu;
+		return NULL;
+	}
+	vals = calloc((size_t)*ncpu, size);
+	if (!vals)
+		*err = -ENOMEM;
+	return vals;
+}
+
 int xt_reasons_read(int fd, uint64_t *out)
 {
-	int ncpu = libbpf_num_possible_cpus(), c;
-	uint64_t *vals;
+	int ncpu, c, err = 0;
+	uint64_t *vals = percpu_values(sizeof(*vals), &ncpu, &err);
 	uint32_t r;
 
-	if (ncpu < 0)
-		return ncpu;
-	vals = calloc((size_t)ncpu, sizeof(*vals));
 	if (!vals)
-		return -ENOMEM;
+		return err;
 	for (r = 0; r < XT_REASON_COUNT; r++) {
 		out[r] = 0;
 		if (bpf_map_lookup_elem(fd, &r, vals))
@@ -31,14 +44,11 @@ int xt_reasons_read(int fd, uint64_t *out)
 
 int xt_peer_stats_read(int fd, uint32_t id, struct xt_peer_stats *out)
 {
-	int ncpu = libbpf_num_possible_cpus(), c, err = 0;
-	struct xt_peer_stats *vals;
+	int ncpu, c, err = 0;
+	struct xt_peer_stats *vals = percpu_values(sizeof(*vals), &ncpu, &err);
 
-	if (ncpu < 0)
-		return ncpu;
-	vals = calloc((size_t)ncpu, sizeof(*vals));
 	if (!vals)
-		return -ENOMEM;
+		return err;
 	memset(out, 0, sizeof(*out));
 	if (bpf_map_lookup_elem(fd, &id, vals)) {
 		err = -errno;
@@ -59,14 +69,11 @@ out:
 /* A new peer must not inherit the counters of the peer that had its id before. */
 int xt_peer_stats_reset(int fd, uint32_t id)
 {
-	int ncpu = libbpf_num_possible_cpus(), err = 0;
-	struct xt_peer_stats *vals;
+	int ncpu, err = 0;
+	struct xt_peer_stats *vals = percpu_values(sizeof(*vals), &ncpu, &err);
 
-	if (ncpu < 0)
-		return ncpu;
-	vals = calloc((size_t)ncpu, sizeof(*vals));
 	if (!vals)
-		return -ENOMEM;
+		return err;
 	if (bpf_map_update_elem(fd, &id, vals, BPF_ANY))
 		err = -errno;
 	free(vals);
