@@ -152,6 +152,12 @@ int xt_decap_tc(struct __sk_buff *skb)
 	__u32 segs, len;
 	int verdict;
 
+	/* The stack moves an outer VLAN tag out of the frame before TC ingress; XDP still sees
+	 * it in the frame and passes the packet as not IPv4. Do the same here. */
+	if (skb->vlan_present) {
+		xt_count(XT_PASS_NOT_IPV4);
+		return TC_ACT_UNSPEC;
+	}
 	xt_tc_pull(skb);
 	verdict = xt_rx_parse((void *)(long)skb->data, (void *)(long)skb->data_end, skb->len, &rx);
 	if (verdict != XT_RX_DECAP)

@@ -12,91 +12,6 @@
 
 #define TEST_OTHER_LOCAL "198.51.100.77"
 
-static int setup_decap_tc(void **state)
-{
-	return fixture_setup(state, TEST_PROG_DECAP_TC);
-}
-
-static int setup_decap_xdp(void **state)
-{
-	return fixture_setup(state, TEST_PROG_DECAP_XDP);
-}
-
-static bool is_xdp(const struct test_fixture *f)
-{
-	return f->prog == TEST_PROG_DECAP_XDP;
-}
-
-/* What a host on peer A sends to this host over the overlay. */
-static void inner_ipv4_from(struct pkt *inner, const char *saddr)
-{
-	put_inner_ipv4_frame(inner, test_local_host_mac, test_peer_host_mac, saddr,
-			     TEST_LOCAL_HOST);
-}
-
-static struct vxlan_fields from_peer_a(const struct pkt *inner)
-{
-	struct vxlan_fields f = {
-		.eth_dst = test_uplink_mac,
-		.eth_src = test_peer_uplink_mac,
-		.ethertype = ETHERTYPE_IPV4,
-		.ip = {
-			.id = 0x2b1e,
-			.frag_off = IP_FLAG_DF,
-			.ttl = 64,
-			.protocol = IP_PROTO_UDP,
-			.saddr = TEST_PEER_A_ENDPOINT,
-			.daddr = TEST_LOCAL,
-		},
-		.sport = 51234,
-		.dport = TEST_PORT,
-		.flags = VXLAN_FLAG_I,
-		.vni = TEST_VNI,
-		.vxlan_len = 8,
-		.inner = inner,
-	};
-
-	return f;
-}
-
-static void assert_decapped(const struct test_fixture *f, const struct pkt *in,
-			    const struct pkt *inner)
-{
-	struct xt_peer_stats stats = {}, none = {};
-	struct pkt out = {};
-
-	assert_int_equal(prog_run(f, in, &out), is_xdp(f) ? XDP_REDIRECT : TC_ACT_REDIRECT);
-	assert_pkt_equal(&out, inner);
-	assert_counted_once(&f->maps, XT_OK_DECAP);
-	stats.rx_packets = 1;
-	stats.rx_bytes = inner->len;
-	assert_peer_stats(&f->maps, TEST_PEER_A_ID, &stats);
-	assert_peer_stats(&f->maps, TEST_PEER_B_ID, &none);
-}
-
-/* Not ours: TC goes on to the next filter, XDP hands the packet to the stack, unchanged. */
-static void assert_passed_untouched(const struct test_fixture *f, const struct pkt *in,
-				    enum xt_reason reason)
-{
-	const struct xt_peer_stats none = {};
-	struct pkt out = {};
-
-	assert_int_equal(prog_run(f, in, &out), is_xdp(f) ? XDP_PASS : TC_ACT_UNSPEC);
-	assert_pkt_equal(&out, in);
-	assert_counted_once(&f->maps, reason);
-	assert_peer_stats(&f->maps, TEST_PEER_A_ID, &none);
-	assert_peer_stats(&f->maps, TEST_PEER_B_ID, &none);
-}
-
-static void assert_dropped(const struct test_fixture *f, const struct pkt *in,
-			   enum xt_reason reason, uint64_t peer_a_drops)
-{
-	struct pkt out = {};
-
-	assert_int_equal(prog_run(f, in, &out), is_xdp(f) ? XDP_DROP : TC_ACT_SHOT);
-	assert_drop_counted(&f->maps, reason, peer_a_drops);
-}
-
 static void delivers_inner_ipv4_frame_from_known_peer(void **state)
 {
 	struct pkt inner = {}, in = {};
@@ -268,25 +183,6 @@ static void drops_truncated_vxlan_header(void **state)
 	assert_dropped(*state, &in, XT_DROP_MALFORMED, 0);
 }
 
-static void put_valid_from_peer_a(struct pkt *in, struct pkt *inner)
-{
-	struct vxlan_fields vx;
-
-	inner_ipv4_from(inner, TEST_PEER_A_HOST);
-	vx = from_peer_a(inner);
-	put_vxlan_packet(in, &vx);
-}
-
-static void set16(struct pkt *p, size_t off, uint16_t v)
-{
-	assert_true(off + 2 <= p->len);
-	p->b[off] = (uint8_t)(v >> 8);
-	p->b[off + 1] = (uint8_t)v;
-}
-
-#define OFF_IP_TOT_LEN (14 + 2)
-#define OFF_UDP_LEN (14 + 20 + 4)
-
 static void drops_outer_ipv4_length_beyond_frame(void **state)
 {
 	struct pkt inner = {}, in = {};
@@ -396,11 +292,6 @@ static void decap_tc_counts_failed_decap_only_as_decap_failed(void **state)
 	assert_int_equal(prog_run_skb(f, &in, &out, &skb), TC_ACT_SHOT);
 	assert_drop_counted(&f->maps, XT_DROP_DECAP_FAILED, 1);
 }
-
-/* Every case, once per receive path, named after both. */
-#define DECAP_CASE(name)                                                                           \
-	{ "decap_tc_" #name, name, setup_decap_tc, fixture_teardown, NULL },                       \
-	{ "decap_xdp_" #name, name, setup_decap_xdp, fixture_teardown, NULL }
 
 int main(void)
 {

@@ -7,6 +7,7 @@
 #ifndef XT_TEST_HARNESS_H
 #define XT_TEST_HARNESS_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,8 +267,8 @@ static inline void assert_drop_counted(const struct test_maps *m, enum xt_reason
 /* Run the program once on a copy of in; returns its verdict. TC programs take and give a
  * whole Ethernet frame, as XDP programs do. skb, TC only and may be NULL, sets the skb fields
  * the kernel lets a test choose (mark, priority, gso_segs, gso_size, ...). */
-static inline int prog_run_skb(const struct test_fixture *f, const struct pkt *in,
-			       struct pkt *out, struct __sk_buff *skb)
+static inline int prog_run_skb(const struct test_fixture *f, const struct pkt *in, struct pkt *out,
+			       struct __sk_buff *skb)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in->b, .data_size_in = in->len,
 		    .data_out = out->b, .data_size_out = sizeof(out->b), .ctx_in = skb,
@@ -282,6 +283,452 @@ static inline int prog_run_skb(const struct test_fixture *f, const struct pkt *i
 static inline int prog_run(const struct test_fixture *f, const struct pkt *in, struct pkt *out)
 {
 	return prog_run_skb(f, in, out, NULL);
+}
+
+/* As prog_run_skb, but a refusal by the kernel is returned (-errno), not a test failure. */
+static inline int prog_try_run_skb(const struct test_fixture *f, const struct pkt *in,
+				   struct pkt *out, struct __sk_buff *skb, int *verdict)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in->b, .data_size_in = in->len,
+		    .data_out = out->b, .data_size_out = sizeof(out->b), .ctx_in = skb,
+		    .ctx_size_in = skb ? sizeof(*skb) : 0);
+	int err;
+
+	assert_true(!skb || f->prog != TEST_PROG_DECAP_XDP);
+	err = bpf_prog_test_run_opts(f->prog_fd, &opts);
+	out->len = err ? 0 : opts.data_size_out;
+	*verdict = (int)opts.retval;
+	return err;
+}
+
+static inline int setup_decap_tc(void **state)
+{
+	return fixture_setup(state, TEST_PROG_DECAP_TC);
+}
+
+static inline int setup_decap_xdp(void **state)
+{
+	return fixture_setup(state, TEST_PROG_DECAP_XDP);
+}
+
+static inline int setup_encap(void **state)
+{
+	return fixture_setup(state, TEST_PROG_ENCAP);
+}
+
+/* A decap case, once per receive path, named after both. */
+#define DECAP_CASE(name)                                                                           \
+	{ "decap_tc_" #name, name, setup_decap_tc, fixture_teardown, NULL },                       \
+	{                                                                                          \
+		"decap_xdp_" #name, name, setup_decap_xdp, fixture_teardown, NULL                  \
+	}
+
+#define ENCAP_CASE(name)                                                                           \
+	{                                                                                          \
+		"encap_" #name, name, setup_encap, fixture_teardown, NULL                          \
+	}
+
+static inline bool fixture_is_xdp(const struct test_fixture *f)
+{
+	return f->prog == TEST_PROG_DECAP_XDP;
+}
+
+/* What a program does with a packet, whatever its type says it with. */
+enum test_verdict {
+	TEST_PASS,     /* not ours: XDP_PASS, or TC_ACT_UNSPEC (on to the next filter) */
+	TEST_DROP,     /* XDP_DROP, TC_ACT_SHOT */
+	TEST_REDIRECT, /* XDP_REDIRECT, TC_ACT_REDIRECT */
+};
+
+static inline int verdict_code(const struct test_fixture *f, enum test_verdict v)
+{
+	bool xdp = fixture_is_xdp(f);
+
+	switch (v) {
+	case TEST_PASS:
+		return xdp ? XDP_PASS : TC_ACT_UNSPEC;
+	case TEST_DROP:
+		return xdp ? XDP_DROP : TC_ACT_SHOT;
+	case TEST_REDIRECT:
+		break;
+	}
+	return xdp ? XDP_REDIRECT : TC_ACT_REDIRECT;
+}
+
+/* The reason counters, summed over CPUs, in one BPF_MAP_LOOKUP_BATCH. */
+static inline void reasons_read(const struct test_maps *m, uint64_t counts[XT_REASON_COUNT])
+{
+	int ncpus = possible_cpus(), r, c, err;
+	uint64_t *values = calloc((size_t)XT_REASON_COUNT * ncpus, sizeof(*values));
+	uint32_t keys[XT_REASON_COUNT], n = XT_REASON_COUNT, next;
+
+	assert_non_null(values);
+	err = bpf_map_lookup_batch(m->reasons, NULL, &next, keys, values, &n, NULL);
+	/* An array that fits in one batch ends it with ENOENT. */
+	if (err && err != -ENOENT)
+		fail_msg("reading xt_reasons: %s", strerror(-err));
+	assert_int_equal(n, XT_REASON_COUNT);
+	for (r = 0; r < XT_REASON_COUNT; r++) {
+		assert_int_equal(keys[r], r);
+		counts[r] = 0;
+		for (c = 0; c < ncpus; c++)
+			counts[r] += values[r * ncpus + c];
+	}
+	free(values);
+}
+
+static inline void peer_stats_add(struct xt_peer_stats *sum, const struct xt_peer_stats *s)
+{
+	sum->rx_packets += s->rx_packets;
+	sum->rx_bytes += s->rx_bytes;
+	sum->tx_packets += s->tx_packets;
+	sum->tx_bytes += s->tx_bytes;
+	sum->drops += s->drops;
+}
+
+/* Everything counted against peer ids other than A's and B's. No packet may touch them:
+ * only A and B exist, so a count there is an id the program did not get from xt_peers. */
+static inline struct xt_peer_stats peer_stats_of_others(const struct test_maps *m)
+{
+	enum { CHUNK = 256 };
+	int ncpus = possible_cpus(), i, c, err;
+	struct xt_peer_stats *values = calloc((size_t)CHUNK * ncpus, sizeof(*values)), sum = {};
+	uint32_t keys[CHUNK], n, batch, *in = NULL;
+
+	assert_non_null(values);
+	do {
+		n = CHUNK;
+		err = bpf_map_lookup_batch(m->peer_stats, in, &batch, keys, values, &n, NULL);
+		if (err && err != -ENOENT)
+			fail_msg("reading xt_peer_stats: %s", strerror(-err));
+		for (i = 0; i < (int)n; i++) {
+			if (keys[i] == TEST_PEER_A_ID || keys[i] == TEST_PEER_B_ID)
+				continue;
+			for (c = 0; c < ncpus; c++)
+				peer_stats_add(&sum, &values[i * ncpus + c]);
+		}
+		in = &batch;
+	} while (!err);
+	free(values);
+	return sum;
+}
+
+static inline bool peer_stats_equal(const struct xt_peer_stats *a, const struct xt_peer_stats *b)
+{
+	return a->rx_packets == b->rx_packets && a->rx_bytes == b->rx_bytes &&
+	       a->tx_packets == b->tx_packets && a->tx_bytes == b->tx_bytes && a->drops == b->drops;
+}
+
+static inline struct xt_peer_stats peer_stats_delta(const struct xt_peer_stats *after,
+						    const struct xt_peer_stats *before)
+{
+	struct xt_peer_stats d = {
+		.rx_packets = after->rx_packets - before->rx_packets,
+		.rx_bytes = after->rx_bytes - before->rx_bytes,
+		.tx_packets = after->tx_packets - before->tx_packets,
+		.tx_bytes = after->tx_bytes - before->tx_bytes,
+		.drops = after->drops - before->drops,
+	};
+
+	return d;
+}
+
+/* All the counters a run can change, so that a test can see what one run added. */
+struct test_counters {
+	uint64_t reasons[XT_REASON_COUNT];
+	struct xt_peer_stats peer_a, peer_b;
+};
+
+static inline void counters_read(const struct test_maps *m, struct test_counters *c)
+{
+	reasons_read(m, c->reasons);
+	c->peer_a = peer_stats(m, TEST_PEER_A_ID);
+	c->peer_b = peer_stats(m, TEST_PEER_B_ID);
+}
+
+/* "reason:+n ..." for every reason counter that moved, for failure messages. */
+static inline const char *reasons_moved(const struct test_counters *before,
+					const struct test_counters *after, char *buf, size_t size)
+{
+	size_t used = 0;
+	int r;
+
+	buf[0] = '\0';
+	for (r = 0; r < XT_REASON_COUNT && used < size; r++)
+		if (after->reasons[r] != before->reasons[r])
+			used += snprintf(buf + used, size - used, " %d:%+lld", r,
+					 (long long)(after->reasons[r] - before->reasons[r]));
+	return buf[0] ? buf : " none";
+}
+
+static inline const char *peer_stats_str(const struct xt_peer_stats *s, char *buf, size_t size)
+{
+	snprintf(buf, size, "rx %llu/%lluB tx %llu/%lluB drops %llu",
+		 (unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
+		 (unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,
+		 (unsigned long long)s->drops);
+	return buf;
+}
+
+/* fail_msg, with the message also as a TAP diagnostic: tests/run.sh shows those. */
+static inline void test_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static inline void test_fail(const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printf("# %s\n", msg);
+	fflush(stdout);
+	fail_msg("%s", msg);
+}
+
+/* assert_pkt_equal that says which packet and which byte. */
+static inline void expect_pkt_equal(const struct pkt *actual, const struct pkt *expected,
+				    const char *what)
+{
+	size_t i;
+
+	if (actual->len != expected->len)
+		test_fail("%s: output is %zu bytes, expected %zu", what, actual->len,
+			  expected->len);
+	for (i = 0; i < actual->len; i++)
+		if (actual->b[i] != expected->b[i])
+			test_fail("%s: output byte %zu is 0x%02x, expected 0x%02x", what, i,
+				  actual->b[i], expected->b[i]);
+}
+
+/* What one run must do: its verdict, the one reason it is counted under, its output (NULL:
+ * not checked) and what it adds to peers A and B. */
+struct run_expect {
+	enum test_verdict verdict;
+	enum xt_reason reason;
+	const struct pkt *out;
+	struct xt_peer_stats peer_a, peer_b;
+};
+
+/* Run in once and check everything want says, and that nothing else was counted; the
+ * output is left in *out. what names the packet in failure messages (a loop says which
+ * offset failed). */
+static inline void expect_run_out(const struct test_fixture *f, const struct pkt *in,
+				  const struct run_expect *want, const char *what, struct pkt *out)
+{
+	struct test_counters before, after;
+	struct xt_peer_stats moved_a, moved_b, others;
+	char b1[256], b2[96];
+	int verdict, err;
+	size_t i;
+
+	what = what ? what : "packet";
+	counters_read(&f->maps, &before);
+	err = prog_try_run_skb(f, in, out, NULL, &verdict);
+	if (err)
+		test_fail("%s (%zu bytes): BPF_PROG_TEST_RUN refused it: %s", what, in->len,
+			  strerror(-err));
+	if (verdict != verdict_code(f, want->verdict))
+		test_fail("%s: verdict %d, expected %d", what, verdict,
+			  verdict_code(f, want->verdict));
+	if (want->out)
+		expect_pkt_equal(out, want->out, what);
+	counters_read(&f->maps, &after);
+	for (i = 0; i < XT_REASON_COUNT; i++)
+		if (after.reasons[i] - before.reasons[i] != (i == want->reason ? 1 : 0))
+			test_fail("%s: expected reason %d counted once; counted (reason:+n):%s",
+				  what, want->reason,
+				  reasons_moved(&before, &after, b1, sizeof(b1)));
+	moved_a = peer_stats_delta(&after.peer_a, &before.peer_a);
+	moved_b = peer_stats_delta(&after.peer_b, &before.peer_b);
+	if (!peer_stats_equal(&moved_a, &want->peer_a))
+		test_fail("%s: peer A gained %s, expected %s", what,
+			  peer_stats_str(&moved_a, b1, sizeof(b1)),
+			  peer_stats_str(&want->peer_a, b2, sizeof(b2)));
+	if (!peer_stats_equal(&moved_b, &want->peer_b))
+		test_fail("%s: peer B gained %s, expected %s", what,
+			  peer_stats_str(&moved_b, b1, sizeof(b1)),
+			  peer_stats_str(&want->peer_b, b2, sizeof(b2)));
+	others = peer_stats_of_others(&f->maps);
+	if (!peer_stats_equal(&others, &(struct xt_peer_stats){}))
+		test_fail("%s: counted against a peer id that is neither A nor B: %s", what,
+			  peer_stats_str(&others, b1, sizeof(b1)));
+}
+
+static inline void expect_run(const struct test_fixture *f, const struct pkt *in,
+			      const struct run_expect *want, const char *what)
+{
+	struct pkt out = {};
+
+	expect_run_out(f, in, want, what, &out);
+}
+
+/* The kernel does not run the program on in at all (BPF_PROG_TEST_RUN says EINVAL), so
+ * nothing is counted. */
+static inline void expect_refused_by_kernel(const struct test_fixture *f, const struct pkt *in,
+					    const char *what)
+{
+	struct test_counters before, after;
+	struct pkt out = {};
+	char b[256];
+	int verdict, err;
+
+	counters_read(&f->maps, &before);
+	err = prog_try_run_skb(f, in, &out, NULL, &verdict);
+	if (err != -EINVAL)
+		test_fail("%s (%zu bytes): expected the kernel to refuse it (EINVAL), got %s"
+			  " and verdict %d",
+			  what, in->len, err ? strerror(-err) : "a run", verdict);
+	counters_read(&f->maps, &after);
+	if (memcmp(&before, &after, sizeof(before)))
+		test_fail("%s: refused, yet counted (reason:+n):%s", what,
+			  reasons_moved(&before, &after, b, sizeof(b)));
+}
+
+/* What a host on peer A sends to this host over the overlay. */
+static inline void inner_ipv4_from(struct pkt *inner, const char *saddr)
+{
+	put_inner_ipv4_frame(inner, test_local_host_mac, test_peer_host_mac, saddr,
+			     TEST_LOCAL_HOST);
+}
+
+/* A VXLAN packet that peer A could really send; cases change the one field they are about. */
+static inline struct vxlan_fields from_peer_a(const struct pkt *inner)
+{
+	struct vxlan_fields f = {
+		.eth_dst = test_uplink_mac,
+		.eth_src = test_peer_uplink_mac,
+		.ethertype = ETHERTYPE_IPV4,
+		.ip = {
+			.id = 0x2b1e,
+			.frag_off = IP_FLAG_DF,
+			.ttl = 64,
+			.protocol = IP_PROTO_UDP,
+			.saddr = TEST_PEER_A_ENDPOINT,
+			.daddr = TEST_LOCAL,
+		},
+		.sport = 51234,
+		.dport = TEST_PORT,
+		.flags = VXLAN_FLAG_I,
+		.vni = TEST_VNI,
+		.vxlan_len = 8,
+		.inner = inner,
+	};
+
+	return f;
+}
+
+static inline void put_valid_from_peer_a(struct pkt *in, struct pkt *inner)
+{
+	struct vxlan_fields vx;
+
+	inner_ipv4_from(inner, TEST_PEER_A_HOST);
+	vx = from_peer_a(inner);
+	put_vxlan_packet(in, &vx);
+}
+
+/* Decapsulated: exactly the inner frame, delivered, counted as peer A's. */
+static inline void assert_decapped(const struct test_fixture *f, const struct pkt *in,
+				   const struct pkt *inner)
+{
+	const struct run_expect want = {
+		.verdict = TEST_REDIRECT,
+		.reason = XT_OK_DECAP,
+		.out = inner,
+		.peer_a = { .rx_packets = 1, .rx_bytes = inner->len },
+	};
+
+	expect_run(f, in, &want, NULL);
+}
+
+/* Not ours: TC goes on to the next filter, XDP hands the packet to the stack, unchanged. */
+static inline void assert_passed_untouched(const struct test_fixture *f, const struct pkt *in,
+					   enum xt_reason reason)
+{
+	const struct run_expect want = { .verdict = TEST_PASS, .reason = reason, .out = in };
+
+	expect_run(f, in, &want, NULL);
+}
+
+/* Dropped and counted under reason; peer_a_drops: whether it is held against peer A, i.e.
+ * the packet was known to come from it. */
+static inline void assert_dropped(const struct test_fixture *f, const struct pkt *in,
+				  enum xt_reason reason, uint64_t peer_a_drops)
+{
+	const struct run_expect want = {
+		.verdict = TEST_DROP,
+		.reason = reason,
+		.peer_a = { .drops = peer_a_drops },
+	};
+
+	expect_run(f, in, &want, NULL);
+}
+
+/* The bytes xt_encap must send for inner: outer Ethernet with zero MACs, which
+ * bpf_redirect_neigh fills in on the way out; IPv4 (RFC 791) with DF and a zero ID
+ * (RFC 6864 section 4.1); UDP with a zero checksum; VXLAN with the I flag (RFC 7348). */
+static inline void expected_encap(struct pkt *p, const char *endpoint, uint16_t dport,
+				  uint16_t sport, const struct pkt *inner)
+{
+	static const uint8_t zero_mac[6];
+	struct vxlan_fields f = {
+		.eth_dst = zero_mac,
+		.eth_src = zero_mac,
+		.ethertype = ETHERTYPE_IPV4,
+		.ip = {
+			.tos = 0,
+			.id = 0,
+			.frag_off = IP_FLAG_DF,
+			.ttl = 64,
+			.protocol = IP_PROTO_UDP,
+			.saddr = TEST_LOCAL,
+			.daddr = endpoint,
+		},
+		.sport = sport,
+		.dport = dport,
+		.flags = VXLAN_FLAG_I,
+		.vni = TEST_VNI,
+		.vxlan_len = 8,
+		.inner = inner,
+	};
+
+	put_vxlan_packet(p, &f);
+}
+
+/* The UDP source port is the one field of encap's output that is not fixed: it comes from
+ * the skb's flow hash. RFC 7348 section 5 asks for the dynamic range, 49152-65535. */
+static inline uint16_t outer_source_port(const struct pkt *out)
+{
+	uint16_t sport = get16(out, OFF_UDP);
+
+	assert_in_range(sport, 49152, 65535);
+	return sport;
+}
+
+/* xt_encap sent in to peer_id (A or B) at endpoint:port, exactly as expected_encap says,
+ * and counted it against that peer alone. */
+static inline void expect_encapped(const struct test_fixture *f, const struct pkt *in,
+				   uint32_t peer_id, const char *endpoint, uint16_t port,
+				   const char *what)
+{
+	const struct xt_peer_stats sent = { .tx_packets = 1, .tx_bytes = in->len };
+	struct run_expect want = { .verdict = TEST_REDIRECT, .reason = XT_OK_ENCAP };
+	struct pkt out = {}, expected = {};
+
+	assert_true(peer_id == TEST_PEER_A_ID || peer_id == TEST_PEER_B_ID);
+	if (peer_id == TEST_PEER_A_ID)
+		want.peer_a = sent;
+	else
+		want.peer_b = sent;
+	expect_run_out(f, in, &want, what, &out);
+	expected_encap(&expected, endpoint, port, outer_source_port(&out), in);
+	expect_pkt_equal(&out, &expected, what ? what : "packet");
+}
+
+static inline void assert_encapped(const struct test_fixture *f, const struct pkt *in,
+				   uint32_t peer_id, const char *endpoint, uint16_t port)
+{
+	expect_encapped(f, in, peer_id, endpoint, port, NULL);
 }
 
 #endif /* XT_TEST_HARNESS_H */
