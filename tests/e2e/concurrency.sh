@@ -10,19 +10,26 @@ consistent() {
 		(.routes == ([.peers[].allowed_ips | length] | add // 0))' >/dev/null
 }
 
+# race FILE1 FILE2: two batches in two processes at once; prints both exit statuses.
+race() {
+	local p q rp rq
+	in_ns "$NS_A" "$XTUNNEL" batch "$1" &
+	p=$!
+	in_ns "$NS_A" "$XTUNNEL" batch "$2" &
+	q=$!
+	wait "$p"; rp=$?
+	wait "$q"; rq=$?
+	echo "$rp$rq"
+}
+
 topo_pair && xt "$NS_A" attach ua address 10.10.0.1/24 >/dev/null 2>&1 ||
 	{ not_ok "attach"; tap_done; }
 for i in $(seq 1 60); do
 	echo "peer add p$i endpoint 192.0.3.$i allowed-ips 10.31.$i.0/24" >>"$TMP/p.batch"
 	echo "peer add q$i endpoint 192.0.4.$i allowed-ips 10.41.$i.0/24" >>"$TMP/q.batch"
 done
-in_ns "$NS_A" "$XTUNNEL" batch "$TMP/p.batch" &
-p=$!
-in_ns "$NS_A" "$XTUNNEL" batch "$TMP/q.batch" &
-q=$!
-wait "$p"; rp=$?
-wait "$q"; rq=$?
-check "two concurrent batches of 60 peer adds both succeed ($rp, $rq)" [ "$rp$rq" = 00 ]
+st=$(race "$TMP/p.batch" "$TMP/q.batch")
+check "two concurrent batches of 60 peer adds both succeed ($st)" [ "$st" = 00 ]
 check "all 120 peers are there" [ "$(json_field "$NS_A" '.[0].peers | length')" = 120 ]
 check "every peer has its routes and every route its peer" consistent
 
@@ -48,13 +55,8 @@ check "state is still consistent" consistent
 for i in $(seq 1 30); do echo "peer del p$i"; done >"$TMP/del.batch"
 for i in $(seq 61 90); do echo "peer add q$i endpoint 192.0.6.$i allowed-ips 10.66.$i.0/24"
 done >"$TMP/add.batch"
-in_ns "$NS_A" "$XTUNNEL" batch "$TMP/del.batch" &
-p=$!
-in_ns "$NS_A" "$XTUNNEL" batch "$TMP/add.batch" &
-q=$!
-wait "$p"; rp=$?
-wait "$q"; rq=$?
-check "concurrent deletes and adds both succeed ($rp, $rq)" [ "$rp$rq" = 00 ]
+st=$(race "$TMP/del.batch" "$TMP/add.batch")
+check "concurrent deletes and adds both succeed ($st)" [ "$st" = 00 ]
 check "121 - 30 + 30 peers remain" [ "$(json_field "$NS_A" '.[0].peers | length')" = 121 ]
 check "state is still consistent" consistent
 check "kernel routes match the route map" [ "$(ip -n "$NS_A" route show proto 0x78 |
