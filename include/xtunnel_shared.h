@@ -5,9 +5,12 @@
  * under. Declared once, here; fixed-width types and explicit padding so that the layout is
  * the same on both sides, and a static assertion for each struct that crosses the boundary.
  *
- * Addresses are byte arrays (network order) rather than __be32 so that
- * `bpftool map dump` prints them as [10,10,0,2] instead of an opaque integer. Ports are in
- * host order for the same reason; the programs convert them.
+ * Addresses are 16-byte arrays in network order, IPv6 as is and IPv4 as an IPv4-mapped
+ * IPv6 address (::ffff:a.b.c.d, RFC 4291 section 2.5.5.2): one key type serves both
+ * families, and `bpftool map dump` prints bytes instead of an opaque integer. An IPv4
+ * prefix of length N is the mapped prefix of length 96 + N, so one LPM trie holds both
+ * families without an IPv4 prefix ever matching an IPv6 address. Ports are in host order
+ * for readability too; the programs convert them.
  */
 #ifndef XTUNNEL_SHARED_H
 #define XTUNNEL_SHARED_H
@@ -17,10 +20,13 @@
 #endif
 
 #define XT_PEER_NAME_LEN 32
-#define XT_VXLAN_PORT 4789
+#define XT_VXLAN_PORT 4789  /* IANA, RFC 7348 section 5 */
+#define XT_GENEVE_PORT 6081 /* IANA, RFC 8926 section 3.3 */
 #define XT_VNI_MAX 0xffffff
-/* Outer Ethernet is not counted: it replaces the inner device's own. */
-#define XT_VXLAN_OVERHEAD 50 /* IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14 */
+#define XT_ADDR_LEN 16
+#define XT_V4_MAPPED_BITS 96 /* an IPv4 prefix /N is the mapped prefix /(96 + N) */
+#define XT_FAMILY_V4 4
+#define XT_FAMILY_V6 6
 #define XT_DEFAULT_MAX_PEERS 1024
 #define XT_DEFAULT_MAX_ROUTES 16384
 
@@ -30,6 +36,43 @@
  * overlays can share one uplink. */
 #define XT_TC_HANDLE 0x7874
 #define XT_TC_PRIORITY 0x7874
+
+/* The encapsulations; keep xt_encap_name() in loader/names.c in step. VXLAN and GENEVE
+ * carry the inner Ethernet frame (L2), GRE and IPIP the inner IP packet (L3). */
+enum xt_encap {
+	XT_ENCAP_VXLAN = 0,
+	XT_ENCAP_GENEVE = 1,
+	XT_ENCAP_GRE = 2,
+	XT_ENCAP_IPIP = 3,
+	XT_ENCAP_COUNT,
+};
+
+static inline int xt_encap_is_l2(__u8 encap)
+{
+	return encap == XT_ENCAP_VXLAN || encap == XT_ENCAP_GENEVE;
+}
+
+static inline int xt_encap_is_udp(__u8 encap)
+{
+	return encap == XT_ENCAP_VXLAN || encap == XT_ENCAP_GENEVE;
+}
+
+/*
+ * Bytes an encapsulation adds to the inner packet, for the overlay MTU. The outer Ethernet
+ * header is not counted: it replaces the overlay device's own. The L2 encapsulations carry
+ * the inner Ethernet header (14) behind UDP (8) and their 8-byte header (GENEVE: sent
+ * without options); GRE has 4 bytes, 8 with a key (RFC 2890); IPIP only the outer IP header.
+ */
+static inline __u32 xt_encap_overhead(__u8 encap, __u8 family, int has_key)
+{
+	__u32 ip = family == XT_FAMILY_V6 ? 40 : 20;
+
+	if (xt_encap_is_l2(encap))
+		return ip + 8 + 8 + 14;
+	if (encap == XT_ENCAP_GRE)
+		return ip + 4 + (has_key ? 4 : 0);
+	return ip;
+}
 
 enum xt_rx_mode {
 	XT_RX_AUTO = 0,
@@ -50,15 +93,20 @@ enum xt_xdp_mode {
 enum xt_reason {
 	XT_OK_ENCAP = 0,
 	XT_OK_DECAP,
-	XT_PASS_NOT_IPV4,
+	XT_OK_SEGMENT, /* GSO over an IPv6 UDP underlay: left to the kernel to segment first */
+	XT_PASS_NOT_IP,
 	XT_PASS_FRAGMENT,
 	XT_PASS_NOT_LOCAL,
-	XT_PASS_NOT_UDP,
+	XT_PASS_OTHER_PROTO, /* outer protocol is not this overlay's encapsulation */
 	XT_PASS_OTHER_PORT,
 	XT_PASS_OTHER_VNI,
+	XT_PASS_OTHER_KEY, /* GRE key (or its absence) of another overlay */
 	XT_PASS_UNKNOWN_PEER,
 	XT_DROP_MALFORMED,
 	XT_DROP_VXLAN_FLAGS,
+	XT_DROP_GENEVE_HEADER,	 /* version, OAM, option lengths that do not add up */
+	XT_DROP_GENEVE_CRITICAL, /* C bit or a critical option: we understand no option */
+	XT_DROP_GRE_FLAGS,	 /* checksum, sequence, routing or version != 0 */
 	XT_DROP_SPOOFED,
 	XT_DROP_INNER_PROTO,
 	XT_DROP_NO_ROUTE,
@@ -70,11 +118,18 @@ enum xt_reason {
 
 /* rodata of the programs, set by the loader before load; read back by `show`. */
 struct xt_config {
-	__u32 vni;
-	__u16 port;
+	__u32 vni;	 /* VXLAN, GENEVE */
+	__u32 key;	 /* GRE key when has_key */
+	__u16 port;	 /* VXLAN, GENEVE: UDP destination port we listen on */
 	__u8 rx_request; /* enum xt_rx_mode as asked by the user */
 	__u8 xdp_mode;	 /* enum xt_xdp_mode */
-	__be32 local;	 /* underlay source address */
+	__u8 encap;	 /* enum xt_encap */
+	__u8 family;	 /* underlay: XT_FAMILY_V4 or XT_FAMILY_V6 */
+	__u8 has_key;
+	__u8 pad;
+	__u8 local[XT_ADDR_LEN]; /* underlay source address */
+	__u8 overlay_mac[6];	 /* L3 encapsulations: destination MAC of decapsulated frames */
+	__u16 pad2;
 	__u32 uplink_ifindex;
 	__u32 overlay_ifindex;
 	__u32 overlay_peer_ifindex; /* the hidden end of the overlay veth pair */
@@ -82,13 +137,13 @@ struct xt_config {
 	__u32 max_routes;
 	__u32 mtu;
 };
-_Static_assert(sizeof(struct xt_config) == 36, "xt_config layout");
+_Static_assert(sizeof(struct xt_config) == 64, "xt_config layout");
 
 /* xt_peers: endpoint -> peer. One peer per endpoint: decap tells peers apart by it. */
 struct xt_peer_key {
-	__u8 endpoint[4];
+	__u8 endpoint[XT_ADDR_LEN];
 };
-_Static_assert(sizeof(struct xt_peer_key) == 4, "xt_peer_key layout");
+_Static_assert(sizeof(struct xt_peer_key) == 16, "xt_peer_key layout");
 
 struct xt_peer {
 	char name[XT_PEER_NAME_LEN];
@@ -101,18 +156,18 @@ _Static_assert(sizeof(struct xt_peer) == 40, "xt_peer layout");
 /* xt_routes: LPM trie, inner prefix -> peer. Both the egress route and the ingress
  * source filter (allowed-ips). The endpoint is kept here too so encap needs one lookup. */
 struct xt_route_key {
-	__u32 prefixlen;
-	__u8 addr[4];
+	__u32 prefixlen; /* IPv4: 96 + N, see the top of this file */
+	__u8 addr[XT_ADDR_LEN];
 };
-_Static_assert(sizeof(struct xt_route_key) == 8, "xt_route_key layout");
+_Static_assert(sizeof(struct xt_route_key) == 20, "xt_route_key layout");
 
 struct xt_route {
 	__u32 peer_id;
-	__u8 endpoint[4];
+	__u8 endpoint[XT_ADDR_LEN];
 	__u16 port;
 	__u16 pad;
 };
-_Static_assert(sizeof(struct xt_route) == 12, "xt_route layout");
+_Static_assert(sizeof(struct xt_route) == 24, "xt_route layout");
 
 /* xt_peer_stats: per-CPU array indexed by peer id. Packets count GSO segments. */
 struct xt_peer_stats {

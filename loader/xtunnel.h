@@ -17,22 +17,31 @@
 #define XT_MAX_ALLOWED 64
 #define XT_DEFAULT_DEV "xt0"
 
+/* An IPv4 or IPv6 address, kept as the maps keep it: IPv4 as ::ffff:a.b.c.d. */
+struct xt_ip {
+	uint8_t family; /* XT_FAMILY_V4 or XT_FAMILY_V6 */
+	uint8_t addr[XT_ADDR_LEN];
+};
+
 struct xt_prefix {
-	struct in_addr addr;
-	uint8_t len;
+	struct xt_ip ip;
+	uint8_t len; /* in the family's own terms: 0-32 or 0-128 */
 };
 
 struct xt_attach_opts {
 	const char *uplink;
-	const char *dev; /* default XT_DEFAULT_DEV */
+	const char *dev;     /* default XT_DEFAULT_DEV */
+	enum xt_encap encap; /* default XT_ENCAP_VXLAN */
 	bool has_vni;
-	uint32_t vni;  /* default 1 */
-	uint16_t port; /* default XT_VXLAN_PORT */
+	uint32_t vni;  /* VXLAN, GENEVE; default 1 */
+	uint16_t port; /* VXLAN, GENEVE; default XT_VXLAN_PORT or XT_GENEVE_PORT */
+	bool has_key;
+	uint32_t key; /* GRE */
 	bool has_local;
-	struct in_addr local; /* default: the uplink's primary IPv4 address */
+	struct xt_ip local; /* default: the uplink's first IPv4, else first global IPv6 */
 	struct xt_prefix addrs[XT_MAX_ADDRS];
 	int n_addrs;
-	uint32_t mtu; /* 0: uplink MTU minus XT_VXLAN_OVERHEAD */
+	uint32_t mtu; /* 0: uplink MTU minus xt_encap_overhead() */
 	enum xt_rx_mode rx;
 	enum xt_xdp_mode xdp_mode;
 	uint32_t max_peers;  /* 0: XT_DEFAULT_MAX_PEERS */
@@ -44,8 +53,8 @@ struct xt_peer_opts {
 	const char *dev; /* NULL: the only overlay there is */
 	const char *name;
 	bool has_endpoint;
-	struct in_addr endpoint;
-	uint16_t port; /* 0: the overlay's port */
+	struct xt_ip endpoint;
+	uint16_t port; /* 0: the overlay's port (VXLAN, GENEVE; GRE and IPIP have none) */
 	bool has_allowed;
 	bool move; /* take prefixes that overlap other peers' (see allowed-ips) */
 	struct xt_prefix allowed[XT_MAX_ALLOWED];
@@ -55,8 +64,8 @@ struct xt_peer_opts {
 struct xt_peer_info {
 	char name[XT_PEER_NAME_LEN];
 	uint32_t id;
-	struct in_addr endpoint;
-	uint16_t port;
+	struct xt_ip endpoint;
+	uint16_t port; /* 0 for GRE and IPIP */
 	struct xt_prefix *allowed; /* every prefix, however many; freed by xt_overlays_free */
 	int n_allowed;
 	struct xt_peer_stats stats; /* summed over CPUs */
@@ -65,11 +74,13 @@ struct xt_peer_info {
 struct xt_overlay_info {
 	char dev[16];
 	char uplink[16];
-	char encap[8];
-	uint32_t vni;
-	uint16_t port;
+	enum xt_encap encap;
+	uint32_t vni;  /* VXLAN, GENEVE */
+	uint16_t port; /* VXLAN, GENEVE */
+	bool has_key;
+	uint32_t key; /* GRE */
 	uint32_t mtu;
-	struct in_addr local;
+	struct xt_ip local;
 	enum xt_rx_mode rx_request; /* what the user asked */
 	enum xt_rx_mode rx;	    /* what is attached */
 	enum xt_xdp_mode xdp_mode;
@@ -103,13 +114,19 @@ int xt_show(const char *dev, struct xt_overlay_info **out, int *n);
 void xt_overlays_free(struct xt_overlay_info *ovs, int n);
 
 /* Parsing and naming: pure functions, shared by the CLI and the tests. */
-int xt_parse_ipv4(const char *s, struct in_addr *out);
+int xt_parse_ip(const char *s, struct xt_ip *out); /* IPv4 or IPv6 */
 int xt_parse_prefix(const char *s, struct xt_prefix *out);  /* host bits must be 0 */
 int xt_parse_address(const char *s, struct xt_prefix *out); /* host bits allowed */
 int xt_parse_prefix_list(const char *s, struct xt_prefix *out, int max, int *n);
-int xt_parse_endpoint(const char *s, struct in_addr *addr, uint16_t *port);
+/* A.B.C.D, A.B.C.D:PORT, [V6]:PORT, [V6] or a bare V6; port 0 when none is given. */
+int xt_parse_endpoint(const char *s, struct xt_ip *addr, uint16_t *port);
 int xt_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+int xt_parse_encap(const char *s, enum xt_encap *out);
+int xt_format_ip(const struct xt_ip *ip, char *buf, size_t len);
 int xt_format_prefix(const struct xt_prefix *p, char *buf, size_t len);
+/* ADDR:PORT or [V6]:PORT; the address alone when port is 0. */
+int xt_format_endpoint(const struct xt_ip *ip, uint16_t port, char *buf, size_t len);
+const char *xt_encap_name(enum xt_encap encap);
 const char *xt_reason_name(enum xt_reason reason);
 const char *xt_rx_mode_name(enum xt_rx_mode mode);
 
