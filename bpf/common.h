@@ -11,10 +11,16 @@
 #define ETH_P_IP 0x0800
 #define ETH_P_ARP 0x0806
 #define ETH_P_8021Q 0x8100
+#define ETH_P_IPV6 0x86DD
+#define ETH_P_TEB 0x6558 /* Transparent Ethernet Bridging: GENEVE's Ethernet payload */
 #define ETH_HLEN 14
 #define ETH_ALEN 6
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1fff
+#define IPV6_HLEN 40
+#define NEXTHDR_FRAGMENT 44
+#define IPPROTO_ICMPV6 58
+#define ICMPV6_NS 135 /* neighbour solicitation, RFC 4861 section 4.3 */
 #define TC_ACT_UNSPEC (-1)
 #define TC_ACT_OK 0
 #define TC_ACT_SHOT 2
@@ -22,6 +28,23 @@
 
 /* Per-overlay constants: set by the loader through the skeleton before load. */
 const volatile struct xt_config xt_cfg = {};
+
+/* Reads of xt_cfg's arrays must stay volatile: through a plain pointer clang would fold
+ * them to the zeros the object is initialised with. Both arrays are 4-byte aligned. */
+static __always_inline void xt_cfg_copy32(void *dst, const volatile __u8 *src, int words)
+{
+	const volatile __u32 *s = (const volatile __u32 *)src;
+	__u32 *d = dst;
+	int i;
+
+	for (i = 0; i < words; i++)
+		d[i] = s[i];
+}
+
+static __always_inline __be32 xt_local4(void)
+{
+	return *(const volatile __be32 *)(xt_cfg.local + 12);
+}
 
 /* Capacities are placeholders: the loader sets max_entries from `attach` before load. */
 struct {

@@ -7,17 +7,15 @@
 #include "common.h"
 #include "stats.h"
 #include "route.h"
-#include "vxlan.h"
+#include "csum.h"
+#include "tunnel.h"
+#include "rx.h"
 
-/* FIXED_GSO: the overlay MTU already leaves room for the outer headers, which GSO
- * replicates in every segment; without it the kernel also shrinks gso_size by the
- * encapsulation overhead and each segment carries 50 bytes less than the MSS allows. */
-#define XT_ENCAP_FLAGS                                                                             \
-	(BPF_F_ADJ_ROOM_FIXED_GSO | BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |   \
-	 BPF_F_ADJ_ROOM_ENCAP_L2_ETH | ((__u64)ETH_HLEN << BPF_ADJ_ROOM_ENCAP_L2_SHIFT))
-/* The most either direction needs in the linear area: outer headers with IPv4 options,
- * inner Ethernet and an ARP body. */
-#define XT_PULL_LEN (ETH_HLEN + 60 + 8 + 8 + ETH_HLEN + XT_ARP_LEN)
+/* The most either direction parses in the linear area: outer Ethernet, IPv6 (or IPv4 with
+ * options), UDP and an 8-byte tunnel header, inner Ethernet and IPv4 with options (or IPv6
+ * with a neighbour solicitation's target); GENEVE options come on top. */
+#define XT_PULL_LEN (ETH_HLEN + 60 + 8 + 8 + ETH_HLEN + 60)
+#define XT_PULL_LEN_GENEVE (XT_PULL_LEN + 4 * GENEVE_OPT_LEN_MASK)
 
 static __always_inline int xt_tc_drop(enum xt_reason reason)
 {
@@ -26,12 +24,12 @@ static __always_inline int xt_tc_drop(enum xt_reason reason)
 }
 
 /* Make sure the headers we parse are in the linear part of the skb. */
-static __always_inline void xt_tc_pull(struct __sk_buff *skb)
+static __always_inline void xt_tc_pull(struct __sk_buff *skb, __u32 want)
 {
 	__u32 linear = skb->data_end - skb->data;
 
-	if (linear < XT_PULL_LEN && skb->len > linear)
-		bpf_skb_pull_data(skb, skb->len < XT_PULL_LEN ? skb->len : XT_PULL_LEN);
+	if (linear < want && skb->len > linear)
+		bpf_skb_pull_data(skb, skb->len < want ? skb->len : want);
 	/* Keep clang from computing skb+offset once and reusing it for the later loads of
 	 * data/data_end: the verifier refuses loads through a modified ctx pointer. */
 	barrier_var(skb);
@@ -40,6 +38,12 @@ static __always_inline void xt_tc_pull(struct __sk_buff *skb)
 static __always_inline __u32 xt_tc_segments(struct __sk_buff *skb)
 {
 	return skb->gso_segs ? skb->gso_segs : 1;
+}
+
+/* IPv6 underlay with a UDP encapsulation: the one case with an outer checksum to compute. */
+static __always_inline bool xt_udp6(void)
+{
+	return xt_cfg.family == XT_FAMILY_V6 && xt_encap_is_udp(xt_cfg.encap);
 }
 
 /*
@@ -65,28 +69,132 @@ static __always_inline int xt_arp_as_ipv4(struct __sk_buff *skb)
 	return skb->protocol == bpf_htons(ETH_P_IP) ? 0 : -1;
 }
 
-static __always_inline int xt_encap_to(struct __sk_buff *skb, struct xt_route *r,
-				       const struct ethhdr *inner, bool arp)
+/*
+ * The sum of the inner packet (everything behind the inner Ethernet header) as it will be
+ * on the wire, for the outer UDP checksum over IPv6. For TCP, UDP and ICMPv6 that sum is
+ * known without reading the payload: a correct transport checksum makes the transport
+ * segment sum to the complement of its pseudo-header (and an ICMP message to zero). That
+ * holds as well when the checksum is still to be filled in by offload (CHECKSUM_PARTIAL):
+ * the same idea as the kernel's local checksum offload (lco_csum). A valid IPv4 header sums
+ * to zero. Anything else (fragments, ARP, other protocols, extension headers, UDP over IPv4
+ * without a checksum) is summed byte by byte.
+ */
+static __always_inline int xt_inner_sum(struct __sk_buff *skb, __u16 proto, __u64 *sum)
 {
-	struct xt_encap_buf b = {};
-	struct xt_route route = *r;
-	__u32 len = skb->len, segs = xt_tc_segments(skb), hash;
+	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
 
-	__builtin_memcpy(&b.inner, inner, ETH_HLEN);
+	if (proto == ETH_P_IP) {
+		struct iphdr *ip = data + ETH_HLEN;
+		__u32 ihl, len;
+
+		if ((void *)(ip + 1) > data_end)
+			return -1;
+		ihl = ip->ihl * 4;
+		len = bpf_ntohs(ip->tot_len);
+		if (ihl >= 20 && len > ihl && !(ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))) {
+			struct udphdr *udp = (void *)ip + (ihl & 0x3c);
+
+			if (ip->protocol == IPPROTO_ICMP) {
+				*sum = 0;
+				return 0;
+			}
+			if (ip->protocol == IPPROTO_TCP ||
+			    (ip->protocol == IPPROTO_UDP && (void *)(udp + 1) <= data_end &&
+			     udp->check)) {
+				*sum = (__u16)~xt_csum_fold(xt_pseudo4(ip->saddr, ip->daddr,
+								       ip->protocol, len - ihl));
+				return 0;
+			}
+		}
+	} else if (proto == ETH_P_IPV6) {
+		struct ipv6hdr *ip6 = data + ETH_HLEN;
+		struct udphdr *udp = (void *)(ip6 + 1);
+		__u8 next;
+
+		if ((void *)(ip6 + 1) > data_end)
+			return -1;
+		next = ip6->nexthdr;
+		if (next == IPPROTO_TCP || next == IPPROTO_ICMPV6 ||
+		    (next == IPPROTO_UDP && (void *)(udp + 1) <= data_end && udp->check)) {
+			*sum = xt_csum_words(ip6, IPV6_HLEN) +
+			       (__u16)~xt_csum_fold(xt_pseudo6(&ip6->saddr, &ip6->daddr, next,
+							       bpf_ntohs(ip6->payload_len)));
+			return 0;
+		}
+	}
+	return xt_csum_skb(skb, ETH_HLEN, skb->len, sum);
+}
+
+static __always_inline __u64 xt_encap_flags(void)
+{
+	/* FIXED_GSO: the overlay MTU already leaves room for the outer headers, which GSO
+	 * replicates in every segment; without it the kernel also shrinks gso_size by the
+	 * overhead and each segment carries that much less than the MSS allows. The ENCAP
+	 * flags let GSO segment the result as a tunnel packet. */
+	__u64 flags = BPF_F_ADJ_ROOM_FIXED_GSO;
+
+	flags |= xt_cfg.family == XT_FAMILY_V6 ? BPF_F_ADJ_ROOM_ENCAP_L3_IPV6
+					       : BPF_F_ADJ_ROOM_ENCAP_L3_IPV4;
+	if (xt_encap_is_udp(xt_cfg.encap))
+		flags |= BPF_F_ADJ_ROOM_ENCAP_L4_UDP | BPF_F_ADJ_ROOM_ENCAP_L2_ETH |
+			 ((__u64)ETH_HLEN << BPF_ADJ_ROOM_ENCAP_L2_SHIFT);
+	else if (xt_cfg.encap == XT_ENCAP_GRE)
+		flags |= BPF_F_ADJ_ROOM_ENCAP_L4_GRE;
+	return flags;
+}
+
+static __always_inline int xt_encap_to(struct __sk_buff *skb, struct xt_route *rp,
+				       const struct ethhdr *eth, __u16 inner_proto)
+{
+	__u32 overhead = xt_encap_overhead(xt_cfg.encap, xt_cfg.family, xt_cfg.has_key);
+	__u32 len = skb->len, segs = xt_tc_segments(skb), hash, ip_len;
+	__u8 proto = xt_outer_proto(inner_proto);
+	struct xt_route r = *rp;
+	struct ethhdr inner;
+	__u64 inner_sum = 0;
+
+	__builtin_memcpy(&inner, eth, ETH_HLEN);
 	hash = bpf_get_hash_recalc(skb);
-	if (arp && xt_arp_as_ipv4(skb))
+	if (xt_udp6() && xt_inner_sum(skb, inner_proto, &inner_sum))
+		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+	if (inner_proto == ETH_P_ARP && xt_arp_as_ipv4(skb))
 		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
 	/* Room goes after the MAC header: the original Ethernet header stays in front and
-	 * becomes the outer one; the inner copy is written behind the VXLAN header. The
-	 * ENCAP flags let GSO segment the result as a UDP tunnel. */
-	if (bpf_skb_adjust_room(skb, XT_VXLAN_OVERHEAD, BPF_ADJ_ROOM_MAC, XT_ENCAP_FLAGS))
+	 * becomes the outer one; an L2 encapsulation writes the inner copy behind its own
+	 * header, an L3 one leaves the inner Ethernet header out. */
+	if (bpf_skb_adjust_room(skb, overhead, BPF_ADJ_ROOM_MAC, xt_encap_flags()))
 		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+	ip_len = len + overhead - ETH_HLEN;
 	/* Outer MACs stay zero (unicast): bpf_redirect_neigh fills them from the FIB and
 	 * the neighbour table, resolving the next hop if needed. */
-	xt_vxlan_build(&b, &route, len + XT_VXLAN_OVERHEAD, hash);
-	if (bpf_skb_store_bytes(skb, 0, &b.eth, XT_VXLAN_OVERHEAD + ETH_HLEN, 0))
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
-	xt_count_tx(route.peer_id, segs, len);
+	if (xt_cfg.family == XT_FAMILY_V6) {
+		struct xt_hdr6 b = {};
+
+		b.eth.h_proto = bpf_htons(ETH_P_IPV6);
+		xt_ipv6_build(&b.ip6, &r, ip_len - IPV6_HLEN, proto, hash);
+		xt_l4_build(&b.l4, &r, ip_len - IPV6_HLEN, hash, &inner, inner_proto);
+		if (xt_encap_is_udp(xt_cfg.encap)) {
+			__u64 sum = xt_pseudo6(&b.ip6.saddr, &b.ip6.daddr, IPPROTO_UDP,
+					       ip_len - IPV6_HLEN) +
+				    xt_csum_words(b.l4.words, sizeof(b.l4.words)) + inner_sum;
+			__u16 check = ~xt_csum_fold(sum);
+
+			/* RFC 768: a computed 0 goes out as all ones; 0 means "none". */
+			b.l4.udp.udp.check = check ? check : 0xffff;
+		}
+		if (bpf_skb_store_bytes(skb, 0, &b.eth, ETH_HLEN + overhead, 0))
+			return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+	} else {
+		struct xt_hdr4 b = {};
+
+		b.eth.h_proto = bpf_htons(ETH_P_IP);
+		xt_ipv4_build(&b.ip, &r, ip_len, proto);
+		/* A zero UDP checksum is allowed over IPv4 (RFC 768, RFC 7348 section 5). */
+		xt_l4_build(&b.l4, &r, ip_len - sizeof(struct iphdr), hash, &inner, inner_proto);
+		if (bpf_skb_store_bytes(skb, 0, &b.eth, ETH_HLEN + overhead, 0))
+			return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+	}
+	xt_count_tx(r.peer_id, segs, len);
 	xt_count(XT_OK_ENCAP);
 	return bpf_redirect_neigh(xt_cfg.uplink_ifindex, NULL, 0, 0);
 }
@@ -98,10 +206,35 @@ static __always_inline int xt_encap_ipv4(struct __sk_buff *skb, struct ethhdr *e
 
 	if ((void *)(ip + 1) > data_end)
 		return xt_tc_drop(XT_DROP_MALFORMED);
-	r = xt_route_lookup(ip->daddr);
+	r = xt_route_lookup4(ip->daddr);
 	if (!r)
 		return xt_tc_drop(XT_DROP_NO_ROUTE);
-	return xt_encap_to(skb, r, eth, false);
+	return xt_encap_to(skb, r, eth, ETH_P_IP);
+}
+
+/* A neighbour solicitation goes to the peer that owns its target, never flooded: the one
+ * multicast packet an L2 overlay must carry for IPv6 (RFC 4861 section 7.2.2). */
+static __always_inline int xt_encap_ipv6(struct __sk_buff *skb, struct ethhdr *eth, void *data_end)
+{
+	struct ipv6hdr *ip6 = (void *)(eth + 1);
+	struct xt_route *r;
+	__u8 *dst;
+
+	if ((void *)(ip6 + 1) > data_end)
+		return xt_tc_drop(XT_DROP_MALFORMED);
+	dst = (__u8 *)&ip6->daddr;
+	if (xt_encap_is_l2(xt_cfg.encap) && ip6->nexthdr == IPPROTO_ICMPV6 && dst[0] == 0xff) {
+		__u8 *icmp = (void *)(ip6 + 1);
+
+		if ((void *)(icmp + 24) > data_end)
+			return xt_tc_drop(XT_DROP_MALFORMED);
+		if (icmp[0] == ICMPV6_NS)
+			dst = icmp + 8;
+	}
+	r = xt_route_lookup(dst);
+	if (!r)
+		return xt_tc_drop(XT_DROP_NO_ROUTE);
+	return xt_encap_to(skb, r, eth, ETH_P_IPV6);
 }
 
 /* ARP goes to the peer that owns the target address, never flooded. */
@@ -115,50 +248,79 @@ static __always_inline int xt_encap_arp(struct __sk_buff *skb, struct ethhdr *et
 	    arp->pro != bpf_htons(ETH_P_IP) || arp->hln != 6 || arp->pln != 4)
 		return xt_tc_drop(XT_DROP_MALFORMED);
 	__builtin_memcpy(&target, arp->tpa, sizeof(target));
-	r = xt_route_lookup(target);
+	r = xt_route_lookup4(target);
 	if (!r)
 		return xt_tc_drop(XT_DROP_NO_ROUTE);
-	return xt_encap_to(skb, r, eth, true);
+	return xt_encap_to(skb, r, eth, ETH_P_ARP);
+}
+
+static __always_inline int xt_encap_frame(struct __sk_buff *skb)
+{
+	struct ethhdr *eth;
+	void *data_end;
+
+	xt_tc_pull(skb, XT_PULL_LEN);
+	eth = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	if ((void *)(eth + 1) > data_end)
+		return xt_tc_drop(XT_DROP_MALFORMED);
+	if (eth->h_proto == bpf_htons(ETH_P_IP))
+		return xt_encap_ipv4(skb, eth, data_end);
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6))
+		return xt_encap_ipv6(skb, eth, data_end);
+	/* L3 overlays are NOARP devices: an ARP frame there is nobody's. */
+	if (eth->h_proto == bpf_htons(ETH_P_ARP) && xt_encap_is_l2(xt_cfg.encap))
+		return xt_encap_arp(skb, eth, data_end);
+	return xt_tc_drop(XT_DROP_INNER_PROTO);
 }
 
 /* Everything the host sends on the overlay device. Whatever we cannot send to a peer is
- * dropped: nothing leaves through the device's hidden veth end. */
+ * dropped: nothing leaves through the device's hidden veth end, with one exception below. */
 SEC("tc")
 int xt_encap(struct __sk_buff *skb)
 {
-	struct ethhdr *eth;
-
 	/* A packet that arrived on the overlay and is routed back out of it came from one
 	 * peer and would go to another: never relay (the host may forward for others). */
 	if (skb->ingress_ifindex == xt_cfg.overlay_ifindex)
 		return xt_tc_drop(XT_DROP_RELAY);
-	xt_tc_pull(skb);
-	eth = (void *)(long)skb->data;
-	if ((void *)(eth + 1) > (void *)(long)skb->data_end)
-		return xt_tc_drop(XT_DROP_MALFORMED);
-	if (eth->h_proto == bpf_htons(ETH_P_IP))
-		return xt_encap_ipv4(skb, eth, (void *)(long)skb->data_end);
-	if (eth->h_proto == bpf_htons(ETH_P_ARP))
-		return xt_encap_arp(skb, eth, (void *)(long)skb->data_end);
-	return xt_tc_drop(XT_DROP_INNER_PROTO);
+	/* bpf_skb_adjust_room marks a UDP tunnel GSO packet SKB_GSO_UDP_TUNNEL, never
+	 * SKB_GSO_UDP_TUNNEL_CSUM, so the kernel would copy one outer checksum into every
+	 * segment, and an IPv6 UDP checksum may not be left out (RFC 8200 section 8.1). Such a
+	 * packet goes on to the device, which has segmentation offloads off: the kernel
+	 * segments it in software, and xt_encap_seg encapsulates each segment where they come
+	 * out, on the ingress of the device's veth peer. */
+	if (xt_udp6() && skb->gso_size) {
+		xt_count(XT_OK_SEGMENT);
+		return TC_ACT_OK;
+	}
+	return xt_encap_frame(skb);
+}
+
+/* The segments of what xt_encap left to the kernel (IPv6 underlay, UDP encapsulations). */
+SEC("tc")
+int xt_encap_seg(struct __sk_buff *skb)
+{
+	if (skb->gso_size)
+		return xt_tc_drop(XT_DROP_ENCAP_FAILED); /* offloads back on: fail closed */
+	return xt_encap_frame(skb);
 }
 
 SEC("tc")
 int xt_decap_tc(struct __sk_buff *skb)
 {
-	struct xt_rx rx = {};
-	struct ethhdr inner;
 	__u64 flags = BPF_F_ADJ_ROOM_FIXED_GSO;
-	__u32 segs, len;
+	struct xt_rx rx = {};
+	struct ethhdr eth;
+	__u32 segs, len, cut;
 	int verdict;
 
 	/* The stack moves an outer VLAN tag out of the frame before TC ingress; XDP still sees
-	 * it in the frame and passes the packet as not IPv4. Do the same here. */
+	 * it in the frame and passes the packet as not IP. Do the same here. */
 	if (skb->vlan_present) {
-		xt_count(XT_PASS_NOT_IPV4);
+		xt_count(XT_PASS_NOT_IP);
 		return TC_ACT_UNSPEC;
 	}
-	xt_tc_pull(skb);
+	xt_tc_pull(skb, xt_cfg.encap == XT_ENCAP_GENEVE ? XT_PULL_LEN_GENEVE : XT_PULL_LEN);
 	verdict = xt_rx_parse((void *)(long)skb->data, (void *)(long)skb->data_end, skb->len, &rx);
 	if (verdict != XT_RX_DECAP)
 		xt_count(rx.reason);
@@ -167,17 +329,34 @@ int xt_decap_tc(struct __sk_buff *skb)
 	if (verdict == XT_RX_DROP)
 		return TC_ACT_SHOT;
 	segs = xt_tc_segments(skb);
-	len = skb->len - rx.outer_len;
-	if (bpf_skb_load_bytes(skb, rx.outer_len, &inner, sizeof(inner)))
-		goto fail;
-	/* Remove outer IPv4/UDP/VXLAN and the inner Ethernet header right behind the outer
-	 * one, then write the inner one over it. FIXED_GSO keeps gso_size as the sender set
-	 * it; without it a forwarded super-packet would be resegmented too large. */
+	if (xt_encap_is_l2(xt_cfg.encap)) {
+		/* Remove the outer IP and tunnel headers and the inner Ethernet header right
+		 * behind the outer one, then write the inner one over it. */
+		if (bpf_skb_load_bytes(skb, rx.outer_len, &eth, sizeof(eth)))
+			goto fail;
+		cut = rx.outer_len;
+		len = skb->len - rx.outer_len;
+	} else {
+		/* The inner IP packet gets an Ethernet header addressed to the overlay device,
+		 * or the stack would take it for another host's. */
+		__u32 mac[2];
+
+		xt_cfg_copy32(mac, xt_cfg.overlay_mac, 2);
+		__builtin_memcpy(eth.h_dest, mac, ETH_ALEN);
+		__builtin_memset(eth.h_source, 0, ETH_ALEN);
+		eth.h_proto = bpf_htons(rx.inner_proto);
+		cut = rx.outer_len - ETH_HLEN;
+		len = skb->len - cut;
+	}
+	/* FIXED_GSO keeps gso_size as the sender set it; without it a forwarded super-packet
+	 * would be resegmented too large. */
 	if (rx.inner_proto == ETH_P_IP)
 		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV4;
-	if (bpf_skb_adjust_room(skb, -(__s32)rx.outer_len, BPF_ADJ_ROOM_MAC, flags))
+	else if (rx.inner_proto == ETH_P_IPV6)
+		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV6;
+	if (bpf_skb_adjust_room(skb, -(__s32)cut, BPF_ADJ_ROOM_MAC, flags))
 		goto fail;
-	if (bpf_skb_store_bytes(skb, 0, &inner, sizeof(inner), 0))
+	if (bpf_skb_store_bytes(skb, 0, &eth, sizeof(eth), 0))
 		goto fail;
 	xt_count(XT_OK_DECAP);
 	xt_count_rx(rx.peer_id, segs, len);

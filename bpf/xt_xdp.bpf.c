@@ -7,13 +7,14 @@
  */
 #include "common.h"
 #include "stats.h"
-#include "vxlan.h"
+#include "rx.h"
 
 SEC("xdp")
 int xt_decap_xdp(struct xdp_md *ctx)
 {
 	struct xt_rx rx = {};
-	__u32 len;
+	struct ethhdr *eth;
+	__u32 len, cut;
 	int verdict;
 
 	verdict = xt_rx_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end,
@@ -26,15 +27,31 @@ int xt_decap_xdp(struct xdp_md *ctx)
 		xt_count(rx.reason);
 		return XDP_DROP;
 	}
-	len = ctx->data_end - ctx->data - rx.outer_len;
-	if (bpf_xdp_adjust_head(ctx, rx.outer_len)) {
-		xt_count(XT_DROP_DECAP_FAILED);
-		xt_count_peer_drop(rx.peer_id);
-		return XDP_DROP;
+	/* L2: the inner frame starts at outer_len. L3: keep room for an Ethernet header. */
+	cut = xt_encap_is_l2(xt_cfg.encap) ? rx.outer_len : rx.outer_len - ETH_HLEN;
+	len = ctx->data_end - ctx->data - cut;
+	if (bpf_xdp_adjust_head(ctx, cut))
+		goto fail;
+	if (!xt_encap_is_l2(xt_cfg.encap)) {
+		eth = (void *)(long)ctx->data;
+		if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
+			goto fail;
+		/* Addressed to the overlay device, or the stack would take it for another
+		 * host's. */
+		__u32 mac[2];
+
+		xt_cfg_copy32(mac, xt_cfg.overlay_mac, 2);
+		__builtin_memcpy(eth->h_dest, mac, ETH_ALEN);
+		__builtin_memset(eth->h_source, 0, ETH_ALEN);
+		eth->h_proto = bpf_htons(rx.inner_proto);
 	}
 	xt_count(XT_OK_DECAP);
 	xt_count_rx(rx.peer_id, 1, len);
 	return bpf_redirect(xt_cfg.overlay_peer_ifindex, 0);
+fail:
+	xt_count(XT_DROP_DECAP_FAILED);
+	xt_count_peer_drop(rx.peer_id);
+	return XDP_DROP;
 }
 
 SEC("xdp")

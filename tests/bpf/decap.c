@@ -74,7 +74,7 @@ static void passes_non_ipv4_frame(void **state)
 	vx = from_peer_a(&inner);
 	vx.ethertype = ETHERTYPE_IPV6;
 	put_vxlan_packet(&in, &vx);
-	assert_passed_untouched(*state, &in, XT_PASS_NOT_IPV4);
+	assert_passed_untouched(*state, &in, XT_PASS_NOT_IP);
 }
 
 static void passes_tcp_segment(void **state)
@@ -86,7 +86,7 @@ static void passes_tcp_segment(void **state)
 	vx = from_peer_a(&inner);
 	vx.ip.protocol = IP_PROTO_TCP;
 	put_vxlan_packet(&in, &vx);
-	assert_passed_untouched(*state, &in, XT_PASS_NOT_UDP);
+	assert_passed_untouched(*state, &in, XT_PASS_OTHER_PROTO);
 }
 
 static void passes_packet_for_other_address(void **state)

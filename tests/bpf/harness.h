@@ -58,10 +58,12 @@ static inline struct xt_config test_config(void)
 		.overlay_peer_ifindex = TEST_OVERLAY_PEER_IFINDEX,
 		.max_peers = XT_DEFAULT_MAX_PEERS,
 		.max_routes = XT_DEFAULT_MAX_ROUTES,
-		.mtu = 1500 - XT_VXLAN_OVERHEAD,
+		.mtu = 1500 - 50,
+		.encap = XT_ENCAP_VXLAN,
+		.family = XT_FAMILY_V4,
 	};
 
-	ipv4_bytes(TEST_LOCAL, (uint8_t *)&cfg.local);
+	map_addr(TEST_LOCAL, cfg.local);
 	return cfg;
 }
 
@@ -122,7 +124,7 @@ static inline void peer_add(const struct test_maps *m, const char *endpoint, uin
 	struct xt_peer_key key = {};
 	struct xt_peer peer = { .id = id, .port = port };
 
-	ipv4_bytes(endpoint, key.endpoint);
+	map_addr(endpoint, key.endpoint);
 	snprintf(peer.name, sizeof(peer.name), "peer-%u", id);
 	assert_int_equal(bpf_map_update_elem(m->peers, &key, &peer, BPF_NOEXIST), 0);
 }
@@ -133,8 +135,10 @@ static inline void route_add(const struct test_maps *m, const char *prefix, uint
 	struct xt_route_key key = { .prefixlen = prefixlen };
 	struct xt_route route = { .peer_id = peer_id, .port = port };
 
-	ipv4_bytes(prefix, key.addr);
-	ipv4_bytes(endpoint, route.endpoint);
+	/* prefixlen is in the family's own terms, as `allowed-ips` takes it. */
+	if (map_addr(prefix, key.addr) == XT_FAMILY_V4)
+		key.prefixlen += XT_V4_MAPPED_BITS;
+	map_addr(endpoint, route.endpoint);
 	assert_int_equal(bpf_map_update_elem(m->routes, &key, &route, BPF_NOEXIST), 0);
 }
 

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include "xtunnel_shared.h"
 
 /* Room for the largest frame BPF_PROG_TEST_RUN takes in one piece: a page less the skb's
  * headroom and shared info (TC), or less XDP_PACKET_HEADROOM and shared info (XDP, 3520). */
@@ -83,6 +84,19 @@ static inline void put32(struct pkt *p, uint32_t v)
 static inline void ipv4_bytes(const char *dotted, uint8_t out[4])
 {
 	assert_int_equal(inet_pton(AF_INET, dotted, out), 1);
+}
+
+/* An address as the maps keep it (16 bytes, IPv4 as ::ffff:a.b.c.d); returns its family. */
+static inline int map_addr(const char *text, uint8_t out[16])
+{
+	if (strchr(text, ':')) {
+		assert_int_equal(inet_pton(AF_INET6, text, out), 1);
+		return XT_FAMILY_V6;
+	}
+	memset(out, 0, 10);
+	out[10] = out[11] = 0xff;
+	ipv4_bytes(text, out + 12);
+	return XT_FAMILY_V4;
 }
 
 static inline void put_ipv4_addr(struct pkt *p, const char *dotted)

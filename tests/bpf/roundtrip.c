@@ -20,7 +20,7 @@ static void peer_a_load(struct test_fixture *f, enum test_prog prog)
 {
 	struct xt_config cfg = test_config();
 
-	ipv4_bytes(TEST_PEER_A_ENDPOINT, (uint8_t *)&cfg.local);
+	map_addr(TEST_PEER_A_ENDPOINT, cfg.local);
 	cfg.port = TEST_PEER_A_PORT;
 	fixture_load(f, prog, &cfg);
 	peer_add(&f->maps, TEST_LOCAL, TEST_LOCAL_PEER_ID, TEST_PORT);

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The receive parser shared by the XDP and TC front ends: outer IPv4 or IPv6, then the
+ * overlay's encapsulation (VXLAN, GENEVE, GRE or IPIP), the peer, and the inner packet's
+ * source. It works on plain data/data_end pointers so that both program types run exactly
+ * the same code.
+ */
+#ifndef XT_BPF_RX_H
+#define XT_BPF_RX_H
+
+#include "common.h"
+#include "route.h"
+#include "stats.h"
+#include "tunnel.h"
+
+enum xt_rx_verdict {
+	XT_RX_PASS,
+	XT_RX_DROP,
+	XT_RX_DECAP,
+	XT_RX_CONTINUE, /* internal: this header is fine, go on parsing */
+};
+
+struct xt_rx {
+	__u32 peer_id;
+	__u32 outer_len;   /* bytes in front of the inner frame (L2) or inner IP packet (L3) */
+	__u16 inner_proto; /* host order: ETH_P_IP, ETH_P_IPV6 or ETH_P_ARP */
+	__u16 reason;	   /* enum xt_reason */
+};
+
+static __always_inline int xt_rx_verdict(struct xt_rx *rx, int verdict, enum xt_reason reason)
+{
+	rx->reason = reason;
+	return verdict;
+}
+
+/* A packet from a known peer that we will not deliver: counted against the peer too. */
+static __always_inline int xt_rx_peer_drop(struct xt_rx *rx, enum xt_reason reason)
+{
+	xt_count_peer_drop(rx->peer_id);
+	return xt_rx_verdict(rx, XT_RX_DROP, reason);
+}
+
+/* The inner IP packet's source must be one of the peer's allowed-ips. */
+static __always_inline int xt_rx_check_inner_ip(void *l3, void *data_end, struct xt_rx *rx)
+{
+	bool allowed;
+
+	if (rx->inner_proto == ETH_P_IP) {
+		struct iphdr *ip = l3;
+
+		if ((void *)(ip + 1) > data_end || ip->version != 4)
+			return xt_rx_peer_drop(rx, XT_DROP_MALFORMED);
+		allowed = xt_source_allowed4(ip->saddr, rx->peer_id);
+	} else if (rx->inner_proto == ETH_P_IPV6) {
+		struct ipv6hdr *ip6 = l3;
+
+		if ((void *)(ip6 + 1) > data_end || ip6->version != 6)
+			return xt_rx_peer_drop(rx, XT_DROP_MALFORMED);
+		allowed = xt_source_allowed((__u8 *)&ip6->saddr, rx->peer_id);
+	} else {
+		return xt_rx_peer_drop(rx, XT_DROP_INNER_PROTO);
+	}
+	if (!allowed)
+		return xt_rx_peer_drop(rx, XT_DROP_SPOOFED);
+	return xt_rx_verdict(rx, XT_RX_DECAP, XT_OK_DECAP);
+}
+
+static __always_inline int xt_rx_check_inner_eth(void *inner, void *data_end, struct xt_rx *rx)
+{
+	struct ethhdr *eth = inner;
+
+	if ((void *)(eth + 1) > data_end)
+		return xt_rx_peer_drop(rx, XT_DROP_MALFORMED);
+	rx->inner_proto = bpf_ntohs(eth->h_proto);
+	if (rx->inner_proto == ETH_P_ARP) {
+		struct xt_arp *arp = (void *)(eth + 1);
+		__be32 spa;
+
+		if ((void *)(arp + 1) > data_end)
+			return xt_rx_peer_drop(rx, XT_DROP_MALFORMED);
+		/* An ARP sender claims an address: it must be one of the peer's own, or a
+		 * peer could take over another peer's addresses in our neighbour table. */
+		__builtin_memcpy(&spa, arp->spa, sizeof(spa));
+		if (!xt_source_allowed4(spa, rx->peer_id))
+			return xt_rx_peer_drop(rx, XT_DROP_SPOOFED);
+		return xt_rx_verdict(rx, XT_RX_DECAP, XT_OK_DECAP);
+	}
+	return xt_rx_check_inner_ip(eth + 1, data_end, rx);
+}
+
+static __always_inline bool xt_rx_proto_ours(__u8 proto)
+{
+	if (xt_encap_is_udp(xt_cfg.encap))
+		return proto == IPPROTO_UDP;
+	if (xt_cfg.encap == XT_ENCAP_GRE)
+		return proto == IPPROTO_GRE;
+	return proto == IPPROTO_IPIP || proto == IPPROTO_IPV6;
+}
+
+static __always_inline bool xt_addr_is_local6(const struct in6_addr *a)
+{
+	const volatile __u32 *l = (const volatile __u32 *)xt_cfg.local;
+	const __u32 *x = (const __u32 *)a;
+
+	return ((x[0] ^ l[0]) | (x[1] ^ l[1]) | (x[2] ^ l[2]) | (x[3] ^ l[3])) == 0;
+}
+
+/* VXLAN (RFC 7348 section 5). */
+static __always_inline int xt_rx_vxlan(struct xt_vxlanhdr *vx, void *data_end, void **inner,
+				       struct xt_rx *rx)
+{
+	if ((void *)(vx + 1) > data_end)
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+	if (!(vx->flags & bpf_htonl(VXLAN_FLAG_I)))
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_VXLAN_FLAGS);
+	/* Another overlay on the same uplink may own this VNI. The low byte is reserved:
+	 * ignored on receipt. */
+	if ((vx->vni & bpf_htonl(0xffffff00)) != bpf_htonl(xt_cfg.vni << 8))
+		return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_VNI);
+	*inner = vx + 1;
+	return XT_RX_CONTINUE;
+}
+
+/*
+ * GENEVE (RFC 8926 section 3.4). We understand no option: every option is skipped by its
+ * length, and the packet is dropped if any is critical, if the C bit says one is, or if the
+ * lengths do not add up to the header's option length.
+ */
+static __always_inline int xt_rx_geneve(struct xt_genevehdr *g, void *data_end, void **inner,
+					struct xt_rx *rx)
+{
+	__u32 opt_len, off = 0, i;
+	void *opts;
+
+	if ((void *)(g + 1) > data_end)
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+	if (g->ver_opt_len >> GENEVE_VER_SHIFT)
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_GENEVE_HEADER);
+	if ((g->vni & bpf_htonl(0xffffff00)) != bpf_htonl(xt_cfg.vni << 8))
+		return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_VNI);
+	/* OAM frames are control traffic for the tunnel endpoint, which we do not have. */
+	if (g->flags & GENEVE_F_OAM)
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_GENEVE_HEADER);
+	if (g->flags & GENEVE_F_CRITICAL)
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_GENEVE_CRITICAL);
+	opt_len = (g->ver_opt_len & GENEVE_OPT_LEN_MASK) * 4;
+	opts = g + 1;
+	for (i = 0; i < GENEVE_MAX_OPTIONS; i++) {
+		struct xt_geneve_opt *o;
+
+		if (off >= opt_len)
+			break;
+		o = opts + (off & 0xff);
+		if ((void *)(o + 1) > data_end)
+			return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+		if (o->type & GENEVE_OPT_CRITICAL)
+			return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_GENEVE_CRITICAL);
+		off += sizeof(*o) + (o->len & GENEVE_OPT_LEN_MASK_5) * 4;
+	}
+	if (off != opt_len)
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_GENEVE_HEADER);
+	/* Only Ethernet payloads: a raw IP GENEVE payload would be another overlay type. */
+	if (g->proto != bpf_htons(ETH_P_TEB))
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_INNER_PROTO);
+	*inner = opts + (opt_len & 0xff);
+	return XT_RX_CONTINUE;
+}
+
+/* GRE (RFC 2784, key per RFC 2890). Only the K bit is supported: checksum, routing and
+ * sequence numbers and any other version (e.g. PPTP's) are dropped and counted. */
+static __always_inline int xt_rx_gre(struct xt_grehdr *gre, void *data_end, void **inner,
+				     struct xt_rx *rx)
+{
+	__u16 flags;
+	void *end;
+
+	if ((void *)(gre + 1) > data_end)
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+	flags = bpf_ntohs(gre->flags);
+	if (flags & ~GRE_F_KEY)
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_GRE_FLAGS);
+	if (!(flags & GRE_F_KEY) != !xt_cfg.has_key)
+		return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_KEY);
+	end = gre + 1;
+	if (flags & GRE_F_KEY) {
+		__be32 *key = end;
+
+		if ((void *)(key + 1) > data_end)
+			return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+		if (*key != bpf_htonl(xt_cfg.key))
+			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_KEY);
+		end = key + 1;
+	}
+	if (gre->proto == bpf_htons(ETH_P_IP))
+		rx->inner_proto = ETH_P_IP;
+	else if (gre->proto == bpf_htons(ETH_P_IPV6))
+		rx->inner_proto = ETH_P_IPV6;
+	else
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_INNER_PROTO);
+	*inner = end;
+	return XT_RX_CONTINUE;
+}
+
+/*
+ * Decide what to do with a frame received on the uplink. Anything that is not our
+ * encapsulation to our address (and port, VNI or key) from a known peer is not ours and
+ * passes untouched. frame_len is the whole frame, not only what the program can read
+ * directly. The outer lengths must describe the frame exactly: the stack would drop a
+ * datagram longer than its frame and trim one shorter, and we must not carry trailing
+ * bytes into the inner packet.
+ */
+static __always_inline int xt_rx_parse(void *data, void *data_end, __u32 frame_len,
+				       struct xt_rx *rx)
+{
+	struct ethhdr *eth = data;
+	struct xt_peer_key pkey;
+	struct xt_peer *peer;
+	__u32 l3_len, ip_len;
+	void *l4, *inner = NULL;
+	bool len_ok;
+	__u8 proto;
+	int v;
+
+	if ((void *)(eth + 1) > data_end)
+		return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_NOT_IP);
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = (void *)(eth + 1);
+
+		if ((void *)(ip + 1) > data_end || ip->version != 4 || ip->ihl < 5)
+			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_NOT_IP);
+		proto = ip->protocol;
+		if (!xt_rx_proto_ours(proto))
+			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_PROTO);
+		if (xt_cfg.family != XT_FAMILY_V4 || ip->daddr != xt_local4())
+			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_NOT_LOCAL);
+		/* Fragments are left to the stack to reassemble. */
+		if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
+			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_FRAGMENT);
+		l3_len = ip->ihl * 4;
+		ip_len = bpf_ntohs(ip->tot_len);
+		/* IPv4 total length 0 marks a GSO packet above 64 KiB (BIG TCP). */
+		if (ip_len == 0 && frame_len - ETH_HLEN > 0xffff)
+			ip_len = frame_len - ETH_HLEN;
+		xt_addr_from_ipv4(pkey.endpoint, ip->saddr);
+	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+
+		if ((void *)(ip6 + 1) > data_end || ip6->version != 6)
+			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_NOT_IP);
+		proto = ip6->nexthdr;
+		if (proto == NEXTHDR_FRAGMENT)
+			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_FRAGMENT);
+		/* Extension headers included: the outer header is expected bare. */
+		if (!xt_rx_proto_ours(proto))
+			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_PROTO);
+		if (xt_cfg.family != XT_FAMILY_V6 || !xt_addr_is_local6(&ip6->daddr))
+			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_NOT_LOCAL);
+		l3_len = IPV6_HLEN;
+		ip_len = bpf_ntohs(ip6->payload_len) + IPV6_HLEN;
+		/* Payload length 0 marks a GSO packet above 64 KiB (BIG TCP, RFC 2675 style). */
+		if (ip_len == IPV6_HLEN && frame_len - ETH_HLEN > 0xffff)
+			ip_len = frame_len - ETH_HLEN;
+		__builtin_memcpy(pkey.endpoint, &ip6->saddr, XT_ADDR_LEN);
+	} else {
+		return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_NOT_IP);
+	}
+	len_ok = ip_len == frame_len - ETH_HLEN;
+	l4 = (void *)(eth + 1) + (l3_len & 0x3f);
+
+	if (xt_encap_is_udp(xt_cfg.encap)) {
+		struct udphdr *udp = l4;
+
+		if ((void *)(udp + 1) > data_end)
+			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_PROTO);
+		if (udp->dest != bpf_htons(xt_cfg.port))
+			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_PORT);
+		if (!len_ok || bpf_ntohs(udp->len) != ip_len - l3_len)
+			return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+		if (xt_cfg.encap == XT_ENCAP_VXLAN)
+			v = xt_rx_vxlan((void *)(udp + 1), data_end, &inner, rx);
+		else
+			v = xt_rx_geneve((void *)(udp + 1), data_end, &inner, rx);
+	} else if (xt_cfg.encap == XT_ENCAP_GRE) {
+		if (!len_ok)
+			return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+		v = xt_rx_gre(l4, data_end, &inner, rx);
+	} else {
+		if (!len_ok)
+			return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+		rx->inner_proto = proto == IPPROTO_IPIP ? ETH_P_IP : ETH_P_IPV6;
+		inner = l4;
+		v = XT_RX_CONTINUE;
+	}
+	if (v != XT_RX_CONTINUE)
+		return v;
+
+	peer = bpf_map_lookup_elem(&xt_peers, &pkey);
+	if (!peer)
+		return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_UNKNOWN_PEER);
+	rx->peer_id = peer->id;
+	rx->outer_len = inner - data;
+	if (xt_encap_is_l2(xt_cfg.encap))
+		return xt_rx_check_inner_eth(inner, data_end, rx);
+	return xt_rx_check_inner_ip(inner, data_end, rx);
+}
+
+#endif

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The encapsulation headers, as received (see rx.h) and as written on encap: VXLAN
+ * (RFC 7348), GENEVE (RFC 8926), GRE (RFC 2784/2890) and IPIP (RFC 2003, and IPv6 in IPv4
+ * per RFC 4213; RFC 2473 for IPv6 outer headers), over IPv4 or IPv6.
+ */
+#ifndef XT_BPF_TUNNEL_H
+#define XT_BPF_TUNNEL_H
+
+#include "common.h"
+#include "csum.h"
+
+#define XT_ARP_LEN 28 /* Ethernet/IPv4 ARP body, RFC 826 */
+
+struct xt_arp {
+	__be16 hrd;
+	__be16 pro;
+	__u8 hln;
+	__u8 pln;
+	__be16 op;
+	__u8 sha[6];
+	__u8 spa[4];
+	__u8 tha[6];
+	__u8 tpa[4];
+} __attribute__((packed));
+
+struct xt_vxlanhdr {
+	__be32 flags;
+	__be32 vni; /* VNI in the upper 24 bits */
+};
+
+#define GENEVE_VER_SHIFT 6
+#define GENEVE_OPT_LEN_MASK 0x3f
+#define GENEVE_F_OAM 0x80
+#define GENEVE_F_CRITICAL 0x40
+#define GENEVE_OPT_CRITICAL 0x80 /* high bit of an option's type */
+#define GENEVE_OPT_LEN_MASK_5 0x1f
+#define GENEVE_MAX_OPTIONS 63 /* 252 bytes of options, 4 at least each */
+
+struct xt_genevehdr {
+	__u8 ver_opt_len; /* version (2 bits), option length in 4-byte words (6) */
+	__u8 flags;	  /* O, C, reserved */
+	__be16 proto;
+	__be32 vni; /* VNI in the upper 24 bits */
+};
+
+struct xt_geneve_opt {
+	__be16 class;
+	__u8 type;
+	__u8 len; /* 3 reserved bits, length in 4-byte words (5) */
+};
+
+#define GRE_F_KEY 0x2000
+
+struct xt_grehdr {
+	__be16 flags; /* C R K S s Recur(3) Flags(5) Ver(3) */
+	__be16 proto;
+};
+
+/* What follows the outer IP header on encap. Its 32 bytes leave 2 zero bytes behind the
+ * UDP encapsulations' 30, so their checksum can be summed in whole words. */
+struct xt_udp_tunnel {
+	struct udphdr udp;
+	__be32 word0; /* VXLAN flags, or GENEVE version/length/flags/protocol */
+	__be32 vni;
+	struct ethhdr inner;
+} __attribute__((packed));
+
+union xt_encap_l4 {
+	struct xt_udp_tunnel udp;
+	struct {
+		struct xt_grehdr hdr;
+		__be32 key;
+	} gre;
+	__u8 words[32];
+};
+
+/* Outer headers as written on encap, preceded by 2 bytes so that the IP header is 4-byte
+ * aligned on the stack (the verifier rejects misaligned stack access). */
+struct xt_hdr4 {
+	__u16 align;
+	struct ethhdr eth;
+	struct iphdr ip;
+	union xt_encap_l4 l4;
+};
+
+struct xt_hdr6 {
+	__u16 align;
+	struct ethhdr eth;
+	struct ipv6hdr ip6;
+	union xt_encap_l4 l4;
+};
+_Static_assert(__builtin_offsetof(struct xt_hdr4, ip) == 16, "ip aligned");
+_Static_assert(__builtin_offsetof(struct xt_hdr6, l4) == 56, "l4 aligned");
+
+static __always_inline __u8 xt_outer_proto(__u16 inner_proto)
+{
+	if (xt_encap_is_udp(xt_cfg.encap))
+		return IPPROTO_UDP;
+	if (xt_cfg.encap == XT_ENCAP_GRE)
+		return IPPROTO_GRE;
+	return inner_proto == ETH_P_IPV6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
+}
+
+/* Everything behind the outer IP header. l4_len: from there to the end of the packet. */
+static __always_inline void xt_l4_build(union xt_encap_l4 *l4, const struct xt_route *r,
+					__u32 l4_len, __u32 hash, const struct ethhdr *inner,
+					__u16 inner_proto)
+{
+	if (xt_encap_is_udp(xt_cfg.encap)) {
+		/* Source port from the inner flow hash, in 49152-65535 as RFC 7348 section 5
+		 * and RFC 8926 section 3.3 ask: entropy for ECMP and RSS on the underlay. */
+		l4->udp.udp.source = bpf_htons(((hash ^ (hash >> 16)) & 0x3fff) | 0xc000);
+		l4->udp.udp.dest = bpf_htons(r->port);
+		l4->udp.udp.len = bpf_htons(l4_len);
+		l4->udp.udp.check = 0;
+		if (xt_cfg.encap == XT_ENCAP_VXLAN)
+			l4->udp.word0 = bpf_htonl(VXLAN_FLAG_I);
+		else /* version 0, no options, no flags, Ethernet payload */
+			l4->udp.word0 = bpf_htonl(ETH_P_TEB);
+		l4->udp.vni = bpf_htonl(xt_cfg.vni << 8);
+		__builtin_memcpy(&l4->udp.inner, inner, ETH_HLEN);
+	} else if (xt_cfg.encap == XT_ENCAP_GRE) {
+		l4->gre.hdr.flags = xt_cfg.has_key ? bpf_htons(GRE_F_KEY) : 0;
+		l4->gre.hdr.proto = bpf_htons(inner_proto);
+		l4->gre.key = bpf_htonl(xt_cfg.key);
+	}
+}
+
+static __always_inline void xt_ipv4_build(struct iphdr *ip, const struct xt_route *r,
+					  __u32 ip_len, __u8 proto)
+{
+	__u64 sum;
+
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tos = 0;
+	ip->tot_len = bpf_htons(ip_len);
+	/* DF set, so the ID may be zero (RFC 6864 section 4.1). */
+	ip->id = 0;
+	ip->frag_off = bpf_htons(0x4000);
+	ip->ttl = 64;
+	ip->protocol = proto;
+	ip->check = 0;
+	ip->saddr = xt_local4();
+	__builtin_memcpy(&ip->daddr, r->endpoint + 12, 4);
+	sum = xt_csum_words(ip, sizeof(*ip));
+	ip->check = (__u16)~xt_csum_fold(sum);
+}
+
+static __always_inline void xt_ipv6_build(struct ipv6hdr *ip6, const struct xt_route *r,
+					  __u32 payload_len, __u8 nexthdr, __u32 hash)
+{
+	ip6->version = 6;
+	ip6->priority = 0;
+	/* The flow label carries the inner flow's hash, as RFC 6438 asks of tunnels: the
+	 * only entropy ECMP has for GRE and IPIP. */
+	ip6->flow_lbl[0] = (hash >> 16) & 0x0f;
+	ip6->flow_lbl[1] = (hash >> 8) & 0xff;
+	ip6->flow_lbl[2] = hash & 0xff;
+	ip6->payload_len = bpf_htons(payload_len);
+	ip6->nexthdr = nexthdr;
+	ip6->hop_limit = 64;
+	xt_cfg_copy32(&ip6->saddr, xt_cfg.local, XT_ADDR_LEN / 4);
+	__builtin_memcpy(&ip6->daddr, r->endpoint, XT_ADDR_LEN);
+}
+
+#endif
