@@ -31,12 +31,13 @@ CLI_LIB_OBJS := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/*.c))
 BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(wildcard tests/bpf/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
 
 .PHONY: all deps test demo bench soak fuzz install clean vmlinux
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
-all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS) $(BENCH_BINS)
+all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS) $(BENCH_BINS) $(TOOL_BINS)
 
 deps:
 	$(Q)./scripts/install-deps.sh
@@ -77,6 +78,12 @@ $(BUILD)/tests/bpf/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(XT_CFLAGS) -Itests/bpf $< $(LIBS) -lcmocka -o $@
+
+# Test tools: not tests themselves (tests/run.sh does not run them), used by the tests.
+$(BUILD)/tests/tools/%: tests/tools/%.c $(SKELS) $(wildcard include/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(XT_CFLAGS) $< $(LIBS) -lpcap -o $@
 
 $(BUILD)/bench/%: bench/%.c $(SKELS) $(wildcard include/*.h)
 	$(call msg,CC,$@)

@@ -48,21 +48,23 @@ struct xt_csum_walk {
 static long xt_csum_chunk(__u32 i, void *ctx)
 {
 	struct xt_csum_walk *w = ctx;
-	__u8 buf[XT_CSUM_CHUNK] = {};
-	__u32 n;
+	__u8 buf[XT_CSUM_CHUNK + 4] = {}; /* + 4: the verifier bounds the rounded-up size loosely */
+	__u64 off = w->off, end = w->end, n;
 
-	if (w->off >= w->end)
+	/* 64-bit arithmetic: a 32-bit n would be clamped in one register and passed to the
+	 * helper in another, unclamped, and the verifier refuses that. */
+	n = end - off;
+	if (off >= end || n == 0)
 		return 1;
-	n = w->end - w->off;
 	if (n > XT_CSUM_CHUNK)
 		n = XT_CSUM_CHUNK;
-	if (bpf_skb_load_bytes(w->skb, w->off, buf, n)) {
+	if (bpf_skb_load_bytes(w->skb, off, buf, n)) {
 		w->err = 1;
 		return 1;
 	}
 	/* Whole words: the tail's missing bytes are the zeros buf starts with. Chunks start
 	 * at even offsets from the region's start, so byte pairs line up. */
-	w->sum += xt_csum_words(buf, (n + 3) & ~3u);
+	w->sum += xt_csum_words(buf, (n + 3) & ~3ull);
 	w->off += n;
 	return 0;
 }
