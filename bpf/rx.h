@@ -40,6 +40,15 @@ static __always_inline int xt_rx_peer_drop(struct xt_rx *rx, enum xt_reason reas
 	return xt_rx_verdict(rx, XT_RX_DROP, reason);
 }
 
+static __always_inline bool xt_ipv6_link_local(const struct in6_addr *a)
+{
+	const __u32 *w = (const __u32 *)a;
+
+	if ((w[0] & bpf_htonl(0xffc00000)) == bpf_htonl(0xfe800000))
+		return true;
+	return (w[0] | w[1] | w[2] | w[3]) == 0;
+}
+
 /* The inner IP packet's source must be one of the peer's allowed-ips. */
 static __always_inline int xt_rx_check_inner_ip(void *l3, void *data_end, struct xt_rx *rx)
 {
@@ -56,6 +65,10 @@ static __always_inline int xt_rx_check_inner_ip(void *l3, void *data_end, struct
 
 		if ((void *)(ip6 + 1) > data_end || ip6->version != 6)
 			return xt_rx_peer_drop(rx, XT_DROP_MALFORMED);
+		/* Link-local and unspecified sources (a Linux peer's router solicitations, MLD
+		 * reports, DAD probes) belong to no allowed-ips: told apart from spoofing. */
+		if (xt_ipv6_link_local(&ip6->saddr))
+			return xt_rx_peer_drop(rx, XT_DROP_LINK_LOCAL);
 		allowed = xt_source_allowed((__u8 *)&ip6->saddr, rx->peer_id);
 	} else {
 		return xt_rx_peer_drop(rx, XT_DROP_INNER_PROTO);

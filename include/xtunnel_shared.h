@@ -108,6 +108,7 @@ enum xt_reason {
 	XT_DROP_GENEVE_CRITICAL, /* C bit or a critical option: we understand no option */
 	XT_DROP_GRE_FLAGS,	 /* checksum, sequence, routing or version != 0 */
 	XT_DROP_SPOOFED,
+	XT_DROP_LINK_LOCAL, /* inner IPv6 from a link-local or unspecified source */
 	XT_DROP_INNER_PROTO,
 	XT_DROP_NO_ROUTE,
 	XT_DROP_RELAY,
