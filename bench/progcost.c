@@ -28,6 +28,15 @@
 
 static const uint8_t local_ip[4] = { 192, 0, 2, 1 };
 
+/* An IPv4 address as the maps hold it: ::ffff:a.b.c.d (include/xtunnel_shared.h). */
+static void mapped(uint8_t out[XT_ADDR_LEN], const void *v4)
+{
+	memset(out, 0, XT_ADDR_LEN);
+	out[10] = 0xff;
+	out[11] = 0xff;
+	memcpy(out + 12, v4, 4);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -179,7 +188,7 @@ static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, double *peer_s, double
 	for (i = 0; i < PEERS; i++) {
 		uint32_t ep = peer_endpoint(i);
 
-		memcpy(keys[i].endpoint, &ep, 4);
+		mapped(keys[i].endpoint, &ep);
 		snprintf(vals[i].name, sizeof(vals[i].name), "peer%u", i);
 		vals[i].id = i;
 		vals[i].port = XT_VXLAN_PORT;
@@ -192,12 +201,12 @@ static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, double *peer_s, double
 	*peer_s = now() - t;
 	t = now();
 	for (i = 0; i < prefixes; i++) {
-		struct xt_route_key k = { .prefixlen = 32 };
+		struct xt_route_key k = { .prefixlen = XT_V4_MAPPED_BITS + 32 };
 		struct xt_route v = { .peer_id = i % PEERS, .port = XT_VXLAN_PORT };
 		uint32_t a = htonl(0xac100000u + i), ep = peer_endpoint(i % PEERS);
 
-		memcpy(k.addr, &a, 4);
-		memcpy(v.endpoint, &ep, 4);
+		mapped(k.addr, &a);
+		mapped(v.endpoint, &ep);
 		if (bpf_map_update_elem(rfd, &k, &v, BPF_ANY)) {
 			fprintf(stderr, "progcost: routes: %s\n", strerror(errno));
 			exit(1);
@@ -227,6 +236,9 @@ int main(void)
 		struct xt_xdp_bpf *xs = xt_xdp_bpf__open();
 		struct xt_config cfg = { .vni = vni,
 					 .port = XT_VXLAN_PORT,
+					 .encap = XT_ENCAP_VXLAN,
+					 .family = XT_FAMILY_V4,
+					 .overlay_mac = { 2, 0, 0, 0, 0, 2 },
 					 .uplink_ifindex = 1,
 					 .overlay_ifindex = 1,
 					 .overlay_peer_ifindex = 1 };
@@ -236,7 +248,7 @@ int main(void)
 
 		if (!tc || !xs)
 			return 1;
-		memcpy(&cfg.local, local_ip, 4);
+		mapped(cfg.local, local_ip);
 		cfg.max_peers = PEERS;
 		cfg.max_routes = sizes[s] + 16;
 		tc->rodata->xt_cfg = cfg;

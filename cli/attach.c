@@ -4,8 +4,9 @@
 #include "cli.h"
 
 const char attach_usage[] =
-	"xtunnel attach UPLINK [dev NAME] [vni N] [port N] [local ADDR] [address CIDR]...\n"
-	"                      [mtu N] [rx auto|xdp|tc] [xdp-mode native|generic]\n"
+	"xtunnel attach UPLINK [dev NAME] [encap vxlan|geneve|gre|ipip] [vni N] [port N]\n"
+	"                      [key N] [local ADDR] [address CIDR]... [mtu N]\n"
+	"                      [rx auto|xdp|tc] [xdp-mode native|generic]\n"
 	"                      [max-peers N] [max-routes N]";
 
 static int parse_rx(const char *s, enum xt_rx_mode *rx)
@@ -38,6 +39,13 @@ int attach_parse(int argc, char **argv, struct xt_attach_opts *o)
 			return cli_usage_error(attach_usage, "attach: '%s' needs a value", key);
 		if (!strcmp(key, "dev")) {
 			o->dev = val;
+		} else if (!strcmp(key, "encap")) {
+			if (xt_parse_encap(val, &o->encap))
+				return cli_usage_error(attach_usage, "encap: %s", xt_errmsg());
+		} else if (!strcmp(key, "key")) {
+			if (xt_parse_u32(val, 0, UINT32_MAX, &o->key))
+				return cli_usage_error(attach_usage, "key: %s", xt_errmsg());
+			o->has_key = true;
 		} else if (!strcmp(key, "vni")) {
 			if (xt_parse_u32(val, 0, XT_VNI_MAX, &o->vni))
 				return cli_usage_error(attach_usage, "vni: %s", xt_errmsg());
@@ -47,7 +55,7 @@ int attach_parse(int argc, char **argv, struct xt_attach_opts *o)
 				return cli_usage_error(attach_usage, "port: %s", xt_errmsg());
 			o->port = (uint16_t)v;
 		} else if (!strcmp(key, "local")) {
-			if (xt_parse_ipv4(val, &o->local))
+			if (xt_parse_ip(val, &o->local))
 				return cli_usage_error(attach_usage, "local: %s", xt_errmsg());
 			o->has_local = true;
 		} else if (!strcmp(key, "address")) {

@@ -28,7 +28,7 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 			return cli_print_usage(commands[i].usage);
 	printf("Usage: xtunnel [-j|--json] COMMAND [ARGS...]\n"
 	       "       xtunnel --version\n\n"
-	       "An overlay tunnel (VXLAN) whose data path runs in eBPF.\n\n"
+	       "An overlay tunnel (VXLAN, GENEVE, GRE, IPIP) whose data path runs in eBPF.\n\n"
 	       "Commands:\n");
 	for (i = 0; i < N_COMMANDS; i++)
 		printf("  %-8s %s\n", commands[i].name, commands[i].description);

@@ -4,10 +4,13 @@
 #include <inttypes.h>
 #include "cli.h"
 
+/* Room for any formatted address, prefix or endpoint: "[IPV6]:PORT" is the longest. */
+#define ADDR_TEXT (INET6_ADDRSTRLEN + 8)
+
 static json_object *json_prefixes(const struct xt_prefix *p, int n)
 {
 	json_object *a = json_object_new_array();
-	char buf[32];
+	char buf[ADDR_TEXT];
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -17,15 +20,17 @@ static json_object *json_prefixes(const struct xt_prefix *p, int n)
 	return a;
 }
 
-static json_object *json_peer(const struct xt_peer_info *p)
+/* The endpoint is the address alone; "port" is there only for the UDP encapsulations. */
+static json_object *json_peer(const struct xt_peer_info *p, enum xt_encap encap)
 {
 	json_object *o = json_object_new_object();
-	char a[INET_ADDRSTRLEN];
+	char a[ADDR_TEXT];
 
-	inet_ntop(AF_INET, &p->endpoint, a, sizeof(a));
+	xt_format_ip(&p->endpoint, a, sizeof(a));
 	json_object_object_add(o, "name", json_object_new_string(p->name));
 	json_object_object_add(o, "endpoint", json_object_new_string(a));
-	json_object_object_add(o, "port", json_object_new_int(p->port));
+	if (xt_encap_is_udp(encap))
+		json_object_object_add(o, "port", json_object_new_int(p->port));
 	json_object_object_add(o, "allowed_ips", json_prefixes(p->allowed, p->n_allowed));
 	json_object_object_add(o, "rx_packets", json_object_new_uint64(p->stats.rx_packets));
 	json_object_object_add(o, "rx_bytes", json_object_new_uint64(p->stats.rx_bytes));
@@ -38,15 +43,20 @@ static json_object *json_peer(const struct xt_peer_info *p)
 static json_object *json_overlay(const struct xt_overlay_info *ov)
 {
 	json_object *o = json_object_new_object(), *peers, *counters;
-	char a[INET_ADDRSTRLEN];
+	char a[ADDR_TEXT];
 	int i;
 
-	inet_ntop(AF_INET, &ov->local, a, sizeof(a));
+	xt_format_ip(&ov->local, a, sizeof(a));
 	json_object_object_add(o, "dev", json_object_new_string(ov->dev));
 	json_object_object_add(o, "uplink", json_object_new_string(ov->uplink));
-	json_object_object_add(o, "encap", json_object_new_string(ov->encap));
-	json_object_object_add(o, "vni", json_object_new_int64(ov->vni));
-	json_object_object_add(o, "port", json_object_new_int(ov->port));
+	json_object_object_add(o, "encap", json_object_new_string(xt_encap_name(ov->encap)));
+	/* Only the fields the encapsulation has: a GRE key of 0 is a key, not its absence. */
+	if (xt_encap_is_udp(ov->encap)) {
+		json_object_object_add(o, "vni", json_object_new_int64(ov->vni));
+		json_object_object_add(o, "port", json_object_new_int(ov->port));
+	}
+	if (ov->encap == XT_ENCAP_GRE && ov->has_key)
+		json_object_object_add(o, "key", json_object_new_int64(ov->key));
 	json_object_object_add(o, "local", json_object_new_string(a));
 	json_object_object_add(o, "mtu", json_object_new_int64(ov->mtu));
 	json_object_object_add(o, "rx", json_object_new_string(xt_rx_mode_name(ov->rx)));
@@ -65,7 +75,7 @@ static json_object *json_overlay(const struct xt_overlay_info *ov)
 	json_object_object_add(o, "counters", counters);
 	peers = json_object_new_array();
 	for (i = 0; i < ov->n_peers; i++)
-		json_object_array_add(peers, json_peer(&ov->peers[i]));
+		json_object_array_add(peers, json_peer(&ov->peers[i], ov->encap));
 	json_object_object_add(o, "peers", peers);
 	return o;
 }
@@ -96,13 +106,13 @@ static void print_bytes(FILE *f, uint64_t b)
 		fprintf(f, "%.2f %s", v, units[u]);
 }
 
-static void print_peer(FILE *f, const struct xt_peer_info *p)
+static void print_peer(FILE *f, const struct xt_peer_info *p, enum xt_encap encap)
 {
-	char a[INET_ADDRSTRLEN], pfx[32];
+	char a[ADDR_TEXT], pfx[ADDR_TEXT];
 	int i;
 
-	inet_ntop(AF_INET, &p->endpoint, a, sizeof(a));
-	fprintf(f, "\npeer: %s\n  endpoint: %s:%u\n  allowed ips: ", p->name, a, p->port);
+	xt_format_endpoint(&p->endpoint, xt_encap_is_udp(encap) ? p->port : 0, a, sizeof(a));
+	fprintf(f, "\npeer: %s\n  endpoint: %s\n  allowed ips: ", p->name, a);
 	for (i = 0; i < p->n_allowed; i++) {
 		xt_format_prefix(&p->allowed[i], pfx, sizeof(pfx));
 		fprintf(f, "%s%s", i ? ", " : "", pfx);
@@ -117,13 +127,18 @@ static void print_peer(FILE *f, const struct xt_peer_info *p)
 
 static void print_overlay(FILE *f, const struct xt_overlay_info *ov)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[ADDR_TEXT];
 	int i, shown = 0;
 
-	inet_ntop(AF_INET, &ov->local, a, sizeof(a));
+	xt_format_ip(&ov->local, a, sizeof(a));
 	fprintf(f, "overlay: %s\n", ov->dev);
 	fprintf(f, "  uplink: %s, local %s\n", ov->uplink, a);
-	fprintf(f, "  encap: %s, vni %u, port %u, mtu %u\n", ov->encap, ov->vni, ov->port, ov->mtu);
+	fprintf(f, "  encap: %s", xt_encap_name(ov->encap));
+	if (xt_encap_is_udp(ov->encap))
+		fprintf(f, ", vni %u, port %u", ov->vni, ov->port);
+	if (ov->encap == XT_ENCAP_GRE && ov->has_key)
+		fprintf(f, ", key %u", ov->key);
+	fprintf(f, ", mtu %u\n", ov->mtu);
 	fprintf(f, "  receive path: %s (%s)\n", xt_rx_mode_name(ov->rx), ov->rx_reason);
 	fprintf(f, "  peers: %d of %u, routes: %u of %u\n", ov->n_peers, ov->max_peers,
 		ov->n_routes, ov->max_routes);
@@ -139,7 +154,7 @@ static void print_overlay(FILE *f, const struct xt_overlay_info *ov)
 	if (shown)
 		fputc('\n', f);
 	for (i = 0; i < ov->n_peers; i++)
-		print_peer(f, &ov->peers[i]);
+		print_peer(f, &ov->peers[i], ov->encap);
 }
 
 void xt_print_overlays(FILE *f, const struct xt_overlay_info *ovs, int n)

@@ -3,12 +3,13 @@
 #include <string.h>
 #include "cli.h"
 
+/* ENDPOINT: A.B.C.D[:PORT], [IPV6][:PORT] or a bare IPV6 (see xt_parse_endpoint). */
 const char peer_usage[] =
-	"xtunnel peer add NAME endpoint ADDR[:PORT] allowed-ips CIDR[,CIDR...] [move] "
+	"xtunnel peer add NAME endpoint ENDPOINT allowed-ips CIDR[,CIDR...] [move] [dev NAME]\n"
+	"       xtunnel peer set NAME [endpoint ENDPOINT] [allowed-ips CIDR[,CIDR...]] [move] "
 	"[dev NAME]\n"
-	"       xtunnel peer set NAME [endpoint ADDR[:PORT]] [allowed-ips CIDR[,CIDR...]] "
-	"[move] [dev NAME]\n"
-	"       xtunnel peer del NAME [dev NAME]";
+	"       xtunnel peer del NAME [dev NAME]\n"
+	"ENDPOINT := A.B.C.D[:PORT] | [IPV6][:PORT] | IPV6; CIDR is IPv4 or IPv6";
 
 /* Returns 0 or an exit status (usage error). */
 int peer_parse(int argc, char **argv, struct xt_peer_opts *o)

@@ -3,7 +3,8 @@
 #include <string.h>
 #include "cli.h"
 
-const char show_usage[] = "xtunnel [-j|--json] show [NAME] [-j|--json]";
+/* "dev NAME" as in the peer commands, or NAME alone. */
+const char show_usage[] = "xtunnel [-j|--json] show [[dev] NAME] [-j|--json]";
 
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
@@ -16,6 +17,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
 			cli->json = true;
+		else if (!dev && !strcmp(argv[i], "dev") && i + 1 < argc)
+			dev = argv[++i];
 		else if (!dev && argv[i][0] != '-')
 			dev = argv[i];
 		else

@@ -4,6 +4,7 @@
 #define XT_INTERNAL_H
 
 #include <net/if.h>
+#include <linux/ethtool.h>
 #include "xtunnel.h"
 
 #define XT_RTPROT 0x78 /* routes xtunnel installs carry this protocol number */
@@ -43,14 +44,36 @@ bool xt_mount_ns_is_private(void);
 int xt_nl_veth_create(const char *name, const char *peer, uint32_t mtu);
 int xt_nl_link_up(int ifindex);
 int xt_nl_link_del(int ifindex);
+/* Sets the flags in `change` to their value in `flags` (IFF_UP, IFF_NOARP). */
+int xt_nl_link_flags(int ifindex, unsigned int flags, unsigned int change);
 int xt_nl_addr_add(int ifindex, const struct xt_prefix *p);
 int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p);
-int xt_nl_first_ipv4(int ifindex, struct in_addr *out);
+/* The device's first global-scope address of family XT_FAMILY_V4 or XT_FAMILY_V6;
+ * -EADDRNOTAVAIL if it has none. */
+int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out);
 int xt_nl_tc_filter_count(int ifindex);
 
 /* Device facts through ioctl. */
 int xt_dev_mtu(const char *name, uint32_t *mtu);
 int xt_dev_driver(const char *name, char *buf, size_t len);
+int xt_dev_mac(const char *name, uint8_t mac[6]);
+/* Turns off every feature of the device whose name (as `ethtool -k` prints it) `match`
+ * accepts. -EOPNOTSUPP, with the name in stuck, if one stays on. */
+int xt_dev_features_off(const char *name, bool (*match)(const char *feature),
+			char stuck[ETH_GSTRING_LEN + 1]);
+
+/* Addresses as the maps hold them (addr.c). */
+bool xt_addr_is_v4_mapped(const uint8_t addr[XT_ADDR_LEN]);
+void xt_ip_from_v4(struct xt_ip *ip, const void *v4);
+void xt_ip_from_bytes(struct xt_ip *ip, const uint8_t addr[XT_ADDR_LEN]);
+/* Not unspecified, broadcast (IPv4) or multicast. */
+bool xt_ip_is_unicast(const struct xt_ip *ip);
+/* Length of the prefix in the route trie: 96 + N for IPv4 /N. */
+uint32_t xt_prefix_key_len(const struct xt_prefix *p);
+void xt_prefix_from_key(struct xt_prefix *p, uint32_t key_len, const uint8_t addr[XT_ADDR_LEN]);
+bool xt_prefix_equal(const struct xt_prefix *a, const struct xt_prefix *b);
+/* The first `bits` bits of a and b are the same. */
+bool xt_bits_equal(const uint8_t *a, const uint8_t *b, uint32_t bits);
 
 /* Map helpers. */
 int xt_reasons_read(int fd, uint64_t *out);

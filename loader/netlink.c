@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* rtnetlink through libmnl: the overlay device, its addresses, routes and neighbours. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -94,7 +95,7 @@ int xt_nl_veth_create(const char *name, const char *peer, uint32_t mtu)
 	return nl_talk(nlh, NULL, NULL);
 }
 
-int xt_nl_link_up(int ifindex)
+int xt_nl_link_flags(int ifindex, unsigned int flags, unsigned int change)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_new(buf, RTM_NEWLINK, 0);
@@ -102,9 +103,14 @@ int xt_nl_link_up(int ifindex)
 
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
-	ifi->ifi_flags = IFF_UP;
-	ifi->ifi_change = IFF_UP;
+	ifi->ifi_flags = flags;
+	ifi->ifi_change = change;
 	return nl_talk(nlh, NULL, NULL);
+}
+
+int xt_nl_link_up(int ifindex)
+{
+	return xt_nl_link_flags(ifindex, IFF_UP, IFF_UP);
 }
 
 int xt_nl_link_del(int ifindex)
@@ -118,17 +124,33 @@ int xt_nl_link_del(int ifindex)
 	return nl_talk(nlh, NULL, NULL);
 }
 
+/* The bytes of an address as its family has them: 4 (behind the mapped prefix) or 16. */
+static const void *family_bytes(const struct xt_ip *ip, size_t *len)
+{
+	*len = ip->family == XT_FAMILY_V4 ? 4 : XT_ADDR_LEN;
+	return ip->family == XT_FAMILY_V4 ? ip->addr + 12 : ip->addr;
+}
+
 int xt_nl_addr_add(int ifindex, const struct xt_prefix *p)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_new(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	size_t len;
+	const void *a = family_bytes(&p->ip, &len);
 
-	ifa->ifa_family = AF_INET;
+	ifa->ifa_family = p->ip.family == XT_FAMILY_V4 ? AF_INET : AF_INET6;
 	ifa->ifa_prefixlen = p->len;
 	ifa->ifa_index = (unsigned int)ifindex;
-	mnl_attr_put(nlh, IFA_LOCAL, 4, &p->addr);
-	mnl_attr_put(nlh, IFA_ADDRESS, 4, &p->addr);
+	/* Duplicate address detection would keep an IPv6 address tentative (unusable as a
+	 * source) for a second or more after the link comes up, and its probes could reach
+	 * nobody: a neighbour solicitation goes only to the peer whose allowed-ips hold its
+	 * target, and no peer holds our own address. Keeping the overlay's addresses unique is
+	 * the user's part, as it is for allowed-ips. */
+	if (p->ip.family == XT_FAMILY_V6)
+		ifa->ifa_flags = IFA_F_NODAD;
+	mnl_attr_put(nlh, IFA_LOCAL, len, a);
+	mnl_attr_put(nlh, IFA_ADDRESS, len, a);
 	return nl_talk(nlh, NULL, NULL);
 }
 
@@ -138,53 +160,74 @@ int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p)
 	struct nlmsghdr *nlh =
 		nl_new(buf, add ? RTM_NEWROUTE : RTM_DELROUTE, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	size_t len;
+	const void *a = family_bytes(&p->ip, &len);
 
-	rtm->rtm_family = AF_INET;
+	rtm->rtm_family = p->ip.family == XT_FAMILY_V4 ? AF_INET : AF_INET6;
 	rtm->rtm_dst_len = p->len;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = XT_RTPROT;
-	rtm->rtm_scope = RT_SCOPE_LINK;
+	/* IPv6 routes have no scope (the kernel takes universe, as `ip -6 route` sends). */
+	rtm->rtm_scope = p->ip.family == XT_FAMILY_V4 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put(nlh, RTA_DST, 4, &p->addr);
+	mnl_attr_put(nlh, RTA_DST, len, a);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	return nl_talk(nlh, NULL, NULL);
 }
 
-struct first_ipv4 {
+struct first_addr {
 	int ifindex;
+	uint8_t family; /* AF_INET or AF_INET6 */
 	bool found;
-	struct in_addr addr;
+	struct xt_ip addr;
 };
 
-static int first_ipv4_cb(const struct nlmsghdr *nlh, void *data)
+static int first_addr_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	struct first_ipv4 *f = data;
+	struct first_addr *f = data;
+	size_t want = f->family == AF_INET ? 4 : XT_ADDR_LEN;
+	const void *local = NULL, *address = NULL;
 	struct nlattr *attr;
 
-	if (f->found || ifa->ifa_family != AF_INET || (int)ifa->ifa_index != f->ifindex ||
+	if (f->found || ifa->ifa_family != f->family || (int)ifa->ifa_index != f->ifindex ||
 	    ifa->ifa_scope != RT_SCOPE_UNIVERSE)
 		return MNL_CB_OK;
 	mnl_attr_for_each(attr, nlh, sizeof(*ifa))
 	{
-		if (mnl_attr_get_type(attr) == IFA_LOCAL && mnl_attr_get_payload_len(attr) == 4) {
-			memcpy(&f->addr, mnl_attr_get_payload(attr), 4);
-			f->found = true;
-		}
+		if (mnl_attr_get_payload_len(attr) != want)
+			continue;
+		if (mnl_attr_get_type(attr) == IFA_LOCAL)
+			local = mnl_attr_get_payload(attr);
+		else if (mnl_attr_get_type(attr) == IFA_ADDRESS)
+			address = mnl_attr_get_payload(attr);
 	}
+	/* IPv6 addresses come as IFA_ADDRESS alone; IFA_LOCAL is there only with a peer. */
+	if (!local)
+		local = address;
+	if (!local)
+		return MNL_CB_OK;
+	if (f->family == AF_INET) {
+		xt_ip_from_v4(&f->addr, local);
+	} else {
+		f->addr.family = XT_FAMILY_V6;
+		memcpy(f->addr.addr, local, XT_ADDR_LEN);
+	}
+	f->found = true;
 	return MNL_CB_OK;
 }
 
-int xt_nl_first_ipv4(int ifindex, struct in_addr *out)
+int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nl_new(buf, RTM_GETADDR, NLM_F_DUMP);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	struct first_ipv4 f = { .ifindex = ifindex };
+	struct first_addr f = { .ifindex = ifindex,
+				.family = family == XT_FAMILY_V4 ? AF_INET : AF_INET6 };
 	int err;
 
-	ifa->ifa_family = AF_INET;
-	err = nl_talk(nlh, first_ipv4_cb, &f);
+	ifa->ifa_family = f.family;
+	err = nl_talk(nlh, first_addr_cb, &f);
 	if (err)
 		return err;
 	if (!f.found)
@@ -257,5 +300,114 @@ int xt_dev_driver(const char *name, char *buf, size_t len)
 
 	if (!err)
 		snprintf(buf, len, "%s", info.driver);
+	return err;
+}
+
+int xt_dev_mac(const char *name, uint8_t mac[6])
+{
+	struct ifreq ifr = {};
+	int err = dev_ioctl(name, SIOCGIFHWADDR, &ifr);
+
+	if (!err)
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return err;
+}
+
+/* The device's feature names (ethtool's "features" string set); *count of them. */
+static char *feature_names(const char *name, uint32_t *count, int *err)
+{
+	struct {
+		struct ethtool_sset_info hdr;
+		uint32_t len;
+	} sset = { .hdr = { .cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_FEATURES } };
+	struct ifreq ifr = { .ifr_data = (void *)&sset };
+	struct ethtool_gstrings *strings;
+
+	*err = dev_ioctl(name, SIOCETHTOOL, &ifr);
+	if (*err)
+		return NULL;
+	if (!(sset.hdr.sset_mask & (1ULL << ETH_SS_FEATURES))) {
+		*err = -EOPNOTSUPP;
+		return NULL;
+	}
+	*count = sset.len;
+	strings = calloc(1, sizeof(*strings) + (size_t)*count * ETH_GSTRING_LEN);
+	if (!strings) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	strings->cmd = ETHTOOL_GSTRINGS;
+	strings->string_set = ETH_SS_FEATURES;
+	strings->len = *count;
+	ifr.ifr_data = (void *)strings;
+	*err = dev_ioctl(name, SIOCETHTOOL, &ifr);
+	if (*err) {
+		free(strings);
+		return NULL;
+	}
+	/* The names start at the same address as the struct: hand back one block. */
+	memmove(strings, strings->data, (size_t)*count * ETH_GSTRING_LEN);
+	return (char *)strings;
+}
+
+/*
+ * Through the ethtool ioctl (what `ethtool -K` does) rather than ethtool netlink: feature
+ * indices are looked up by name in the device's string set, as the kernel numbers them
+ * differently from one version to the next.
+ */
+int xt_dev_features_off(const char *name, bool (*match)(const char *feature),
+			char stuck[ETH_GSTRING_LEN + 1])
+{
+	struct ethtool_sfeatures *set = NULL;
+	struct ethtool_gfeatures *get = NULL;
+	char feature[ETH_GSTRING_LEN + 1] = "";
+	uint32_t count = 0, blocks, i, bit;
+	struct ifreq ifr = {};
+	char *names;
+	int err;
+
+	stuck[0] = '\0';
+	names = feature_names(name, &count, &err);
+	if (!names)
+		return err;
+	blocks = (count + 31) / 32;
+	set = calloc(1, sizeof(*set) + blocks * sizeof(set->features[0]));
+	get = calloc(1, sizeof(*get) + blocks * sizeof(get->features[0]));
+	if (!set || !get) {
+		err = -ENOMEM;
+		goto out;
+	}
+	set->cmd = ETHTOOL_SFEATURES;
+	set->size = blocks;
+	for (i = 0; i < count; i++) {
+		memcpy(feature, names + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
+		if (match(feature))
+			set->features[i / 32].valid |= 1u << (i % 32);
+	}
+	/* requested stays 0: off. A positive return (ETHTOOL_F_WISH, _UNSUPPORTED) only says
+	 * that not everything could be changed, which the read-back below checks. */
+	ifr.ifr_data = (void *)set;
+	err = dev_ioctl(name, SIOCETHTOOL, &ifr);
+	if (err)
+		goto out;
+	get->cmd = ETHTOOL_GFEATURES;
+	get->size = blocks;
+	ifr.ifr_data = (void *)get;
+	err = dev_ioctl(name, SIOCETHTOOL, &ifr);
+	if (err)
+		goto out;
+	for (i = 0; i < count; i++) {
+		bit = 1u << (i % 32);
+		if ((set->features[i / 32].valid & bit) && (get->features[i / 32].active & bit)) {
+			memcpy(stuck, names + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
+			stuck[ETH_GSTRING_LEN] = '\0';
+			err = -EOPNOTSUPP;
+			break;
+		}
+	}
+out:
+	free(get);
+	free(set);
+	free(names);
 	return err;
 }

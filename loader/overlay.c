@@ -344,23 +344,100 @@ static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
 	return err;
 }
 
-static void ipv6_disable(const char *dev)
+/* Writes /proc/sys/net/ipv6/conf/DEV/KEY. The directory exists only while the device can
+ * carry IPv6 (an MTU of 1280 or more). */
+static int ipv6_conf(const char *dev, const char *key, const char *value)
 {
 	char path[128];
 	FILE *f;
+	int err = 0;
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", dev);
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", dev, key);
 	f = fopen(path, "w");
-	if (f) {
-		fputs("1", f);
-		fclose(f);
-	}
+	if (!f)
+		return -errno;
+	if (fputs(value, f) < 0)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+/*
+ * IPv6 on the overlay device, set before the link goes up. No link-local address
+ * (addr_gen_mode 1, "none"): neighbour discovery then uses the global addresses, which
+ * allowed-ips hold, so a peer can check and route it like any packet; and no router
+ * advertisements from across the tunnel. The hidden end carries nothing of its own.
+ */
+static int overlay_ipv6_setup(const char *dev, const char *peer)
+{
+	int err = ipv6_conf(dev, "addr_gen_mode", "1");
+
+	if (!err)
+		err = ipv6_conf(dev, "accept_ra", "0");
+	if (!err)
+		err = ipv6_conf(dev, "disable_ipv6", "0");
+	ipv6_conf(peer, "disable_ipv6", "1");
+	return err;
+}
+
+static bool has_ipv6_address(const struct xt_attach_opts *o)
+{
+	int i;
+
+	for (i = 0; i < o->n_addrs; i++)
+		if (o->addrs[i].ip.family == XT_FAMILY_V6)
+			return true;
+	return false;
+}
+
+/*
+ * Every segmentation offload of the overlay device (tx-*-segmentation, tx-gso-list,
+ * tx-gso-partial, and whatever this kernel adds, such as tx-tcp-accecn-segmentation in
+ * 6.18): with any of them on, the kernel hands a GSO packet to the veth whole, and it
+ * reaches the hidden end unsegmented. Matched by name, so that a kernel with a feature the
+ * list would not know still segments.
+ */
+static bool is_segmentation_feature(const char *feature)
+{
+	size_t len = strlen(feature), suffix = strlen("-segmentation");
+
+	if (strncmp(feature, "tx-", 3))
+		return false;
+	return !strncmp(feature, "tx-gso-", 7) ||
+	       (len > suffix && !strcmp(feature + len - suffix, "-segmentation"));
+}
+
+/* GRO on the hidden end would merge the segments back before xt_encap_seg sees them. */
+static bool is_gro_feature(const char *feature)
+{
+	return !strcmp(feature, "rx-gro") || !strcmp(feature, "rx-gro-list") ||
+	       !strcmp(feature, "rx-udp-gro-forwarding");
+}
+
+/*
+ * UDP over an IPv6 underlay: each segment's outer UDP checksum is mandatory (RFC 8200
+ * section 8.1; the zero-checksum exception of RFC 6935 is not for us to assume of a peer),
+ * and bpf_skb_adjust_room can mark a GSO packet SKB_GSO_UDP_TUNNEL but never _CSUM, so the
+ * kernel would segment without filling them in. Instead xt_encap hands GSO packets back
+ * (XT_OK_SEGMENT), the kernel segments them in software on the overlay device's transmit
+ * (hence no segmentation offload there), and xt_encap_seg on the hidden end's TC ingress
+ * encapsulates each segment.
+ */
+static bool needs_segment_path(const struct xt_config *cfg)
+{
+	return cfg->family == XT_FAMILY_V6 && xt_encap_is_udp(cfg->encap);
 }
 
 static int attach_validate(const struct xt_attach_opts *o, const char *dev)
 {
+	const char *encap = xt_encap_name(o->encap);
+
 	if (!o->uplink || !*o->uplink)
 		return xt_err_input(-EINVAL, "attach needs an uplink device");
+	if ((unsigned int)o->encap >= XT_ENCAP_COUNT)
+		return xt_err_input(-EINVAL, "encapsulation %d is not one xtunnel knows",
+				    (int)o->encap);
 	if (strlen(dev) > (size_t)XT_DEV_NAME_MAX)
 		return xt_err_input(-EINVAL, "device name '%s' is longer than %d characters", dev,
 				    XT_DEV_NAME_MAX);
@@ -368,8 +445,79 @@ static int attach_validate(const struct xt_attach_opts *o, const char *dev)
 		return xt_err_input(-ENODEV, "uplink %s: no such device", o->uplink);
 	if (if_nametoindex(dev))
 		return xt_err_input(-EEXIST, "device %s exists already", dev);
+	if (!xt_encap_is_udp(o->encap) && o->has_vni)
+		return xt_err_input(-EINVAL, "vni: encap %s has no VNI (only vxlan and geneve)",
+				    encap);
+	if (!xt_encap_is_udp(o->encap) && o->port)
+		return xt_err_input(-EINVAL, "port: encap %s has no port (only vxlan and geneve)",
+				    encap);
+	if (o->encap != XT_ENCAP_GRE && o->has_key)
+		return xt_err_input(-EINVAL, "key: encap %s has no key (only gre)", encap);
 	if (o->vni > XT_VNI_MAX)
 		return xt_err_input(-EINVAL, "vni %u is above %u", o->vni, XT_VNI_MAX);
+	if (o->has_local && o->local.family != XT_FAMILY_V4 && o->local.family != XT_FAMILY_V6)
+		return xt_err_input(-EINVAL, "local: no address family");
+	if (o->has_local && !xt_ip_is_unicast(&o->local)) {
+		char a[INET6_ADDRSTRLEN];
+
+		xt_format_ip(&o->local, a, sizeof(a));
+		return xt_err_input(-EINVAL, "local %s: must be a unicast address", a);
+	}
+	return 0;
+}
+
+/* cfg->family and cfg->local: as given, else the uplink's first IPv4 address, else its
+ * first global IPv6 one. */
+static int attach_local(const struct xt_attach_opts *o, int uplink, struct xt_config *cfg)
+{
+	struct xt_ip local = o->local;
+	int err = 0;
+
+	if (!o->has_local) {
+		err = xt_nl_first_addr(uplink, XT_FAMILY_V4, &local);
+		if (err == -EADDRNOTAVAIL)
+			err = xt_nl_first_addr(uplink, XT_FAMILY_V6, &local);
+		if (err == -EADDRNOTAVAIL)
+			return xt_err_input(err,
+					    "uplink %s has no IPv4 or global IPv6 address: give "
+					    "'local ADDR'",
+					    o->uplink);
+		if (err)
+			return xt_err(err, "uplink %s: reading its addresses: %s", o->uplink,
+				      strerror(-err));
+	}
+	cfg->family = local.family;
+	memcpy(cfg->local, local.addr, XT_ADDR_LEN);
+	return 0;
+}
+
+/* cfg->mtu: given or the most the uplink carries, and at least what the overlay's
+ * addresses need (IPv6: 1280, RFC 8200 section 5). */
+static int attach_mtu(const struct xt_attach_opts *o, struct xt_config *cfg)
+{
+	uint32_t overhead = xt_encap_overhead(cfg->encap, cfg->family, cfg->has_key), uplink_mtu;
+	const char *encap = xt_encap_name((enum xt_encap)cfg->encap);
+	const char *family = cfg->family == XT_FAMILY_V6 ? "IPv6" : "IPv4";
+	uint32_t min = has_ipv6_address(o) ? 1280 : 68, max;
+	int err = xt_dev_mtu(o->uplink, &uplink_mtu);
+
+	if (err)
+		return xt_err(err, "uplink %s: reading its MTU: %s", o->uplink, strerror(-err));
+	if (uplink_mtu < 68 + overhead)
+		return xt_err_input(-EINVAL, "uplink %s: MTU %u is too small for %s over %s",
+				    o->uplink, uplink_mtu, encap, family);
+	max = uplink_mtu - overhead;
+	cfg->mtu = o->mtu ? o->mtu : max;
+	if (cfg->mtu < 68 || cfg->mtu > max)
+		return xt_err_input(-EINVAL,
+				    "mtu %u: must be 68 to %u (uplink %s MTU %u minus %u for %s "
+				    "over %s)",
+				    cfg->mtu, max, o->uplink, uplink_mtu, overhead, encap, family);
+	if (cfg->mtu < min)
+		return xt_err_input(-EINVAL,
+				    "mtu %u: an overlay with an IPv6 address needs at least 1280 "
+				    "(uplink %s MTU %u minus %u for %s over %s leaves %u)",
+				    cfg->mtu, o->uplink, uplink_mtu, overhead, encap, family, max);
 	return 0;
 }
 
@@ -379,8 +527,8 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	char peer[IF_NAMESIZE];
 	struct xt_config cfg = {};
 	struct xt_overlay ov;
-	uint32_t uplink_mtu;
 	enum xt_rx_mode rx = o->rx;
+	char stuck[ETH_GSTRING_LEN + 1];
 	bool veth;
 	int err, i;
 
@@ -389,35 +537,25 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	if (err)
 		return err;
 	st->uplink_ifindex = (int)if_nametoindex(o->uplink);
-	cfg.vni = o->has_vni ? o->vni : 1;
-	cfg.port = o->port ? o->port : XT_VXLAN_PORT;
+	cfg.encap = (uint8_t)o->encap;
+	if (xt_encap_is_udp(o->encap)) {
+		cfg.vni = o->has_vni ? o->vni : 1;
+		cfg.port = o->encap == XT_ENCAP_GENEVE ? XT_GENEVE_PORT : XT_VXLAN_PORT;
+		if (o->port)
+			cfg.port = o->port;
+	}
+	cfg.has_key = o->has_key;
+	cfg.key = o->has_key ? o->key : 0;
 	cfg.rx_request = (uint8_t)o->rx;
 	cfg.xdp_mode = (uint8_t)o->xdp_mode;
 	cfg.uplink_ifindex = (uint32_t)st->uplink_ifindex;
 	cfg.max_peers = o->max_peers ? o->max_peers : XT_DEFAULT_MAX_PEERS;
 	cfg.max_routes = o->max_routes ? o->max_routes : XT_DEFAULT_MAX_ROUTES;
-	if (o->has_local) {
-		cfg.local = o->local.s_addr;
-	} else {
-		struct in_addr a;
-
-		err = xt_nl_first_ipv4(st->uplink_ifindex, &a);
-		if (err)
-			return xt_err_input(err, "uplink %s has no IPv4 address: give 'local ADDR'",
-					    o->uplink);
-		cfg.local = a.s_addr;
-	}
-	err = xt_dev_mtu(o->uplink, &uplink_mtu);
+	err = attach_local(o, st->uplink_ifindex, &cfg);
+	if (!err)
+		err = attach_mtu(o, &cfg);
 	if (err)
-		return xt_err(err, "uplink %s: reading its MTU: %s", o->uplink, strerror(-err));
-	if (uplink_mtu < 68 + XT_VXLAN_OVERHEAD)
-		return xt_err_input(-EINVAL, "uplink %s: MTU %u is too small for VXLAN", o->uplink,
-				    uplink_mtu);
-	cfg.mtu = o->mtu ? o->mtu : uplink_mtu - XT_VXLAN_OVERHEAD;
-	if (cfg.mtu < 68 || cfg.mtu > uplink_mtu - XT_VXLAN_OVERHEAD)
-		return xt_err_input(-EINVAL, "mtu %u: must be 68 to %u (uplink %s MTU %u minus %d)",
-				    cfg.mtu, uplink_mtu - XT_VXLAN_OVERHEAD, o->uplink, uplink_mtu,
-				    XT_VXLAN_OVERHEAD);
+		return err;
 
 	veth = driver_is_veth(o->uplink);
 	if (rx == XT_RX_AUTO && veth)
@@ -436,6 +574,34 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	st->dev_ifindex = (int)if_nametoindex(dev);
 	cfg.overlay_ifindex = (uint32_t)st->dev_ifindex;
 	cfg.overlay_peer_ifindex = if_nametoindex(peer);
+	/* The veth's MAC is random and fixed from here on; the L3 decapsulations write it as
+	 * the destination of the frames they build, so it goes in rodata. */
+	err = xt_dev_mac(dev, cfg.overlay_mac);
+	if (err)
+		return xt_err(err, "reading the MAC address of %s: %s", dev, strerror(-err));
+	/* GRE and IPIP carry no Ethernet header, so nothing answers ARP or neighbour
+	 * solicitations across them: with NOARP every neighbour resolves at once to the
+	 * device's own MAC, which encapsulation strips anyway. */
+	if (!xt_encap_is_l2(cfg.encap)) {
+		err = xt_nl_link_flags(st->dev_ifindex, IFF_NOARP, IFF_NOARP);
+		if (err)
+			return xt_err(err, "setting NOARP on %s: %s", dev, strerror(-err));
+	}
+	if (needs_segment_path(&cfg)) {
+		err = xt_dev_features_off(dev, is_segmentation_feature, stuck);
+		if (err == -EOPNOTSUPP)
+			return xt_err(err, "turning %s off on %s: the driver keeps it on", stuck,
+				      dev);
+		if (err)
+			return xt_err(err, "turning segmentation offload off on %s: %s", dev,
+				      strerror(-err));
+		err = xt_dev_features_off(peer, is_gro_feature, stuck);
+		if (err == -EOPNOTSUPP)
+			return xt_err(err, "turning %s off on %s: the driver keeps it on", stuck,
+				      peer);
+		if (err)
+			return xt_err(err, "turning GRO off on %s: %s", peer, strerror(-err));
+	}
 
 	st->tc = xt_tc_bpf__open();
 	if (!st->tc)
@@ -458,6 +624,13 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 			bpf_program__fd(st->tc->progs.xt_encap), NULL);
 	if (err)
 		return xt_err(err, "attaching encap to %s: %s", dev, strerror(-err));
+	if (needs_segment_path(&cfg)) {
+		err = tc_attach((int)cfg.overlay_peer_ifindex, BPF_TC_INGRESS, XT_TC_HANDLE,
+				bpf_program__fd(st->tc->progs.xt_encap_seg), NULL);
+		if (err)
+			return xt_err(err, "attaching segment encap to %s ingress: %s", peer,
+				      strerror(-err));
+	}
 
 	if (rx != XT_RX_TC) {
 		err = attach_xdp(st, o, &cfg);
@@ -494,17 +667,20 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 		st->tc_decap_attached = true;
 	}
 
+	/* Before any address and before the link is up: link-local addresses are made when
+	 * it comes up. Below 1280 bytes the device has no IPv6 at all, which is fine as long
+	 * as it gets no IPv6 address (attach_mtu). */
+	err = overlay_ipv6_setup(dev, peer);
+	if (err && has_ipv6_address(o))
+		return xt_err(err, "enabling IPv6 on %s: %s", dev, strerror(-err));
 	for (i = 0; i < o->n_addrs; i++) {
-		char a[32];
+		char a[INET6_ADDRSTRLEN + 4];
 
 		err = xt_nl_addr_add(st->dev_ifindex, &o->addrs[i]);
 		xt_format_prefix(&o->addrs[i], a, sizeof(a));
 		if (err)
 			return xt_err(err, "adding address %s to %s: %s", a, dev, strerror(-err));
 	}
-	/* The overlay carries IPv4 only (v0): no IPv6 link-local chatter to drop. */
-	ipv6_disable(dev);
-	ipv6_disable(peer);
 	err = xt_nl_link_up((int)cfg.overlay_peer_ifindex);
 	if (!err)
 		err = xt_nl_link_up(st->dev_ifindex);
@@ -838,6 +1014,16 @@ static int reload_locked(const char *dev)
 			goto out;
 		}
 	}
+	if (needs_segment_path(&ov.cfg)) {
+		err = tc_replace((int)ov.cfg.overlay_peer_ifindex, BPF_TC_INGRESS, XT_TC_HANDLE,
+				 bpf_program__fd(tc->progs.xt_encap_seg));
+		if (err) {
+			err = xt_err(err,
+				     "replacing the segment encap program: %s (decap was replaced)",
+				     strerror(-err));
+			goto out;
+		}
+	}
 	/* Encap last: if it fails, the new decap program already runs on the same maps, and
 	 * the old encap program keeps working. */
 	err = tc_replace(ov.ifindex, BPF_TC_EGRESS, XT_TC_HANDLE,
@@ -918,8 +1104,7 @@ static int routes_of_peers(const struct xt_overlay *ov, struct xt_overlay_info *
 			if (!grown)
 				return -ENOMEM;
 			p->allowed = grown;
-			memcpy(&p->allowed[p->n_allowed].addr, key.addr, 4);
-			p->allowed[p->n_allowed++].len = (uint8_t)key.prefixlen;
+			xt_prefix_from_key(&p->allowed[p->n_allowed++], key.prefixlen, key.addr);
 		}
 	}
 	return 0;
@@ -942,10 +1127,12 @@ static int overlay_info(const struct xt_overlay *ov, struct xt_overlay_info *inf
 	snprintf(info->dev, sizeof(info->dev), "%s", ov->dev);
 	if (!if_indextoname(ov->cfg.uplink_ifindex, info->uplink))
 		snprintf(info->uplink, sizeof(info->uplink), "(gone)");
-	snprintf(info->encap, sizeof(info->encap), "vxlan");
+	info->encap = (enum xt_encap)ov->cfg.encap;
 	info->vni = ov->cfg.vni;
 	info->port = ov->cfg.port;
-	info->local.s_addr = ov->cfg.local;
+	info->has_key = ov->cfg.has_key;
+	info->key = ov->cfg.key;
+	xt_ip_from_bytes(&info->local, ov->cfg.local);
 	if (xt_dev_mtu(ov->dev, &info->mtu))
 		info->mtu = ov->cfg.mtu;
 	info->xdp_mode = (enum xt_xdp_mode)ov->cfg.xdp_mode;
@@ -980,7 +1167,7 @@ static int overlay_info(const struct xt_overlay *ov, struct xt_overlay_info *inf
 		memcpy(p->name, peer.name, sizeof(p->name));
 		p->name[sizeof(p->name) - 1] = '\0';
 		p->id = peer.id;
-		memcpy(&p->endpoint, key.endpoint, 4);
+		xt_ip_from_bytes(&p->endpoint, key.endpoint);
 		p->port = peer.port;
 		xt_peer_stats_read(ov->peer_stats_fd, peer.id, &p->stats);
 	}

@@ -2,7 +2,8 @@
 /*
  * Peers: add, set, del. A peer is an endpoint (xt_peers) and its allowed-ips, which are
  * both its routes in the trie (egress) and the sources it may send from (ingress), plus
- * one kernel route per prefix through the overlay device.
+ * one kernel route per prefix through the overlay device. Prefixes of both families share
+ * the one route trie, IPv4 as IPv4-mapped IPv6 (see include/xtunnel_shared.h).
  *
  * Order matters for failing closed: routes go in before the peer entry and out before it,
  * so the data path never sees a peer without its prefixes, and a prefix whose peer is gone
@@ -59,9 +60,9 @@ static int routes_load(const struct xt_overlay *ov, struct routes *rs)
 
 static struct xt_route_key route_key(const struct xt_prefix *p)
 {
-	struct xt_route_key k = { .prefixlen = p->len };
+	struct xt_route_key k = { .prefixlen = xt_prefix_key_len(p) };
 
-	memcpy(k.addr, &p->addr, 4);
+	memcpy(k.addr, p->ip.addr, XT_ADDR_LEN);
 	return k;
 }
 
@@ -78,9 +79,9 @@ static const struct route_entry *routes_find(const struct routes *rs, const stru
 
 static struct xt_prefix entry_prefix(const struct route_entry *e)
 {
-	struct xt_prefix p = { .len = (uint8_t)e->key.prefixlen };
+	struct xt_prefix p;
 
-	memcpy(&p.addr, e->key.addr, 4);
+	xt_prefix_from_key(&p, e->key.prefixlen, e->key.addr);
 	return p;
 }
 
@@ -164,23 +165,73 @@ static int name_validate(const char *name)
 	return 0;
 }
 
-static int endpoint_validate(const struct xt_overlay *ov, struct in_addr ep)
+static const char *family_name(uint8_t family)
 {
-	char a[INET_ADDRSTRLEN];
+	return family == XT_FAMILY_V4 ? "IPv4" : "IPv6";
+}
 
-	inet_ntop(AF_INET, &ep, a, sizeof(a));
-	if (ep.s_addr == ov->cfg.local)
+/* The endpoint must be reachable the way this overlay sends: same underlay family, and a
+ * port only where the encapsulation has one (UDP). */
+static int endpoint_validate(const struct xt_overlay *ov, const struct xt_ip *ep, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN], local[INET6_ADDRSTRLEN];
+	struct xt_ip own;
+
+	xt_format_ip(ep, a, sizeof(a));
+	xt_ip_from_bytes(&own, ov->cfg.local);
+	xt_format_ip(&own, local, sizeof(local));
+	if (ep->family != ov->cfg.family)
+		return xt_err_input(
+			-EINVAL, "endpoint %s is %s but overlay %s's underlay is %s (local %s)", a,
+			family_name(ep->family), ov->dev, family_name(ov->cfg.family), local);
+	if (port && !xt_encap_is_udp(ov->cfg.encap))
+		return xt_err_input(-EINVAL, "endpoint %s port %u: encap %s has no port", a, port,
+				    xt_encap_name((enum xt_encap)ov->cfg.encap));
+	if (!memcmp(ep->addr, ov->cfg.local, XT_ADDR_LEN))
 		return xt_err_input(-EINVAL, "endpoint %s is this overlay's own address", a);
 	return 0;
 }
 
+/* Overlap as the trie sees it: the shorter prefix contains the longer one. An IPv4 and an
+ * IPv6 prefix never overlap, since allowed_validate keeps IPv6 out of the mapped range. */
 static bool prefixes_overlap(const struct xt_prefix *a, const struct route_entry *e)
 {
-	struct xt_prefix b = entry_prefix(e);
-	uint8_t len = a->len < b.len ? a->len : b.len;
-	uint32_t mask = len ? htonl(~0u << (32 - len)) : 0;
+	struct xt_route_key k = route_key(a);
+	uint32_t len = k.prefixlen < e->key.prefixlen ? k.prefixlen : e->key.prefixlen;
 
-	return ((a->addr.s_addr ^ b.addr.s_addr) & mask) == 0;
+	return xt_bits_equal(k.addr, e->key.addr, len);
+}
+
+/*
+ * What an IPv6 prefix needs. An overlay device that can carry IPv6, for its kernel route.
+ * And to stay clear of ::ffff:0:0/96: a prefix that covers it (::/0 does) would also be the
+ * longest match of every IPv4 address no IPv4 prefix holds, so IPv4 traffic without a
+ * route would go to that peer, and the peer could send from any such IPv4 source. Refused
+ * until the data path can tell the families apart in a match.
+ */
+static int prefix_ipv6_validate(const struct xt_overlay *ov, const struct xt_prefix *p)
+{
+	static const uint8_t mapped[XT_ADDR_LEN] = { [10] = 0xff, [11] = 0xff };
+	char a[INET6_ADDRSTRLEN + 4];
+	uint32_t mtu;
+
+	if (p->ip.family != XT_FAMILY_V6)
+		return 0;
+	xt_format_prefix(p, a, sizeof(a));
+	/* Below 1280 bytes the kernel gives a device no IPv6 at all (RFC 8200 section 5), so
+	 * the prefix could have no kernel route through it. */
+	if (!xt_dev_mtu(ov->dev, &mtu) && mtu < 1280)
+		return xt_err_input(-EINVAL,
+				    "allowed-ips %s: overlay %s has MTU %u, below the 1280 IPv6 "
+				    "needs, so it carries no IPv6",
+				    a, ov->dev, mtu);
+	if (!xt_bits_equal(p->ip.addr, mapped, p->len < 96 ? p->len : 96))
+		return 0;
+	return xt_err_input(-EINVAL,
+			    "allowed-ips %s covers ::ffff:0:0/96, where xtunnel keeps IPv4 "
+			    "prefixes: list IPv6 prefixes outside it (all global and unique-local "
+			    "IPv6 is 2000::/3,fc00::/7)",
+			    a);
 }
 
 static void peer_name_of(const struct xt_overlay *ov, uint32_t id, char *buf, size_t len)
@@ -208,11 +259,15 @@ static void peer_name_of(const struct xt_overlay *ov, uint32_t id, char *buf, si
 static int allowed_validate(const struct xt_overlay *ov, const struct routes *rs,
 			    const struct xt_peer_opts *o, int self_id)
 {
-	char a[32], b[32], owner[XT_PEER_NAME_LEN + 8];
-	int i, j, adding = 0;
+	char a[INET6_ADDRSTRLEN + 4], b[INET6_ADDRSTRLEN + 4], owner[XT_PEER_NAME_LEN + 8];
+	int i, j, adding = 0, err;
 
 	for (i = 0; i < o->n_allowed; i++) {
 		const struct route_entry *e = routes_find(rs, &o->allowed[i]);
+
+		err = prefix_ipv6_validate(ov, &o->allowed[i]);
+		if (err)
+			return err;
 
 		for (j = 0; j < rs->n && !o->move; j++) {
 			struct xt_prefix p = entry_prefix(&rs->e[j]);
@@ -240,7 +295,7 @@ static int allowed_validate(const struct xt_overlay *ov, const struct routes *rs
 
 static int kernel_route_add(const struct xt_overlay *ov, const struct xt_prefix *p)
 {
-	char a[32];
+	char a[INET6_ADDRSTRLEN + 4];
 	int err = xt_nl_route(true, ov->ifindex, p);
 
 	xt_format_prefix(p, a, sizeof(a));
@@ -264,7 +319,7 @@ static int route_insert(const struct xt_overlay *ov, const struct xt_prefix *p,
 			const struct xt_route *val, uint64_t flags)
 {
 	struct xt_route_key k = route_key(p);
-	char a[32];
+	char a[INET6_ADDRSTRLEN + 4];
 
 	if (bpf_map_update_elem(ov->routes_fd, &k, val, flags)) {
 		int err = -errno;
@@ -304,13 +359,14 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 	bool *ids = NULL;
 	int err, i, added = 0, kadded = 0, count;
 	uint32_t id;
+	char a[INET6_ADDRSTRLEN];
 
 	err = name_validate(o->name);
 	if (err)
 		return err;
 	if (!o->has_endpoint || !o->has_allowed)
 		return xt_err_input(-EINVAL, "peer add needs 'endpoint' and 'allowed-ips'");
-	err = endpoint_validate(ov, o->endpoint);
+	err = endpoint_validate(ov, &o->endpoint, o->port);
 	if (err)
 		return err;
 	ids = calloc(ov->cfg.max_peers, sizeof(*ids));
@@ -320,10 +376,11 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 		err = xt_err_input(-EEXIST, "peer %s exists already (use 'peer set')", o->name);
 		goto out;
 	}
-	memcpy(key.endpoint, &o->endpoint, 4);
+	memcpy(key.endpoint, o->endpoint.addr, XT_ADDR_LEN);
 	if (!bpf_map_lookup_elem(ov->peers_fd, &key, &pv)) {
-		err = xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already",
-				   inet_ntoa(o->endpoint), XT_PEER_NAME_LEN, pv.name);
+		xt_format_ip(&o->endpoint, a, sizeof(a));
+		err = xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already", a,
+				   XT_PEER_NAME_LEN, pv.name);
 		goto out;
 	}
 	if ((uint32_t)count >= ov->cfg.max_peers) {
@@ -347,7 +404,7 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 		goto out;
 	}
 	rv.peer_id = id;
-	memcpy(rv.endpoint, &o->endpoint, 4);
+	memcpy(rv.endpoint, o->endpoint.addr, XT_ADDR_LEN);
 	rv.port = o->port ? o->port : ov->cfg.port;
 	for (added = 0; added < o->n_allowed; added++) {
 		err = route_insert(ov, &o->allowed[added], &rv, o->move ? BPF_ANY : BPF_NOEXIST);
@@ -387,17 +444,20 @@ out:
 
 /* Moves a peer to a new endpoint/port: new key first, then its routes, then the old key. */
 static int peer_move(struct xt_overlay *ov, struct peer_entry *pe, const struct routes *rs,
-		     struct in_addr ep, uint16_t port)
+		     const struct xt_ip *ep, uint16_t port)
 {
 	struct xt_peer_key key = {};
 	struct xt_peer other, val = pe->val;
-	bool same = !memcmp(pe->key.endpoint, &ep, 4);
+	bool same = !memcmp(pe->key.endpoint, ep->addr, XT_ADDR_LEN);
+	char a[INET6_ADDRSTRLEN];
 	int i;
 
-	memcpy(key.endpoint, &ep, 4);
-	if (!same && !bpf_map_lookup_elem(ov->peers_fd, &key, &other))
-		return xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already", inet_ntoa(ep),
+	memcpy(key.endpoint, ep->addr, XT_ADDR_LEN);
+	if (!same && !bpf_map_lookup_elem(ov->peers_fd, &key, &other)) {
+		xt_format_ip(ep, a, sizeof(a));
+		return xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already", a,
 				    XT_PEER_NAME_LEN, other.name);
+	}
 	val.port = port;
 	if (bpf_map_update_elem(ov->peers_fd, &key, &val, same ? BPF_EXIST : BPF_NOEXIST)) {
 		int err = -errno;
@@ -418,7 +478,7 @@ static int peer_move(struct xt_overlay *ov, struct peer_entry *pe, const struct 
 
 		if (rv.peer_id != val.id)
 			continue;
-		memcpy(rv.endpoint, &ep, 4);
+		memcpy(rv.endpoint, ep->addr, XT_ADDR_LEN);
 		rv.port = port;
 		bpf_map_update_elem(ov->routes_fd, &rs->e[i].key, &rv, BPF_EXIST);
 	}
@@ -434,7 +494,7 @@ static bool prefix_listed(const struct xt_prefix *list, int n, const struct xt_p
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (list[i].len == p->len && list[i].addr.s_addr == p->addr.s_addr)
+		if (xt_prefix_equal(&list[i], p))
 			return true;
 	return false;
 }
@@ -447,7 +507,7 @@ static int peer_set_allowed(struct xt_overlay *ov, const struct peer_entry *pe,
 	struct xt_prefix added[XT_MAX_ALLOWED];
 	int i, n_added = 0, err = 0;
 
-	memcpy(rv.endpoint, pe->key.endpoint, 4);
+	memcpy(rv.endpoint, pe->key.endpoint, XT_ADDR_LEN);
 	for (i = 0; i < o->n_allowed; i++) {
 		const struct route_entry *e = routes_find(rs, &o->allowed[i]);
 
@@ -487,7 +547,7 @@ static int peer_set_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 {
 	struct peer_entry pe, orig;
 	struct routes rs = { 0 };
-	struct in_addr ep;
+	struct xt_ip ep;
 	uint16_t port;
 	int err;
 
@@ -496,10 +556,10 @@ static int peer_set_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 	if (!o->has_endpoint && !o->has_allowed)
 		return xt_err_input(-EINVAL, "peer set needs 'endpoint' or 'allowed-ips'");
 	orig = pe;
-	memcpy(&ep, pe.key.endpoint, 4);
+	xt_ip_from_bytes(&ep, pe.key.endpoint);
 	port = pe.val.port;
 	if (o->has_endpoint) {
-		err = endpoint_validate(ov, o->endpoint);
+		err = endpoint_validate(ov, &o->endpoint, o->port);
 		if (err)
 			return err;
 		ep = o->endpoint;
@@ -514,17 +574,17 @@ static int peer_set_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
 			goto out;
 	}
 	if (o->has_endpoint) {
-		err = peer_move(ov, &pe, &rs, ep, port);
+		err = peer_move(ov, &pe, &rs, &ep, port);
 		if (err)
 			goto out;
 	}
 	if (o->has_allowed) {
 		err = peer_set_allowed(ov, &pe, &rs, o);
 		if (err && o->has_endpoint) {
-			struct in_addr back;
+			struct xt_ip back;
 
-			memcpy(&back, orig.key.endpoint, 4);
-			peer_move(ov, &pe, &rs, back, orig.val.port);
+			xt_ip_from_bytes(&back, orig.key.endpoint);
+			peer_move(ov, &pe, &rs, &back, orig.val.port);
 		}
 		if (err)
 			goto out;

@@ -16,13 +16,15 @@ routes=$(sed '1,/^ROUTES$/d;$d' <<<"$dump")
 mode=$(tail -1 <<<"$dump")
 check "peers dump has the name as text" \
 	[ "$(jq -r '.[0].formatted.value.name' <<<"$peers")" = hostb ]
-check "peers dump has the endpoint as bytes" \
-	[ "$(jq -c '.[0].formatted.key.endpoint' <<<"$peers")" = "[192,0,2,2]" ]
+# IPv4 is kept as the IPv4-mapped IPv6 address ::ffff:a.b.c.d, and a prefix /N as /(96 + N).
+check "peers dump has the endpoint as bytes, IPv4-mapped" \
+	[ "$(jq -c '.[0].formatted.key.endpoint' <<<"$peers")" = \
+	"[0,0,0,0,0,0,0,0,0,0,255,255,192,0,2,2]" ]
 check "peers dump has the port as a number" \
 	[ "$(jq -r '.[0].formatted.value.port' <<<"$peers")" = 4790 ]
-check "routes dump has both prefixes" [ "$(jq -c '[.[].formatted.key |
+check "routes dump has both prefixes, IPv4-mapped" [ "$(jq -c '[.[].formatted.key |
 	"\(.addr | map(tostring) | join("."))/\(.prefixlen)"] | sort' <<<"$routes")" = \
-	'["10.10.0.2/32","10.20.0.0/16"]' ]
+	'["0.0.0.0.0.0.0.0.0.0.255.255.10.10.0.2/128","0.0.0.0.0.0.0.0.0.0.255.255.10.20.0.0/112"]' ]
 check "pin directory is root-only ($mode)" [ "$mode" = 700 ]
 left=$(in_ns "$NS_A" sh -c "$XTUNNEL attach ua address 10.10.0.1/24 2>/dev/null &&
 	$XTUNNEL detach xt0 && ls /sys/fs/bpf")

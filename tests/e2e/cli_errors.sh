@@ -49,6 +49,15 @@ expect 2 "rx: 'fast'" "bad rx mode named" -- attach ua rx fast
 expect 2 "needs a value" "keyword without value" -- attach ua vni
 expect 2 "uplink nosuch0: no such device" "unknown uplink refused" -- attach nosuch0
 expect 2 "mtu 1460" "mtu above uplink minus overhead refused" -- attach ua mtu 1460
+expect 2 "'gretap' is not vxlan, geneve, gre or ipip" "unknown encap named" -- \
+	attach ua encap gretap
+expect 2 "encap gre has no VNI" "vni with gre refused" -- attach ua encap gre vni 3
+expect 2 "encap ipip has no port" "port with ipip refused" -- attach ua encap ipip port 4789
+expect 2 "encap vxlan has no key" "key with vxlan refused" -- attach ua key 9
+expect 2 "local ff02::1: must be a unicast address" "multicast local refused" -- \
+	attach ua local ff02::1
+expect 2 "needs at least 1280" "IPv6 address with an MTU below 1280 refused" -- \
+	attach ua address fd00:10::1/64 mtu 1200
 
 before=$(state)
 expect 1 "10.10.0.1/24" "attach failing half-way (duplicate address) fails" -- \
@@ -64,6 +73,11 @@ expect 2 "224.0.0.1" "multicast endpoint refused" -- peer add b endpoint 224.0.0
 	allowed-ips 10.20.0.0/16
 expect 2 "own address" "endpoint equal to our own address refused" -- \
 	peer add b endpoint "$UNDER_A" allowed-ips 10.20.0.0/16
+expect 2 "endpoint 2001:db8::2 is IPv6 but overlay xt0's underlay is IPv4" \
+	"endpoint of the other underlay family refused" -- \
+	peer add b endpoint "[2001:db8::2]:4789" allowed-ips 10.20.0.0/16
+expect 2 "covers ::ffff:0:0/96" "IPv6 prefix over the IPv4-mapped range refused" -- \
+	peer add b endpoint "$UNDER_B" allowed-ips 10.20.0.0/16,::/0
 xt "$NS_A" peer add b endpoint "$UNDER_B" allowed-ips 10.20.0.0/16
 expect 2 "exists already" "duplicate peer name refused" -- \
 	peer add b endpoint 192.0.2.9 allowed-ips 10.21.0.0/16
@@ -93,6 +107,10 @@ expect 2 "no peer named zz" "peer del of an unknown peer" -- peer del zz
 expect 2 "not an xtunnel overlay" "a device that is not an overlay" -- show ua
 expect 2 "no such device" "an unknown device" -- peer del b dev nosuch0
 xt "$NS_A" attach ua dev xt1 vni 2 address 10.11.0.1/24 >/dev/null 2>&1
+xt "$NS_A" attach ua dev xt2 encap gre address 10.12.0.1/24 >/dev/null 2>&1
+expect 2 "encap gre has no port" "endpoint port on a GRE overlay refused" -- \
+	peer add g endpoint "$UNDER_B:4789" allowed-ips 10.22.0.0/16 dev xt2
+xt "$NS_A" detach xt2
 expect 2 "name one with 'dev NAME'" "dev is required when several overlays exist" -- \
 	peer del b
 check "dev selects the overlay" xt "$NS_A" peer del b dev xt0

@@ -118,8 +118,10 @@ static void attach_uplink_alone_leaves_every_option_at_default(void **state)
 	assert_string_equal(c.text, "");
 	assert_string_equal(o.uplink, "eth0");
 	assert_null(o.dev);
+	assert_int_equal(o.encap, XT_ENCAP_VXLAN);
 	assert_false(o.has_vni);
 	assert_int_equal(o.port, 0);
+	assert_false(o.has_key);
 	assert_false(o.has_local);
 	assert_int_equal(o.n_addrs, 0);
 	assert_int_equal(o.mtu, 0);
@@ -159,11 +161,11 @@ static void attach_parses_every_keyword(void **state)
 	assert_int_equal(o.vni, 4242);
 	assert_int_equal(o.port, 8472);
 	assert_true(o.has_local);
-	assert_int_equal(o.local.s_addr, ip(192, 0, 2, 1));
+	assert_ip_equal(o.local, ip4(192, 0, 2, 1));
 	assert_int_equal(o.n_addrs, 2);
-	assert_int_equal(o.addrs[0].addr.s_addr, ip(10, 20, 3, 4));
+	assert_ip_equal(o.addrs[0].ip, ip4(10, 20, 3, 4));
 	assert_int_equal(o.addrs[0].len, 16);
-	assert_int_equal(o.addrs[1].addr.s_addr, ip(10, 21, 0, 1));
+	assert_ip_equal(o.addrs[1].ip, ip4(10, 21, 0, 1));
 	assert_int_equal(o.addrs[1].len, 24);
 	assert_int_equal(o.mtu, 1400);
 	assert_int_equal(o.rx, XT_RX_XDP);
@@ -226,8 +228,9 @@ static void attach_missing_uplink_is_usage_error(void **state)
 
 static void attach_keyword_without_value_names_the_keyword(void **state)
 {
-	static const char *const keys[] = { "dev", "vni", "port",     "local",	   "address",
-					    "mtu", "rx",  "xdp-mode", "max-peers", "max-routes" };
+	static const char *const keys[] = { "dev", "encap",    "vni",	    "port",
+					    "key", "local",    "address",   "mtu",
+					    "rx",  "xdp-mode", "max-peers", "max-routes" };
 	struct xt_attach_opts o;
 	struct capture c;
 	char quoted[32];
@@ -269,8 +272,17 @@ static void attach_bad_value_names_keyword_and_value(void **state)
 		{ "mtu", "65536" },
 		{ "local", "10.1" },
 		{ "local", "eth0" },
+		{ "local", "2001:db8::1/64" },
+		{ "local", "::ffff:192.0.2.1" },
 		{ "address", "10.0.0.1/0" },
 		{ "address", "10.0.0.1/33" },
+		{ "address", "fd00:10::1/129" },
+		{ "address", "fd00:10::1/0" },
+		{ "encap", "VXLAN" },
+		{ "encap", "gretap" },
+		{ "key", "4294967296" },
+		{ "key", "-1" },
+		{ "key", "0x10" },
 		{ "rx", "fast" },
 		{ "rx", "XDP" },
 		{ "xdp-mode", "turbo" },
@@ -318,7 +330,7 @@ static void attach_more_than_xt_max_addrs_is_usage_error(void **state)
 	argv[argc - 2] = NULL; /* exactly XT_MAX_ADDRS */
 	assert_int_equal(run_attach(argv, &o, &c), 0);
 	assert_int_equal(o.n_addrs, XT_MAX_ADDRS);
-	assert_int_equal(o.addrs[XT_MAX_ADDRS - 1].addr.s_addr, ip(10, XT_MAX_ADDRS - 1, 0, 1));
+	assert_ip_equal(o.addrs[XT_MAX_ADDRS - 1].ip, ip4(10, XT_MAX_ADDRS - 1, 0, 1));
 }
 
 static void attach_xdp_mode_generic_needs_rx_xdp(void **state)
@@ -338,6 +350,65 @@ static void attach_xdp_mode_generic_needs_rx_xdp(void **state)
 	assert_int_equal(o.xdp_mode, XT_XDP_GENERIC);
 }
 
+static void attach_encap_takes_each_name(void **state)
+{
+	static const struct {
+		const char *name;
+		enum xt_encap want;
+	} cases[] = {
+		{ "vxlan", XT_ENCAP_VXLAN },
+		{ "geneve", XT_ENCAP_GENEVE },
+		{ "gre", XT_ENCAP_GRE },
+		{ "ipip", XT_ENCAP_IPIP },
+	};
+	struct xt_attach_opts o;
+	struct capture c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char **argv = ARGV("attach", "eth0", "encap", (char *)cases[i].name);
+
+		assert_int_equal(run_attach(argv, &o, &c), 0);
+		assert_string_equal(c.text, "");
+		assert_int_equal(o.encap, cases[i].want);
+	}
+}
+
+/* The key is 32 bits (RFC 2890 section 2.1): every value, 0 included, is a key. */
+static void attach_key_takes_0_to_2_to_the_32_minus_1(void **state)
+{
+	struct xt_attach_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_int_equal(run_attach(ARGV("attach", "eth0", "encap", "gre", "key", "0"), &o, &c), 0);
+	assert_true(o.has_key);
+	assert_int_equal(o.key, 0);
+	assert_int_equal(
+		run_attach(ARGV("attach", "eth0", "key", "4294967295", "encap", "gre"), &o, &c), 0);
+	assert_true(o.has_key);
+	assert_int_equal(o.key, 4294967295u);
+	assert_int_equal(o.encap, XT_ENCAP_GRE);
+}
+
+static void attach_takes_ipv6_local_and_addresses_of_both_families(void **state)
+{
+	char **argv = ARGV("attach", "eth0", "dev", "xt3", "encap", "vxlan", "vni", "42", "local",
+			   "2001:db8::1", "address", "fd00:10::1/64", "address", "10.13.0.1/24");
+	struct xt_attach_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_int_equal(run_attach(argv, &o, &c), 0);
+	assert_string_equal(c.text, "");
+	assert_true(o.has_local);
+	assert_ip_equal(o.local, ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1));
+	assert_int_equal(o.n_addrs, 2);
+	assert_prefix_equal(o.addrs[0], pfx(ip6(0xfd00, 0x10, 0, 0, 0, 0, 0, 1), 64));
+	assert_prefix_equal(o.addrs[1], pfx(ip4(10, 13, 0, 1), 24));
+}
+
 /* peer */
 
 static void peer_add_parses_name_endpoint_port_allowed_ips_and_dev(void **state)
@@ -353,13 +424,13 @@ static void peer_add_parses_name_endpoint_port_allowed_ips_and_dev(void **state)
 	assert_string_equal(o.name, "alpha");
 	assert_string_equal(o.dev, "xt1");
 	assert_true(o.has_endpoint);
-	assert_int_equal(o.endpoint.s_addr, ip(192, 0, 2, 10));
+	assert_ip_equal(o.endpoint, ip4(192, 0, 2, 10));
 	assert_int_equal(o.port, 8472);
 	assert_true(o.has_allowed);
 	assert_int_equal(o.n_allowed, 2);
-	assert_int_equal(o.allowed[0].addr.s_addr, ip(10, 20, 0, 0));
+	assert_ip_equal(o.allowed[0].ip, ip4(10, 20, 0, 0));
 	assert_int_equal(o.allowed[0].len, 16);
-	assert_int_equal(o.allowed[1].addr.s_addr, ip(10, 30, 1, 0));
+	assert_ip_equal(o.allowed[1].ip, ip4(10, 30, 1, 0));
 	assert_int_equal(o.allowed[1].len, 24);
 }
 
@@ -374,7 +445,7 @@ static void peer_add_without_port_or_dev_leaves_them_unset(void **state)
 	memset(&o, 0x5a, sizeof(o));
 	assert_int_equal(run_peer(argv, &o, &c), 0);
 	assert_null(o.dev);
-	assert_int_equal(o.endpoint.s_addr, ip(198, 51, 100, 7));
+	assert_ip_equal(o.endpoint, ip4(198, 51, 100, 7));
 	assert_int_equal(o.port, 0);
 	assert_int_equal(o.n_allowed, 1);
 }
@@ -407,7 +478,7 @@ static void peer_set_needs_endpoint_or_allowed_ips(void **state)
 		run_peer(ARGV("peer", "set", "alpha", "endpoint", "192.0.2.11:4790"), &o, &c), 0);
 	assert_true(o.has_endpoint);
 	assert_false(o.has_allowed);
-	assert_int_equal(o.endpoint.s_addr, ip(192, 0, 2, 11));
+	assert_ip_equal(o.endpoint, ip4(192, 0, 2, 11));
 	assert_int_equal(o.port, 4790);
 
 	assert_int_equal(
@@ -415,7 +486,7 @@ static void peer_set_needs_endpoint_or_allowed_ips(void **state)
 	assert_false(o.has_endpoint);
 	assert_true(o.has_allowed);
 	assert_int_equal(o.n_allowed, 1);
-	assert_int_equal(o.allowed[0].addr.s_addr, ip(10, 50, 0, 0));
+	assert_ip_equal(o.allowed[0].ip, ip4(10, 50, 0, 0));
 }
 
 static void peer_del_takes_name_and_dev(void **state)
@@ -501,10 +572,49 @@ static void peer_unknown_keyword_is_named(void **state)
 			   "xtunnel peer", "'weight'", "unknown argument");
 }
 
+static void peer_add_takes_ipv6_endpoint_in_brackets_and_mixed_allowed_ips(void **state)
+{
+	char **argv = ARGV("peer", "add", "b", "endpoint", "[2001:db8::2]:4789", "allowed-ips",
+			   "fd00:10::2/128,10.10.0.2/32");
+	struct xt_peer_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_int_equal(run_peer(argv, &o, &c), 0);
+	assert_string_equal(c.text, "");
+	assert_true(o.has_endpoint);
+	assert_ip_equal(o.endpoint, ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2));
+	assert_int_equal(o.port, 4789);
+	assert_int_equal(o.n_allowed, 2);
+	assert_prefix_equal(o.allowed[0], pfx(ip6(0xfd00, 0x10, 0, 0, 0, 0, 0, 2), 128));
+	assert_prefix_equal(o.allowed[1], pfx(ip4(10, 10, 0, 2), 32));
+}
+
+static void peer_set_takes_a_bare_ipv6_endpoint_without_port(void **state)
+{
+	struct xt_peer_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_int_equal(run_peer(ARGV("peer", "set", "b", "endpoint", "2001:db8::7"), &o, &c), 0);
+	assert_ip_equal(o.endpoint, ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7));
+	assert_int_equal(o.port, 0);
+}
+
 static void peer_bad_endpoint_names_the_endpoint(void **state)
 {
-	static const char *const bad[] = { "192.0.2.10:0", "192.0.2.10:65536", "192.0.2.10:",
-					   "224.0.0.5",	   "0.0.0.0",	       "peer.example" };
+	static const char *const bad[] = { "192.0.2.10:0",
+					   "192.0.2.10:65536",
+					   "192.0.2.10:",
+					   "224.0.0.5",
+					   "0.0.0.0",
+					   "peer.example",
+					   "[2001:db8::2]:0",
+					   "ff02::1",
+					   "[192.0.2.10]:4789",
+					   "[2001:db8::2",
+					   "::",
+					   "[::ffff:192.0.2.10]:4789" };
 	struct xt_peer_opts o;
 	struct capture c;
 	char quoted[64];
@@ -529,6 +639,8 @@ static void peer_bad_allowed_ips_names_the_bad_item(void **state)
 		{ "10.20.0.0/16,10.30.0.1/16", "'10.30.0.1/16'", "did you mean 10.30.0.0/16?" },
 		{ "10.20.0.0/16,10.20.0.0/16", "'10.20.0.0/16'", "listed twice" },
 		{ "10.20.0.0/16,ten", "'ten'", NULL },
+		{ "10.20.0.0/16,fd00:10::1/64", "'fd00:10::1/64'", "did you mean fd00:10::/64?" },
+		{ "fd00::/8,fd00::/8", "'fd00::/8'", "listed twice" },
 		{ ",", "allowed-ips: ", "empty" },
 	};
 	struct xt_peer_opts o;
@@ -580,6 +692,9 @@ int main(void)
 		cmocka_unit_test(attach_bad_value_names_keyword_and_value),
 		cmocka_unit_test(attach_more_than_xt_max_addrs_is_usage_error),
 		cmocka_unit_test(attach_xdp_mode_generic_needs_rx_xdp),
+		cmocka_unit_test(attach_encap_takes_each_name),
+		cmocka_unit_test(attach_key_takes_0_to_2_to_the_32_minus_1),
+		cmocka_unit_test(attach_takes_ipv6_local_and_addresses_of_both_families),
 		cmocka_unit_test(peer_add_parses_name_endpoint_port_allowed_ips_and_dev),
 		cmocka_unit_test(peer_add_without_port_or_dev_leaves_them_unset),
 		cmocka_unit_test(peer_add_needs_both_endpoint_and_allowed_ips),
@@ -590,6 +705,8 @@ int main(void)
 		cmocka_unit_test(peer_missing_name_is_usage_error),
 		cmocka_unit_test(peer_keyword_without_value_names_the_keyword),
 		cmocka_unit_test(peer_unknown_keyword_is_named),
+		cmocka_unit_test(peer_add_takes_ipv6_endpoint_in_brackets_and_mixed_allowed_ips),
+		cmocka_unit_test(peer_set_takes_a_bare_ipv6_endpoint_without_port),
 		cmocka_unit_test(peer_bad_endpoint_names_the_endpoint),
 		cmocka_unit_test(peer_bad_allowed_ips_names_the_bad_item),
 		cmocka_unit_test(peer_allowed_ips_holds_xt_max_allowed_and_no_more),

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Unit tests of the printable names in loader/names.c: reasons and receive modes. */
+/* Unit tests of the printable names in loader/names.c: reasons, encapsulations, receive
+ * modes. */
+#include <errno.h>
 #include <limits.h>
 #include "unit.h"
 #include "xtunnel.h"
@@ -57,7 +59,9 @@ static void reason_names_follow_their_enum_class(void **state)
 	(void)state;
 	assert_string_equal(xt_reason_name(XT_OK_ENCAP), "encap");
 	assert_string_equal(xt_reason_name(XT_OK_DECAP), "decap");
-	for (i = XT_PASS_NOT_IPV4; i <= XT_PASS_UNKNOWN_PEER; i++) {
+	assert_string_equal(xt_reason_name(XT_OK_SEGMENT), "segment");
+	assert_int_equal(XT_OK_SEGMENT + 1, XT_PASS_NOT_IP);
+	for (i = XT_PASS_NOT_IP; i <= XT_PASS_UNKNOWN_PEER; i++) {
 		const char *name = xt_reason_name((enum xt_reason)i);
 
 		if (strncmp(name, "pass-", 5))
@@ -75,18 +79,24 @@ static void reason_names_follow_their_enum_class(void **state)
 static void reason_names_spell_the_enum_names(void **state)
 {
 	(void)state;
-	assert_string_equal(xt_reason_name(XT_PASS_NOT_IPV4), "pass-not-ipv4");
+	assert_string_equal(xt_reason_name(XT_PASS_NOT_IP), "pass-not-ip");
 	assert_string_equal(xt_reason_name(XT_PASS_FRAGMENT), "pass-fragment");
 	assert_string_equal(xt_reason_name(XT_PASS_NOT_LOCAL), "pass-not-local");
-	assert_string_equal(xt_reason_name(XT_PASS_NOT_UDP), "pass-not-udp");
+	assert_string_equal(xt_reason_name(XT_PASS_OTHER_PROTO), "pass-other-proto");
 	assert_string_equal(xt_reason_name(XT_PASS_OTHER_PORT), "pass-other-port");
 	assert_string_equal(xt_reason_name(XT_PASS_OTHER_VNI), "pass-other-vni");
+	assert_string_equal(xt_reason_name(XT_PASS_OTHER_KEY), "pass-other-key");
 	assert_string_equal(xt_reason_name(XT_PASS_UNKNOWN_PEER), "pass-unknown-peer");
 	assert_string_equal(xt_reason_name(XT_DROP_MALFORMED), "drop-malformed");
 	assert_string_equal(xt_reason_name(XT_DROP_VXLAN_FLAGS), "drop-vxlan-flags");
+	assert_string_equal(xt_reason_name(XT_DROP_GENEVE_HEADER), "drop-geneve-header");
+	assert_string_equal(xt_reason_name(XT_DROP_GENEVE_CRITICAL), "drop-geneve-critical");
+	assert_string_equal(xt_reason_name(XT_DROP_GRE_FLAGS), "drop-gre-flags");
 	assert_string_equal(xt_reason_name(XT_DROP_SPOOFED), "drop-spoofed");
+	assert_string_equal(xt_reason_name(XT_DROP_LINK_LOCAL), "drop-link-local");
 	assert_string_equal(xt_reason_name(XT_DROP_INNER_PROTO), "drop-inner-proto");
 	assert_string_equal(xt_reason_name(XT_DROP_NO_ROUTE), "drop-no-route");
+	assert_string_equal(xt_reason_name(XT_DROP_RELAY), "drop-relay");
 	assert_string_equal(xt_reason_name(XT_DROP_ENCAP_FAILED), "drop-encap-failed");
 	assert_string_equal(xt_reason_name(XT_DROP_DECAP_FAILED), "drop-decap-failed");
 }
@@ -99,6 +109,70 @@ static void reason_name_out_of_range_is_unknown(void **state)
 	assert_string_equal(xt_reason_name((enum xt_reason) - 1), "unknown");
 	assert_string_equal(xt_reason_name((enum xt_reason)INT_MAX), "unknown");
 	assert_string_equal(xt_reason_name((enum xt_reason)INT_MIN), "unknown");
+}
+
+/* The spelling `attach ... encap vxlan|geneve|gre|ipip` takes and `show` prints. */
+static void encap_names_are_the_attach_keywords(void **state)
+{
+	(void)state;
+	assert_string_equal(xt_encap_name(XT_ENCAP_VXLAN), "vxlan");
+	assert_string_equal(xt_encap_name(XT_ENCAP_GENEVE), "geneve");
+	assert_string_equal(xt_encap_name(XT_ENCAP_GRE), "gre");
+	assert_string_equal(xt_encap_name(XT_ENCAP_IPIP), "ipip");
+	assert_int_equal(XT_ENCAP_IPIP + 1, XT_ENCAP_COUNT);
+}
+
+static void encap_name_out_of_range_is_unknown(void **state)
+{
+	(void)state;
+	assert_string_equal(xt_encap_name(XT_ENCAP_COUNT), "unknown");
+	assert_string_equal(xt_encap_name((enum xt_encap) - 1), "unknown");
+	assert_string_equal(xt_encap_name((enum xt_encap)INT_MAX), "unknown");
+}
+
+static void parse_encap_takes_each_name_and_gives_its_value(void **state)
+{
+	static const struct {
+		const char *name;
+		enum xt_encap want;
+	} cases[] = {
+		{ "vxlan", XT_ENCAP_VXLAN },
+		{ "geneve", XT_ENCAP_GENEVE },
+		{ "gre", XT_ENCAP_GRE },
+		{ "ipip", XT_ENCAP_IPIP },
+	};
+	enum xt_encap e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		e = XT_ENCAP_COUNT;
+		if (xt_parse_encap(cases[i].name, &e))
+			fail_because("'%s' refused: %s", cases[i].name, xt_errmsg());
+		assert_int_equal(e, cases[i].want);
+	}
+}
+
+static void parse_encap_refuses_others_naming_them_and_the_choices(void **state)
+{
+	static const char *const bad[] = { "VXLAN",  "gre ",	"",	 "vxlan6",
+					   "ip6ip6", "unknown", "nvgre", "gretap" };
+	enum xt_encap e = XT_ENCAP_GENEVE;
+	char quoted[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (xt_parse_encap(bad[i], &e) != -EINVAL)
+			fail_because("'%s' was accepted as an encapsulation", bad[i]);
+		snprintf(quoted, sizeof(quoted), "'%s'", bad[i]);
+		if (!strstr(xt_errmsg(), quoted) ||
+		    !strstr(xt_errmsg(), "vxlan, geneve, gre or ipip"))
+			fail_because("'%s': message \"%s\"", bad[i], xt_errmsg());
+		assert_true(xt_err_is_input());
+	}
+	assert_int_equal(xt_parse_encap(NULL, &e), -EINVAL);
+	assert_int_equal(e, XT_ENCAP_GENEVE);
 }
 
 /* The spelling `attach ... rx auto|xdp|tc` takes. */
@@ -127,6 +201,10 @@ int main(void)
 		cmocka_unit_test(reason_names_follow_their_enum_class),
 		cmocka_unit_test(reason_names_spell_the_enum_names),
 		cmocka_unit_test(reason_name_out_of_range_is_unknown),
+		cmocka_unit_test(encap_names_are_the_attach_keywords),
+		cmocka_unit_test(encap_name_out_of_range_is_unknown),
+		cmocka_unit_test(parse_encap_takes_each_name_and_gives_its_value),
+		cmocka_unit_test(parse_encap_refuses_others_naming_them_and_the_choices),
 		cmocka_unit_test(rx_mode_names_are_the_attach_keywords),
 		cmocka_unit_test(rx_mode_name_out_of_range_is_unknown),
 	};

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Unit tests of cli/output.c: the JSON (xt_json_overlays) and human (xt_print_overlays)
- * forms of `xtunnel show`, on overlays built by hand. Two overlays: xt0 with two peers,
- * xt1 with none. Expected values are written by hand from the inputs in fixture_setup.
+ * forms of `xtunnel show`, on overlays built by hand: xt0 (VXLAN) with two peers, xt1
+ * (VXLAN) with none, xt2 (GRE over IPv6, key 0) with one peer of both families, xt3 (VXLAN
+ * over IPv6) with one peer, xt4 (IPIP, no peer). Expected values are written by hand from
+ * the inputs in fixture_setup.
  */
 #include <stdlib.h>
 #include "unit.h"
@@ -16,9 +18,9 @@
 #define BRAVO_DROPS 18446744073709551615ULL /* UINT64_MAX */
 
 struct fixture {
-	struct xt_overlay_info ovs[2];
-	struct xt_peer_info peers[2];
-	struct xt_prefix allowed[2][3];
+	struct xt_overlay_info ovs[5];
+	struct xt_peer_info peers[4];
+	struct xt_prefix allowed[4][3];
 };
 
 static int fixture_setup(void **state)
@@ -32,11 +34,11 @@ static int fixture_setup(void **state)
 	p = &f->peers[0];
 	snprintf(p->name, sizeof(p->name), "alpha");
 	p->id = 0;
-	p->endpoint.s_addr = ip(192, 0, 2, 10);
+	p->endpoint = ip4(192, 0, 2, 10);
 	p->port = 4789;
 	p->allowed = f->allowed[0];
-	p->allowed[0] = (struct xt_prefix){ .addr.s_addr = ip(10, 20, 0, 0), .len = 16 };
-	p->allowed[1] = (struct xt_prefix){ .addr.s_addr = ip(10, 30, 1, 0), .len = 24 };
+	p->allowed[0] = pfx(ip4(10, 20, 0, 0), 16);
+	p->allowed[1] = pfx(ip4(10, 30, 1, 0), 24);
 	p->n_allowed = 2;
 	p->stats = (struct xt_peer_stats){ .rx_packets = 5,
 					   .rx_bytes = ALPHA_RX_BYTES,
@@ -47,12 +49,12 @@ static int fixture_setup(void **state)
 	p = &f->peers[1];
 	snprintf(p->name, sizeof(p->name), "bravo");
 	p->id = 1;
-	p->endpoint.s_addr = ip(198, 51, 100, 7);
+	p->endpoint = ip4(198, 51, 100, 7);
 	p->port = 8472;
 	p->allowed = f->allowed[1];
-	p->allowed[0] = (struct xt_prefix){ .addr.s_addr = ip(10, 40, 0, 0), .len = 16 };
-	p->allowed[1] = (struct xt_prefix){ .addr.s_addr = ip(192, 168, 7, 128), .len = 25 };
-	p->allowed[2] = (struct xt_prefix){ .addr.s_addr = ip(172, 16, 0, 1), .len = 32 };
+	p->allowed[0] = pfx(ip4(10, 40, 0, 0), 16);
+	p->allowed[1] = pfx(ip4(192, 168, 7, 128), 25);
+	p->allowed[2] = pfx(ip4(172, 16, 0, 1), 32);
 	p->n_allowed = 3;
 	p->stats = (struct xt_peer_stats){ .rx_packets = 3000000,
 					   .rx_bytes = BRAVO_RX_BYTES,
@@ -63,11 +65,11 @@ static int fixture_setup(void **state)
 	ov = &f->ovs[0];
 	snprintf(ov->dev, sizeof(ov->dev), "xt0");
 	snprintf(ov->uplink, sizeof(ov->uplink), "eth0");
-	snprintf(ov->encap, sizeof(ov->encap), "vxlan");
+	ov->encap = XT_ENCAP_VXLAN;
 	ov->vni = 4242;
 	ov->port = 4789;
 	ov->mtu = 1450;
-	ov->local.s_addr = ip(192, 0, 2, 1);
+	ov->local = ip4(192, 0, 2, 1);
 	ov->rx_request = XT_RX_AUTO;
 	ov->rx = XT_RX_XDP;
 	snprintf(ov->rx_reason, sizeof(ov->rx_reason), "native XDP supported by veth");
@@ -83,11 +85,11 @@ static int fixture_setup(void **state)
 	ov = &f->ovs[1];
 	snprintf(ov->dev, sizeof(ov->dev), "xt1");
 	snprintf(ov->uplink, sizeof(ov->uplink), "eth1");
-	snprintf(ov->encap, sizeof(ov->encap), "vxlan");
+	ov->encap = XT_ENCAP_VXLAN;
 	ov->vni = 16777215;
 	ov->port = 8472;
 	ov->mtu = 1400;
-	ov->local.s_addr = ip(198, 51, 100, 1);
+	ov->local = ip4(198, 51, 100, 1);
 	ov->rx_request = XT_RX_TC;
 	ov->rx = XT_RX_TC;
 	snprintf(ov->rx_reason, sizeof(ov->rx_reason), "asked for");
@@ -95,6 +97,67 @@ static int fixture_setup(void **state)
 	ov->max_routes = 64;
 	ov->peers = NULL;
 	ov->n_peers = 0;
+
+	p = &f->peers[2];
+	snprintf(p->name, sizeof(p->name), "charlie");
+	p->id = 0;
+	p->endpoint = ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2);
+	p->port = 0;
+	p->allowed = f->allowed[2];
+	p->allowed[0] = pfx(ip6(0xfd00, 0x11, 0, 0, 0, 0, 0, 2), 128);
+	p->allowed[1] = pfx(ip4(10, 11, 0, 2), 32);
+	p->allowed[2] = pfx(ip6(0x2001, 0xdb8, 0x8000, 0, 0, 0, 0, 0), 33);
+	p->n_allowed = 3;
+
+	ov = &f->ovs[2];
+	snprintf(ov->dev, sizeof(ov->dev), "xt2");
+	snprintf(ov->uplink, sizeof(ov->uplink), "eth0");
+	ov->encap = XT_ENCAP_GRE;
+	ov->has_key = true;
+	ov->key = 0;
+	ov->mtu = 1452;
+	ov->local = ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1);
+	ov->rx = XT_RX_TC;
+	ov->max_peers = 16;
+	ov->max_routes = 32;
+	ov->n_routes = 3;
+	ov->peers = &f->peers[2];
+	ov->n_peers = 1;
+
+	p = &f->peers[3];
+	snprintf(p->name, sizeof(p->name), "delta");
+	p->id = 3;
+	p->endpoint = ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 3);
+	p->port = 4789;
+	p->allowed = f->allowed[3];
+	p->allowed[0] = pfx(ip6(0xfd00, 0x10, 0, 0, 0, 0, 0, 3), 128);
+	p->n_allowed = 1;
+
+	ov = &f->ovs[3];
+	snprintf(ov->dev, sizeof(ov->dev), "xt3");
+	snprintf(ov->uplink, sizeof(ov->uplink), "eth0");
+	ov->encap = XT_ENCAP_VXLAN;
+	ov->vni = 42;
+	ov->port = 4789;
+	ov->mtu = 1430;
+	ov->local = ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1);
+	ov->rx = XT_RX_TC;
+	ov->max_peers = 16;
+	ov->max_routes = 32;
+	ov->n_routes = 1;
+	ov->reasons[XT_OK_SEGMENT] = 7;
+	ov->peers = &f->peers[3];
+	ov->n_peers = 1;
+
+	ov = &f->ovs[4];
+	snprintf(ov->dev, sizeof(ov->dev), "xt4");
+	snprintf(ov->uplink, sizeof(ov->uplink), "eth1");
+	ov->encap = XT_ENCAP_IPIP;
+	ov->mtu = 1480;
+	ov->local = ip4(198, 51, 100, 1);
+	ov->rx = XT_RX_TC;
+	ov->max_peers = 4;
+	ov->max_routes = 4;
 
 	*state = f;
 	return 0;
@@ -440,7 +503,129 @@ static void text_peer_without_allowed_ips_says_none(void **state)
 	free(text);
 }
 
-/* Every test gets a fresh copy of the two overlays. */
+/* Members a JSON object must not have. */
+static void assert_no_member(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (json_object_object_get_ex(o, key, &v))
+		fail_because("\"%s\" present in %s", key, json_object_to_json_string(o));
+}
+
+static void json_udp_encaps_have_vni_and_port_and_no_key(void **state)
+{
+	struct fixture *f = *state;
+	json_object *j = xt_json_overlays(&f->ovs[3], 1), *o;
+
+	o = element(j, 0, json_type_object);
+	assert_string_equal(member_string(o, "encap"), "vxlan");
+	assert_int_equal(member_int(o, "vni"), 42);
+	assert_int_equal(member_int(o, "port"), 4789);
+	assert_no_member(o, "key");
+	json_object_put(j);
+}
+
+/* A GRE key of 0 is a key (RFC 2890 section 2.1): present, and 0. */
+static void json_gre_has_its_key_and_no_vni_or_port(void **state)
+{
+	struct fixture *f = *state;
+	json_object *j = xt_json_overlays(&f->ovs[2], 1), *o;
+
+	o = element(j, 0, json_type_object);
+	assert_string_equal(member_string(o, "encap"), "gre");
+	assert_int_equal(member_int(o, "key"), 0);
+	assert_no_member(o, "vni");
+	assert_no_member(o, "port");
+	json_object_put(j);
+	f->ovs[2].has_key = false;
+	j = xt_json_overlays(&f->ovs[2], 1);
+	assert_no_member(element(j, 0, json_type_object), "key");
+	json_object_put(j);
+}
+
+static void json_ipip_has_no_vni_port_or_key(void **state)
+{
+	struct fixture *f = *state;
+	json_object *j = xt_json_overlays(&f->ovs[4], 1), *o;
+
+	o = element(j, 0, json_type_object);
+	assert_string_equal(member_string(o, "encap"), "ipip");
+	assert_string_equal(member_string(o, "local"), "198.51.100.1");
+	assert_int_equal(member_int(o, "mtu"), 1480);
+	assert_no_member(o, "vni");
+	assert_no_member(o, "port");
+	assert_no_member(o, "key");
+	json_object_put(j);
+}
+
+static void json_ipv6_local_endpoint_and_mixed_allowed_ips(void **state)
+{
+	static const char *const charlie_allowed[] = { "fd00:11::2/128", "10.11.0.2/32",
+						       "2001:db8:8000::/33" };
+	struct fixture *f = *state;
+	json_object *j = xt_json_overlays(&f->ovs[2], 2), *o, *p;
+
+	o = element(j, 0, json_type_object);
+	assert_string_equal(member_string(o, "local"), "2001:db8::1");
+	p = element(member(o, "peers", json_type_array), 0, json_type_object);
+	assert_string_equal(member_string(p, "name"), "charlie");
+	/* The address alone, as for IPv4: no brackets, no port (GRE has none). */
+	assert_string_equal(member_string(p, "endpoint"), "2001:db8::2");
+	assert_no_member(p, "port");
+	assert_string_list(member(p, "allowed_ips", json_type_array), charlie_allowed, 3);
+
+	p = element(member(element(j, 1, json_type_object), "peers", json_type_array), 0,
+		    json_type_object);
+	assert_string_equal(member_string(p, "endpoint"), "2001:db8::3");
+	assert_int_equal(member_int(p, "port"), 4789);
+	json_object_put(j);
+}
+
+static void json_counters_include_segment(void **state)
+{
+	struct fixture *f = *state;
+	json_object *j = xt_json_overlays(&f->ovs[3], 1), *counters;
+
+	counters = member(element(j, 0, json_type_object), "counters", json_type_object);
+	assert_int_equal(member_u64(counters, "segment"), 7);
+	assert_int_equal(member_u64(counters, "pass-not-ip"), 0);
+	assert_int_equal(member_u64(counters, "pass-other-proto"), 0);
+	json_object_put(j);
+}
+
+static void text_encap_line_shows_what_each_encap_has(void **state)
+{
+	struct fixture *f = *state;
+	char *text = print_to_string(&f->ovs[2], 3);
+
+	assert_has_line(text, "  encap: gre, key 0, mtu 1452");
+	assert_has_line(text, "  encap: vxlan, vni 42, port 4789, mtu 1430");
+	assert_has_line(text, "  encap: ipip, mtu 1480");
+	assert_has_line(text, "  uplink: eth0, local 2001:db8::1");
+	assert_has_line(text, "  uplink: eth1, local 198.51.100.1");
+	assert_has_line(text, "  packets: segment 7");
+	free(text);
+	f->ovs[2].has_key = false;
+	text = print_to_string(&f->ovs[2], 1);
+	assert_has_line(text, "  encap: gre, mtu 1452");
+	free(text);
+}
+
+static void text_endpoint_brackets_ipv6_with_port_and_omits_gre_s(void **state)
+{
+	struct fixture *f = *state;
+	char *text = print_to_string(&f->ovs[2], 2);
+
+	assert_has_line(text, "peer: charlie");
+	assert_has_line(text, "  endpoint: 2001:db8::2");
+	assert_has_line(text, "  allowed ips: fd00:11::2/128, 10.11.0.2/32, 2001:db8:8000::/33");
+	assert_has_line(text, "peer: delta");
+	assert_has_line(text, "  endpoint: [2001:db8::3]:4789");
+	assert_has_line(text, "  allowed ips: fd00:10::3/128");
+	free(text);
+}
+
+/* Every test gets a fresh copy of the overlays. */
 #define FIXTURE_TEST(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -460,6 +645,13 @@ int main(void)
 		FIXTURE_TEST(text_overlay_without_peers_prints_no_peer_block),
 		FIXTURE_TEST(text_overlays_are_separated_by_one_blank_line),
 		FIXTURE_TEST(text_peer_without_allowed_ips_says_none),
+		FIXTURE_TEST(json_udp_encaps_have_vni_and_port_and_no_key),
+		FIXTURE_TEST(json_gre_has_its_key_and_no_vni_or_port),
+		FIXTURE_TEST(json_ipip_has_no_vni_port_or_key),
+		FIXTURE_TEST(json_ipv6_local_endpoint_and_mixed_allowed_ips),
+		FIXTURE_TEST(json_counters_include_segment),
+		FIXTURE_TEST(text_encap_line_shows_what_each_encap_has),
+		FIXTURE_TEST(text_endpoint_brackets_ipv6_with_port_and_omits_gre_s),
 	};
 
 	return cmocka_run_group_tests_name("output", tests, NULL, NULL);

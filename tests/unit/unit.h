@@ -14,11 +14,41 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* a.b.c.d in network order, as struct in_addr holds it: expected addresses are built from
- * their octets, so that inet_pton, which the code under test uses, is not also the oracle. */
-static inline uint32_t ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+#include "xtunnel.h"
+
+/*
+ * Expected addresses are built from their octets or 16-bit groups, written out here, so
+ * that inet_pton and inet_ntop, which the code under test uses, are not also the oracle.
+ * ip4() is a.b.c.d as the maps hold it: ::ffff:a.b.c.d (RFC 4291 section 2.5.5.2).
+ */
+static inline struct xt_ip ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {
-	return htonl((uint32_t)a << 24 | (uint32_t)b << 16 | (uint32_t)c << 8 | d);
+	struct xt_ip ip = { .family = XT_FAMILY_V4,
+			    .addr = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, a, b, c, d } };
+
+	return ip;
+}
+
+/* The eight 16-bit groups of an IPv6 address, as written without "::". */
+static inline struct xt_ip ip6(uint16_t g0, uint16_t g1, uint16_t g2, uint16_t g3, uint16_t g4,
+			       uint16_t g5, uint16_t g6, uint16_t g7)
+{
+	const uint16_t g[8] = { g0, g1, g2, g3, g4, g5, g6, g7 };
+	struct xt_ip ip = { .family = XT_FAMILY_V6 };
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		ip.addr[2 * i] = (uint8_t)(g[i] >> 8);
+		ip.addr[2 * i + 1] = (uint8_t)g[i];
+	}
+	return ip;
+}
+
+static inline struct xt_prefix pfx(struct xt_ip ip, uint8_t len)
+{
+	struct xt_prefix p = { .ip = ip, .len = len };
+
+	return p;
 }
 
 /*
@@ -48,6 +78,34 @@ static inline void __attribute__((format(printf, 1, 2))) tap_note(const char *fm
 	do {                                                                                       \
 		tap_note(__VA_ARGS__);                                                             \
 		fail();                                                                            \
+	} while (0)
+
+/* Bytes in hex, for failure messages that must not go through the formatter under test. */
+static inline const char *hex16(const uint8_t *b, char *buf)
+{
+	int i;
+
+	for (i = 0; i < 16; i++)
+		sprintf(buf + 2 * i, "%02x", b[i]);
+	return buf;
+}
+
+#define assert_ip_equal(got, want)                                                                 \
+	do {                                                                                       \
+		const struct xt_ip _g = (got), _w = (want);                                        \
+		char _hg[33], _hw[33];                                                             \
+		if (_g.family != _w.family || memcmp(_g.addr, _w.addr, sizeof(_g.addr)))           \
+			fail_because("%s: family %u bytes %s, expected family %u bytes %s", #got,  \
+				     _g.family, hex16(_g.addr, _hg), _w.family,                    \
+				     hex16(_w.addr, _hw));                                         \
+	} while (0)
+
+#define assert_prefix_equal(got, want)                                                             \
+	do {                                                                                       \
+		const struct xt_prefix _gp = (got), _wp = (want);                                  \
+		assert_ip_equal(_gp.ip, _wp.ip);                                                   \
+		if (_gp.len != _wp.len)                                                            \
+			fail_because("%s: length %u, expected %u", #got, _gp.len, _wp.len);        \
 	} while (0)
 
 #endif /* XT_TESTS_UNIT_H */
