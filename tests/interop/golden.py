@@ -299,6 +299,14 @@ def test_decap(tmp):
                 frame = inner_for(encap, inner_fam)
                 cases.append(("IPv%d TCP" % inner_fam, outer(encap, fam, encapsulate(encap, frame)),
                               delivered(encap, frame)))
+            src, dst, _ = INNER[4]
+            tiny = Ether(src=REMOTE_MAC, dst=HOST_MAC) / IP(src=dst, dst=src) / ICMP(type=0, id=1, seq=1)
+            cases.append(("IPv4 echo reply without payload",
+                          outer(encap, fam, encapsulate(encap, tiny)), delivered(encap, tiny)))
+            if encap in PORTS:
+                arp = Ether(src=REMOTE_MAC, dst=HOST_MAC) / ARP(op=2, hwsrc=REMOTE_MAC, psrc=dst,
+                                                               hwdst=HOST_MAC, pdst=src)
+                cases.append(("ARP reply", outer(encap, fam, encapsulate(encap, arp)), bytes(arp)))
             for prog, want_verdict in (("decap-tc", TC_ACT_REDIRECT), ("decap-xdp", XDP_REDIRECT)):
                 results = run(prog, [c[1] for c in cases], opts, tmp)
                 for (what, _, want), (verdict, reason, out) in zip(cases, results):

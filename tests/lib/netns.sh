@@ -136,18 +136,19 @@ wait_listen() {
 	return 1
 }
 
-# tcp_transfer SRC_NS DST_NS DST_ADDR MIB: sends MIB of random data over TCP and checks
-# that what arrived is byte for byte what was sent.
+# tcp_transfer SRC_NS DST_NS DST_ADDR MIB: sends MIB of random data over TCP (IPv4 or
+# IPv6) and checks that what arrived is byte for byte what was sent.
 tcp_transfer() {
-	local src=$1 dst=$2 addr=$3 mib=$4 port=$((20000 + RANDOM % 20000)) pid rc
+	local src=$1 dst=$2 addr=$3 mib=$4 port=$((20000 + RANDOM % 20000)) pid rc v="" a=$3
+	case $addr in *:*) v=6 a="[$addr]" ;; esac
 	head -c "$((mib * 1024 * 1024))" /dev/urandom >"$TMP/sent" || return 1
 	rm -f "$TMP/received"
-	in_ns "$dst" timeout 30 socat -u "TCP-LISTEN:$port,bind=$addr,reuseaddr" \
+	in_ns "$dst" timeout 30 socat -u "TCP$v-LISTEN:$port,bind=$a,reuseaddr" \
 		"OPEN:$TMP/received,creat,trunc" &
 	pid=$!
 	_started_pids+=("$pid")
 	wait_listen "$dst" "$port" || return 1
-	in_ns "$src" timeout 30 socat -u "OPEN:$TMP/sent" "TCP:$addr:$port" || return 1
+	in_ns "$src" timeout 30 socat -u "OPEN:$TMP/sent" "TCP$v:$a:$port" || return 1
 	wait "$pid"
 	rc=$?
 	[ "$rc" = 0 ] && cmp -s "$TMP/sent" "$TMP/received"
