@@ -52,17 +52,39 @@ iperf() {
 		printf "%.3f %.4f\n", g, (g > 0 ? (j / 100) / (g * s) : 0) }'
 }
 
-# udp_pps FROM_NS SERVER_NS ADDR: 64-byte UDP datagrams per second received.
+# udp_pps: 64-byte UDP frames per second that reach B's UDP layer (InDatagrams + NoPorts
+# in B's /proc/net/snmp). bench/udpgen sends them from A's uplink with XDP live frames,
+# already encapsulated when GEN_DEV names B's overlay device (VXLAN, VNI 42): the figure
+# is B's receive path alone (raw stack, kernel vxlan, or xtunnel decap), not a socket
+# sender's. B's uplink gets GRO on meanwhile: a veth accepts XDP-redirected frames only
+# with NAPI.
+GEN_DEV=""
+GEN_FRAMES=${GEN_FRAMES:-1000000}
 udp_pps() {
-	local from=$1 srv=$2 addr=$3 pid out
-	in_ns "$srv" timeout $((SECS + 15)) iperf3 -s -1 -B "$addr" >/dev/null 2>&1 &
-	pid=$!
-	_started_pids+=("$pid")
-	wait_listen "$srv" 5201 || { echo 0; return; }
-	out=$(in_ns "$from" timeout $((SECS + 15)) iperf3 -J -u -l 64 -b 0 -c "$addr" -t "$SECS")
-	wait "$pid" 2>/dev/null
-	jq -r '.end.sum | (.packets - .lost_packets) / .seconds | floor' <<<"$out" 2>/dev/null ||
-		echo 0
+	local mac_ua mac_ub mac_in="" before after r
+	mac_ua=$(ip -n "$NS_A" -j link show ua | jq -r '.[0].address')
+	mac_ub=$(ip -n "$NS_B" -j link show ub | jq -r '.[0].address')
+	[ -n "$GEN_DEV" ] && mac_in=$(ip -n "$NS_B" -j link show "$GEN_DEV" | jq -r '.[0].address')
+	/usr/bin/python3 - "$OUT/frame.pcap" "$mac_ua" "$mac_ub" "$mac_in" "$UNDER_A" "$UNDER_B" <<-'PY' || { echo 0; return; }
+		import sys
+		from scapy.all import Ether, IP, UDP, Raw, wrpcap
+		from scapy.layers.vxlan import VXLAN
+		path, mac_ua, mac_ub, mac_in, a, b = sys.argv[1:7]
+		if mac_in:  # 64-byte inner frame (with FCS) in VXLAN
+			inner = (Ether(dst=mac_in, src="02:00:00:00:00:01") / IP(src="10.10.0.1", dst="10.10.0.2") /
+			         UDP(sport=40000, dport=9) / Raw(b"x" * 18))
+			pkt = IP(src=a, dst=b, flags="DF") / UDP(sport=50000, dport=4789, chksum=0) / VXLAN(vni=42) / inner
+		else:
+			pkt = IP(src=a, dst=b) / UDP(sport=40000, dport=9) / Raw(b"x" * 18)
+		wrpcap(path, Ether(dst=mac_ub, src=mac_ua) / pkt)
+	PY
+	in_ns "$NS_B" ethtool -K ub gro on >/dev/null 2>&1
+	before=$(in_ns "$NS_B" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $2 + $3 }' /proc/net/snmp)
+	r=$(in_ns "$NS_A" timeout 60 "$BUILD/bench/udpgen" ua "$OUT/frame.pcap" "$GEN_FRAMES")
+	sleep 0.3
+	after=$(in_ns "$NS_B" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $2 + $3 }' /proc/net/snmp)
+	in_ns "$NS_B" ethtool -K ub gro off >/dev/null 2>&1 # the wire as the TCP figures see it
+	awk -v n=$((after - before)) -v s="${r#* }" 'BEGIN { printf "%d\n", (s > 0 ? n / s : 0) }'
 }
 
 latency_us() {
@@ -83,9 +105,46 @@ measure() {
 		record "$wire" "$sc" tcp_b_to_a_gbps "${r% *}"
 		r=$(iperf "$NS_A" "$NS_B" "$b" -P 4)
 		record "$wire" "$sc" tcp_4_streams_gbps "${r% *}"
-		record "$wire" "$sc" udp64_pps "$(udp_pps "$NS_A" "$NS_B" "$b")"
+		record "$wire" "$sc" udp64_pps "$(udp_pps)"
 		record "$wire" "$sc" ping_rtt_us "$(latency_us "$NS_A" "$b")"
 	done
+}
+
+# measure_tcp WIRE SCENARIO A_ADDR B_ADDR: TCP one stream both ways and CPU per Gbit only,
+# for the encapsulations compared with each other (keeps make bench under 15 minutes).
+measure_tcp() {
+	local wire=$1 sc=$2 a=$3 b=$4 i r
+	echo "bench: $wire / $sc" >&2
+	ping_ok "$NS_A" "$b" 3 || { echo "bench: $sc: no connectivity" >&2; return; }
+	for i in $(seq "$RUNS"); do
+		r=$(iperf "$NS_A" "$NS_B" "$b")
+		record "$wire" "$sc" tcp_a_to_b_gbps "${r% *}"
+		record "$wire" "$sc" cpu_s_per_gbit "${r#* }"
+		r=$(iperf "$NS_A" "$NS_B" "$b" -R)
+		record "$wire" "$sc" tcp_b_to_a_gbps "${r% *}"
+	done
+}
+
+underlay6() {
+	ip -n "$NS_A" addr add 2001:db8::1/64 dev ua nodad &&
+		ip -n "$NS_B" addr add 2001:db8::2/64 dev ub nodad
+}
+
+# xtunnel_pair ENCAP FAMILY RX: xtunnel on both hosts, overlay 10.10.0.0/24.
+xtunnel_pair() {
+	local encap=$1 fam=$2 rx=$3 la=$UNDER_A lb=$UNDER_B ea=$UNDER_A eb=$UNDER_B opts=""
+	if [ "$fam" = 6 ]; then
+		underlay6 || return 1
+		la=2001:db8::1 lb=2001:db8::2 ea="[2001:db8::1]" eb="[2001:db8::2]"
+	fi
+	case $encap in vxlan | geneve) opts="vni 42" ;; gre) opts="key 42" ;; esac
+	# shellcheck disable=SC2086
+	xt "$NS_A" attach ua encap "$encap" $opts local "$la" address 10.10.0.1/24 \
+		rx "$rx" 2>/dev/null &&
+		xt "$NS_A" peer add b endpoint "$eb" allowed-ips 10.10.0.2/32 &&
+		xt "$NS_B" attach ub encap "$encap" $opts local "$lb" address 10.10.0.2/24 \
+			rx "$rx" 2>/dev/null &&
+		xt "$NS_B" peer add a endpoint "$ea" allowed-ips 10.10.0.1/32
 }
 
 scenario() {
@@ -93,12 +152,25 @@ scenario() {
 	topo_pair "$([ "$wire" = tx-off ] && echo tx-off)" || { echo "bench: topology" >&2; return; }
 	case $sc in
 	raw-veth)
+		GEN_DEV=""
 		measure "$wire" "$sc" "$UNDER_A" "$UNDER_B"
 		;;
 	vxlan-vxlan)
 		kernel_vxlan "$NS_A" ua "$UNDER_A" "$UNDER_B" 10.10.0.1/24 &&
 			kernel_vxlan "$NS_B" ub "$UNDER_B" "$UNDER_A" 10.10.0.2/24 &&
-			measure "$wire" "$sc" 10.10.0.1 10.10.0.2
+			GEN_DEV=vx0 measure "$wire" "$sc" 10.10.0.1 10.10.0.2
+		;;
+	vxlan6-vxlan6)
+		underlay6 &&
+			kernel_vxlan "$NS_A" ua 2001:db8::1 2001:db8::2 10.10.0.1/24 &&
+			kernel_vxlan "$NS_B" ub 2001:db8::2 2001:db8::1 10.10.0.2/24 &&
+			measure_tcp "$wire" "$sc" 10.10.0.1 10.10.0.2
+		;;
+	xtunnel-geneve | xtunnel-gre | xtunnel-ipip | xtunnel-vxlan6)
+		local rx=tc encap=${sc#xtunnel-} fam=4
+		[ "$wire" = tx-off ] && rx=xdp
+		[ "$encap" = vxlan6 ] && encap=vxlan fam=6
+		xtunnel_pair "$encap" "$fam" "$rx" && measure_tcp "$wire" "$sc-$rx" 10.10.0.1 10.10.0.2
 		;;
 	xtunnel-xtunnel | xtunnel-vxlan)
 		local rx=tc
@@ -109,8 +181,10 @@ scenario() {
 			xt "$NS_B" attach ub vni 42 address 10.10.0.2/24 rx "$rx" 2>/dev/null &&
 				xt "$NS_B" peer add a endpoint "$UNDER_A" allowed-ips 10.10.0.1/32 ||
 				return
+			GEN_DEV=xt0
 		else
 			kernel_vxlan "$NS_B" ub "$UNDER_B" "$UNDER_A" 10.10.0.2/24 || return
+			GEN_DEV=vx0
 		fi
 		measure "$wire" "$sc-$rx" 10.10.0.1 10.10.0.2
 		;;
@@ -121,9 +195,12 @@ scenario() {
 
 start=$SECONDS
 for wire in default tx-off; do
-	for sc in raw-veth vxlan-vxlan xtunnel-xtunnel xtunnel-vxlan; do
+	for sc in raw-veth vxlan-vxlan xtunnel-xtunnel xtunnel-vxlan xtunnel-geneve xtunnel-gre \
+		xtunnel-ipip; do
 		scenario "$wire" "$sc"
 	done
+	# IPv6 underlay: TC receive only (the segments of IPv6 UDP tunnels need TC anyway).
+	[ "$wire" = default ] && scenario "$wire" vxlan6-vxlan6 && scenario "$wire" xtunnel-vxlan6
 done
 
 # Medians, spreads and ratios to kernel vxlan<->vxlan on the same wire.
