@@ -114,6 +114,21 @@ static size_t inner_frame(uint8_t *p, uint32_t src, uint32_t dst)
 	ip[21] = 53;
 	ip[23] = 53;
 	ip[25] = 8 + 64;
+	{
+		/* A real UDP checksum: encap over an IPv6 underlay reads it (RFC 768). */
+		uint8_t ph[12 + 8 + 64];
+		uint16_t c;
+
+		memcpy(ph, ip + 12, 8);
+		ph[8] = 0;
+		ph[9] = 17;
+		ph[10] = 0;
+		ph[11] = 8 + 64;
+		memcpy(ph + 12, ip + 20, 8 + 64);
+		c = csum(ph, sizeof(ph));
+		ip[26] = (uint8_t)(c >> 8);
+		ip[27] = (uint8_t)c;
+	}
 	return 14 + 20 + 8 + 64;
 }
 
@@ -217,6 +232,119 @@ static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, double *peer_s, double
 	free(vals);
 }
 
+/* One object per side of a tunnel, for the per-encapsulation table: A encapsulates what
+ * it sends to B, B decapsulates it, so the packet B measures is A's real output. */
+struct side {
+	struct xt_tc_bpf *tc;
+	struct xt_xdp_bpf *xdp;
+};
+
+static void addr_of(uint8_t out[XT_ADDR_LEN], uint8_t family, uint32_t v4, uint8_t v6_last)
+{
+	if (family == XT_FAMILY_V4) {
+		mapped(out, &v4);
+		return;
+	}
+	memset(out, 0, XT_ADDR_LEN);
+	out[0] = 0x20;
+	out[1] = 0x01;
+	out[2] = 0x0d;
+	out[3] = 0xb8;
+	out[15] = v6_last;
+}
+
+static int side_load(struct side *sd, uint8_t encap, uint8_t family, int me, int other)
+{
+	struct xt_config cfg = { .vni = 42, .key = 42, .has_key = encap == XT_ENCAP_GRE,
+				 .encap = encap, .family = family,
+				 .port = encap == XT_ENCAP_GENEVE ? XT_GENEVE_PORT : XT_VXLAN_PORT,
+				 .overlay_mac = { 2, 0, 0, 0, 0, 2 }, .uplink_ifindex = 1,
+				 .overlay_ifindex = 1, .overlay_peer_ifindex = 1, .max_peers = 16,
+				 .max_routes = 16 };
+	struct xt_peer_key pk = {};
+	struct xt_peer peer = { .id = 1, .port = cfg.port };
+	struct xt_route_key rk = { .prefixlen = XT_V4_MAPPED_BITS + 24 };
+	struct xt_route route = { .peer_id = 1, .port = cfg.port };
+	uint32_t net = htonl(0x0a0a0000u + ((uint32_t)other << 8));
+
+	addr_of(cfg.local, family, htonl(0xc0000200u + (uint32_t)me), (uint8_t)me);
+	sd->tc = xt_tc_bpf__open();
+	sd->xdp = xt_xdp_bpf__open();
+	if (!sd->tc || !sd->xdp)
+		return -1;
+	sd->tc->rodata->xt_cfg = cfg;
+	sd->xdp->rodata->xt_cfg = cfg;
+	if (xt_tc_bpf__load(sd->tc))
+		return -1;
+	bpf_map__reuse_fd(sd->xdp->maps.xt_peers, bpf_map__fd(sd->tc->maps.xt_peers));
+	bpf_map__reuse_fd(sd->xdp->maps.xt_routes, bpf_map__fd(sd->tc->maps.xt_routes));
+	bpf_map__reuse_fd(sd->xdp->maps.xt_peer_stats, bpf_map__fd(sd->tc->maps.xt_peer_stats));
+	bpf_map__reuse_fd(sd->xdp->maps.xt_reasons, bpf_map__fd(sd->tc->maps.xt_reasons));
+	if (xt_xdp_bpf__load(sd->xdp))
+		return -1;
+	addr_of(pk.endpoint, family, htonl(0xc0000200u + (uint32_t)other), (uint8_t)other);
+	memcpy(route.endpoint, pk.endpoint, XT_ADDR_LEN);
+	mapped(rk.addr, &net);
+	if (bpf_map_update_elem(bpf_map__fd(sd->tc->maps.xt_peers), &pk, &peer, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(sd->tc->maps.xt_routes), &rk, &route, 0))
+		return -1;
+	return 0;
+}
+
+static void side_destroy(struct side *sd)
+{
+	xt_xdp_bpf__destroy(sd->xdp);
+	xt_tc_bpf__destroy(sd->tc);
+}
+
+/* ns per packet of each program for each encapsulation and underlay family (10 prefixes,
+ * a 64-byte UDP payload over IPv4 inside). */
+static void per_encap_table(int null_tc, int null_xdp)
+{
+	static const char *const names[] = { "vxlan", "geneve", "gre (key)", "ipip" };
+	uint8_t inner[256], out[512];
+	uint8_t encap, family;
+	int v;
+
+	printf("\n| encapsulation | underlay | null tc ns | encap ns | decap tc ns | null xdp ns "
+	       "| decap xdp ns |\n");
+	printf("|---|---|---|---|---|---|---|\n");
+	for (encap = 0; encap < XT_ENCAP_COUNT; encap++) {
+		for (family = XT_FAMILY_V4; family <= XT_FAMILY_V6; family += 2) {
+			struct side a = {}, b = {};
+			size_t ilen = inner_frame(inner, htonl(0x0a0a0101), htonl(0x0a0a0207));
+			double n_tc, enc, dtc, n_xdp, dxdp;
+			DECLARE_LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = inner,
+					    .data_size_in = (uint32_t)ilen, .data_out = out,
+					    .data_size_out = sizeof(out), .repeat = 1);
+
+			if (side_load(&a, encap, family, 1, 2) || side_load(&b, encap, family, 2, 1) ||
+			    bpf_prog_test_run_opts(bpf_program__fd(a.tc->progs.xt_encap), &opts) ||
+			    opts.retval != TC_ACT_REDIRECT) {
+				fprintf(stderr, "progcost: %s over IPv%u: setup failed\n", names[encap],
+					family);
+				exit(1);
+			}
+			n_tc = cost(null_tc, inner, ilen, &v);
+			enc = cost(bpf_program__fd(a.tc->progs.xt_encap), inner, ilen, &v);
+			dtc = cost(bpf_program__fd(b.tc->progs.xt_decap_tc), out, opts.data_size_out, &v);
+			if (v != TC_ACT_REDIRECT)
+				fprintf(stderr, "progcost: %s: tc decap verdict %d\n", names[encap], v);
+			n_xdp = cost(null_xdp, out, opts.data_size_out, &v);
+			dxdp = cost(bpf_program__fd(b.xdp->progs.xt_decap_xdp), out, opts.data_size_out,
+				    &v);
+			if (v != XDP_REDIRECT)
+				fprintf(stderr, "progcost: %s: xdp decap verdict %d\n", names[encap], v);
+			printf("| %s | IPv%u | %.1f | %.1f (x%.2f) | %.1f (x%.2f) | %.1f | %.1f (x%.2f) |\n",
+			       names[encap], family, n_tc, enc, enc / n_tc, dtc, dtc / n_tc, n_xdp, dxdp,
+			       dxdp / n_xdp);
+			fflush(stdout);
+			side_destroy(&a);
+			side_destroy(&b);
+		}
+	}
+}
+
 int main(void)
 {
 	static const uint32_t sizes[] = { 10, 10000, 1000000 };
@@ -298,6 +426,7 @@ int main(void)
 		xt_xdp_bpf__destroy(xs);
 		xt_tc_bpf__destroy(tc);
 	}
+	per_encap_table(null_tc, null_xdp);
 	close(null_tc);
 	close(null_xdp);
 	return 0;

@@ -65,19 +65,18 @@ udp_pps() {
 	mac_ua=$(ip -n "$NS_A" -j link show ua | jq -r '.[0].address')
 	mac_ub=$(ip -n "$NS_B" -j link show ub | jq -r '.[0].address')
 	[ -n "$GEN_DEV" ] && mac_in=$(ip -n "$NS_B" -j link show "$GEN_DEV" | jq -r '.[0].address')
-	/usr/bin/python3 - "$OUT/frame.pcap" "$mac_ua" "$mac_ub" "$mac_in" "$UNDER_A" "$UNDER_B" <<-'PY' || { echo 0; return; }
-		import sys
-		from scapy.all import Ether, IP, UDP, Raw, wrpcap
-		from scapy.layers.vxlan import VXLAN
-		path, mac_ua, mac_ub, mac_in, a, b = sys.argv[1:7]
-		if mac_in:  # 64-byte inner frame (with FCS) in VXLAN
-			inner = (Ether(dst=mac_in, src="02:00:00:00:00:01") / IP(src="10.10.0.1", dst="10.10.0.2") /
-			         UDP(sport=40000, dport=9) / Raw(b"x" * 18))
-			pkt = IP(src=a, dst=b, flags="DF") / UDP(sport=50000, dport=4789, chksum=0) / VXLAN(vni=42) / inner
-		else:
-			pkt = IP(src=a, dst=b) / UDP(sport=40000, dport=9) / Raw(b"x" * 18)
-		wrpcap(path, Ether(dst=mac_ub, src=mac_ua) / pkt)
-	PY
+	/usr/bin/python3 - "$OUT/frame.pcap" "$mac_ua" "$mac_ub" "$mac_in" "$UNDER_A" "$UNDER_B" <<'PY' || { echo 0; return; }
+import sys
+from scapy.all import Ether, IP, UDP, Raw, wrpcap
+from scapy.layers.vxlan import VXLAN
+path, mac_ua, mac_ub, mac_in, a, b = sys.argv[1:7]
+pkt = IP(src=a, dst=b) / UDP(sport=40000, dport=9) / Raw(b"x" * 18)
+if mac_in:  # the same 64-byte frame (with FCS), inside VXLAN
+    inner = (Ether(dst=mac_in, src="02:00:00:00:00:01") / IP(src="10.10.0.1", dst="10.10.0.2") /
+             UDP(sport=40000, dport=9) / Raw(b"x" * 18))
+    pkt = IP(src=a, dst=b, flags="DF") / UDP(sport=50000, dport=4789, chksum=0) / VXLAN(vni=42) / inner
+wrpcap(path, Ether(dst=mac_ub, src=mac_ua) / pkt)
+PY
 	in_ns "$NS_B" ethtool -K ub gro on >/dev/null 2>&1
 	before=$(in_ns "$NS_B" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $2 + $3 }' /proc/net/snmp)
 	r=$(in_ns "$NS_A" timeout 60 "$BUILD/bench/udpgen" ua "$OUT/frame.pcap" "$GEN_FRAMES")
