@@ -127,7 +127,7 @@ soak:
 	$(Q)SOAK_SECS=$${SOAK_SECS:-30} BUILD=$(abspath $(BUILD)) tests/run.sh soak
 
 # The long fuzz run: 2,000,000 mutated packets per case through every program (make test
-# runs 50,000). XT_FUZZ_SEED=<seed from the log> replays a run.
+# runs 30,000). XT_FUZZ_SEED=<seed from the log> replays a run.
 fuzz:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory all

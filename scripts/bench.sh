@@ -59,9 +59,8 @@ iperf() {
 # sender's. B's uplink gets GRO on meanwhile: a veth accepts XDP-redirected frames only
 # with NAPI.
 GEN_DEV=""
-GEN_FRAMES=${GEN_FRAMES:-1000000}
 udp_pps() {
-	local mac_ua mac_ub mac_in="" before after r
+	local mac_ua mac_ub mac_in="" before after t0 t1 gen
 	mac_ua=$(ip -n "$NS_A" -j link show ua | jq -r '.[0].address')
 	mac_ub=$(ip -n "$NS_B" -j link show ub | jq -r '.[0].address')
 	[ -n "$GEN_DEV" ] && mac_in=$(ip -n "$NS_B" -j link show "$GEN_DEV" | jq -r '.[0].address')
@@ -78,12 +77,25 @@ if mac_in:  # the same 64-byte frame (with FCS), inside VXLAN
 wrpcap(path, Ether(dst=mac_ub, src=mac_ua) / pkt)
 PY
 	in_ns "$NS_B" ethtool -K ub gro on >/dev/null 2>&1
-	before=$(in_ns "$NS_B" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $2 + $3 }' /proc/net/snmp)
-	r=$(in_ns "$NS_A" timeout 60 "$BUILD/bench/udpgen" ua "$OUT/frame.pcap" "$GEN_FRAMES")
-	sleep 0.3
-	after=$(in_ns "$NS_B" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $2 + $3 }' /proc/net/snmp)
+	# Steady state: B's count over 2 s in the middle of a longer run, so that neither the
+	# start nor what B still processes after the generator stops is counted.
+	in_ns "$NS_A" timeout 4 "$BUILD/bench/udpgen" ua "$OUT/frame.pcap" 1000000000 \
+		>/dev/null 2>&1 &
+	gen=$!
+	_started_pids+=("$gen")
+	sleep 1
+	before=$(udp_in)
+	t0=$(date +%s.%N)
+	sleep 2
+	after=$(udp_in)
+	t1=$(date +%s.%N)
+	wait "$gen" 2>/dev/null
 	in_ns "$NS_B" ethtool -K ub gro off >/dev/null 2>&1 # the wire as the TCP figures see it
-	awk -v n=$((after - before)) -v s="${r#* }" 'BEGIN { printf "%d\n", (s > 0 ? n / s : 0) }'
+	awk -v n=$((after - before)) -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%d\n", n / (t1 - t0) }'
+}
+
+udp_in() {
+	in_ns "$NS_B" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $2 + $3 }' /proc/net/snmp
 }
 
 latency_us() {

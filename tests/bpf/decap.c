@@ -10,14 +10,23 @@
  */
 #include "harness.h"
 
-#define TEST_OTHER_LOCAL "198.51.100.77"
-
 static void delivers_inner_ipv4_frame_from_known_peer(void **state)
 {
 	struct pkt inner = {}, in = {};
 	struct vxlan_fields vx;
 
 	inner_ipv4_from(&inner, TEST_PEER_A_HOST);
+	vx = from_peer_a(&inner);
+	put_vxlan_packet(&in, &vx);
+	assert_decapped(*state, &in, &inner);
+}
+
+static void delivers_inner_ipv6_frame_from_known_peer(void **state)
+{
+	struct pkt inner = {}, in = {};
+	struct vxlan_fields vx;
+
+	inner_frame_from(&inner, XT_FAMILY_V6, TEST_PEER_A_HOST6);
 	vx = from_peer_a(&inner);
 	put_vxlan_packet(&in, &vx);
 	assert_decapped(*state, &in, &inner);
@@ -65,7 +74,8 @@ static void delivers_inner_frame_when_vni_reserved_byte_is_set(void **state)
 	assert_decapped(*state, &in, &inner);
 }
 
-static void passes_non_ipv4_frame(void **state)
+/* The Ethernet type says IPv6, the header behind it is IPv4's: not IP at all. */
+static void passes_ipv6_type_frame_with_ipv4_header_as_not_ip(void **state)
 {
 	struct pkt inner = {}, in = {};
 	struct vxlan_fields vx;
@@ -212,27 +222,34 @@ static void drops_udp_length_not_matching_ipv4_length(void **state)
 	assert_dropped(*state, &in, XT_DROP_MALFORMED, 0);
 }
 
-/* Cryptokey routing: peer A may only speak from its own prefixes, never from peer B's. */
-static void drops_spoofed_inner_source_of_another_peer(void **state)
+/* Peer A's VXLAN packet around a datagram of family from saddr: dropped as reason, and held
+ * against peer A. Failure messages name the packet by its source. */
+static void expect_inner_source_dropped(const struct test_fixture *f, uint8_t family,
+					const char *saddr, enum xt_reason reason)
 {
+	const struct run_expect want = {
+		.verdict = TEST_DROP,
+		.reason = reason,
+		.peer_a = { .drops = 1 },
+	};
 	struct pkt inner = {}, in = {};
 	struct vxlan_fields vx;
 
-	inner_ipv4_from(&inner, TEST_PEER_B_HOST);
+	inner_frame_from(&inner, family, saddr);
 	vx = from_peer_a(&inner);
 	put_vxlan_packet(&in, &vx);
-	assert_dropped(*state, &in, XT_DROP_SPOOFED, 1);
+	expect_run(f, &in, &want, saddr);
+}
+
+/* Cryptokey routing: peer A may only speak from its own prefixes, never from peer B's. */
+static void drops_spoofed_inner_source_of_another_peer(void **state)
+{
+	expect_inner_source_dropped(*state, XT_FAMILY_V4, TEST_PEER_B_HOST, XT_DROP_SPOOFED);
 }
 
 static void drops_spoofed_inner_source_outside_every_prefix(void **state)
 {
-	struct pkt inner = {}, in = {};
-	struct vxlan_fields vx;
-
-	inner_ipv4_from(&inner, TEST_UNROUTED_HOST);
-	vx = from_peer_a(&inner);
-	put_vxlan_packet(&in, &vx);
-	assert_dropped(*state, &in, XT_DROP_SPOOFED, 1);
+	expect_inner_source_dropped(*state, XT_FAMILY_V4, TEST_UNROUTED_HOST, XT_DROP_SPOOFED);
 }
 
 static void drops_spoofed_arp_sender_of_another_peer(void **state)
@@ -246,9 +263,36 @@ static void drops_spoofed_arp_sender_of_another_peer(void **state)
 	assert_dropped(*state, &in, XT_DROP_SPOOFED, 1);
 }
 
-static void drops_inner_ipv6_frame(void **state)
+/* Inner IPv6 meets the same rule as IPv4: peer A may not speak from peer B's /64. */
+static void drops_spoofed_inner_ipv6_source_of_another_peer(void **state)
 {
-	uint8_t body[40] = { 0x60 }; /* an IPv6 header with nothing else set */
+	expect_inner_source_dropped(*state, XT_FAMILY_V6, TEST_PEER_B_HOST6, XT_DROP_SPOOFED);
+}
+
+static void drops_spoofed_inner_ipv6_source_outside_every_prefix(void **state)
+{
+	expect_inner_source_dropped(*state, XT_FAMILY_V6, TEST_UNROUTED_HOST6, XT_DROP_SPOOFED);
+}
+
+/* Link-local (fe80::/10, RFC 4291 section 2.5.6) and unspecified (::) sources belong to no
+ * allowed-ips; what a Linux peer sends from them (router solicitations, MLD reports, DAD
+ * probes) is counted apart from spoofing, as drop-link-local, still against the peer. Both
+ * ends of fe80::/10. */
+static void drops_inner_ipv6_frame_from_link_local_source(void **state)
+{
+	expect_inner_source_dropped(*state, XT_FAMILY_V6, "fe80::7", XT_DROP_LINK_LOCAL);
+	expect_inner_source_dropped(*state, XT_FAMILY_V6, "febf:ffff::1", XT_DROP_LINK_LOCAL);
+}
+
+/* fec0::/10, right above link-local, is an ordinary (if deprecated) source: spoofed here. */
+static void drops_inner_ipv6_frame_from_just_above_link_local_as_spoofed(void **state)
+{
+	expect_inner_source_dropped(*state, XT_FAMILY_V6, "fec0::7", XT_DROP_SPOOFED);
+}
+
+static void drops_inner_ipv6_frame_from_unspecified_source_as_link_local(void **state)
+{
+	uint8_t body[40] = { 0x60 }; /* an IPv6 header with nothing else set: source :: */
 	struct pkt inner = {}, in = {};
 	struct vxlan_fields vx;
 
@@ -256,7 +300,20 @@ static void drops_inner_ipv6_frame(void **state)
 	put_bytes(&inner, body, sizeof(body));
 	vx = from_peer_a(&inner);
 	put_vxlan_packet(&in, &vx);
-	assert_dropped(*state, &in, XT_DROP_INNER_PROTO, 1);
+	assert_dropped(*state, &in, XT_DROP_LINK_LOCAL, 1);
+}
+
+static void drops_truncated_inner_ipv6_header(void **state)
+{
+	uint8_t part[39] = { 0x60 };
+	struct pkt inner = {}, in = {};
+	struct vxlan_fields vx;
+
+	put_eth(&inner, test_local_host_mac, test_peer_host_mac, ETHERTYPE_IPV6);
+	put_bytes(&inner, part, sizeof(part));
+	vx = from_peer_a(&inner);
+	put_vxlan_packet(&in, &vx);
+	assert_dropped(*state, &in, XT_DROP_MALFORMED, 1);
 }
 
 static void drops_truncated_inner_ipv4_header(void **state)
@@ -297,10 +354,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		DECAP_CASE(delivers_inner_ipv4_frame_from_known_peer),
+		DECAP_CASE(delivers_inner_ipv6_frame_from_known_peer),
 		DECAP_CASE(delivers_inner_arp_request_from_known_peer),
 		DECAP_CASE(delivers_inner_frame_when_outer_ipv4_has_options),
 		DECAP_CASE(delivers_inner_frame_when_vni_reserved_byte_is_set),
-		DECAP_CASE(passes_non_ipv4_frame),
+		DECAP_CASE(passes_ipv6_type_frame_with_ipv4_header_as_not_ip),
 		DECAP_CASE(passes_tcp_segment),
 		DECAP_CASE(passes_packet_for_other_address),
 		DECAP_CASE(passes_first_fragment),
@@ -316,7 +374,12 @@ int main(void)
 		DECAP_CASE(drops_spoofed_inner_source_of_another_peer),
 		DECAP_CASE(drops_spoofed_inner_source_outside_every_prefix),
 		DECAP_CASE(drops_spoofed_arp_sender_of_another_peer),
-		DECAP_CASE(drops_inner_ipv6_frame),
+		DECAP_CASE(drops_spoofed_inner_ipv6_source_of_another_peer),
+		DECAP_CASE(drops_spoofed_inner_ipv6_source_outside_every_prefix),
+		DECAP_CASE(drops_inner_ipv6_frame_from_link_local_source),
+		DECAP_CASE(drops_inner_ipv6_frame_from_just_above_link_local_as_spoofed),
+		DECAP_CASE(drops_inner_ipv6_frame_from_unspecified_source_as_link_local),
+		DECAP_CASE(drops_truncated_inner_ipv6_header),
 		DECAP_CASE(drops_truncated_inner_ipv4_header),
 		cmocka_unit_test_setup_teardown(decap_tc_counts_failed_decap_only_as_decap_failed,
 						setup_decap_tc, fixture_teardown),

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * xt_encap (TC egress on the overlay device) under BPF_PROG_TEST_RUN: the exact VXLAN
- * packet it makes of an IPv4 frame and of an ARP request, and the reason it gives for every
- * frame it refuses.
+ * packet it makes of an IPv4 frame and of an ARP request, where it sends IPv6 neighbour
+ * solicitations, what it leaves to the kernel to segment (GSO over an IPv6 underlay) and
+ * how xt_encap_seg encapsulates the segments, and the reason it gives for every frame it
+ * refuses. tunnels.c has the exact packets of every encapsulation and family.
  *
  * ARP takes the IPv4 path (xt_arp_as_ipv4), so neither kind of frame depends on the test
  * process's FIB or neighbour table: both leave with zero outer MACs for bpf_redirect_neigh
@@ -11,13 +13,21 @@
  */
 #include "harness.h"
 
+/* A case on another overlay than VXLAN over IPv4, named after the function and the overlay
+ * (the function's name already says which program it runs). */
+#define CASE_ON(test, overlay, setup)                                                              \
+	{                                                                                          \
+		.name = #test "_on_" #overlay, .test_func = test, .setup_func = setup,             \
+		.teardown_func = fixture_teardown, .initial_state = (void *)&overlay               \
+	}
+
 static void encap_wraps_ipv4_frame_in_vxlan_to_routed_peer(void **state)
 {
 	struct pkt in = {};
 
 	put_inner_ipv4_frame(&in, test_peer_host_mac, test_local_host_mac, TEST_LOCAL_HOST,
 			     TEST_PEER_A_HOST);
-	assert_encapped(*state, &in, TEST_PEER_A_ID, TEST_PEER_A_ENDPOINT, TEST_PEER_A_PORT);
+	assert_encapped(*state, &in, TEST_PEER_A_ID);
 }
 
 static void encap_sends_to_the_longest_matching_prefix(void **state)
@@ -30,7 +40,7 @@ static void encap_sends_to_the_longest_matching_prefix(void **state)
 		  TEST_PEER_B_PORT);
 	put_inner_ipv4_frame(&in, test_peer_host_mac, test_local_host_mac, TEST_LOCAL_HOST,
 			     TEST_PEER_A_HOST);
-	assert_encapped(f, &in, TEST_PEER_B_ID, TEST_PEER_B_ENDPOINT, TEST_PEER_B_PORT);
+	assert_encapped(f, &in, TEST_PEER_B_ID);
 }
 
 static void encap_drops_ipv4_frame_without_route(void **state)
@@ -42,14 +52,170 @@ static void encap_drops_ipv4_frame_without_route(void **state)
 	assert_dropped(*state, &in, XT_DROP_NO_ROUTE, 0);
 }
 
-static void encap_drops_ipv6_frame(void **state)
+static void encap_drops_ipv6_frame_without_route(void **state)
 {
 	struct pkt in = {};
-	uint8_t body[40] = { 0x60 }; /* an IPv6 header with nothing else set */
+
+	frame_to(&in, XT_FAMILY_V6, TEST_UNROUTED_HOST6);
+	assert_dropped(*state, &in, XT_DROP_NO_ROUTE, 0);
+}
+
+/* An IPv6 header with nothing else set: its destination, ::, is nobody's. */
+static void encap_drops_ipv6_frame_to_unspecified_destination_as_unrouted(void **state)
+{
+	struct pkt in = {};
+	uint8_t body[40] = { 0x60 };
 
 	put_eth(&in, test_peer_host_mac, test_local_host_mac, ETHERTYPE_IPV6);
 	put_bytes(&in, body, sizeof(body));
-	assert_dropped(*state, &in, XT_DROP_INNER_PROTO, 0);
+	assert_dropped(*state, &in, XT_DROP_NO_ROUTE, 0);
+}
+
+/* A neighbour solicitation goes to the solicited-node multicast group of its target, which
+ * no route covers: it is sent, whole, to the peer whose prefix holds the target (RFC 4861
+ * section 7.2.2), as ARP is. Peer B's target shows that the target decides, not the group. */
+static void encap_sends_neighbour_solicitation_to_target_owner(void **state)
+{
+	struct pkt to_a = {}, to_b = {};
+
+	put_neighbour_solicitation_frame(&to_a, test_local_host_mac, TEST_LOCAL_HOST6,
+					 TEST_PEER_A_HOST6);
+	assert_int_equal(to_a.b[14 + 24], 0xff); /* to a multicast group */
+	expect_encapped(*state, &to_a, TEST_PEER_A_ID, "solicitation for peer A's host");
+	put_neighbour_solicitation_frame(&to_b, test_local_host_mac, TEST_LOCAL_HOST6,
+					 TEST_PEER_B_HOST6);
+	expect_encapped(*state, &to_b, TEST_PEER_B_ID, "solicitation for peer B's host");
+}
+
+static void encap_drops_neighbour_solicitation_for_unrouted_target(void **state)
+{
+	struct pkt in = {};
+
+	put_neighbour_solicitation_frame(&in, test_local_host_mac, TEST_LOCAL_HOST6,
+					 TEST_UNROUTED_HOST6);
+	assert_dropped(*state, &in, XT_DROP_NO_ROUTE, 0);
+}
+
+/* Other ICMPv6 to a multicast group (here a router solicitation to all routers, ff02::2,
+ * RFC 4861 section 4.1) has no target: routed by its destination, which is nobody's. */
+static void encap_drops_other_multicast_icmpv6_as_unrouted(void **state)
+{
+	struct pkt in = {};
+
+	put_neighbour_solicitation_frame(&in, test_local_host_mac, TEST_LOCAL_HOST6,
+					 TEST_PEER_A_HOST6);
+	in.b[14 + 40] = 133; /* router solicitation; the target is not read */
+	assert_dropped(*state, &in, XT_DROP_NO_ROUTE, 0);
+}
+
+/* ICMPv6 to a multicast group shorter than a solicitation's 24 bytes cannot be one. */
+static void encap_drops_multicast_icmpv6_shorter_than_solicitation(void **state)
+{
+	struct pkt in = {};
+
+	put_neighbour_solicitation_frame(&in, test_local_host_mac, TEST_LOCAL_HOST6,
+					 TEST_PEER_A_HOST6);
+	pkt_cut(&in, 14 + 40 + 23);
+	assert_dropped(*state, &in, XT_DROP_MALFORMED, 0);
+}
+
+/* On an L3 overlay (a NOARP device) there is no neighbour discovery to carry: a
+ * solicitation is routed by its multicast destination like any packet, to nobody. */
+static void encap_routes_neighbour_solicitation_by_destination_on_l3_overlay(void **state)
+{
+	struct pkt in = {};
+
+	put_neighbour_solicitation_frame(&in, test_local_host_mac, TEST_LOCAL_HOST6,
+					 TEST_PEER_A_HOST6);
+	assert_dropped(*state, &in, XT_DROP_NO_ROUTE, 0);
+}
+
+/*
+ * GSO over an IPv6 underlay with a UDP encapsulation: bpf_skb_adjust_room would mark the
+ * packet SKB_GSO_UDP_TUNNEL without _CSUM, and every segment would carry one outer UDP
+ * checksum, wrong for all but one. xt_encap leaves such a packet as it is (TC_ACT_OK,
+ * counted as segment, nothing counted for a peer yet), for the kernel to segment before
+ * xt_encap_seg encapsulates each segment. gso_size and gso_segs are what BPF_PROG_TEST_RUN
+ * lets a test set of the GSO state.
+ */
+static void encap_leaves_gso_packet_to_the_kernel_to_segment(void **state)
+{
+	static const uint8_t inner_families[] = { XT_FAMILY_V4, XT_FAMILY_V6 };
+	struct __sk_buff skb = { .gso_segs = 3, .gso_size = 1200 };
+	size_t i;
+
+	for (i = 0; i < sizeof(inner_families); i++) {
+		struct run_expect want = { .verdict = TEST_ACCEPT, .reason = XT_OK_SEGMENT };
+		uint8_t family = inner_families[i];
+		struct pkt in = {}, out = {};
+
+		frame_to(&in, family, test_addrs(family)->peer_a_host);
+		want.out = &in;
+		expect_run_skb(*state, &in, &skb, &want,
+			       family == XT_FAMILY_V6 ? "inner IPv6" : "inner IPv4", &out);
+	}
+}
+
+/* Not even a packet without a route is refused then: its segments will be. */
+static void encap_leaves_unrouted_gso_packet_to_the_kernel_to_segment(void **state)
+{
+	struct __sk_buff skb = { .gso_segs = 2, .gso_size = 1200 };
+	struct run_expect want = { .verdict = TEST_ACCEPT, .reason = XT_OK_SEGMENT };
+	struct pkt in = {}, out = {};
+
+	frame_to(&in, XT_FAMILY_V4, TEST_UNROUTED_HOST);
+	want.out = &in;
+	expect_run_skb(*state, &in, &skb, &want, NULL, &out);
+}
+
+/*
+ * Over IPv4 (or with GRE or IPIP) xt_encap encapsulates a GSO packet at once. Under
+ * BPF_PROG_TEST_RUN that is the way to make its helpers fail: a test can set gso_size but
+ * not gso_type, and bpf_skb_adjust_room refuses to grow a GSO skb whose type is neither TCP
+ * nor UDP_L4 (bpf_skb_net_grow, net/core/filter.c). A failed encap is counted as that alone
+ * and against no peer: nothing was sent.
+ */
+static void encap_counts_failed_encap_only_as_encap_failed(void **state)
+{
+	struct __sk_buff skb = { .gso_segs = 3, .gso_size = 1200 };
+	const struct run_expect want = { .verdict = TEST_DROP, .reason = XT_DROP_ENCAP_FAILED };
+	const struct test_fixture *f = *state;
+	struct pkt in = {}, out = {};
+
+	frame_to(&in, XT_FAMILY_V4, TEST_PEER_A_HOST);
+	expect_run_skb(f, &in, &skb, &want, NULL, &out);
+}
+
+/* xt_encap_seg sees segments only; a GSO packet there means segmentation offloads are back
+ * on the device: fail closed, never send one checksum for many segments. */
+static void encap_seg_drops_gso_packet(void **state)
+{
+	struct __sk_buff skb = { .gso_segs = 2, .gso_size = 1200 };
+	const struct run_expect want = { .verdict = TEST_DROP, .reason = XT_DROP_ENCAP_FAILED };
+	struct pkt in = {}, out = {};
+
+	frame_to(&in, XT_FAMILY_V6, TEST_PEER_A_HOST6);
+	expect_run_skb(*state, &in, &skb, &want, NULL, &out);
+}
+
+/* A segment is encapsulated exactly as xt_encap would, with its own outer UDP checksum. */
+static void encap_seg_wraps_segment_exactly(void **state)
+{
+	struct pkt in4 = {}, in6 = {};
+
+	frame_to(&in4, XT_FAMILY_V4, TEST_PEER_A_HOST);
+	expect_encapped(*state, &in4, TEST_PEER_A_ID, "IPv4 segment");
+	frame_to(&in6, XT_FAMILY_V6, TEST_PEER_B_HOST6);
+	expect_encapped(*state, &in6, TEST_PEER_B_ID, "IPv6 segment");
+}
+
+/* What xt_encap refuses, xt_encap_seg refuses too: it runs the same rules. */
+static void encap_seg_drops_segment_without_route(void **state)
+{
+	struct pkt in = {};
+
+	frame_to(&in, XT_FAMILY_V6, TEST_UNROUTED_HOST6);
+	assert_dropped(*state, &in, XT_DROP_NO_ROUTE, 0);
 }
 
 static void encap_drops_arp_for_unrouted_target(void **state)
@@ -77,7 +243,7 @@ static void encap_wraps_arp_request_in_vxlan_to_target_owner(void **state)
 	struct pkt in = {};
 
 	put_arp_request_frame(&in, test_local_host_mac, TEST_LOCAL_HOST, TEST_PEER_A_HOST);
-	assert_encapped(*state, &in, TEST_PEER_A_ID, TEST_PEER_A_ENDPOINT, TEST_PEER_A_PORT);
+	assert_encapped(*state, &in, TEST_PEER_A_ID);
 }
 
 int main(void)
@@ -89,8 +255,40 @@ int main(void)
 						setup_encap, fixture_teardown),
 		cmocka_unit_test_setup_teardown(encap_drops_ipv4_frame_without_route, setup_encap,
 						fixture_teardown),
-		cmocka_unit_test_setup_teardown(encap_drops_ipv6_frame, setup_encap,
+		cmocka_unit_test_setup_teardown(encap_drops_ipv6_frame_without_route, setup_encap,
 						fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			encap_drops_ipv6_frame_to_unspecified_destination_as_unrouted, setup_encap,
+			fixture_teardown),
+		cmocka_unit_test_setup_teardown(encap_sends_neighbour_solicitation_to_target_owner,
+						setup_encap, fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			encap_drops_neighbour_solicitation_for_unrouted_target, setup_encap,
+			fixture_teardown),
+		cmocka_unit_test_setup_teardown(encap_drops_other_multicast_icmpv6_as_unrouted,
+						setup_encap, fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			encap_drops_multicast_icmpv6_shorter_than_solicitation, setup_encap,
+			fixture_teardown),
+		CASE_ON(encap_sends_neighbour_solicitation_to_target_owner, geneve_over_ipv6,
+			setup_encap),
+		CASE_ON(encap_routes_neighbour_solicitation_by_destination_on_l3_overlay,
+			gre_over_ipv4, setup_encap),
+		CASE_ON(encap_routes_neighbour_solicitation_by_destination_on_l3_overlay,
+			ipip_over_ipv6, setup_encap),
+		CASE_ON(encap_leaves_gso_packet_to_the_kernel_to_segment, vxlan_over_ipv6,
+			setup_encap),
+		CASE_ON(encap_leaves_gso_packet_to_the_kernel_to_segment, geneve_over_ipv6,
+			setup_encap),
+		CASE_ON(encap_leaves_unrouted_gso_packet_to_the_kernel_to_segment, vxlan_over_ipv6,
+			setup_encap),
+		cmocka_unit_test_setup_teardown(encap_counts_failed_encap_only_as_encap_failed,
+						setup_encap, fixture_teardown),
+		CASE_ON(encap_counts_failed_encap_only_as_encap_failed, gre_over_ipv6, setup_encap),
+		CASE_ON(encap_seg_drops_gso_packet, vxlan_over_ipv6, setup_encap_seg),
+		CASE_ON(encap_seg_wraps_segment_exactly, vxlan_over_ipv6, setup_encap_seg),
+		CASE_ON(encap_seg_wraps_segment_exactly, geneve_over_ipv6, setup_encap_seg),
+		CASE_ON(encap_seg_drops_segment_without_route, vxlan_over_ipv6, setup_encap_seg),
 		cmocka_unit_test_setup_teardown(encap_drops_arp_for_unrouted_target, setup_encap,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(encap_drops_arp_with_other_hardware_length,

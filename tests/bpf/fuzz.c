@@ -1,29 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Fuzzing the three programs under BPF_PROG_TEST_RUN: packets that start valid (VXLAN from
- * peers A and B for decap, IPv4 and ARP frames for encap) are mutated: bytes set at random,
- * bits flipped, header fields set to values near their edges, frames cut and grown,
- * headers spliced in from other packets, removed or repeated (VXLAN in VXLAN). After most
- * mutations the outer IPv4 and UDP lengths are made to fit again, so that the packets get
- * past the length check to the rules behind it.
+ * Fuzzing the programs under BPF_PROG_TEST_RUN, on every overlay (VXLAN, GENEVE, GRE with
+ * and without a key, IPIP, each over IPv4 and IPv6): packets that start valid (what peers A
+ * and B send, carrying IPv4, IPv6 or ARP, for decap; IPv4, IPv6, ARP and neighbour
+ * solicitation frames for encap) are mutated: bytes set at random, bits flipped, header
+ * fields set to values near their edges, frames cut and grown, headers spliced in from other
+ * packets, removed or repeated (a tunnel in the tunnel). After most mutations the outer IP
+ * and UDP lengths are made to fit again, so that the packets get past the length check to
+ * the rules behind it. Each iteration picks one overlay.
  *
  * Every run is checked, not only for surviving it:
  * - the verdict is one the program may give (TC: TC_ACT_UNSPEC, TC_ACT_SHOT,
- *   TC_ACT_REDIRECT; XDP: XDP_PASS, XDP_DROP, XDP_REDIRECT; encap never passes, it fails
- *   closed: docs/architecture.md);
+ *   TC_ACT_REDIRECT, and TC_ACT_OK for xt_encap's GSO hand-off; XDP: XDP_PASS, XDP_DROP,
+ *   XDP_REDIRECT; encap never passes, it fails closed);
  * - exactly one reason counter moves, by one, and its kind matches the verdict (pass-*
- *   with a pass, decap or encap with a redirect, drop-* with a drop);
- * - a pass leaves the packet byte for byte; no output is longer than the input plus 50
- *   bytes; decap's output is exactly what follows the outer headers, encap's exactly the
- *   VXLAN packet expected_encap builds around the input;
- * - what decap delivers has a source (IPv4 source, ARP sender) within the sending peer's
- *   allowed-ips;
+ *   with a pass, decap or encap with a redirect, segment with TC_ACT_OK, drop-* with a
+ *   drop);
+ * - a pass (and a GSO hand-off) leaves the packet byte for byte; no output is longer than
+ *   the input plus the encapsulation's overhead; decap's output is exactly what follows the
+ *   outer headers (behind an Ethernet header to the overlay MAC for GRE and IPIP), encap's
+ *   exactly the packet expected_encap_on builds around the input, its outer UDP checksum
+ *   over IPv6 as model_inner_sum says;
+ * - what decap delivers has a source (IPv4 or IPv6 source, ARP sender) within the sending
+ *   peer's allowed-ips;
  * - per-peer counters: rx only on a decap redirect and only the sender's, tx only on an
  *   encap redirect and only the routed peer's, drops by at most one and only the sender's;
  *   no other peer id ever counts anything;
- * - the verdict and reason are those of the documented decision table (the decap table of
- *   docs/architecture.md, COUNTERS in docs/xtunnel.8), which model_decap and model_encap
- *   below restate on the packet's bytes.
+ * - the verdict and reason are those of the rules (bpf/rx.h for decap, xt_encap and
+ *   xt_encap_seg in bpf/xt_tc.bpf.c for encap, as their comments state them), which
+ *   model_decap and model_encap below restate on the packet's bytes.
  *
  * Every case runs XT_FUZZ_ITERS iterations (default FUZZ_DEFAULT_ITERS) from a seed printed
  * at the start; XT_FUZZ_SEED=<that seed> replays the same packets. `make fuzz` runs
@@ -33,9 +38,11 @@
 #include <unistd.h>
 #include "harness.h"
 
-#define FUZZ_DEFAULT_ITERS 50000 /* about 8 s for the whole binary on 2 cores */
+#define FUZZ_DEFAULT_ITERS 30000 /* about 7 s for the whole binary on 2 cores */
 #define FUZZ_MAX_LEN 1600	 /* well inside what XDP's test run takes in one piece (3520) */
 #define TEST_MOVED_HOST "10.10.2.200" /* inside peer A's /24, moved to peer B */
+#define TEST_MOVED_HOST6 "fd00:10:2::200"
+#define N_PROGS 4 /* enum test_prog */
 
 /* SplitMix64 (Steele, Lea and Flood, OOPSLA 2014): tiny, fast, and every seed is good. */
 struct rng {
@@ -62,72 +69,111 @@ static bool rng_chance(struct rng *r, uint32_t one_in)
 	return rng_below(r, one_in) == 0;
 }
 
+#define PICK(r, array) ((array)[rng_below((r), sizeof(array) / sizeof((array)[0]))])
+
 static uint64_t fuzz_seed, fuzz_iters;
 
-/* The overlay as the programs see it: topology_add's two peers with their /24s, and one
- * address of A's /24 moved to B, so that the longest match decides. */
+/* The overlay as the programs see it: topology_add_on's two peers with their /24s and /64s,
+ * and one address of each of A's prefixes moved to B, so that the longest match decides. */
 struct model_route {
 	const char *prefix;
-	uint32_t prefixlen;
+	uint32_t prefixlen; /* in the family's own terms */
 	uint32_t peer_id;
-	const char *endpoint;
-	uint16_t port;
+	uint8_t addr[16]; /* as the maps keep it: filled in by model_routes_init */
+	uint32_t maplen;  /* the prefix length of addr */
 };
 
-static const struct model_route model_routes[] = {
-	{ TEST_PEER_A_PREFIX, 24, TEST_PEER_A_ID, TEST_PEER_A_ENDPOINT, TEST_PEER_A_PORT },
-	{ TEST_PEER_B_PREFIX, 24, TEST_PEER_B_ID, TEST_PEER_B_ENDPOINT, TEST_PEER_B_PORT },
-	{ TEST_MOVED_HOST, 32, TEST_PEER_B_ID, TEST_PEER_B_ENDPOINT, TEST_PEER_B_PORT },
+#define MODEL_ROUTE(p, len, id)                                                                    \
+	{                                                                                          \
+		.prefix = (p), .prefixlen = (len), .peer_id = (id)                                 \
+	}
+
+static struct model_route model_routes[] = {
+	MODEL_ROUTE(TEST_PEER_A_PREFIX, 24, TEST_PEER_A_ID),
+	MODEL_ROUTE(TEST_PEER_B_PREFIX, 24, TEST_PEER_B_ID),
+	MODEL_ROUTE(TEST_MOVED_HOST, 32, TEST_PEER_B_ID),
+	MODEL_ROUTE(TEST_PEER_A_PREFIX6, 64, TEST_PEER_A_ID),
+	MODEL_ROUTE(TEST_PEER_B_PREFIX6, 64, TEST_PEER_B_ID),
+	MODEL_ROUTE(TEST_MOVED_HOST6, 128, TEST_PEER_B_ID),
 };
 
 #define N_ROUTES (sizeof(model_routes) / sizeof(model_routes[0]))
 
-static uint32_t addr_of(const uint8_t *a)
+static void model_routes_init(void)
 {
-	return (uint32_t)a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
+	size_t i;
+
+	for (i = 0; i < N_ROUTES; i++) {
+		struct model_route *r = &model_routes[i];
+
+		r->maplen = r->prefixlen;
+		if (map_addr(r->prefix, r->addr) == XT_FAMILY_V4)
+			r->maplen += XT_V4_MAPPED_BITS;
+	}
 }
 
-static uint32_t addr_parse(const char *dotted)
+static void mapped4(const uint8_t *v4, uint8_t out[16])
 {
-	uint8_t a[4];
-
-	ipv4_bytes(dotted, a);
-	return addr_of(a);
+	memset(out, 0, 10);
+	out[10] = out[11] = 0xff;
+	memcpy(out + 12, v4, 4);
 }
 
+static bool prefix_match(const uint8_t *a, const uint8_t *prefix, uint32_t bits)
+{
+	uint32_t whole = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, prefix, whole))
+		return false;
+	return !rest || ((a[whole] ^ prefix[whole]) & (0xff00 >> rest)) == 0;
+}
+
+/* The longest match of a 16-byte address (IPv4 mapped). */
 static const struct model_route *model_route_lookup(const uint8_t *addr)
 {
 	const struct model_route *best = NULL;
-	uint32_t a = addr_of(addr);
 	size_t i;
 
 	for (i = 0; i < N_ROUTES; i++) {
 		const struct model_route *r = &model_routes[i];
-		uint32_t mask = r->prefixlen ? ~0u << (32 - r->prefixlen) : 0;
 
-		if ((a & mask) == (addr_parse(r->prefix) & mask) &&
-		    (!best || r->prefixlen > best->prefixlen))
+		if (prefix_match(addr, r->addr, r->maplen) && (!best || r->maplen > best->maplen))
 			best = r;
 	}
 	return best;
 }
 
-static uint32_t model_peer_of(const uint8_t *endpoint)
+static const struct model_route *model_route_lookup4(const uint8_t *v4)
 {
-	if (addr_of(endpoint) == addr_parse(TEST_PEER_A_ENDPOINT))
+	uint8_t a[16];
+
+	mapped4(v4, a);
+	return model_route_lookup(a);
+}
+
+/* The peer whose endpoint (16 bytes) this is, on an underlay of family. */
+static uint32_t model_peer_of(uint8_t family, const uint8_t *endpoint)
+{
+	const struct test_addrs *u = test_addrs(family);
+	uint8_t a[16];
+
+	map_addr(u->peer_a_endpoint, a);
+	if (!memcmp(a, endpoint, 16))
 		return TEST_PEER_A_ID;
-	if (addr_of(endpoint) == addr_parse(TEST_PEER_B_ENDPOINT))
+	map_addr(u->peer_b_endpoint, a);
+	if (!memcmp(a, endpoint, 16))
 		return TEST_PEER_B_ID;
 	return 0;
 }
 
-/* What the documented rules make of a packet. */
+/* What the rules make of a packet. */
 struct model_out {
 	enum test_verdict verdict;
 	enum xt_reason reason;
-	uint32_t sender;  /* decap: the peer the outer source belongs to, once looked up */
-	bool peer_drop;	  /* decap: the drop is held against the sender */
-	size_t outer_len; /* decap: bytes in front of the inner Ethernet header */
+	uint32_t sender;     /* decap: the peer the outer source belongs to, once looked up */
+	bool peer_drop;	     /* decap: the drop is held against the sender */
+	size_t outer_len;    /* decap: bytes in front of the inner frame (L2) or packet (L3) */
+	uint16_t inner_type; /* decap: of the inner packet */
 	const struct model_route *route; /* encap: where the frame goes */
 };
 
@@ -168,115 +214,409 @@ static bool kernel_refuses(enum test_prog prog, const struct pkt *in)
 	       (type == ETHERTYPE_IPV6 && in->len < 14 + 40);
 }
 
-/* The decap table of docs/architecture.md, row by row; gso: the skb claims GSO segments of
- * no known type, which bpf_skb_adjust_room refuses to shrink (see decap.c). */
-static struct model_out model_decap(const struct pkt *in, bool gso)
+static bool model_proto_ours(const struct xt_config *cfg, uint8_t proto)
+{
+	if (xt_encap_is_udp(cfg->encap))
+		return proto == IP_PROTO_UDP;
+	if (cfg->encap == XT_ENCAP_GRE)
+		return proto == IP_PROTO_GRE;
+	return proto == IP_PROTO_IPIP || proto == IP_PROTO_IPV6;
+}
+
+static uint32_t get24(const struct pkt *p, size_t off)
+{
+	return (uint32_t)p->b[off] << 16 | p->b[off + 1] << 8 | p->b[off + 2];
+}
+
+/* The encapsulation headers, from off, where the outer IP header's payload starts (UDP's
+ * behind it for VXLAN and GENEVE). false: the rules stop here, with *m; true: the inner
+ * frame (L2) or packet (L3, of type *m->inner_type) starts at m->outer_len. */
+static bool model_vxlan(const struct xt_config *cfg, const struct pkt *in, size_t off,
+			struct model_out *m)
+{
+	if (in->len < off + 8) {
+		*m = model_drop(XT_DROP_MALFORMED);
+		return false;
+	}
+	if (!(in->b[off] & VXLAN_FLAG_I)) {
+		*m = model_drop(XT_DROP_VXLAN_FLAGS);
+		return false;
+	}
+	if (get24(in, off + 4) != cfg->vni) {
+		*m = model_pass(XT_PASS_OTHER_VNI);
+		return false;
+	}
+	m->outer_len = off + 8;
+	return true;
+}
+
+static bool model_geneve(const struct xt_config *cfg, const struct pkt *in, size_t off,
+			 struct model_out *m)
+{
+	const uint8_t *g = in->b + off;
+	size_t opt_len, o = 0, i;
+
+	if (in->len < off + 8) {
+		*m = model_drop(XT_DROP_MALFORMED);
+		return false;
+	}
+	if (g[0] >> GENEVE_VERSION_SHIFT) {
+		*m = model_drop(XT_DROP_GENEVE_HEADER);
+		return false;
+	}
+	if (get24(in, off + 4) != cfg->vni) {
+		*m = model_pass(XT_PASS_OTHER_VNI);
+		return false;
+	}
+	if (g[1] & (GENEVE_FLAG_OAM | GENEVE_FLAG_CRITICAL)) {
+		*m = model_drop(g[1] & GENEVE_FLAG_OAM ? XT_DROP_GENEVE_HEADER
+						       : XT_DROP_GENEVE_CRITICAL);
+		return false;
+	}
+	opt_len = (g[0] & 0x3f) * 4;
+	for (i = 0; i < 63 && o < opt_len; i++) {
+		if (in->len < off + 8 + o + 4) {
+			*m = model_drop(XT_DROP_MALFORMED);
+			return false;
+		}
+		if (g[8 + o + 2] & GENEVE_OPTION_CRITICAL) {
+			*m = model_drop(XT_DROP_GENEVE_CRITICAL);
+			return false;
+		}
+		o += 4 + (g[8 + o + 3] & 0x1f) * 4;
+	}
+	if (o != opt_len) {
+		*m = model_drop(XT_DROP_GENEVE_HEADER);
+		return false;
+	}
+	if (get16(in, off + 2) != ETHERTYPE_TEB) {
+		*m = model_drop(XT_DROP_INNER_PROTO);
+		return false;
+	}
+	m->outer_len = off + 8 + opt_len;
+	return true;
+}
+
+static bool model_gre(const struct xt_config *cfg, const struct pkt *in, size_t off,
+		      struct model_out *m)
+{
+	uint16_t flags, proto;
+	size_t end = off + 4;
+
+	if (in->len < off + 4) {
+		*m = model_drop(XT_DROP_MALFORMED);
+		return false;
+	}
+	flags = get16(in, off);
+	if (flags & ~GRE_FLAG_K) {
+		*m = model_drop(XT_DROP_GRE_FLAGS);
+		return false;
+	}
+	if (!(flags & GRE_FLAG_K) != !cfg->has_key) {
+		*m = model_pass(XT_PASS_OTHER_KEY);
+		return false;
+	}
+	if (flags & GRE_FLAG_K) {
+		if (in->len < off + 8) {
+			*m = model_drop(XT_DROP_MALFORMED);
+			return false;
+		}
+		if (get32(in, off + 4) != cfg->key) {
+			*m = model_pass(XT_PASS_OTHER_KEY);
+			return false;
+		}
+		end = off + 8;
+	}
+	proto = get16(in, off + 2);
+	if (proto != ETHERTYPE_IPV4 && proto != ETHERTYPE_IPV6) {
+		*m = model_drop(XT_DROP_INNER_PROTO);
+		return false;
+	}
+	m->inner_type = proto;
+	m->outer_len = end;
+	return true;
+}
+
+static bool ipv6_link_local_or_unspecified(const uint8_t *a)
+{
+	static const uint8_t unspecified[16];
+
+	return (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || !memcmp(a, unspecified, 16);
+}
+
+/* The inner packet of a known sender, of type m.inner_type at l3: present, of its version,
+ * from the sender's own prefixes (link-local and unspecified IPv6 sources counted apart). */
+static struct model_out model_inner(const struct pkt *in, struct model_out m, size_t l3,
+				    bool decap_fails)
 {
 	const uint8_t *b = in->b;
-	struct model_out m = {};
-	size_t len = in->len, ihl, udp, inner;
+	size_t len = in->len;
 	const struct model_route *route;
-	uint32_t ip_len, vni;
-	const uint8_t *src;
-	uint16_t type;
-	uint8_t local[4];
 
-	ipv4_bytes(TEST_LOCAL, local);
-	if (len < 14 || get16(in, 12) != ETHERTYPE_IPV4)
-		return model_pass(XT_PASS_NOT_IP);
-	if (len < 34 || b[OFF_IP] >> 4 != 4 || (b[OFF_IP] & 0x0f) < 5)
-		return model_pass(XT_PASS_NOT_IP);
-	if (b[OFF_IP + 9] != IP_PROTO_UDP)
-		return model_pass(XT_PASS_OTHER_PROTO);
-	if (memcmp(b + OFF_IP + 16, local, 4))
-		return model_pass(XT_PASS_NOT_LOCAL);
-	if (get16(in, OFF_IP_FRAG) & 0x3fff)
-		return model_pass(XT_PASS_FRAGMENT);
-	ihl = (b[OFF_IP] & 0x0f) * 4;
-	udp = OFF_IP + ihl;
-	if (len < udp + 8)
-		return model_pass(XT_PASS_OTHER_PROTO);
-	if (get16(in, udp + 2) != TEST_PORT)
-		return model_pass(XT_PASS_OTHER_PORT);
-	if (len < udp + 16)
-		return model_drop(XT_DROP_MALFORMED);
-	/* A total length of 0 stands for the frame's length only above 64 KiB (BIG TCP). */
-	ip_len = get16(in, OFF_IP_TOT_LEN);
-	if (ip_len == 0 && len - 14 > 0xffff)
-		ip_len = len - 14;
-	if (ip_len != len - 14 || (long)get16(in, udp + 4) != (long)ip_len - (long)ihl)
-		return model_drop(XT_DROP_MALFORMED);
-	if (!(b[udp + 8] & VXLAN_FLAG_I))
-		return model_drop(XT_DROP_VXLAN_FLAGS);
-	vni = (uint32_t)b[udp + 12] << 16 | b[udp + 13] << 8 | b[udp + 14];
-	if (vni != TEST_VNI)
-		return model_pass(XT_PASS_OTHER_VNI);
-	m.sender = model_peer_of(b + OFF_IP + 12);
-	if (!m.sender)
-		return model_pass(XT_PASS_UNKNOWN_PEER);
-	inner = udp + 16;
-	m.outer_len = inner;
-	if (len < inner + 14)
-		return model_peer_drop(m, XT_DROP_MALFORMED);
-	type = get16(in, inner + 12);
-	if (type == ETHERTYPE_IPV4) {
-		if (len < inner + 14 + 20 || b[inner + 14] >> 4 != 4)
+	if (m.inner_type == ETHERTYPE_ARP) {
+		if (len < l3 + 28)
 			return model_peer_drop(m, XT_DROP_MALFORMED);
-		src = b + inner + 14 + 12;
-	} else if (type == ETHERTYPE_ARP) {
-		if (len < inner + 14 + 28)
+		route = model_route_lookup4(b + l3 + 14);
+	} else if (m.inner_type == ETHERTYPE_IPV4) {
+		if (len < l3 + 20 || b[l3] >> 4 != 4)
 			return model_peer_drop(m, XT_DROP_MALFORMED);
-		src = b + inner + 14 + 14;
+		route = model_route_lookup4(b + l3 + 12);
+	} else if (m.inner_type == ETHERTYPE_IPV6) {
+		if (len < l3 + 40 || b[l3] >> 4 != 6)
+			return model_peer_drop(m, XT_DROP_MALFORMED);
+		if (ipv6_link_local_or_unspecified(b + l3 + 8))
+			return model_peer_drop(m, XT_DROP_LINK_LOCAL);
+		route = model_route_lookup(b + l3 + 8);
 	} else {
 		return model_peer_drop(m, XT_DROP_INNER_PROTO);
 	}
-	route = model_route_lookup(src);
 	if (!route || route->peer_id != m.sender)
 		return model_peer_drop(m, XT_DROP_SPOOFED);
-	if (gso)
+	if (decap_fails)
 		return model_peer_drop(m, XT_DROP_DECAP_FAILED);
 	m.verdict = TEST_REDIRECT;
 	m.reason = XT_OK_DECAP;
 	return m;
 }
 
-/* xt_encap's rules: docs/architecture.md (Encapsulation) and COUNTERS. */
-static struct model_out model_encap(const struct pkt *in, uint32_t ingress_ifindex)
+/* The decap rules (bpf/rx.h), in their order; gso: the skb claims GSO segments of no known
+ * type, which bpf_skb_adjust_room refuses to shrink (see decap.c). */
+static struct model_out model_decap(const struct xt_config *cfg, const struct pkt *in, bool gso)
 {
+	const uint8_t *b = in->b;
 	struct model_out m = {};
+	size_t len = in->len, l3_len, l4;
+	uint8_t src[16], proto;
+	uint32_t ip_len;
+	bool len_ok, go_on;
+
+	if (len < 14)
+		return model_pass(XT_PASS_NOT_IP);
+	if (get16(in, 12) == ETHERTYPE_IPV4) {
+		if (len < 34 || b[OFF_IP] >> 4 != 4 || (b[OFF_IP] & 0x0f) < 5)
+			return model_pass(XT_PASS_NOT_IP);
+		proto = b[OFF_IP + 9];
+		if (!model_proto_ours(cfg, proto))
+			return model_pass(XT_PASS_OTHER_PROTO);
+		if (cfg->family != XT_FAMILY_V4 || memcmp(b + OFF_IP + 16, cfg->local + 12, 4))
+			return model_pass(XT_PASS_NOT_LOCAL);
+		if (get16(in, OFF_IP_FRAG) & 0x3fff)
+			return model_pass(XT_PASS_FRAGMENT);
+		l3_len = (b[OFF_IP] & 0x0f) * 4;
+		/* A total length of 0 stands for the frame's length only above 64 KiB (BIG TCP). */
+		ip_len = get16(in, OFF_IP_TOT_LEN);
+		if (ip_len == 0 && len - 14 > 0xffff)
+			ip_len = len - 14;
+		mapped4(b + OFF_IP + 12, src);
+	} else if (get16(in, 12) == ETHERTYPE_IPV6) {
+		if (len < 54 || b[OFF_IP] >> 4 != 6)
+			return model_pass(XT_PASS_NOT_IP);
+		proto = b[OFF_IP + 6];
+		if (proto == IPV6_NEXT_FRAGMENT)
+			return model_pass(XT_PASS_FRAGMENT);
+		if (!model_proto_ours(cfg, proto))
+			return model_pass(XT_PASS_OTHER_PROTO);
+		if (cfg->family != XT_FAMILY_V6 || memcmp(b + OFF_IP + 24, cfg->local, 16))
+			return model_pass(XT_PASS_NOT_LOCAL);
+		l3_len = 40;
+		ip_len = get16(in, OFF_IP + 4) + 40;
+		if (ip_len == 40 && len - 14 > 0xffff)
+			ip_len = len - 14;
+		memcpy(src, b + OFF_IP + 8, 16);
+	} else {
+		return model_pass(XT_PASS_NOT_IP);
+	}
+	len_ok = ip_len == len - 14;
+	l4 = 14 + l3_len;
+	if (xt_encap_is_udp(cfg->encap)) {
+		if (len < l4 + 8)
+			return model_pass(XT_PASS_OTHER_PROTO);
+		if (get16(in, l4 + 2) != cfg->port)
+			return model_pass(XT_PASS_OTHER_PORT);
+		if (!len_ok || get16(in, l4 + 4) != ip_len - l3_len)
+			return model_drop(XT_DROP_MALFORMED);
+		go_on = cfg->encap == XT_ENCAP_VXLAN ? model_vxlan(cfg, in, l4 + 8, &m)
+						     : model_geneve(cfg, in, l4 + 8, &m);
+	} else if (!len_ok) {
+		return model_drop(XT_DROP_MALFORMED);
+	} else if (cfg->encap == XT_ENCAP_GRE) {
+		go_on = model_gre(cfg, in, l4, &m);
+	} else {
+		m.inner_type = proto == IP_PROTO_IPIP ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
+		m.outer_len = l4;
+		go_on = true;
+	}
+	if (!go_on)
+		return m;
+	m.sender = model_peer_of(cfg->family, src);
+	if (!m.sender)
+		return model_pass(XT_PASS_UNKNOWN_PEER);
+	if (!xt_encap_is_l2(cfg->encap))
+		return model_inner(in, m, m.outer_len, gso);
+	if (len < m.outer_len + 14)
+		return model_peer_drop(m, XT_DROP_MALFORMED);
+	m.inner_type = get16(in, m.outer_len + 12);
+	return model_inner(in, m, m.outer_len + 14, gso);
+}
+
+static bool model_udp6(const struct xt_config *cfg)
+{
+	return cfg->family == XT_FAMILY_V6 && xt_encap_is_udp(cfg->encap);
+}
+
+/* xt_encap's rules and xt_encap_seg's (seg: no relay check, no GSO hand-off; a GSO packet
+ * there fails closed). gso: as in model_decap, which also makes bpf_skb_adjust_room refuse
+ * to grow the packet. */
+static struct model_out model_encap(const struct xt_config *cfg, const struct pkt *in,
+				    uint32_t ingress_ifindex, bool gso, bool seg)
+{
+	const uint8_t *b = in->b;
+	struct model_out m = {};
+	uint8_t dst[16];
 	uint16_t type;
 
-	if (ingress_ifindex == TEST_OVERLAY_IFINDEX)
+	if (!seg && ingress_ifindex == TEST_OVERLAY_IFINDEX)
 		return model_drop(XT_DROP_RELAY);
+	if (!seg && gso && model_udp6(cfg)) {
+		m.verdict = TEST_ACCEPT;
+		m.reason = XT_OK_SEGMENT;
+		return m;
+	}
+	if (seg && gso)
+		return model_drop(XT_DROP_ENCAP_FAILED);
 	if (in->len < 14)
 		return model_drop(XT_DROP_MALFORMED);
 	type = get16(in, 12);
 	if (type == ETHERTYPE_IPV4) {
 		if (in->len < 14 + 20)
 			return model_drop(XT_DROP_MALFORMED);
-		m.route = model_route_lookup(in->b + 14 + 16);
-	} else if (type == ETHERTYPE_ARP) {
-		if (in->len < 14 + 28 || get16(in, 14) != 1 || get16(in, 16) != ETHERTYPE_IPV4 ||
-		    in->b[18] != 6 || in->b[19] != 4)
+		mapped4(b + 14 + 16, dst);
+	} else if (type == ETHERTYPE_IPV6) {
+		if (in->len < 14 + 40)
 			return model_drop(XT_DROP_MALFORMED);
-		m.route = model_route_lookup(in->b + 14 + 24);
+		memcpy(dst, b + 14 + 24, 16);
+		/* A neighbour solicitation goes to its target's owner (RFC 4861 7.2.2). */
+		if (xt_encap_is_l2(cfg->encap) && b[14 + 6] == IP_PROTO_ICMPV6 && dst[0] == 0xff) {
+			if (in->len < 14 + 40 + 24)
+				return model_drop(XT_DROP_MALFORMED);
+			if (b[14 + 40] == ICMPV6_NEIGHBOUR_SOLICITATION)
+				memcpy(dst, b + 14 + 40 + 8, 16);
+		}
+	} else if (type == ETHERTYPE_ARP && xt_encap_is_l2(cfg->encap)) {
+		if (in->len < 14 + 28 || get16(in, 14) != 1 || get16(in, 16) != ETHERTYPE_IPV4 ||
+		    b[18] != 6 || b[19] != 4)
+			return model_drop(XT_DROP_MALFORMED);
+		mapped4(b + 14 + 24, dst);
 	} else {
 		return model_drop(XT_DROP_INNER_PROTO);
 	}
+	m.route = model_route_lookup(dst);
 	if (!m.route)
 		return model_drop(XT_DROP_NO_ROUTE);
+	if (gso)
+		return model_drop(XT_DROP_ENCAP_FAILED);
 	m.verdict = TEST_REDIRECT;
 	m.reason = XT_OK_ENCAP;
 	return m;
 }
 
-/* One fuzz case: the programs it runs, what it has seen, and how to name a failure. */
+/*
+ * What xt_inner_sum (xt_tc.bpf.c) takes for the sum of the inner packet behind its Ethernet
+ * header, for the outer UDP checksum over IPv6: where the transport checksum vouches for
+ * the packet (IPv4 ICMP, TCP and UDP with a checksum, not a fragment; IPv6 TCP, ICMPv6 and
+ * UDP with a checksum, right behind the fixed header) the sum a correct packet has, read
+ * from the addresses and lengths alone; the bytes otherwise. A host's own packets are
+ * correct (or get their checksum from offload on the way out), so on the wire the outer
+ * checksum holds; a fuzzed one may not be, and the outer checksum then covers the packet it
+ * should have been.
+ */
+static uint64_t model_inner_sum(const struct pkt *in)
+{
+	const uint8_t *b = in->b;
+	uint8_t pseudo[4] = { 0 };
+
+	if (get16(in, 12) == ETHERTYPE_IPV4) {
+		size_t ihl = (b[14] & 0x0f) * 4, len = get16(in, 14 + 2), l4 = 14 + ihl;
+		uint8_t proto = b[14 + 9];
+
+		if (ihl >= 20 && len > ihl && !(get16(in, 14 + 6) & 0x3fff)) {
+			if (proto == 1)
+				return 0;
+			if (proto == IP_PROTO_TCP ||
+			    (proto == IP_PROTO_UDP && l4 + 8 <= in->len && get16(in, l4 + 6))) {
+				pseudo[1] = proto;
+				pseudo[2] = (uint8_t)((len - ihl) >> 8);
+				pseudo[3] = (uint8_t)(len - ihl);
+				return (uint16_t)~inet_fold(
+					inet_sum(pseudo, 4, inet_sum(b + 14 + 12, 8, 0)));
+			}
+		}
+	} else if (get16(in, 12) == ETHERTYPE_IPV6) {
+		uint8_t next = b[14 + 6];
+		uint8_t pseudo6[8] = { 0, 0, b[14 + 4], b[14 + 5], 0, 0, 0, next };
+
+		if (next == IP_PROTO_TCP || next == IP_PROTO_ICMPV6 ||
+		    (next == IP_PROTO_UDP && 14 + 48 <= in->len && get16(in, 14 + 46)))
+			return inet_sum(b + 14, 40, 0) +
+			       (uint16_t)~inet_fold(
+				       inet_sum(pseudo6, 8, inet_sum(b + 14 + 8, 32, 0)));
+	}
+	return inet_sum(b + 14, in->len - 14, 0);
+}
+
+/* The outer UDP checksum of expected (an IPv6 VXLAN or GENEVE packet without options),
+ * its inner packet summed as model_inner_sum says. */
+static uint16_t model_outer_udp_checksum(const struct pkt *expected, const struct pkt *in)
+{
+	size_t udp = 14 + 40, inner_l3 = udp + 8 + 8 + 14;
+	uint8_t pseudo[8] = {
+		0, 0, expected->b[14 + 4], expected->b[14 + 5], 0, 0, 0, IP_PROTO_UDP
+	};
+	uint64_t sum = inet_sum(expected->b + 14 + 8, 32, 0);
+	uint16_t check;
+
+	sum = inet_sum(pseudo, sizeof(pseudo), sum);
+	sum = inet_sum(expected->b + udp, 6, sum); /* the UDP header but its checksum */
+	sum = inet_sum(expected->b + udp + 8, inner_l3 - udp - 8, sum);
+	check = (uint16_t)~inet_fold(sum + model_inner_sum(in));
+	return check ? check : 0xffff;
+}
+
+/* One overlay under fuzzing: its four programs, and the packets to start from. */
+struct seeds {
+	struct pkt p[16];
+	size_t n;
+};
+
+struct fuzz_overlay {
+	const char *name;
+	const struct test_overlay *overlay;
+	struct test_fixture progs[N_PROGS]; /* indexed by enum test_prog */
+	struct seeds decap, encap;
+};
+
+#define FUZZ_OVERLAY(o)                                                                            \
+	{                                                                                          \
+		.name = #o, .overlay = &o                                                          \
+	}
+
+static struct fuzz_overlay fuzz_overlays[] = {
+	FUZZ_OVERLAY(vxlan_over_ipv4),	 FUZZ_OVERLAY(vxlan_over_ipv6),
+	FUZZ_OVERLAY(geneve_over_ipv4),	 FUZZ_OVERLAY(geneve_over_ipv6),
+	FUZZ_OVERLAY(gre_over_ipv4),	 FUZZ_OVERLAY(gre_over_ipv6),
+	FUZZ_OVERLAY(gre_key_over_ipv4), FUZZ_OVERLAY(gre_key_over_ipv6),
+	FUZZ_OVERLAY(ipip_over_ipv4),	 FUZZ_OVERLAY(ipip_over_ipv6),
+};
+
+#define N_OVERLAYS (sizeof(fuzz_overlays) / sizeof(fuzz_overlays[0]))
+
+/* One fuzz case: what it has seen, and how to name a failure. */
 struct fuzz_case {
-	struct test_fixture progs[3]; /* indexed by enum test_prog */
 	const char *name;
 	struct rng rng;
 	uint64_t seed, iteration, runs, refused;
-	uint64_t verdicts[3], reasons[XT_REASON_COUNT];
+	uint64_t verdicts[TEST_ACCEPT + 1], reasons[XT_REASON_COUNT];
+	const struct fuzz_overlay *ov;
 	const struct pkt *in;
 	uint32_t ingress_ifindex;
 	bool gso;
@@ -294,9 +634,9 @@ static void fuzz_fail(const struct fuzz_case *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf("# %s: iteration %llu of seed XT_FUZZ_SEED=0x%016llx (case seed 0x%016llx)", c->name,
-	       (unsigned long long)c->iteration, (unsigned long long)fuzz_seed,
-	       (unsigned long long)c->seed);
+	printf("# %s: iteration %llu of seed XT_FUZZ_SEED=0x%016llx (case seed 0x%016llx) on %s",
+	       c->name, (unsigned long long)c->iteration, (unsigned long long)fuzz_seed,
+	       (unsigned long long)c->seed, c->ov->name);
 	if (c->gso || c->ingress_ifindex)
 		printf(", skb gso %d ingress_ifindex %u", c->gso, c->ingress_ifindex);
 	printf("\n# input (%zu bytes):", c->in->len);
@@ -311,17 +651,25 @@ static const char *const prog_names[] = {
 	[TEST_PROG_ENCAP] = "xt_encap",
 	[TEST_PROG_DECAP_TC] = "xt_decap_tc",
 	[TEST_PROG_DECAP_XDP] = "xt_decap_xdp",
+	[TEST_PROG_ENCAP_SEG] = "xt_encap_seg",
 };
+
+static bool prog_is_encap(enum test_prog prog)
+{
+	return prog == TEST_PROG_ENCAP || prog == TEST_PROG_ENCAP_SEG;
+}
 
 static enum test_verdict verdict_of(const struct fuzz_case *c, const struct test_fixture *f,
 				    int code)
 {
-	if (code == verdict_code(f, TEST_PASS) && f->prog != TEST_PROG_ENCAP)
+	if (code == verdict_code(f, TEST_PASS) && !prog_is_encap(f->prog))
 		return TEST_PASS;
 	if (code == verdict_code(f, TEST_DROP))
 		return TEST_DROP;
 	if (code == verdict_code(f, TEST_REDIRECT))
 		return TEST_REDIRECT;
+	if (f->prog == TEST_PROG_ENCAP && code == TC_ACT_OK)
+		return TEST_ACCEPT;
 	fuzz_fail(c, "%s returned %d, not a verdict it may give", prog_names[f->prog], code);
 	return TEST_DROP;
 }
@@ -332,13 +680,17 @@ static bool reason_fits(enum test_prog prog, enum test_verdict v, enum xt_reason
 	case TEST_PASS:
 		return r >= XT_PASS_NOT_IP && r <= XT_PASS_UNKNOWN_PEER;
 	case TEST_REDIRECT:
-		return r == (prog == TEST_PROG_ENCAP ? XT_OK_ENCAP : XT_OK_DECAP);
+		return r == (prog_is_encap(prog) ? XT_OK_ENCAP : XT_OK_DECAP);
+	case TEST_ACCEPT:
+		return prog == TEST_PROG_ENCAP && r == XT_OK_SEGMENT;
 	case TEST_DROP:
-		if (prog == TEST_PROG_ENCAP)
+		if (prog_is_encap(prog))
 			return r == XT_DROP_MALFORMED || r == XT_DROP_INNER_PROTO ||
 			       r == XT_DROP_NO_ROUTE || r == XT_DROP_RELAY ||
 			       r == XT_DROP_ENCAP_FAILED;
-		return r == XT_DROP_MALFORMED || r == XT_DROP_VXLAN_FLAGS || r == XT_DROP_SPOOFED ||
+		return r == XT_DROP_MALFORMED || r == XT_DROP_VXLAN_FLAGS ||
+		       r == XT_DROP_GENEVE_HEADER || r == XT_DROP_GENEVE_CRITICAL ||
+		       r == XT_DROP_GRE_FLAGS || r == XT_DROP_SPOOFED || r == XT_DROP_LINK_LOCAL ||
 		       r == XT_DROP_INNER_PROTO || r == XT_DROP_DECAP_FAILED;
 	}
 	return false;
@@ -365,7 +717,7 @@ static void check_peer_counters(const struct fuzz_case *c, enum test_prog prog,
 				     want = {};
 		char got[96], exp[96];
 
-		if (prog == TEST_PROG_ENCAP) {
+		if (prog_is_encap(prog)) {
 			if (v == TEST_REDIRECT && m->route->peer_id == ids[i]) {
 				want.tx_packets = 1;
 				want.tx_bytes = in->len;
@@ -393,9 +745,11 @@ static void check_delivered_source(const struct fuzz_case *c, const struct pkt *
 	uint16_t type = out->len >= 14 ? get16(out, 12) : 0;
 
 	if (type == ETHERTYPE_IPV4 && out->len >= 14 + 20)
-		route = model_route_lookup(out->b + 14 + 12);
+		route = model_route_lookup4(out->b + 14 + 12);
 	else if (type == ETHERTYPE_ARP && out->len >= 14 + 28)
-		route = model_route_lookup(out->b + 14 + 14);
+		route = model_route_lookup4(out->b + 14 + 14);
+	else if (type == ETHERTYPE_IPV6 && out->len >= 14 + 40)
+		route = model_route_lookup(out->b + 14 + 8);
 	else
 		fuzz_fail(c, "delivered a frame of type 0x%04x, %zu bytes", type, out->len);
 	if (!sender || !route || route->peer_id != sender)
@@ -403,30 +757,80 @@ static void check_delivered_source(const struct fuzz_case *c, const struct pkt *
 			  route ? route->peer_id : 0, sender);
 }
 
-/* Run c->in through one program and check every invariant; the output is left in *out.
- * Returns false if the kernel refused the input. */
+static void check_decap_output(const struct fuzz_case *c, enum test_prog prog,
+			       const struct model_out *m, const struct pkt *out)
+{
+	static const uint8_t zero_mac[6];
+	const struct xt_config *cfg = &c->ov->progs[prog].cfg;
+	const struct pkt *in = c->in;
+	struct pkt want = {};
+
+	if (!xt_encap_is_l2(cfg->encap))
+		put_eth(&want, cfg->overlay_mac, zero_mac, m->inner_type);
+	put_bytes(&want, in->b + m->outer_len, in->len - m->outer_len);
+	if (out->len != want.len || memcmp(out->b, want.b, out->len))
+		fuzz_fail(c,
+			  "%s: delivered %zu bytes that are not the %zu behind %zu bytes of"
+			  " outer headers",
+			  prog_names[prog], out->len, in->len - m->outer_len, m->outer_len);
+	check_delivered_source(c, out, m->sender);
+}
+
+static void check_encap_output(const struct fuzz_case *c, enum test_prog prog,
+			       const struct model_out *m, const struct pkt *out)
+{
+	const struct xt_config *cfg = &c->ov->progs[prog].cfg;
+	const struct test_addrs *u = test_addrs(cfg->family);
+	bool to_a = m->route->peer_id == TEST_PEER_A_ID;
+	struct pkt expected = {};
+	struct outer_entropy e = {};
+	size_t l4 = 14 + (cfg->family == XT_FAMILY_V6 ? 40 : 20);
+
+	if (out->len < l4 + 8)
+		fuzz_fail(c, "%s: sent %zu bytes", prog_names[prog], out->len);
+	if (cfg->family == XT_FAMILY_V6)
+		e.flow_label = get32(out, 14) & 0xfffff;
+	if (xt_encap_is_udp(cfg->encap)) {
+		e.sport = get16(out, l4);
+		if (e.sport < 49152)
+			fuzz_fail(c, "%s: UDP source port %u outside 49152-65535", prog_names[prog],
+				  e.sport);
+	}
+	expected_encap_on(&expected, cfg, to_a ? u->peer_a_endpoint : u->peer_b_endpoint,
+			  to_a ? TEST_PEER_A_PORT : TEST_PEER_B_PORT, &e, c->in);
+	if (model_udp6(cfg))
+		set16(&expected, l4 + 6, model_outer_udp_checksum(&expected, c->in));
+	if (out->len != expected.len || memcmp(out->b, expected.b, out->len))
+		fuzz_fail(c, "%s: sent %zu bytes that are not the packet for peer %u",
+			  prog_names[prog], out->len, m->route->peer_id);
+}
+
+/* Run c->in through one program of c->ov and check every invariant; the output is left in
+ * *out. Returns false if the kernel refused the input. */
 static bool fuzz_run(struct fuzz_case *c, enum test_prog prog, struct pkt *out,
 		     enum test_verdict *verdict, enum xt_reason *reason)
 {
-	const struct test_fixture *f = &c->progs[prog];
+	const struct test_fixture *f = &c->ov->progs[prog];
+	const struct xt_config *cfg = &f->cfg;
 	struct __sk_buff skb = {};
 	struct test_counters before, after;
 	const struct pkt *in = c->in;
+	bool gso = c->gso && prog != TEST_PROG_DECAP_XDP;
+	bool use_skb = prog != TEST_PROG_DECAP_XDP && (gso || c->ingress_ifindex);
 	struct model_out m;
 	uint64_t moved = 0;
 	enum test_verdict v;
 	int code, err, r;
-	bool use_skb = prog != TEST_PROG_DECAP_XDP && (c->gso || c->ingress_ifindex);
 
-	if (prog == TEST_PROG_ENCAP) {
+	if (gso) {
+		skb.gso_segs = 2;
+		skb.gso_size = 64;
+	}
+	if (prog_is_encap(prog)) {
 		skb.ingress_ifindex = c->ingress_ifindex;
-		m = model_encap(in, c->ingress_ifindex);
+		m = model_encap(cfg, in, c->ingress_ifindex, gso, prog == TEST_PROG_ENCAP_SEG);
 	} else {
-		if (c->gso && prog == TEST_PROG_DECAP_TC) {
-			skb.gso_segs = 2;
-			skb.gso_size = 64;
-		}
-		m = model_decap(in, c->gso && prog == TEST_PROG_DECAP_TC);
+		m = model_decap(cfg, in, gso);
 	}
 	counters_read(&f->maps, &before);
 	err = prog_try_run_skb(f, in, out, use_skb ? &skb : NULL, &code);
@@ -460,41 +864,24 @@ static bool fuzz_run(struct fuzz_case *c, enum test_prog prog, struct pkt *out,
 	if (!reason_fits(prog, v, *reason))
 		fuzz_fail(c, "%s: verdict %d counted as reason %d", prog_names[prog], code,
 			  *reason);
-	if (out->len > in->len + 50)
+	if (out->len > in->len + xt_encap_overhead(cfg->encap, cfg->family, cfg->has_key))
 		fuzz_fail(c, "%s: output of %zu bytes from %zu", prog_names[prog], out->len,
 			  in->len);
-	if (v == TEST_PASS && (out->len != in->len || memcmp(out->b, in->b, in->len)))
-		fuzz_fail(c, "%s: passed, but changed the packet", prog_names[prog]);
-	if (v == TEST_REDIRECT && prog != TEST_PROG_ENCAP) {
-		size_t outer = OFF_IP + (in->b[OFF_IP] & 0x0f) * 4 + 16;
-
-		if (out->len != in->len - outer || memcmp(out->b, in->b + outer, out->len))
-			fuzz_fail(c,
-				  "%s: delivered %zu bytes that are not the %zu behind %zu bytes"
-				  " of outer headers",
-				  prog_names[prog], out->len, in->len - outer, outer);
-		check_delivered_source(c, out, model_peer_of(in->b + OFF_IP + 12));
-	}
+	if ((v == TEST_PASS || v == TEST_ACCEPT) &&
+	    (out->len != in->len || memcmp(out->b, in->b, in->len)))
+		fuzz_fail(c, "%s: let the packet go on, but changed it", prog_names[prog]);
 	if (v != m.verdict || *reason != m.reason)
-		fuzz_fail(c, "%s: verdict %d reason %d; the documented rules say %s, reason %d",
+		fuzz_fail(c, "%s: verdict %d reason %d; the rules say %s, reason %d",
 			  prog_names[prog], code, *reason,
-			  m.verdict == TEST_PASS   ? "pass"
-			  : m.verdict == TEST_DROP ? "drop"
-						   : "redirect",
+			  m.verdict == TEST_PASS     ? "pass"
+			  : m.verdict == TEST_DROP   ? "drop"
+			  : m.verdict == TEST_ACCEPT ? "accept"
+						     : "redirect",
 			  m.reason);
-	if (v == TEST_REDIRECT && prog == TEST_PROG_ENCAP) {
-		struct pkt expected = {};
-		uint16_t sport = get16(out, OFF_UDP);
-
-		if (sport < 49152)
-			fuzz_fail(c, "xt_encap: UDP source port %u outside 49152-65535", sport);
-		expected_encap(&expected, m.route->endpoint, m.route->port, sport, in);
-		if (out->len != expected.len || memcmp(out->b, expected.b, out->len))
-			fuzz_fail(c,
-				  "xt_encap: sent %zu bytes that are not the VXLAN packet for"
-				  " %s:%u",
-				  out->len, m.route->endpoint, m.route->port);
-	}
+	if (v == TEST_REDIRECT && prog_is_encap(prog))
+		check_encap_output(c, prog, &m, out);
+	else if (v == TEST_REDIRECT)
+		check_decap_output(c, prog, &m, out);
 	check_peer_counters(c, prog, &before, &after, v, &m, in, out);
 	c->verdicts[v]++;
 	c->reasons[*reason]++;
@@ -503,11 +890,6 @@ static bool fuzz_run(struct fuzz_case *c, enum test_prog prog, struct pkt *out,
 }
 
 /* Packets to start from. */
-struct seeds {
-	struct pkt p[8];
-	size_t n;
-};
-
 static struct pkt *seed_next(struct seeds *s)
 {
 	assert_true(s->n < sizeof(s->p) / sizeof(s->p[0]));
@@ -515,95 +897,148 @@ static struct pkt *seed_next(struct seeds *s)
 	return &s->p[s->n++];
 }
 
-static void decap_seeds(struct seeds *s)
+static void seed_tunnel(struct seeds *s, const struct tunnel_fields *t)
 {
-	static const uint8_t router_alert[4] = { 0x94, 0x04, 0x00, 0x00 };
-	struct pkt inner = {}, big = {}, nested_inner = {}, nested = {};
-	struct ipv4_fields ip = inner_ipv4_fields(TEST_PEER_A_HOST, TEST_LOCAL_HOST);
-	struct vxlan_fields vx;
-
-	s->n = 0;
-	put_valid_from_peer_a(seed_next(s), &inner);
-	memset(&inner, 0, sizeof(inner));
-	put_arp_request_frame(&inner, test_peer_host_mac, TEST_PEER_A_HOST, TEST_LOCAL_HOST);
-	vx = from_peer_a(&inner);
-	put_vxlan_packet(seed_next(s), &vx);
-
-	memset(&inner, 0, sizeof(inner));
-	inner_ipv4_from(&inner, TEST_PEER_B_HOST);
-	vx = from_peer_a(&inner);
-	vx.ip.saddr = TEST_PEER_B_ENDPOINT;
-	put_vxlan_packet(seed_next(s), &vx);
-
-	memset(&inner, 0, sizeof(inner));
-	inner_ipv4_from(&inner, TEST_PEER_A_HOST);
-	vx = from_peer_a(&inner);
-	vx.ip.options = router_alert;
-	vx.ip.options_len = sizeof(router_alert);
-	put_vxlan_packet(seed_next(s), &vx);
-
-	put_inner_udp_frame(&big, test_local_host_mac, test_peer_host_mac, &ip, 400);
-	vx = from_peer_a(&big);
-	put_vxlan_packet(seed_next(s), &vx);
-
-	inner_ipv4_from(&nested_inner, TEST_PEER_A_HOST);
-	vx = from_peer_a(&nested_inner);
-	vx.ip.saddr = TEST_PEER_A_HOST;
-	vx.ip.daddr = TEST_LOCAL_HOST;
-	put_vxlan_packet(&nested, &vx);
-	vx = from_peer_a(&nested);
-	put_vxlan_packet(seed_next(s), &vx);
-
-	memset(&inner, 0, sizeof(inner));
-	put_arp_request_frame(&inner, test_peer_host_mac, TEST_MOVED_HOST, TEST_LOCAL_HOST);
-	vx = from_peer_a(&inner);
-	put_vxlan_packet(seed_next(s), &vx);
+	put_tunnel_packet(seed_next(s), t);
 }
 
+/* What peers A and B send on the overlay: every inner family, the other peer's addresses,
+ * the edges of each encapsulation, a tunnel in the tunnel. */
+static void decap_seeds(const struct test_fixture *f, struct seeds *s)
+{
+	static const uint8_t router_alert[4] = { 0x94, 0x04, 0x00, 0x00 };
+	struct ipv4_fields ip = inner_ipv4_fields(TEST_PEER_A_HOST, TEST_LOCAL_HOST);
+	struct pkt inner4 = {}, inner6 = {}, other = {}, big = {}, nested = {}, opts = {};
+	bool l2 = xt_encap_is_l2(f->cfg.encap);
+	struct tunnel_fields t, n;
+
+	s->n = 0;
+	inner_frame_from(&inner4, XT_FAMILY_V4, TEST_PEER_A_HOST);
+	inner_frame_from(&inner6, XT_FAMILY_V6, TEST_PEER_A_HOST6);
+	t = tunnel_from_peer_a(f, &inner4);
+	seed_tunnel(s, &t);
+	t.inner = &inner6;
+	seed_tunnel(s, &t);
+
+	/* Peer B's own packet, and one from A's prefix it was given. */
+	inner_frame_from(&other, XT_FAMILY_V6, TEST_MOVED_HOST6);
+	t.inner = &other;
+	t.ip.saddr = TEST_PEER_B_ENDPOINT;
+	t.ip6.saddr = TEST_PEER_B_ENDPOINT6;
+	seed_tunnel(s, &t);
+	t = tunnel_from_peer_a(f, &inner4);
+	memset(&other, 0, sizeof(other));
+	if (l2)
+		put_arp_request_frame(&other, test_peer_host_mac, TEST_PEER_A_HOST,
+				      TEST_LOCAL_HOST);
+	else
+		inner_frame_from(&other, XT_FAMILY_V4, TEST_MOVED_HOST);
+	t.inner = &other;
+	seed_tunnel(s, &t);
+	if (f->cfg.family == XT_FAMILY_V4) {
+		t = tunnel_from_peer_a(f, &inner4);
+		t.ip.options = router_alert;
+		t.ip.options_len = sizeof(router_alert);
+		seed_tunnel(s, &t);
+	}
+
+	put_inner_udp_frame(&big, test_local_host_mac, test_peer_host_mac, &ip, 400);
+	t = tunnel_from_peer_a(f, &big);
+	seed_tunnel(s, &t);
+
+	/* A tunnel packet from A's host to this host's, inside one from A. */
+	n = tunnel_from_peer_a(f, &inner4);
+	n.family = XT_FAMILY_V4;
+	n.eth_dst = test_local_host_mac;
+	n.eth_src = test_peer_host_mac;
+	n.ip.saddr = TEST_PEER_A_HOST;
+	n.ip.daddr = TEST_LOCAL_HOST;
+	put_tunnel_packet(&nested, &n);
+	t.inner = &nested;
+	seed_tunnel(s, &t);
+
+	if (f->cfg.encap == XT_ENCAP_GENEVE) {
+		put_geneve_option(&opts, 0x0102, 0x03, 1);
+		put_geneve_option(&opts, 0x0104, 0x05, 2);
+		t = tunnel_from_peer_a(f, &inner6);
+		t.geneve.options = &opts;
+		seed_tunnel(s, &t);
+	}
+}
+
+/* What the host sends on the overlay: to each peer, to an address moved from A to B, to
+ * nobody; IPv4, IPv6 (with extension headers too), ARP and neighbour solicitations. */
 static void encap_seeds(struct seeds *s)
 {
-	static const char *const to[] = { TEST_PEER_A_HOST, TEST_PEER_B_HOST, TEST_MOVED_HOST,
-					  TEST_UNROUTED_HOST };
-	uint8_t ipv6[40] = { 0x60 };
+	static const char *const to4[] = { TEST_PEER_A_HOST, TEST_PEER_B_HOST, TEST_MOVED_HOST,
+					   TEST_UNROUTED_HOST };
+	static const char *const to6[] = { TEST_PEER_A_HOST6, TEST_MOVED_HOST6,
+					   TEST_UNROUTED_HOST6 };
+	uint8_t bare6[40] = { 0x60 };
+	struct pkt *p;
 	size_t i;
 
 	s->n = 0;
-	for (i = 0; i < sizeof(to) / sizeof(to[0]); i++)
-		put_inner_ipv4_frame(seed_next(s), test_peer_host_mac, test_local_host_mac,
-				     TEST_LOCAL_HOST, to[i]);
-	put_arp_request_frame(seed_next(s), test_local_host_mac, TEST_LOCAL_HOST, to[0]);
-	put_arp_request_frame(seed_next(s), test_local_host_mac, TEST_LOCAL_HOST, to[2]);
-	put_eth(seed_next(s), test_peer_host_mac, test_local_host_mac, ETHERTYPE_IPV6);
-	put_bytes(&s->p[s->n - 1], ipv6, sizeof(ipv6));
+	for (i = 0; i < sizeof(to4) / sizeof(to4[0]); i++)
+		frame_to(seed_next(s), XT_FAMILY_V4, to4[i]);
+	for (i = 0; i < sizeof(to6) / sizeof(to6[0]); i++)
+		frame_to(seed_next(s), XT_FAMILY_V6, to6[i]);
+	put_arp_request_frame(seed_next(s), test_local_host_mac, TEST_LOCAL_HOST, to4[0]);
+	put_arp_request_frame(seed_next(s), test_local_host_mac, TEST_LOCAL_HOST, to4[2]);
+	put_neighbour_solicitation_frame(seed_next(s), test_local_host_mac, TEST_LOCAL_HOST6,
+					 to6[0]);
+	put_neighbour_solicitation_frame(seed_next(s), test_local_host_mac, TEST_LOCAL_HOST6,
+					 to6[1]);
+	p = seed_next(s);
+	frame_to(p, XT_FAMILY_V4, TEST_PEER_A_HOST);
+	upper_layer_checksum_fill(p, 14, 14 + 20 + 6, true);
+	p = seed_next(s);
+	put_eth(p, test_peer_host_mac, test_local_host_mac, ETHERTYPE_IPV6);
+	put_ipv6(p, IPV6_NEXT_DEST_OPTS, 8 + 8, TEST_LOCAL_HOST6, TEST_PEER_A_HOST6);
+	put_ipv6_extension(p, IPV6_NEXT_DEST_OPTS, IP_PROTO_UDP);
+	put_udp(p, 40000, 7, 0);
+	p = seed_next(s);
+	put_eth(p, test_peer_host_mac, test_local_host_mac, ETHERTYPE_IPV6);
+	put_bytes(p, bare6, sizeof(bare6));
 }
 
 /* Values near the edges of what each field may hold, and the ones the rules look for. */
 static uint16_t interesting16(struct rng *r, const struct pkt *p)
 {
-	const uint16_t values[] = { 0,
-				    1,
-				    7,
-				    8,
-				    19,
-				    20,
-				    0x7fff,
-				    0x8000,
-				    0xffff,
-				    TEST_PORT,
-				    TEST_PEER_A_PORT,
-				    ETHERTYPE_IPV4,
-				    ETHERTYPE_ARP,
-				    ETHERTYPE_IPV6,
-				    ETHERTYPE_8021Q,
-				    IP_FLAG_DF,
-				    IP_FLAG_MF,
-				    (uint16_t)(p->len - 14),
-				    (uint16_t)(p->len - 13),
-				    (uint16_t)(p->len - 15),
-				    (uint16_t)(p->len - 34),
-				    (uint16_t)(p->len - 38) };
+	const uint16_t values[] = {
+		0,
+		1,
+		7,
+		8,
+		19,
+		20,
+		40,
+		0x7fff,
+		0x8000,
+		0xffff,
+		TEST_PORT,
+		TEST_PEER_A_PORT,
+		XT_GENEVE_PORT,
+		ETHERTYPE_IPV4,
+		ETHERTYPE_ARP,
+		ETHERTYPE_IPV6,
+		ETHERTYPE_8021Q,
+		ETHERTYPE_TEB,
+		IP_FLAG_DF,
+		IP_FLAG_MF,
+		GRE_FLAG_K,
+		GRE_FLAG_K | GRE_FLAG_S,
+		GRE_FLAG_C,
+		(uint16_t)(p->len - 14),
+		(uint16_t)(p->len - 13),
+		(uint16_t)(p->len - 15),
+		(uint16_t)(p->len - 34),
+		(uint16_t)(p->len - 38),
+		(uint16_t)(p->len - 54),
+		(uint16_t)(p->len - 55),
+	};
 
-	return values[rng_below(r, sizeof(values) / sizeof(values[0]))];
+	return PICK(r, values);
 }
 
 static void interesting_addr(struct rng *r, uint8_t out[4])
@@ -617,75 +1052,130 @@ static void interesting_addr(struct rng *r, uint8_t out[4])
 		"255.255.255.255",    "10.10.2.0",
 	};
 
-	ipv4_bytes(addrs[rng_below(r, sizeof(addrs) / sizeof(addrs[0]))], out);
+	ipv4_bytes(PICK(r, addrs), out);
 }
 
-/* Fields worth aiming at, as offsets from the start of a header that mutate_field finds in
- * the packet as it is now (the outer IPv4 header length may have changed). */
-enum field_kind { F8, F16, FADDR, FVNI };
+static void interesting_addr6(struct rng *r, uint8_t out[16])
+{
+	static const char *const addrs[] = {
+		TEST_LOCAL6,
+		TEST_PEER_A_ENDPOINT6,
+		TEST_PEER_B_ENDPOINT6,
+		TEST_STRANGER_ENDPOINT6,
+		TEST_OTHER_LOCAL6,
+		TEST_PEER_A_HOST6,
+		TEST_PEER_B_HOST6,
+		TEST_MOVED_HOST6,
+		TEST_UNROUTED_HOST6,
+		TEST_LOCAL_HOST6,
+		"::",
+		"fe80::7",
+		"ff02::1:ff00:7",
+		"::ffff:198.51.100.2",
+		"fd00:10:2::",
+	};
+
+	assert_int_equal(inet_pton(AF_INET6, PICK(r, addrs), out), 1);
+}
+
+/* Where the headers of a packet are, as the overlay would have them; for a packet that is
+ * not (or no longer) one of its own, just places to aim at. */
+enum base { B_FRAME, B_L3, B_L4, B_TUNNEL, B_INNER_ETH, B_INNER_L3 };
+
+struct layout {
+	size_t at[B_INNER_L3 + 1];
+};
+
+static struct layout layout_of(const struct xt_config *cfg, const struct pkt *p, bool encap)
+{
+	bool v6 = p->len >= 14 && get16(p, 12) == ETHERTYPE_IPV6;
+	size_t l4 = 14 + (v6 ? 40 : p->len > 14 ? (p->b[14] & 0x0f) * 4 : 20), tunnel, eth, l3;
+
+	if (encap) /* the frame's own Ethernet header and what follows */
+		return (struct layout){ { 0, 14, 14, 14, 0, 14 } };
+	if (xt_encap_is_udp(cfg->encap)) {
+		tunnel = l4 + 8;
+		eth = tunnel + 8;
+		if (cfg->encap == XT_ENCAP_GENEVE && tunnel < p->len)
+			eth += (p->b[tunnel] & 0x3f) * 4;
+		l3 = eth + 14;
+	} else {
+		tunnel = l4;
+		l3 = l4;
+		if (cfg->encap == XT_ENCAP_GRE)
+			l3 += tunnel + 1 < p->len && (p->b[tunnel] & 0x20) ? 8 : 4;
+		eth = l3 - 14;
+	}
+	return (struct layout){ { 0, 14, l4, tunnel, eth, l3 } };
+}
+
+/* Fields worth aiming at, as offsets from the start of a header that layout_of finds in the
+ * packet as it is now. Fields of the other outer family, or of another encapsulation, land
+ * elsewhere: one more kind of mutation. */
+enum field_kind { F8, F16, F32, FADDR, FADDR6, FVNI };
 
 struct field {
-	int base; /* 0: frame, 1: outer IPv4, 2: UDP, 3: inner Ethernet, 4: inner IPv4/ARP */
+	enum base base;
 	size_t off;
 	enum field_kind kind;
 };
 
 static const struct field decap_fields[] = {
-	{ 0, 12, F16 },	  { 1, 0, F8 },	    { 1, 2, F16 },    { 1, 6, F16 },  { 1, 9, F8 },
-	{ 1, 12, FADDR }, { 1, 16, FADDR }, { 2, 2, F16 },    { 2, 4, F16 },  { 2, 8, F8 },
-	{ 2, 9, F8 },	  { 2, 12, FVNI },  { 2, 15, F8 },    { 3, 12, F16 }, { 4, 0, F8 },
-	{ 4, 12, FADDR }, { 4, 14, FADDR }, { 4, 16, FADDR }, { 4, 4, F8 },   { 4, 2, F16 },
+	{ B_FRAME, 12, F16 },	   { B_L3, 0, F8 },	      { B_L3, 2, F16 },
+	{ B_L3, 6, F16 },	   { B_L3, 9, F8 },	      { B_L3, 12, FADDR },
+	{ B_L3, 16, FADDR },	   { B_L3, 4, F16 },	      { B_L3, 6, F8 },
+	{ B_L3, 8, FADDR6 },	   { B_L3, 24, FADDR6 },      { B_L4, 2, F16 },
+	{ B_L4, 4, F16 },	   { B_TUNNEL, 0, F8 },	      { B_TUNNEL, 1, F8 },
+	{ B_TUNNEL, 0, F16 },	   { B_TUNNEL, 2, F16 },      { B_TUNNEL, 4, FVNI },
+	{ B_TUNNEL, 4, F32 },	   { B_TUNNEL, 7, F8 },	      { B_TUNNEL, 10, F8 },
+	{ B_TUNNEL, 11, F8 },	   { B_INNER_ETH, 12, F16 },  { B_INNER_L3, 0, F8 },
+	{ B_INNER_L3, 12, FADDR }, { B_INNER_L3, 14, FADDR }, { B_INNER_L3, 16, FADDR },
+	{ B_INNER_L3, 4, F8 },	   { B_INNER_L3, 2, F16 },    { B_INNER_L3, 8, FADDR6 },
 };
 
 static const struct field encap_fields[] = {
-	{ 0, 12, F16 },	  { 3, 0, F8 },	    { 3, 16, FADDR }, { 3, 12, FADDR },
-	{ 3, 0, F16 },	  { 3, 2, F16 },    { 3, 4, F8 },     { 3, 5, F8 },
-	{ 3, 14, FADDR }, { 3, 24, FADDR }, { 3, 6, F16 },    { 3, 9, F8 },
+	{ B_FRAME, 12, F16 },	   { B_INNER_L3, 0, F8 },      { B_INNER_L3, 16, FADDR },
+	{ B_INNER_L3, 12, FADDR }, { B_INNER_L3, 0, F16 },     { B_INNER_L3, 2, F16 },
+	{ B_INNER_L3, 4, F8 },	   { B_INNER_L3, 5, F8 },      { B_INNER_L3, 14, FADDR },
+	{ B_INNER_L3, 24, FADDR }, { B_INNER_L3, 6, F16 },     { B_INNER_L3, 9, F8 },
+	{ B_INNER_L3, 6, F8 },	   { B_INNER_L3, 24, FADDR6 }, { B_INNER_L3, 8, FADDR6 },
+	{ B_INNER_L3, 40, F8 },	   { B_INNER_L3, 48, FADDR6 },
 };
 
-static size_t header_start(const struct pkt *p, int base, bool encap)
+static void mutate_field(struct rng *r, struct pkt *p, const struct xt_config *cfg, bool encap)
 {
-	size_t ihl = p->len > OFF_IP ? (p->b[OFF_IP] & 0x0f) * 4 : 20;
-
-	if (encap)
-		return base == 0 ? 0 : 14; /* the frame's own Ethernet and what follows */
-	switch (base) {
-	case 1:
-		return OFF_IP;
-	case 2:
-		return OFF_IP + ihl;
-	case 3:
-		return OFF_IP + ihl + 16;
-	case 4:
-		return OFF_IP + ihl + 16 + 14;
-	}
-	return 0;
-}
-
-static void mutate_field(struct rng *r, struct pkt *p, bool encap)
-{
-	const struct field *fields = encap ? encap_fields : decap_fields;
-	size_t n = encap ? sizeof(encap_fields) / sizeof(encap_fields[0])
-			 : sizeof(decap_fields) / sizeof(decap_fields[0]);
-	const struct field *f = &fields[rng_below(r, n)];
-	size_t at = header_start(p, f->base, encap) + f->off;
-	static const uint8_t values8[] = { 0,	 1,    4,    6,	   8,	 17,   0x40,
-					   0x44, 0x45, 0x46, 0x4f, 0x65, 0x7f, 0xff };
+	static const uint8_t values8[] = { 0,	 1,    4,    6,	   8,	 17,   0x20, 0x3f,
+					   0x40, 0x44, 0x45, 0x46, 0x4f, 0x60, 0x65, 0x7f,
+					   0x80, 0xff, 41,   47,   58,	 135,  44,   0x86 };
+	const struct field *f = encap ? &PICK(r, encap_fields) : &PICK(r, decap_fields);
+	size_t at = layout_of(cfg, p, encap).at[f->base] + f->off;
 	uint32_t vni;
 
 	switch (f->kind) {
 	case F8:
 		if (at < p->len)
-			p->b[at] = rng_chance(r, 4) ? (uint8_t)rng_next(r)
-						    : values8[rng_below(r, sizeof(values8))];
+			p->b[at] = rng_chance(r, 4) ? (uint8_t)rng_next(r) : PICK(r, values8);
 		break;
 	case F16:
 		if (at + 2 <= p->len)
 			set16(p, at, interesting16(r, p));
 		break;
+	case F32:
+		if (at + 4 <= p->len) {
+			uint32_t key = rng_chance(r, 2) ? TEST_GRE_KEY + rng_below(r, 3) - 1
+							: (uint32_t)rng_next(r);
+
+			set16(p, at, key >> 16);
+			set16(p, at + 2, (uint16_t)key);
+		}
+		break;
 	case FADDR:
 		if (at + 4 <= p->len)
 			interesting_addr(r, p->b + at);
+		break;
+	case FADDR6:
+		if (at + 16 <= p->len)
+			interesting_addr6(r, p->b + at);
 		break;
 	case FVNI:
 		if (at + 3 <= p->len) {
@@ -699,23 +1189,36 @@ static void mutate_field(struct rng *r, struct pkt *p, bool encap)
 	}
 }
 
-/* Where headers begin in the seeds, for splices that keep them whole. */
-static const size_t boundaries[] = { 0, 12, 14, 34, 38, 42, 50, 64, 84, 92 };
-
-static size_t boundary(struct rng *r, size_t below)
+/* A header boundary of p, at or below below, for splices that keep headers whole. */
+static size_t boundary(struct rng *r, const struct xt_config *cfg, const struct pkt *p, bool encap,
+		       size_t below)
 {
-	size_t b;
+	struct layout l = layout_of(cfg, p, encap);
+	const size_t b[] = { 0,
+			     12,
+			     14,
+			     l.at[B_L4],
+			     l.at[B_L4] + 4,
+			     l.at[B_TUNNEL],
+			     l.at[B_TUNNEL] + 4,
+			     l.at[B_INNER_ETH],
+			     l.at[B_INNER_ETH] + 12,
+			     l.at[B_INNER_L3],
+			     l.at[B_INNER_L3] + 12,
+			     l.at[B_INNER_L3] + 20 };
+	size_t at;
 
 	do
-		b = boundaries[rng_below(r, sizeof(boundaries) / sizeof(boundaries[0]))];
-	while (b > below);
-	return b;
+		at = PICK(r, b);
+	while (at > below);
+	return at;
 }
 
-static void mutate_once(struct rng *r, struct pkt *p, const struct seeds *s, bool encap)
+static void mutate_once(struct rng *r, struct pkt *p, const struct seeds *s,
+			const struct xt_config *cfg, bool encap)
 {
 	const struct pkt *other = &s->p[rng_below(r, s->n)];
-	uint8_t bytes[64];
+	uint8_t bytes[128];
 	size_t at, n, i;
 
 	switch (rng_below(r, 10)) {
@@ -729,7 +1232,7 @@ static void mutate_once(struct rng *r, struct pkt *p, const struct seeds *s, boo
 		break;
 	case 2:
 	case 3:
-		mutate_field(r, p, encap);
+		mutate_field(r, p, cfg, encap);
 		break;
 	case 4: /* cut short, mostly not inside the Ethernet header (the kernel refuses) */
 		if (p->len <= 14 || rng_chance(r, 16))
@@ -738,38 +1241,44 @@ static void mutate_once(struct rng *r, struct pkt *p, const struct seeds *s, boo
 			pkt_cut(p, 14 + rng_below(r, p->len - 13));
 		break;
 	case 5: /* grown: random bytes or zero padding at the end */
-		n = 1 + rng_below(r, sizeof(bytes));
+		n = 1 + rng_below(r, 64);
 		for (i = 0; i < n; i++)
 			bytes[i] = rng_chance(r, 2) ? 0 : (uint8_t)rng_next(r);
 		if (p->len + n <= FUZZ_MAX_LEN)
 			put_bytes(p, bytes, n);
 		break;
 	case 6: /* a header of another packet spliced over the same place */
-		at = boundary(r, p->len);
-		n = 4 + rng_below(r, 28);
+		at = boundary(r, cfg, p, encap, p->len);
+		n = 4 + rng_below(r, 40);
 		if (at + n <= p->len && at + n <= other->len)
 			memcpy(p->b + at, other->b + at, n);
 		break;
 	case 7: /* a piece of another packet inserted at a header boundary */
-		at = boundary(r, p->len);
-		i = boundary(r, other->len);
+		at = boundary(r, cfg, p, encap, p->len);
+		i = boundary(r, cfg, other, encap, other->len);
 		n = 1 + rng_below(r, 50);
 		if (i + n <= other->len && p->len + n <= FUZZ_MAX_LEN)
 			pkt_insert(p, at, other->b + i, n);
 		break;
 	case 8: /* a header removed */
-		at = boundary(r, p->len);
-		n = (size_t[]){ 1, 4, 8, 14, 20, 28 }[rng_below(r, 6)];
+		at = boundary(r, cfg, p, encap, p->len);
+		n = PICK(r, ((const size_t[]){ 1, 4, 8, 14, 20, 28, 40 }));
 		if (at + n <= p->len) {
 			memmove(p->b + at, p->b + at + n, p->len - at - n);
 			p->len -= n;
 		}
 		break;
-	case 9: /* VXLAN in VXLAN: the outer headers repeated behind themselves */
-		n = OFF_INNER;
-		if (!encap && p->len >= n && p->len + n <= FUZZ_MAX_LEN) {
-			memcpy(bytes, p->b, n);
-			pkt_insert(p, n, bytes, n);
+	case 9: /* a tunnel in the tunnel: the outer headers repeated behind themselves (for
+		 * GRE and IPIP those behind the outer Ethernet header) */
+		if (encap)
+			break;
+		at = xt_encap_is_l2(cfg->encap) ? 0 : 14;
+		n = layout_of(cfg, p, encap)
+			    .at[xt_encap_is_l2(cfg->encap) ? B_INNER_ETH : B_INNER_L3] -
+		    at;
+		if (n <= sizeof(bytes) && at + n <= p->len && p->len + n <= FUZZ_MAX_LEN) {
+			memcpy(bytes, p->b + at, n);
+			pkt_insert(p, at + n, bytes, n);
 		}
 		break;
 	}
@@ -778,26 +1287,34 @@ static void mutate_once(struct rng *r, struct pkt *p, const struct seeds *s, boo
 /* Outer lengths made to fit, if the packet still has room for them. */
 static void maybe_fit(struct rng *r, struct pkt *p)
 {
-	size_t ihl;
+	size_t l4;
+	bool v6;
 
-	if (p->len < OFF_UDP || get16(p, 12) != ETHERTYPE_IPV4)
+	if (p->len < 14 + 20)
 		return;
-	ihl = (p->b[OFF_IP] & 0x0f) * 4;
-	if (ihl < 20 || OFF_IP + ihl + 8 > p->len)
+	v6 = get16(p, 12) == ETHERTYPE_IPV6;
+	if (!v6 && (get16(p, 12) != ETHERTYPE_IPV4 || (p->b[OFF_IP] & 0x0f) < 5))
+		return;
+	if (v6 && p->len < 14 + 40)
+		return;
+	l4 = outer_l4_offset(p);
+	if (l4 + (p->b[OFF_IP + (v6 ? 6 : 9)] == IP_PROTO_UDP ? 8 : 0) > p->len)
 		return;
 	if (rng_below(r, 4) < 3)
 		outer_lengths_fit(p);
-	else if (rng_chance(r, 2))
+	else if (!v6 && rng_chance(r, 2))
 		outer_ipv4_checksum_update(p);
 }
 
-static void mutated(struct fuzz_case *c, const struct seeds *s, bool encap, struct pkt *p)
+static void mutated(struct fuzz_case *c, bool encap, struct pkt *p)
 {
+	const struct seeds *s = encap ? &c->ov->encap : &c->ov->decap;
+	const struct xt_config *cfg = &c->ov->progs[TEST_PROG_ENCAP].cfg;
 	unsigned int k, rounds = 1 + rng_below(&c->rng, 4);
 
 	*p = s->p[rng_below(&c->rng, s->n)];
 	for (k = 0; k < rounds; k++)
-		mutate_once(&c->rng, p, s, encap);
+		mutate_once(&c->rng, p, s, cfg, encap);
 	if (!encap)
 		maybe_fit(&c->rng, p);
 }
@@ -819,15 +1336,22 @@ static void random_frame(struct fuzz_case *c, const struct seeds *s, struct pkt 
 	for (i = keep; i < len; i++)
 		put8(p, (uint8_t)rng_next(&c->rng));
 	if (keep < 14 && rng_below(&c->rng, 4) < 3)
-		set16(p, 12, types[rng_below(&c->rng, 4)]);
+		set16(p, 12, PICK(&c->rng, types));
 	maybe_fit(&c->rng, p);
 }
 
 static void fuzz_case_begin(struct fuzz_case *c, const char *name, uint64_t salt)
 {
+	memset(c, 0, sizeof(*c));
 	c->name = name;
 	c->seed = fuzz_seed ^ (salt * 0xd1342543de82ef95ULL);
 	c->rng.state = c->seed;
+}
+
+/* The overlay of the next iteration. */
+static void fuzz_case_pick(struct fuzz_case *c)
+{
+	c->ov = &fuzz_overlays[rng_below(&c->rng, N_OVERLAYS)];
 }
 
 static void fuzz_case_report(const struct fuzz_case *c)
@@ -835,11 +1359,12 @@ static void fuzz_case_report(const struct fuzz_case *c)
 	int r;
 
 	printf("# %s: %llu iterations, %llu program runs (%llu refused by the kernel):"
-	       " pass %llu, drop %llu, redirect %llu; by reason (enum xt_reason):",
+	       " pass %llu, drop %llu, redirect %llu, segment %llu; by reason (enum xt_reason):",
 	       c->name, (unsigned long long)c->iteration, (unsigned long long)c->runs,
 	       (unsigned long long)c->refused, (unsigned long long)c->verdicts[TEST_PASS],
 	       (unsigned long long)c->verdicts[TEST_DROP],
-	       (unsigned long long)c->verdicts[TEST_REDIRECT]);
+	       (unsigned long long)c->verdicts[TEST_REDIRECT],
+	       (unsigned long long)c->verdicts[TEST_ACCEPT]);
 	for (r = 0; r < XT_REASON_COUNT; r++)
 		if (c->reasons[r])
 			printf(" %d:%llu", r, (unsigned long long)c->reasons[r]);
@@ -850,59 +1375,75 @@ static void fuzz_case_report(const struct fuzz_case *c)
 /* Nothing was ever counted against a peer id other than A's and B's. */
 static void fuzz_case_end(struct fuzz_case *c)
 {
-	size_t i;
+	size_t o, i;
 
-	for (i = 0; i < 3; i++) {
-		struct xt_peer_stats others = peer_stats_of_others(&c->progs[i].maps);
-		char buf[96];
+	for (o = 0; o < N_OVERLAYS; o++) {
+		for (i = 0; i < N_PROGS; i++) {
+			struct xt_peer_stats others =
+				peer_stats_of_others(&fuzz_overlays[o].progs[i].maps);
+			char buf[96];
 
-		if (!peer_stats_equal(&others, &(struct xt_peer_stats){}))
-			test_fail("%s: %s counted against a peer id that is neither A nor B: %s",
-				  c->name, prog_names[i],
-				  peer_stats_str(&others, buf, sizeof(buf)));
+			if (!peer_stats_equal(&others, &(struct xt_peer_stats){}))
+				test_fail("%s: %s on %s counted against a peer id that is"
+					  " neither A nor B: %s",
+					  c->name, prog_names[i], fuzz_overlays[o].name,
+					  peer_stats_str(&others, buf, sizeof(buf)));
+		}
 	}
 	fuzz_case_report(c);
 }
 
-static int setup(void **state)
+/* Every program of every overlay, loaded once for all cases: the checks look at what each
+ * run adds to the counters, never at their totals. */
+static int group_setup(void **state)
 {
-	struct fuzz_case *c = calloc(1, sizeof(*c));
-	struct xt_config cfg = test_config();
+	size_t o;
 	int i;
 
-	assert_non_null(c);
-	for (i = TEST_PROG_ENCAP; i <= TEST_PROG_DECAP_XDP; i++) {
-		fixture_load(&c->progs[i], i, &cfg);
-		topology_add(&c->progs[i].maps);
-		route_add(&c->progs[i].maps, TEST_MOVED_HOST, 32, TEST_PEER_B_ID,
-			  TEST_PEER_B_ENDPOINT, TEST_PEER_B_PORT);
+	model_routes_init();
+	for (o = 0; o < N_OVERLAYS; o++) {
+		struct fuzz_overlay *ov = &fuzz_overlays[o];
+		struct xt_config cfg = test_config_of(ov->overlay);
+
+		for (i = 0; i < N_PROGS; i++) {
+			const char *b = test_addrs(cfg.family)->peer_b_endpoint;
+
+			fixture_load(&ov->progs[i], i, &cfg);
+			topology_add_on(&ov->progs[i].maps, cfg.family);
+			route_add(&ov->progs[i].maps, TEST_MOVED_HOST, 32, TEST_PEER_B_ID, b,
+				  TEST_PEER_B_PORT);
+			route_add(&ov->progs[i].maps, TEST_MOVED_HOST6, 128, TEST_PEER_B_ID, b,
+				  TEST_PEER_B_PORT);
+		}
+		decap_seeds(&ov->progs[TEST_PROG_DECAP_TC], &ov->decap);
+		encap_seeds(&ov->encap);
 	}
-	*state = c;
+	*state = NULL;
 	return 0;
 }
 
-static int teardown(void **state)
+static int group_teardown(void **state)
 {
-	struct fuzz_case *c = *state;
+	size_t o;
 	int i;
 
-	for (i = TEST_PROG_ENCAP; i <= TEST_PROG_DECAP_XDP; i++)
-		fixture_destroy(&c->progs[i]);
-	free(c);
+	(void)state;
+	for (o = 0; o < N_OVERLAYS; o++)
+		for (i = 0; i < N_PROGS; i++)
+			fixture_destroy(&fuzz_overlays[o].progs[i]);
 	return 0;
 }
 
 static void fuzz_decap(struct fuzz_case *c, enum test_prog prog)
 {
-	struct seeds s;
 	struct pkt in, out;
 	enum test_verdict v;
 	enum xt_reason reason;
 
-	decap_seeds(&s);
 	c->in = &in;
 	for (c->iteration = 0; c->iteration < fuzz_iters; c->iteration++) {
-		mutated(c, &s, false, &in);
+		fuzz_case_pick(c);
+		mutated(c, false, &in);
 		/* Now and then a GSO skb the kernel cannot shrink: the failure path. */
 		c->gso = prog == TEST_PROG_DECAP_TC && rng_chance(&c->rng, 16);
 		fuzz_run(c, prog, &out, &v, &reason);
@@ -910,94 +1451,99 @@ static void fuzz_decap(struct fuzz_case *c, enum test_prog prog)
 	c->gso = false;
 }
 
-static void decap_tc_keeps_invariants_on_mutated_vxlan(void **state)
+static void decap_tc_keeps_invariants_on_mutated_packets(void **state)
 {
-	struct fuzz_case *c = *state;
+	struct fuzz_case c;
 
-	fuzz_case_begin(c, "decap_tc", 1);
-	fuzz_decap(c, TEST_PROG_DECAP_TC);
-	fuzz_case_end(c);
+	(void)state;
+	fuzz_case_begin(&c, "decap_tc", 1);
+	fuzz_decap(&c, TEST_PROG_DECAP_TC);
+	fuzz_case_end(&c);
 }
 
-static void decap_xdp_keeps_invariants_on_mutated_vxlan(void **state)
+static void decap_xdp_keeps_invariants_on_mutated_packets(void **state)
 {
-	struct fuzz_case *c = *state;
+	struct fuzz_case c;
 
-	fuzz_case_begin(c, "decap_xdp", 2);
-	fuzz_decap(c, TEST_PROG_DECAP_XDP);
-	fuzz_case_end(c);
+	(void)state;
+	fuzz_case_begin(&c, "decap_xdp", 2);
+	fuzz_decap(&c, TEST_PROG_DECAP_XDP);
+	fuzz_case_end(&c);
 }
 
+/* xt_encap and xt_encap_seg on the same frames: mostly sent by the host; now and then
+ * routed back out of the overlay, or a GSO packet. */
 static void encap_keeps_invariants_on_mutated_frames(void **state)
 {
 	static const uint32_t ingress[] = { 0, TEST_UPLINK_IFINDEX, TEST_OVERLAY_IFINDEX };
-	struct fuzz_case *c = *state;
-	struct seeds s;
+	struct fuzz_case c;
 	struct pkt in, out;
 	enum test_verdict v;
 	enum xt_reason reason;
 
-	fuzz_case_begin(c, "encap", 3);
-	encap_seeds(&s);
-	c->in = &in;
-	for (c->iteration = 0; c->iteration < fuzz_iters; c->iteration++) {
-		mutated(c, &s, true, &in);
-		/* Mostly sent by the host; now and then routed back out of the overlay. */
-		c->ingress_ifindex = rng_chance(&c->rng, 8) ? ingress[rng_below(&c->rng, 3)] : 0;
-		fuzz_run(c, TEST_PROG_ENCAP, &out, &v, &reason);
+	(void)state;
+	fuzz_case_begin(&c, "encap", 3);
+	c.in = &in;
+	for (c.iteration = 0; c.iteration < fuzz_iters; c.iteration++) {
+		fuzz_case_pick(&c);
+		mutated(&c, true, &in);
+		c.ingress_ifindex = rng_chance(&c.rng, 8) ? PICK(&c.rng, ingress) : 0;
+		c.gso = rng_chance(&c.rng, 16);
+		fuzz_run(&c, TEST_PROG_ENCAP, &out, &v, &reason);
+		fuzz_run(&c, TEST_PROG_ENCAP_SEG, &out, &v, &reason);
 	}
-	c->ingress_ifindex = 0;
-	fuzz_case_end(c);
+	c.ingress_ifindex = 0;
+	c.gso = false;
+	fuzz_case_end(&c);
 }
 
 /* One parser, two front ends: whatever one does with a packet, the other does too, byte for
  * byte (but for the inputs only XDP's test run takes). */
-static void decap_tc_and_xdp_agree_on_mutated_vxlan(void **state)
+static void decap_tc_and_xdp_agree_on_mutated_packets(void **state)
 {
-	struct fuzz_case *c = *state;
-	struct seeds s;
+	struct fuzz_case c;
 	struct pkt in, out_tc, out_xdp;
 	enum test_verdict v_tc, v_xdp;
 	enum xt_reason r_tc, r_xdp;
 	bool ran_tc;
 
-	fuzz_case_begin(c, "decap_tc_and_xdp", 4);
-	decap_seeds(&s);
-	c->in = &in;
-	for (c->iteration = 0; c->iteration < fuzz_iters; c->iteration++) {
-		mutated(c, &s, false, &in);
-		ran_tc = fuzz_run(c, TEST_PROG_DECAP_TC, &out_tc, &v_tc, &r_tc);
-		if (!fuzz_run(c, TEST_PROG_DECAP_XDP, &out_xdp, &v_xdp, &r_xdp) || !ran_tc)
+	(void)state;
+	fuzz_case_begin(&c, "decap_tc_and_xdp", 4);
+	c.in = &in;
+	for (c.iteration = 0; c.iteration < fuzz_iters; c.iteration++) {
+		fuzz_case_pick(&c);
+		mutated(&c, false, &in);
+		ran_tc = fuzz_run(&c, TEST_PROG_DECAP_TC, &out_tc, &v_tc, &r_tc);
+		if (!fuzz_run(&c, TEST_PROG_DECAP_XDP, &out_xdp, &v_xdp, &r_xdp) || !ran_tc)
 			continue;
 		if (v_tc != v_xdp || r_tc != r_xdp)
-			fuzz_fail(c, "TC: verdict %d reason %d; XDP: verdict %d reason %d", v_tc,
+			fuzz_fail(&c, "TC: verdict %d reason %d; XDP: verdict %d reason %d", v_tc,
 				  r_tc, v_xdp, r_xdp);
 		if (v_tc != TEST_DROP &&
 		    (out_tc.len != out_xdp.len || memcmp(out_tc.b, out_xdp.b, out_tc.len)))
-			fuzz_fail(c, "TC and XDP output differ");
+			fuzz_fail(&c, "TC and XDP output differ");
 	}
-	fuzz_case_end(c);
+	fuzz_case_end(&c);
 }
 
 static void every_program_keeps_invariants_on_random_frames(void **state)
 {
-	struct fuzz_case *c = *state;
-	struct seeds decap, encap;
+	struct fuzz_case c;
 	struct pkt in, out;
 	enum test_verdict v;
 	enum xt_reason reason;
 	int prog;
 
-	fuzz_case_begin(c, "random_frames", 5);
-	decap_seeds(&decap);
-	encap_seeds(&encap);
-	c->in = &in;
-	for (c->iteration = 0; c->iteration < fuzz_iters; c->iteration++) {
-		random_frame(c, rng_chance(&c->rng, 2) ? &decap : &encap, &in);
-		for (prog = TEST_PROG_ENCAP; prog <= TEST_PROG_DECAP_XDP; prog++)
-			fuzz_run(c, prog, &out, &v, &reason);
+	(void)state;
+	fuzz_case_begin(&c, "random_frames", 5);
+	c.in = &in;
+	for (c.iteration = 0; c.iteration < fuzz_iters; c.iteration++) {
+		fuzz_case_pick(&c);
+		random_frame(&c, rng_chance(&c.rng, 2) ? &c.ov->decap : &c.ov->encap, &in);
+		for (prog = TEST_PROG_ENCAP; prog < N_PROGS; prog++)
+			fuzz_run(&c, prog, &out, &v, &reason);
 	}
-	fuzz_case_end(c);
+	fuzz_case_end(&c);
 }
 
 static uint64_t env_u64(const char *name, uint64_t fallback)
@@ -1020,16 +1566,11 @@ static uint64_t env_u64(const char *name, uint64_t fallback)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(decap_tc_keeps_invariants_on_mutated_vxlan, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(decap_xdp_keeps_invariants_on_mutated_vxlan, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(encap_keeps_invariants_on_mutated_frames, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(decap_tc_and_xdp_agree_on_mutated_vxlan, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(every_program_keeps_invariants_on_random_frames,
-						setup, teardown),
+		cmocka_unit_test(decap_tc_keeps_invariants_on_mutated_packets),
+		cmocka_unit_test(decap_xdp_keeps_invariants_on_mutated_packets),
+		cmocka_unit_test(encap_keeps_invariants_on_mutated_frames),
+		cmocka_unit_test(decap_tc_and_xdp_agree_on_mutated_packets),
+		cmocka_unit_test(every_program_keeps_invariants_on_random_frames),
 	};
 	struct timespec now;
 
@@ -1041,5 +1582,5 @@ int main(void)
 	printf("# XT_FUZZ_SEED=0x%016llx XT_FUZZ_ITERS=%llu (iterations per case)\n",
 	       (unsigned long long)fuzz_seed, (unsigned long long)fuzz_iters);
 	fflush(stdout);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -2,7 +2,8 @@
 /*
  * Running the real programs: a fresh skeleton per test (so no counter or map entry leaks
  * from one test into the next), the maps filled and read through their fds, and
- * BPF_PROG_TEST_RUN. Also the overlay every test runs on, so that addresses are named once.
+ * BPF_PROG_TEST_RUN. Also the overlays the tests run on (one per encapsulation and underlay
+ * family; VXLAN over IPv4 unless a test names another), so that addresses are named once.
  */
 #ifndef XT_TEST_HARNESS_H
 #define XT_TEST_HARNESS_H
@@ -27,7 +28,8 @@
 #define TEST_OVERLAY_IFINDEX 7
 #define TEST_OVERLAY_PEER_IFINDEX 8
 #define TEST_UPLINK_IFINDEX 3
-#define TEST_LOCAL_HOST "10.10.1.1" /* this host's overlay address */
+#define TEST_LOCAL_PREFIX "10.10.1.0" /* this host's /24, as its peers know it */
+#define TEST_LOCAL_HOST "10.10.1.1"   /* this host's overlay address */
 #define TEST_UNROUTED_HOST "10.10.9.9"
 
 /* Peer A listens on another port than ours, so that encap shows whose port it uses. */
@@ -42,35 +44,123 @@
 #define TEST_PEER_B_PREFIX "10.10.3.0"
 #define TEST_PEER_B_HOST "10.10.3.9"
 #define TEST_STRANGER_ENDPOINT "198.51.100.99"
+#define TEST_OTHER_LOCAL "198.51.100.77" /* another address of this host's */
+
+/* The same underlay over IPv6, from the documentation prefix (RFC 3849). */
+#define TEST_LOCAL6 "2001:db8:51::1"
+#define TEST_PEER_A_ENDPOINT6 "2001:db8:51::2"
+#define TEST_PEER_B_ENDPOINT6 "2001:db8:51::3"
+#define TEST_STRANGER_ENDPOINT6 "2001:db8:51::99"
+#define TEST_OTHER_LOCAL6 "2001:db8:51::77"
+
+/* The overlay's IPv6 side: unique local addresses (RFC 4193), a /64 per host. */
+#define TEST_LOCAL_PREFIX6 "fd00:10:1::"
+#define TEST_LOCAL_HOST6 "fd00:10:1::1"
+#define TEST_PEER_A_PREFIX6 "fd00:10:2::"
+#define TEST_PEER_A_HOST6 "fd00:10:2::7"
+#define TEST_PEER_B_PREFIX6 "fd00:10:3::"
+#define TEST_PEER_B_HOST6 "fd00:10:3::9"
+#define TEST_UNROUTED_HOST6 "fd00:10:9::9"
+
+#define TEST_GRE_KEY 0x1a2b3c4d /* four different bytes, as TEST_VNI */
+
+/* The addresses of one family: the underlay's when the overlay runs over that family, the
+ * overlay hosts' when the inner packets are of it. */
+struct test_addrs {
+	const char *local, *other_local, *peer_a_endpoint, *peer_b_endpoint, *stranger_endpoint;
+	const char *local_host, *peer_a_host, *peer_b_host, *unrouted_host;
+};
+
+static inline const struct test_addrs *test_addrs(uint8_t family)
+{
+	static const struct test_addrs v4 = {
+		.local = TEST_LOCAL,
+		.other_local = TEST_OTHER_LOCAL,
+		.peer_a_endpoint = TEST_PEER_A_ENDPOINT,
+		.peer_b_endpoint = TEST_PEER_B_ENDPOINT,
+		.stranger_endpoint = TEST_STRANGER_ENDPOINT,
+		.local_host = TEST_LOCAL_HOST,
+		.peer_a_host = TEST_PEER_A_HOST,
+		.peer_b_host = TEST_PEER_B_HOST,
+		.unrouted_host = TEST_UNROUTED_HOST,
+	};
+	static const struct test_addrs v6 = {
+		.local = TEST_LOCAL6,
+		.other_local = TEST_OTHER_LOCAL6,
+		.peer_a_endpoint = TEST_PEER_A_ENDPOINT6,
+		.peer_b_endpoint = TEST_PEER_B_ENDPOINT6,
+		.stranger_endpoint = TEST_STRANGER_ENDPOINT6,
+		.local_host = TEST_LOCAL_HOST6,
+		.peer_a_host = TEST_PEER_A_HOST6,
+		.peer_b_host = TEST_PEER_B_HOST6,
+		.unrouted_host = TEST_UNROUTED_HOST6,
+	};
+
+	assert_true(family == XT_FAMILY_V4 || family == XT_FAMILY_V6);
+	return family == XT_FAMILY_V6 ? &v6 : &v4;
+}
 
 static const uint8_t test_local_host_mac[6] = { 0x02, 0x00, 0x00, 0x0a, 0x01, 0x01 };
 static const uint8_t test_peer_host_mac[6] = { 0x02, 0x00, 0x00, 0x0a, 0x02, 0x07 };
 static const uint8_t test_uplink_mac[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x01 };
 static const uint8_t test_peer_uplink_mac[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x02 };
 
-static inline struct xt_config test_config(void)
+/* An overlay: its encapsulation and underlay family. A test names one as its cmocka initial
+ * state (see ENCAP_CASE_ON), and the fixture loads the programs configured for it. */
+struct test_overlay {
+	uint8_t encap;	/* enum xt_encap */
+	uint8_t family; /* underlay */
+	bool has_key;	/* GRE: TEST_GRE_KEY */
+};
+
+static const struct test_overlay vxlan_over_ipv4 = { XT_ENCAP_VXLAN, XT_FAMILY_V4, false };
+static const struct test_overlay vxlan_over_ipv6 = { XT_ENCAP_VXLAN, XT_FAMILY_V6, false };
+static const struct test_overlay geneve_over_ipv4 = { XT_ENCAP_GENEVE, XT_FAMILY_V4, false };
+static const struct test_overlay geneve_over_ipv6 = { XT_ENCAP_GENEVE, XT_FAMILY_V6, false };
+static const struct test_overlay gre_over_ipv4 = { XT_ENCAP_GRE, XT_FAMILY_V4, false };
+static const struct test_overlay gre_over_ipv6 = { XT_ENCAP_GRE, XT_FAMILY_V6, false };
+static const struct test_overlay gre_key_over_ipv4 = { XT_ENCAP_GRE, XT_FAMILY_V4, true };
+static const struct test_overlay gre_key_over_ipv6 = { XT_ENCAP_GRE, XT_FAMILY_V6, true };
+static const struct test_overlay ipip_over_ipv4 = { XT_ENCAP_IPIP, XT_FAMILY_V4, false };
+static const struct test_overlay ipip_over_ipv6 = { XT_ENCAP_IPIP, XT_FAMILY_V6, false };
+
+/* The configuration `xtunnel attach` would give the overlay: the encapsulation's port
+ * (none for GRE and IPIP), the MTU its overhead leaves of 1500, and this host's overlay
+ * MAC as the destination of what the L3 encapsulations deliver. */
+static inline struct xt_config test_config_of(const struct test_overlay *o)
 {
 	struct xt_config cfg = {
 		.vni = TEST_VNI,
-		.port = TEST_PORT,
+		.key = o->has_key ? TEST_GRE_KEY : 0,
+		.port = o->encap == XT_ENCAP_GENEVE  ? XT_GENEVE_PORT
+			: o->encap == XT_ENCAP_VXLAN ? TEST_PORT
+						     : 0,
+		.encap = o->encap,
+		.family = o->family,
+		.has_key = o->has_key,
 		.uplink_ifindex = TEST_UPLINK_IFINDEX,
 		.overlay_ifindex = TEST_OVERLAY_IFINDEX,
 		.overlay_peer_ifindex = TEST_OVERLAY_PEER_IFINDEX,
 		.max_peers = XT_DEFAULT_MAX_PEERS,
 		.max_routes = XT_DEFAULT_MAX_ROUTES,
-		.mtu = 1500 - 50,
-		.encap = XT_ENCAP_VXLAN,
-		.family = XT_FAMILY_V4,
+		.mtu = 1500 - xt_encap_overhead(o->encap, o->family, o->has_key),
 	};
 
-	map_addr(TEST_LOCAL, cfg.local);
+	map_addr(test_addrs(o->family)->local, cfg.local);
+	memcpy(cfg.overlay_mac, test_local_host_mac, sizeof(cfg.overlay_mac));
 	return cfg;
+}
+
+static inline struct xt_config test_config(void)
+{
+	return test_config_of(&vxlan_over_ipv4);
 }
 
 enum test_prog {
 	TEST_PROG_ENCAP,
 	TEST_PROG_DECAP_TC,
 	TEST_PROG_DECAP_XDP,
+	TEST_PROG_ENCAP_SEG, /* xt_encap_seg */
 };
 
 struct test_maps {
@@ -87,13 +177,17 @@ struct test_fixture {
 	enum test_prog prog;
 	int prog_fd;
 	struct test_maps maps;
+	struct xt_config cfg; /* what the programs were loaded with */
 };
 
 static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
 				const struct xt_config *cfg)
 {
+	struct bpf_program *run, *other;
+
 	memset(f, 0, sizeof(*f));
 	f->prog = prog;
+	f->cfg = *cfg;
 	if (prog == TEST_PROG_DECAP_XDP) {
 		f->xdp = xt_xdp_bpf__open();
 		assert_non_null(f->xdp);
@@ -109,9 +203,15 @@ static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
 	f->tc = xt_tc_bpf__open();
 	assert_non_null(f->tc);
 	f->tc->rodata->xt_cfg = *cfg;
+	run = prog == TEST_PROG_ENCAP	    ? f->tc->progs.xt_encap
+	      : prog == TEST_PROG_ENCAP_SEG ? f->tc->progs.xt_encap_seg
+					    : f->tc->progs.xt_decap_tc;
+	/* Only the program under test is verified: the suite loads hundreds of fixtures, and
+	 * every program is under test in some of them. */
+	bpf_object__for_each_program(other, f->tc->obj)
+		assert_int_equal(bpf_program__set_autoload(other, other == run), 0);
 	assert_int_equal(xt_tc_bpf__load(f->tc), 0);
-	f->prog_fd = bpf_program__fd(prog == TEST_PROG_ENCAP ? f->tc->progs.xt_encap
-							     : f->tc->progs.xt_decap_tc);
+	f->prog_fd = bpf_program__fd(run);
 	f->maps.peers = bpf_map__fd(f->tc->maps.xt_peers);
 	f->maps.routes = bpf_map__fd(f->tc->maps.xt_routes);
 	f->maps.peer_stats = bpf_map__fd(f->tc->maps.xt_peer_stats);
@@ -142,15 +242,31 @@ static inline void route_add(const struct test_maps *m, const char *prefix, uint
 	assert_int_equal(bpf_map_update_elem(m->routes, &key, &route, BPF_NOEXIST), 0);
 }
 
-/* Peers A and B, each with its /24 of the overlay, as `xtunnel peer add` would set them. */
+/* A peer at endpoint:port (of the underlay family) owning an IPv4 /24 and an IPv6 /64 of
+ * the overlay, as `xtunnel peer add` would set it. */
+static inline void peer_with_prefixes_add(const struct test_maps *m, const char *endpoint,
+					  uint32_t id, uint16_t port, const char *prefix4,
+					  const char *prefix6)
+{
+	peer_add(m, endpoint, id, port);
+	route_add(m, prefix4, 24, id, endpoint, port);
+	route_add(m, prefix6, 64, id, endpoint, port);
+}
+
+/* Peers A and B at their endpoints of the underlay family, with their prefixes. */
+static inline void topology_add_on(const struct test_maps *m, uint8_t family)
+{
+	const struct test_addrs *u = test_addrs(family);
+
+	peer_with_prefixes_add(m, u->peer_a_endpoint, TEST_PEER_A_ID, TEST_PEER_A_PORT,
+			       TEST_PEER_A_PREFIX, TEST_PEER_A_PREFIX6);
+	peer_with_prefixes_add(m, u->peer_b_endpoint, TEST_PEER_B_ID, TEST_PEER_B_PORT,
+			       TEST_PEER_B_PREFIX, TEST_PEER_B_PREFIX6);
+}
+
 static inline void topology_add(const struct test_maps *m)
 {
-	peer_add(m, TEST_PEER_A_ENDPOINT, TEST_PEER_A_ID, TEST_PEER_A_PORT);
-	route_add(m, TEST_PEER_A_PREFIX, 24, TEST_PEER_A_ID, TEST_PEER_A_ENDPOINT,
-		  TEST_PEER_A_PORT);
-	peer_add(m, TEST_PEER_B_ENDPOINT, TEST_PEER_B_ID, TEST_PEER_B_PORT);
-	route_add(m, TEST_PEER_B_PREFIX, 24, TEST_PEER_B_ID, TEST_PEER_B_ENDPOINT,
-		  TEST_PEER_B_PORT);
+	topology_add_on(m, XT_FAMILY_V4);
 }
 
 static inline void fixture_destroy(struct test_fixture *f)
@@ -160,15 +276,17 @@ static inline void fixture_destroy(struct test_fixture *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* cmocka setup: prog loaded on the test overlay, peers A and B added; *state owns it. */
+/* cmocka setup: prog loaded on the overlay the test names in its initial state (a struct
+ * test_overlay; none: VXLAN over IPv4), peers A and B added; *state then owns the fixture. */
 static inline int fixture_setup(void **state, enum test_prog prog)
 {
+	const struct test_overlay *o = *state ? *state : &vxlan_over_ipv4;
 	struct test_fixture *f = calloc(1, sizeof(*f));
-	struct xt_config cfg = test_config();
+	struct xt_config cfg = test_config_of(o);
 
 	assert_non_null(f);
 	fixture_load(f, prog, &cfg);
-	topology_add(&f->maps);
+	topology_add_on(&f->maps, o->family);
 	*state = f;
 	return 0;
 }
@@ -320,6 +438,11 @@ static inline int setup_encap(void **state)
 	return fixture_setup(state, TEST_PROG_ENCAP);
 }
 
+static inline int setup_encap_seg(void **state)
+{
+	return fixture_setup(state, TEST_PROG_ENCAP_SEG);
+}
+
 /* A decap case, once per receive path, named after both. */
 #define DECAP_CASE(name)                                                                           \
 	{ "decap_tc_" #name, name, setup_decap_tc, fixture_teardown, NULL },                       \
@@ -332,6 +455,21 @@ static inline int setup_encap(void **state)
 		"encap_" #name, name, setup_encap, fixture_teardown, NULL                          \
 	}
 
+/* The same on one of the overlays above, named after it too: ENCAP_CASE_ON(x, gre_over_ipv6)
+ * is encap_gre_over_ipv6_x. */
+#define DECAP_CASE_ON(name, overlay)                                                               \
+	{ "decap_tc_" #overlay "_" #name, name, setup_decap_tc, fixture_teardown,                  \
+	  (void *)&overlay },                                                                      \
+	{                                                                                          \
+		"decap_xdp_" #overlay "_" #name, name, setup_decap_xdp, fixture_teardown,          \
+			(void *)&overlay                                                           \
+	}
+
+#define ENCAP_CASE_ON(name, overlay)                                                               \
+	{                                                                                          \
+		"encap_" #overlay "_" #name, name, setup_encap, fixture_teardown, (void *)&overlay \
+	}
+
 static inline bool fixture_is_xdp(const struct test_fixture *f)
 {
 	return f->prog == TEST_PROG_DECAP_XDP;
@@ -342,6 +480,7 @@ enum test_verdict {
 	TEST_PASS,     /* not ours: XDP_PASS, or TC_ACT_UNSPEC (on to the next filter) */
 	TEST_DROP,     /* XDP_DROP, TC_ACT_SHOT */
 	TEST_REDIRECT, /* XDP_REDIRECT, TC_ACT_REDIRECT */
+	TEST_ACCEPT,   /* TC only: TC_ACT_OK, on through the device as it is */
 };
 
 static inline int verdict_code(const struct test_fixture *f, enum test_verdict v)
@@ -355,6 +494,9 @@ static inline int verdict_code(const struct test_fixture *f, enum test_verdict v
 		return xdp ? XDP_DROP : TC_ACT_SHOT;
 	case TEST_REDIRECT:
 		break;
+	case TEST_ACCEPT:
+		assert_false(xdp);
+		return TC_ACT_OK;
 	}
 	return xdp ? XDP_REDIRECT : TC_ACT_REDIRECT;
 }
@@ -516,9 +658,10 @@ struct run_expect {
 
 /* Run in once and check everything want says, and that nothing else was counted; the
  * output is left in *out. what names the packet in failure messages (a loop says which
- * offset failed). */
-static inline void expect_run_out(const struct test_fixture *f, const struct pkt *in,
-				  const struct run_expect *want, const char *what, struct pkt *out)
+ * offset failed). skb: as for prog_run_skb. */
+static inline void expect_run_skb(const struct test_fixture *f, const struct pkt *in,
+				  struct __sk_buff *skb, const struct run_expect *want,
+				  const char *what, struct pkt *out)
 {
 	struct test_counters before, after;
 	struct xt_peer_stats moved_a, moved_b, others;
@@ -528,7 +671,7 @@ static inline void expect_run_out(const struct test_fixture *f, const struct pkt
 
 	what = what ? what : "packet";
 	counters_read(&f->maps, &before);
-	err = prog_try_run_skb(f, in, out, NULL, &verdict);
+	err = prog_try_run_skb(f, in, out, skb, &verdict);
 	if (err)
 		test_fail("%s (%zu bytes): BPF_PROG_TEST_RUN refused it: %s", what, in->len,
 			  strerror(-err));
@@ -557,6 +700,12 @@ static inline void expect_run_out(const struct test_fixture *f, const struct pkt
 	if (!peer_stats_equal(&others, &(struct xt_peer_stats){}))
 		test_fail("%s: counted against a peer id that is neither A nor B: %s", what,
 			  peer_stats_str(&others, b1, sizeof(b1)));
+}
+
+static inline void expect_run_out(const struct test_fixture *f, const struct pkt *in,
+				  const struct run_expect *want, const char *what, struct pkt *out)
+{
+	expect_run_skb(f, in, NULL, want, what, out);
 }
 
 static inline void expect_run(const struct test_fixture *f, const struct pkt *in,
@@ -631,18 +780,114 @@ static inline void put_valid_from_peer_a(struct pkt *in, struct pkt *inner)
 	put_vxlan_packet(in, &vx);
 }
 
-/* Decapsulated: exactly the inner frame, delivered, counted as peer A's. */
+/* What a host of a peer sends to this host over the overlay, an IPv4 or IPv6 datagram. */
+static inline void inner_frame_from(struct pkt *inner, uint8_t family, const char *saddr)
+{
+	if (family == XT_FAMILY_V6)
+		put_inner_ipv6_frame(inner, test_local_host_mac, test_peer_host_mac, saddr,
+				     TEST_LOCAL_HOST6);
+	else
+		inner_ipv4_from(inner, saddr);
+}
+
+/* What this host sends on the overlay to a host of a peer. */
+static inline void frame_to(struct pkt *frame, uint8_t family, const char *daddr)
+{
+	if (family == XT_FAMILY_V6)
+		put_inner_ipv6_frame(frame, test_peer_host_mac, test_local_host_mac,
+				     TEST_LOCAL_HOST6, daddr);
+	else
+		put_inner_ipv4_frame(frame, test_peer_host_mac, test_local_host_mac,
+				     TEST_LOCAL_HOST, daddr);
+}
+
+/* A packet that peer A could really send on the fixture's overlay, in its encapsulation
+ * and over its underlay family; cases change the one field they are about. */
+static inline struct tunnel_fields tunnel_from_peer_a(const struct test_fixture *f,
+						      const struct pkt *inner)
+{
+	const struct test_addrs *u = test_addrs(f->cfg.family);
+	struct tunnel_fields t = {
+		.encap = f->cfg.encap,
+		.family = f->cfg.family,
+		.eth_dst = test_uplink_mac,
+		.eth_src = test_peer_uplink_mac,
+		.ip = {
+			.id = 0x2b1e,
+			.frag_off = IP_FLAG_DF,
+			.ttl = 64,
+			.saddr = u->peer_a_endpoint,
+			.daddr = u->local,
+		},
+		.ip6 = {
+			.flow_label = 0x5a1e5,
+			.hop_limit = 64,
+			.saddr = u->peer_a_endpoint,
+			.daddr = u->local,
+		},
+		.sport = 51234,
+		.dport = f->cfg.port,
+		.vxlan_flags = VXLAN_FLAG_I,
+		.vni = TEST_VNI,
+		.geneve = { .protocol = ETHERTYPE_TEB },
+		.gre = { .flags = f->cfg.has_key ? GRE_FLAG_K : 0, .key = TEST_GRE_KEY },
+		.inner = inner,
+	};
+
+	return t;
+}
+
+/* What peer A's host sends to this host from saddr, in the fixture's encapsulation; the
+ * inner frame is left in *inner. */
+static inline void put_tunnel_from_peer_a(const struct test_fixture *f, struct pkt *in,
+					  struct pkt *inner, uint8_t inner_family,
+					  const char *saddr)
+{
+	struct tunnel_fields t;
+
+	inner_frame_from(inner, inner_family, saddr);
+	t = tunnel_from_peer_a(f, inner);
+	put_tunnel_packet(in, &t);
+}
+
+/* What decap delivers of the inner frame: the L2 encapsulations the frame as it is; the L3
+ * ones the inner IP packet behind an Ethernet header addressed to the overlay device (its
+ * MAC from the configuration, source zero, the packet's type). */
+static inline void expected_delivery(struct pkt *p, const struct xt_config *cfg,
+				     const struct pkt *inner)
+{
+	static const uint8_t zero_mac[6];
+
+	if (xt_encap_is_l2(cfg->encap)) {
+		put_bytes(p, inner->b, inner->len);
+		return;
+	}
+	put_eth(p, cfg->overlay_mac, zero_mac, get16(inner, 12));
+	put_bytes(p, inner->b + 14, inner->len - 14);
+}
+
+/* Decapsulated: exactly the inner frame (or packet, see expected_delivery), delivered,
+ * counted as peer A's. */
+static inline void expect_decapped(const struct test_fixture *f, const struct pkt *in,
+				   const struct pkt *inner, const char *what)
+{
+	struct pkt delivered = {};
+	struct run_expect want = {
+		.verdict = TEST_REDIRECT,
+		.reason = XT_OK_DECAP,
+		.out = &delivered,
+	};
+
+	expected_delivery(&delivered, &f->cfg, inner);
+	want.peer_a.rx_packets = 1;
+	want.peer_a.rx_bytes = delivered.len;
+	expect_run(f, in, &want, what);
+}
+
 static inline void assert_decapped(const struct test_fixture *f, const struct pkt *in,
 				   const struct pkt *inner)
 {
-	const struct run_expect want = {
-		.verdict = TEST_REDIRECT,
-		.reason = XT_OK_DECAP,
-		.out = inner,
-		.peer_a = { .rx_packets = 1, .rx_bytes = inner->len },
-	};
-
-	expect_run(f, in, &want, NULL);
+	expect_decapped(f, in, inner, NULL);
 }
 
 /* Not ours: TC goes on to the next filter, XDP hands the packet to the stack, unchanged. */
@@ -668,71 +913,116 @@ static inline void assert_dropped(const struct test_fixture *f, const struct pkt
 	expect_run(f, in, &want, NULL);
 }
 
-/* The bytes xt_encap must send for inner: outer Ethernet with zero MACs, which
- * bpf_redirect_neigh fills in on the way out; IPv4 (RFC 791) with DF and a zero ID
- * (RFC 6864 section 4.1); UDP with a zero checksum; VXLAN with the I flag (RFC 7348). */
-static inline void expected_encap(struct pkt *p, const char *endpoint, uint16_t dport,
-				  uint16_t sport, const struct pkt *inner)
+/* The fields of encap's output that come from the skb's flow hash (bpf_get_hash_recalc,
+ * seeded at random by the kernel), so the one part a test takes from the output. */
+struct outer_entropy {
+	uint16_t sport;	     /* UDP encapsulations */
+	uint32_t flow_label; /* IPv6 underlay */
+};
+
+/* Read them where they belong, after checking what may be checked: the UDP source port is
+ * in the dynamic range 49152-65535 (RFC 7348 section 5, RFC 8926 section 3.3); the flow
+ * label is the low 20 bits of the first word (RFC 6438), the version and traffic class
+ * around it are compared with the rest of the packet. */
+static inline struct outer_entropy outer_entropy(const struct pkt *out, const struct xt_config *cfg)
+{
+	struct outer_entropy e = {};
+	size_t l4 = 14 + (cfg->family == XT_FAMILY_V6 ? 40 : 20);
+
+	if (cfg->family == XT_FAMILY_V6)
+		e.flow_label = get32(out, 14) & 0xfffff;
+	if (xt_encap_is_udp(cfg->encap)) {
+		e.sport = get16(out, l4);
+		assert_in_range(e.sport, 49152, 65535);
+	}
+	return e;
+}
+
+/* The inverse of map_addr. */
+static inline const char *addr_text(const uint8_t a[16], uint8_t family, char *buf, size_t size)
+{
+	if (family == XT_FAMILY_V6)
+		assert_non_null(inet_ntop(AF_INET6, a, buf, size));
+	else
+		assert_non_null(inet_ntop(AF_INET, a + 12, buf, size));
+	return buf;
+}
+
+/*
+ * The bytes xt_encap must send for inner on the overlay cfg describes: outer Ethernet with
+ * zero MACs, which bpf_redirect_neigh fills in on the way out; then IPv4 (RFC 791) with DF
+ * and a zero ID (RFC 6864 section 4.1), TTL 64, or IPv6 (RFC 8200) with hop limit 64; then
+ * UDP, with a zero checksum over IPv4 (RFC 768, RFC 7348 section 5) and a computed one over
+ * IPv6 (RFC 8200 section 8.1), and VXLAN with the I flag (RFC 7348) or GENEVE version 0
+ * without options, Ethernet payload (RFC 8926), both followed by the inner frame; or GRE
+ * (RFC 2784) with the key if there is one (RFC 2890) and the inner Ethernet type, or nothing
+ * (IPIP, RFC 2003 and RFC 2473), before the inner IP packet.
+ */
+static inline void expected_encap_on(struct pkt *p, const struct xt_config *cfg,
+				     const char *endpoint, uint16_t dport,
+				     const struct outer_entropy *e, const struct pkt *inner)
 {
 	static const uint8_t zero_mac[6];
-	struct vxlan_fields f = {
+	char local[INET6_ADDRSTRLEN];
+	struct tunnel_fields t = {
+		.encap = cfg->encap,
+		.family = cfg->family,
 		.eth_dst = zero_mac,
 		.eth_src = zero_mac,
-		.ethertype = ETHERTYPE_IPV4,
-		.ip = {
-			.tos = 0,
-			.id = 0,
-			.frag_off = IP_FLAG_DF,
-			.ttl = 64,
-			.protocol = IP_PROTO_UDP,
-			.saddr = TEST_LOCAL,
+		.ip = { .frag_off = IP_FLAG_DF, .ttl = 64, .saddr = local, .daddr = endpoint },
+		.ip6 = {
+			.flow_label = e->flow_label,
+			.hop_limit = 64,
+			.saddr = local,
 			.daddr = endpoint,
 		},
-		.sport = sport,
+		.sport = e->sport,
 		.dport = dport,
-		.flags = VXLAN_FLAG_I,
-		.vni = TEST_VNI,
-		.vxlan_len = 8,
+		.vxlan_flags = VXLAN_FLAG_I,
+		.vni = cfg->vni,
+		.geneve = { .protocol = ETHERTYPE_TEB },
+		.gre = { .flags = cfg->has_key ? GRE_FLAG_K : 0, .key = cfg->key },
 		.inner = inner,
 	};
 
-	put_vxlan_packet(p, &f);
+	addr_text(cfg->local, cfg->family, local, sizeof(local));
+	put_tunnel_packet(p, &t);
 }
 
-/* The UDP source port is the one field of encap's output that is not fixed: it comes from
- * the skb's flow hash. RFC 7348 section 5 asks for the dynamic range, 49152-65535. */
-static inline uint16_t outer_source_port(const struct pkt *out)
-{
-	uint16_t sport = get16(out, OFF_UDP);
-
-	assert_in_range(sport, 49152, 65535);
-	return sport;
-}
-
-/* xt_encap sent in to peer_id (A or B) at endpoint:port, exactly as expected_encap says,
- * and counted it against that peer alone. */
+/* xt_encap sent in to peer_id (A or B), at its endpoint of the overlay's underlay family and
+ * its port, exactly as expected_encap_on says, and counted it against that peer alone. Over
+ * IPv6 the outer UDP checksum is also checked on its own, over the output as it is. */
 static inline void expect_encapped(const struct test_fixture *f, const struct pkt *in,
-				   uint32_t peer_id, const char *endpoint, uint16_t port,
-				   const char *what)
+				   uint32_t peer_id, const char *what)
 {
 	const struct xt_peer_stats sent = { .tx_packets = 1, .tx_bytes = in->len };
+	const struct test_addrs *u = test_addrs(f->cfg.family);
 	struct run_expect want = { .verdict = TEST_REDIRECT, .reason = XT_OK_ENCAP };
 	struct pkt out = {}, expected = {};
+	struct outer_entropy e;
 
 	assert_true(peer_id == TEST_PEER_A_ID || peer_id == TEST_PEER_B_ID);
+	what = what ? what : "packet";
 	if (peer_id == TEST_PEER_A_ID)
 		want.peer_a = sent;
 	else
 		want.peer_b = sent;
 	expect_run_out(f, in, &want, what, &out);
-	expected_encap(&expected, endpoint, port, outer_source_port(&out), in);
-	expect_pkt_equal(&out, &expected, what ? what : "packet");
+	e = outer_entropy(&out, &f->cfg);
+	if (f->cfg.family == XT_FAMILY_V6 && xt_encap_is_udp(f->cfg.encap) &&
+	    (get16(&out, 14 + 40 + 6) == 0 || upper_layer_sum(&out, 14) != 0xffff))
+		test_fail("%s: outer UDP checksum 0x%04x is wrong", what, get16(&out, 14 + 40 + 6));
+	if (peer_id == TEST_PEER_A_ID)
+		expected_encap_on(&expected, &f->cfg, u->peer_a_endpoint, TEST_PEER_A_PORT, &e, in);
+	else
+		expected_encap_on(&expected, &f->cfg, u->peer_b_endpoint, TEST_PEER_B_PORT, &e, in);
+	expect_pkt_equal(&out, &expected, what);
 }
 
 static inline void assert_encapped(const struct test_fixture *f, const struct pkt *in,
-				   uint32_t peer_id, const char *endpoint, uint16_t port)
+				   uint32_t peer_id)
 {
-	expect_encapped(f, in, peer_id, endpoint, port, NULL);
+	expect_encapped(f, in, peer_id, NULL);
 }
 
 #endif /* XT_TEST_HARNESS_H */
