@@ -103,17 +103,23 @@ latency_us() {
 		awk -F/ '/rtt/ { printf "%.1f\n", $5 * 1000 }'
 }
 
+# tcp_both_ways WIRE SCENARIO B_ADDR: one stream each way, and CPU per Gbit A -> B.
+tcp_both_ways() {
+	local r
+	r=$(iperf "$NS_A" "$NS_B" "$3")
+	record "$1" "$2" tcp_a_to_b_gbps "${r% *}"
+	record "$1" "$2" cpu_s_per_gbit "${r#* }"
+	r=$(iperf "$NS_A" "$NS_B" "$3" -R)
+	record "$1" "$2" tcp_b_to_a_gbps "${r% *}"
+}
+
 # measure WIRE SCENARIO A_ADDR B_ADDR: every figure, RUNS times.
 measure() {
 	local wire=$1 sc=$2 a=$3 b=$4 i r
 	echo "bench: $wire / $sc" >&2
 	ping_ok "$NS_A" "$b" 3 || { echo "bench: $sc: no connectivity" >&2; return; }
 	for i in $(seq "$RUNS"); do
-		r=$(iperf "$NS_A" "$NS_B" "$b")
-		record "$wire" "$sc" tcp_a_to_b_gbps "${r% *}"
-		record "$wire" "$sc" cpu_s_per_gbit "${r#* }"
-		r=$(iperf "$NS_A" "$NS_B" "$b" -R)
-		record "$wire" "$sc" tcp_b_to_a_gbps "${r% *}"
+		tcp_both_ways "$wire" "$sc" "$b"
 		r=$(iperf "$NS_A" "$NS_B" "$b" -P 4)
 		record "$wire" "$sc" tcp_4_streams_gbps "${r% *}"
 		record "$wire" "$sc" udp64_pps "$(udp_pps)"
@@ -128,11 +134,7 @@ measure_tcp() {
 	echo "bench: $wire / $sc" >&2
 	ping_ok "$NS_A" "$b" 3 || { echo "bench: $sc: no connectivity" >&2; return; }
 	for i in $(seq "$RUNS"); do
-		r=$(iperf "$NS_A" "$NS_B" "$b")
-		record "$wire" "$sc" tcp_a_to_b_gbps "${r% *}"
-		record "$wire" "$sc" cpu_s_per_gbit "${r#* }"
-		r=$(iperf "$NS_A" "$NS_B" "$b" -R)
-		record "$wire" "$sc" tcp_b_to_a_gbps "${r% *}"
+		tcp_both_ways "$wire" "$sc" "$b"
 	done
 }
 

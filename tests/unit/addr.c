@@ -176,23 +176,29 @@ static void prefix_with_host_bits_names_token_and_suggests_network(void **state)
 	}
 }
 
+/* Each of bad is refused as a prefix, and the message quotes it. */
+static void prefixes_refused_naming_token(const char *const *bad, size_t n)
+{
+	struct xt_prefix p;
+	char quoted[64];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (xt_parse_prefix(bad[i], &p) != -EINVAL)
+			fail_because("'%s' was accepted as a prefix", bad[i]);
+		snprintf(quoted, sizeof(quoted), "'%s'", bad[i]);
+		assert_errmsg_has(bad[i], quoted);
+	}
+}
+
 static void prefix_refuses_bad_length_naming_token(void **state)
 {
 	static const char *const bad[] = {
 		"10.0.0.0/33", "10.0.0.0/",   "10.0.0.0/-1",  "10.0.0.0/+8",
 		"10.0.0.0/x",  "10.0.0.0/8x", "10.0.0.0/8/8", "10.0.0.0/4294967304",
 	};
-	struct xt_prefix p;
-	char quoted[64];
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		if (xt_parse_prefix(bad[i], &p) != -EINVAL)
-			fail_because("'%s' was accepted as a prefix", bad[i]);
-		snprintf(quoted, sizeof(quoted), "'%s'", bad[i]);
-		assert_errmsg_has(bad[i], quoted);
-	}
+	prefixes_refused_naming_token(bad, ARRAY_SIZE(bad));
 }
 
 static void prefix_refuses_bad_address_naming_token(void **state)
@@ -201,17 +207,8 @@ static void prefix_refuses_bad_address_naming_token(void **state)
 		"10.0.0/8",    "300.0.0.0/8",		"a.b.c.d/8",   "", "/8",
 		"1.2.3.4.5/8", "1234567890123456789/8", "10.0.0.0 /8",
 	};
-	struct xt_prefix p;
-	char quoted[64];
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		if (xt_parse_prefix(bad[i], &p) != -EINVAL)
-			fail_because("'%s' was accepted as a prefix", bad[i]);
-		snprintf(quoted, sizeof(quoted), "'%s'", bad[i]);
-		assert_errmsg_has(bad[i], quoted);
-	}
+	prefixes_refused_naming_token(bad, ARRAY_SIZE(bad));
 }
 
 /* xt_parse_address */
@@ -788,17 +785,8 @@ static void prefix_ipv6_refuses_malformed_naming_token(void **state)
 	static const char *const bad[] = { "2001:db8::/",    "2001:db8::/x",	"2001:db8::g/64",
 					   "2001::db8::/64", "[2001:db8::]/64", "2001:db8::/64/64",
 					   "::/-1" };
-	struct xt_prefix p;
-	char quoted[64];
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		if (xt_parse_prefix(bad[i], &p) != -EINVAL)
-			fail_because("'%s' was accepted as a prefix", bad[i]);
-		snprintf(quoted, sizeof(quoted), "'%s'", bad[i]);
-		assert_errmsg_has(bad[i], quoted);
-	}
+	prefixes_refused_naming_token(bad, ARRAY_SIZE(bad));
 }
 
 /* In the trie, ::ffff:10.0.0.0/104 would be 10.0.0.0/8: only that spelling is taken. */
