@@ -21,6 +21,7 @@
 #define NEXTHDR_FRAGMENT 44
 #define IPPROTO_ICMPV6 58
 #define ICMPV6_NS 135 /* neighbour solicitation, RFC 4861 section 4.3 */
+#define ICMPV6_NA 136 /* neighbour advertisement, RFC 4861 section 4.4 */
 #define TC_ACT_UNSPEC (-1)
 #define TC_ACT_OK 0
 #define TC_ACT_SHOT 2

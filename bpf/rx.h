@@ -49,6 +49,13 @@ static __always_inline bool xt_ipv6_link_local(const struct in6_addr *a)
 	return (w[0] | w[1] | w[2] | w[3]) == 0;
 }
 
+static __always_inline bool xt_ipv6_v4_mapped(const struct in6_addr *a)
+{
+	const __u32 *w = (const __u32 *)a;
+
+	return (w[0] | w[1]) == 0 && w[2] == bpf_htonl(0xffff);
+}
+
 /* The inner IP packet's source must be one of the peer's allowed-ips. */
 static __always_inline int xt_rx_check_inner_ip(void *l3, void *data_end, struct xt_rx *rx)
 {
@@ -69,7 +76,19 @@ static __always_inline int xt_rx_check_inner_ip(void *l3, void *data_end, struct
 		 * reports, DAD probes) belong to no allowed-ips: told apart from spoofing. */
 		if (xt_ipv6_link_local(&ip6->saddr))
 			return xt_rx_peer_drop(rx, XT_DROP_LINK_LOCAL);
+		/* ::ffff:a.b.c.d is how the maps spell IPv4: no IPv6 packet may claim it. */
+		if (xt_ipv6_v4_mapped(&ip6->saddr))
+			return xt_rx_peer_drop(rx, XT_DROP_SPOOFED);
 		allowed = xt_source_allowed((__u8 *)&ip6->saddr, rx->peer_id);
+		/* A neighbour advertisement claims its target address (RFC 4861 section 4.4),
+		 * as an ARP sender does: it must be the peer's too, or a peer could point our
+		 * neighbour entry for another peer's address at its own MAC. */
+		if (allowed && ip6->nexthdr == IPPROTO_ICMPV6) {
+			__u8 *icmp = (void *)(ip6 + 1);
+
+			if ((void *)(icmp + 24) <= data_end && icmp[0] == ICMPV6_NA)
+				allowed = xt_source_allowed(icmp + 8, rx->peer_id);
+		}
 	} else {
 		return xt_rx_peer_drop(rx, XT_DROP_INNER_PROTO);
 	}

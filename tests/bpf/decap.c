@@ -303,6 +303,41 @@ static void drops_inner_ipv6_frame_from_unspecified_source_as_link_local(void **
 	assert_dropped(*state, &in, XT_DROP_LINK_LOCAL, 1);
 }
 
+/* An advertisement claims its target, as an ARP sender claims its address: peer A may
+ * advertise its own address, not peer B's (or our cache would send B's traffic to A's MAC,
+ * which B's owner never sees). */
+static void delivers_neighbour_advertisement_of_the_peers_own_address(void **state)
+{
+	struct pkt inner = {}, in = {};
+	struct vxlan_fields vx;
+
+	put_neighbour_advertisement_frame(&inner, test_local_host_mac, test_peer_host_mac,
+					  TEST_PEER_A_HOST6, TEST_LOCAL_HOST6, TEST_PEER_A_HOST6);
+	vx = from_peer_a(&inner);
+	put_vxlan_packet(&in, &vx);
+	assert_decapped(*state, &in, &inner);
+}
+
+static void drops_neighbour_advertisement_of_another_peers_address(void **state)
+{
+	struct pkt inner = {}, in = {};
+	struct vxlan_fields vx;
+
+	put_neighbour_advertisement_frame(&inner, test_local_host_mac, test_peer_host_mac,
+					  TEST_PEER_A_HOST6, TEST_LOCAL_HOST6, TEST_PEER_B_HOST6);
+	vx = from_peer_a(&inner);
+	put_vxlan_packet(&in, &vx);
+	assert_dropped(*state, &in, XT_DROP_SPOOFED, 1);
+}
+
+/* ::ffff:a.b.c.d is the maps' spelling of peer A's own IPv4 address: an IPv6 packet may not
+ * use it, even though the lookup would find A's prefix. */
+static void drops_inner_ipv6_from_ipv4_mapped_source_as_spoofed(void **state)
+{
+	expect_inner_source_dropped(*state, XT_FAMILY_V6, "::ffff:" TEST_PEER_A_HOST,
+				    XT_DROP_SPOOFED);
+}
+
 static void drops_truncated_inner_ipv6_header(void **state)
 {
 	uint8_t part[39] = { 0x60 };
@@ -380,6 +415,9 @@ int main(void)
 		DECAP_CASE(drops_inner_ipv6_frame_from_just_above_link_local_as_spoofed),
 		DECAP_CASE(drops_inner_ipv6_frame_from_unspecified_source_as_link_local),
 		DECAP_CASE(drops_truncated_inner_ipv6_header),
+		DECAP_CASE(delivers_neighbour_advertisement_of_the_peers_own_address),
+		DECAP_CASE(drops_neighbour_advertisement_of_another_peers_address),
+		DECAP_CASE(drops_inner_ipv6_from_ipv4_mapped_source_as_spoofed),
 		DECAP_CASE(drops_truncated_inner_ipv4_header),
 		cmocka_unit_test_setup_teardown(decap_tc_counts_failed_decap_only_as_decap_failed,
 						setup_decap_tc, fixture_teardown),

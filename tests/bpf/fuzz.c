@@ -344,6 +344,13 @@ static bool ipv6_link_local_or_unspecified(const uint8_t *a)
 	return (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || !memcmp(a, unspecified, 16);
 }
 
+static bool ipv6_v4_mapped(const uint8_t *a)
+{
+	static const uint8_t prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(a, prefix, 12);
+}
+
 /* The inner packet of a known sender, of type m.inner_type at l3: present, of its version,
  * from the sender's own prefixes (link-local and unspecified IPv6 sources counted apart). */
 static struct model_out model_inner(const struct pkt *in, struct model_out m, size_t l3,
@@ -366,7 +373,13 @@ static struct model_out model_inner(const struct pkt *in, struct model_out m, si
 			return model_peer_drop(m, XT_DROP_MALFORMED);
 		if (ipv6_link_local_or_unspecified(b + l3 + 8))
 			return model_peer_drop(m, XT_DROP_LINK_LOCAL);
+		if (ipv6_v4_mapped(b + l3 + 8))
+			return model_peer_drop(m, XT_DROP_SPOOFED);
 		route = model_route_lookup(b + l3 + 8);
+		/* A neighbour advertisement's target is claimed as well (RFC 4861 4.4). */
+		if (route && route->peer_id == m.sender && b[l3 + 6] == 58 && len >= l3 + 64 &&
+		    b[l3 + 40] == 136)
+			route = model_route_lookup(b + l3 + 48);
 	} else {
 		return model_peer_drop(m, XT_DROP_INNER_PROTO);
 	}

@@ -41,6 +41,7 @@
 #define ARP_OP_REQUEST 1
 #define VXLAN_FLAG_I 0x08		  /* RFC 7348 section 5: first byte of the header */
 #define ICMPV6_NEIGHBOUR_SOLICITATION 135 /* RFC 4861 section 4.3 */
+#define ICMPV6_NEIGHBOUR_ADVERTISEMENT 136 /* RFC 4861 section 4.4 */
 
 /* RFC 8926 section 3.4: the version in the top two bits of the first byte, the O and C
  * flags in the top two bits of the second; an option type's top bit marks it critical. */
@@ -496,6 +497,36 @@ static inline void put_neighbour_solicitation_frame(struct pkt *p, const uint8_t
 	put32(p, 0); /* reserved */
 	put_bytes(p, t, sizeof(t));
 	put8(p, 1); /* source link-layer address, 8 bytes */
+	put8(p, 1);
+	put_bytes(p, src, 6);
+	upper_layer_checksum_fill(p, ip_off, ip_off + 40 + 2, false);
+}
+
+/* RFC 4861 section 4.4: a solicited neighbour advertisement of target from saddr to daddr,
+ * with the target link-layer address option. */
+static inline void put_neighbour_advertisement_frame(struct pkt *p, const uint8_t dst[6],
+						     const uint8_t src[6], const char *saddr,
+						     const char *daddr, const char *target)
+{
+	struct ipv6_fields ip = {
+		.next_header = IP_PROTO_ICMPV6,
+		.hop_limit = 255,
+		.saddr = saddr,
+		.daddr = daddr,
+	};
+	uint8_t t[16];
+	size_t ip_off;
+
+	assert_int_equal(inet_pton(AF_INET6, target, t), 1);
+	put_eth(p, dst, src, ETHERTYPE_IPV6);
+	ip_off = p->len;
+	put_ipv6_header(p, &ip, 32);
+	put8(p, ICMPV6_NEIGHBOUR_ADVERTISEMENT);
+	put8(p, 0);	     /* code */
+	put16(p, 0);	     /* checksum, below */
+	put32(p, 0x60000000); /* solicited, override */
+	put_bytes(p, t, sizeof(t));
+	put8(p, 2); /* target link-layer address, 8 bytes */
 	put8(p, 1);
 	put_bytes(p, src, 6);
 	upper_layer_checksum_fill(p, ip_off, ip_off + 40 + 2, false);
