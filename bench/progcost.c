@@ -192,11 +192,24 @@ static uint32_t peer_endpoint(uint32_t i)
 	return htonl(0x0a800000u + i + 1);
 }
 
-static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, double *peer_s, double *route_s)
+/* Prefix j of a table: 172.0.0.0/8 cut into /len pieces, the j-th of them. */
+static uint32_t prefix_addr(uint32_t j, uint32_t len)
+{
+	return htonl(0xac000000u + (j << (32 - len)));
+}
+
+/* 100,000 peers, then prefixes /len owned by peer j % PEERS, with batch map operations;
+ * host routes (/32) go to xt_hosts as well, as the loader puts them. */
+static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, uint32_t len, double *peer_s,
+		 double *route_s)
 {
 	int pfd = bpf_map__fd(tc->maps.xt_peers), rfd = bpf_map__fd(tc->maps.xt_routes);
+	int hfd = bpf_map__fd(tc->maps.xt_hosts);
 	struct xt_peer_key *keys = calloc(PEERS, sizeof(*keys));
 	struct xt_peer *vals = calloc(PEERS, sizeof(*vals));
+	struct xt_route_key *rk = calloc(prefixes, sizeof(*rk));
+	struct xt_host_key *hk = calloc(prefixes, sizeof(*hk));
+	struct xt_route *rv = calloc(prefixes, sizeof(*rv));
 	uint32_t i, count = PEERS;
 	double t;
 
@@ -208,6 +221,16 @@ static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, double *peer_s, double
 		vals[i].id = i;
 		vals[i].port = XT_VXLAN_PORT;
 	}
+	for (i = 0; i < prefixes; i++) {
+		uint32_t a = prefix_addr(i, len), ep = peer_endpoint(i % PEERS);
+
+		rk[i].prefixlen = XT_V4_MAPPED_BITS + len;
+		mapped(rk[i].addr, &a);
+		memcpy(hk[i].addr, rk[i].addr, XT_ADDR_LEN);
+		rv[i].peer_id = i % PEERS;
+		rv[i].port = XT_VXLAN_PORT;
+		mapped(rv[i].endpoint, &ep);
+	}
 	t = now();
 	if (bpf_map_update_batch(pfd, keys, vals, &count, NULL)) {
 		fprintf(stderr, "progcost: peers: %s\n", strerror(errno));
@@ -215,21 +238,22 @@ static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, double *peer_s, double
 	}
 	*peer_s = now() - t;
 	t = now();
-	for (i = 0; i < prefixes; i++) {
-		struct xt_route_key k = { .prefixlen = XT_V4_MAPPED_BITS + 32 };
-		struct xt_route v = { .peer_id = i % PEERS, .port = XT_VXLAN_PORT };
-		uint32_t a = htonl(0xac100000u + i), ep = peer_endpoint(i % PEERS);
-
-		mapped(k.addr, &a);
-		mapped(v.endpoint, &ep);
-		if (bpf_map_update_elem(rfd, &k, &v, BPF_ANY)) {
-			fprintf(stderr, "progcost: routes: %s\n", strerror(errno));
-			exit(1);
-		}
+	count = prefixes;
+	if (bpf_map_update_batch(rfd, rk, rv, &count, NULL)) {
+		fprintf(stderr, "progcost: routes: %s\n", strerror(errno));
+		exit(1);
+	}
+	count = prefixes;
+	if (len == 32 && bpf_map_update_batch(hfd, hk, rv, &count, NULL)) {
+		fprintf(stderr, "progcost: hosts: %s\n", strerror(errno));
+		exit(1);
 	}
 	*route_s = now() - t;
 	free(keys);
 	free(vals);
+	free(rk);
+	free(hk);
+	free(rv);
 }
 
 /* One object per side of a tunnel, for the per-encapsulation table: A encapsulates what
@@ -278,6 +302,7 @@ static int side_load(struct side *sd, uint8_t encap, uint8_t family, int me, int
 		return -1;
 	bpf_map__reuse_fd(sd->xdp->maps.xt_peers, bpf_map__fd(sd->tc->maps.xt_peers));
 	bpf_map__reuse_fd(sd->xdp->maps.xt_routes, bpf_map__fd(sd->tc->maps.xt_routes));
+	bpf_map__reuse_fd(sd->xdp->maps.xt_hosts, bpf_map__fd(sd->tc->maps.xt_hosts));
 	bpf_map__reuse_fd(sd->xdp->maps.xt_peer_stats, bpf_map__fd(sd->tc->maps.xt_peer_stats));
 	bpf_map__reuse_fd(sd->xdp->maps.xt_reasons, bpf_map__fd(sd->tc->maps.xt_reasons));
 	if (xt_xdp_bpf__load(sd->xdp))
@@ -359,7 +384,9 @@ int main(void)
 	printf("| prefixes | peers | load peers s | load prefixes s | B/peer | B/prefix | "
 	       "null tc ns | encap ns | decap tc ns | null xdp ns | decap xdp ns |\n");
 	printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
-	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+	for (s = 0; s < 2 * sizeof(sizes) / sizeof(sizes[0]); s++) {
+		/* Host routes (/32, the exact-match map) first, then /31s (the trie alone). */
+		uint32_t n = sizes[s % 3], len = s < 3 ? 32 : 31;
 		struct xt_tc_bpf *tc = xt_tc_bpf__open();
 		struct xt_xdp_bpf *xs = xt_xdp_bpf__open();
 		struct xt_config cfg = { .vni = vni,
@@ -378,29 +405,32 @@ int main(void)
 			return 1;
 		mapped(cfg.local, local_ip);
 		cfg.max_peers = PEERS;
-		cfg.max_routes = sizes[s] + 16;
+		cfg.max_routes = n + 16;
 		tc->rodata->xt_cfg = cfg;
 		xs->rodata->xt_cfg = cfg;
 		bpf_map__set_max_entries(tc->maps.xt_peers, PEERS);
 		bpf_map__set_max_entries(tc->maps.xt_peer_stats, PEERS);
 		bpf_map__set_max_entries(tc->maps.xt_routes, cfg.max_routes);
+		bpf_map__set_max_entries(tc->maps.xt_hosts, cfg.max_routes);
 		if (xt_tc_bpf__load(tc))
 			return 1;
 		bpf_map__reuse_fd(xs->maps.xt_peers, bpf_map__fd(tc->maps.xt_peers));
 		bpf_map__reuse_fd(xs->maps.xt_routes, bpf_map__fd(tc->maps.xt_routes));
+		bpf_map__reuse_fd(xs->maps.xt_hosts, bpf_map__fd(tc->maps.xt_hosts));
 		bpf_map__reuse_fd(xs->maps.xt_peer_stats, bpf_map__fd(tc->maps.xt_peer_stats));
 		bpf_map__reuse_fd(xs->maps.xt_reasons, bpf_map__fd(tc->maps.xt_reasons));
 		if (xt_xdp_bpf__load(xs))
 			return 1;
-		fill(tc, sizes[s], &peer_s, &route_s);
-		mem = memlock(bpf_map__fd(tc->maps.xt_routes));
+		fill(tc, n, len, &peer_s, &route_s);
+		mem = memlock(bpf_map__fd(tc->maps.xt_routes)) +
+		      (len == 32 ? memlock(bpf_map__fd(tc->maps.xt_hosts)) : 0);
 		peer_mem = memlock(bpf_map__fd(tc->maps.xt_peers)) +
 			   memlock(bpf_map__fd(tc->maps.xt_peer_stats));
 
 		/* A prefix of peer 7 in the middle of the table, as source and destination. */
-		src = htonl(0xac100000u + (sizes[s] / PEERS) * PEERS + peer);
-		if (ntohl(src) - 0xac100000u >= sizes[s])
-			src = htonl(0xac100000u + peer);
+		src = prefix_addr((n / 2 / PEERS) * PEERS + peer < n ? (n / 2 / PEERS) * PEERS + peer
+								     : peer,
+				  len);
 		dst = src;
 		ep = peer_endpoint(peer);
 		ilen = inner_frame(inner, htonl(0x0a0a0001), dst);
@@ -417,10 +447,9 @@ int main(void)
 		dxdp = cost(bpf_program__fd(xs->progs.xt_decap_xdp), pkt, plen, &v);
 		if (v != XDP_REDIRECT)
 			fprintf(stderr, "progcost: xdp decap verdict %d, expected redirect\n", v);
-		printf("| %u | %u | %.3f | %.3f | %.0f | %.0f | %.1f "
+		printf("| %u /%u | %u | %.3f | %.3f | %.0f | %.0f | %.1f "
 		       "| %.1f (x%.2f) | %.1f (x%.2f) | %.1f | %.1f (x%.2f) |\n",
-		       sizes[s], PEERS, peer_s, route_s, (double)peer_mem / PEERS,
-		       (double)mem / sizes[s], n_tc, enc, enc / n_tc, dtc, dtc / n_tc, n_xdp, dxdp,
+		       n, len, PEERS, peer_s, route_s, (double)peer_mem / PEERS, (double)mem / n, n_tc, enc, enc / n_tc, dtc, dtc / n_tc, n_xdp, dxdp,
 		       dxdp / n_xdp);
 		fflush(stdout);
 		xt_xdp_bpf__destroy(xs);

@@ -64,6 +64,14 @@ struct {
 } xt_routes SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XT_DEFAULT_MAX_ROUTES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xt_host_key);
+	__type(value, struct xt_route);
+} xt_hosts SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, XT_DEFAULT_MAX_PEERS);
 	__type(key, __u32);

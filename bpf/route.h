@@ -17,12 +17,20 @@ static __always_inline void xt_addr_from_ipv4(__u8 *out, __be32 addr)
 	__builtin_memcpy(out + 12, &addr, 4);
 }
 
+/* Host routes first (xt_hosts, see include/xtunnel_shared.h), then the trie. */
+static __always_inline struct xt_route *xt_route_find(struct xt_route_key *key)
+{
+	struct xt_route *r = bpf_map_lookup_elem(&xt_hosts, key->addr);
+
+	return r ? r : bpf_map_lookup_elem(&xt_routes, key);
+}
+
 static __always_inline struct xt_route *xt_route_lookup(const __u8 *addr)
 {
 	struct xt_route_key key = { .prefixlen = 128 };
 
 	__builtin_memcpy(key.addr, addr, XT_ADDR_LEN);
-	return bpf_map_lookup_elem(&xt_routes, &key);
+	return xt_route_find(&key);
 }
 
 static __always_inline struct xt_route *xt_route_lookup4(__be32 addr)
@@ -30,7 +38,7 @@ static __always_inline struct xt_route *xt_route_lookup4(__be32 addr)
 	struct xt_route_key key = { .prefixlen = 128 };
 
 	xt_addr_from_ipv4(key.addr, addr);
-	return bpf_map_lookup_elem(&xt_routes, &key);
+	return xt_route_find(&key);
 }
 
 /* WireGuard's rule (cryptokey routing): a peer may only send from its own allowed-ips. */

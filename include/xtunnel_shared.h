@@ -170,6 +170,16 @@ struct xt_route {
 };
 _Static_assert(sizeof(struct xt_route) == 24, "xt_route layout");
 
+/* xt_hosts: the full-length prefixes of xt_routes (/32 and /128) again, by address. Most
+ * allowed-ips are single hosts, and an exact match costs the same at 10 routes as at
+ * 1,000,000, where the trie's walk grows with it. A host route is always the longest match,
+ * so a hit ends the lookup. The loader writes both maps, the trie first and the hash last,
+ * and removes in the other order. */
+struct xt_host_key {
+	__u8 addr[XT_ADDR_LEN];
+};
+_Static_assert(sizeof(struct xt_host_key) == 16, "xt_host_key layout");
+
 /* xt_peer_stats: per-CPU array indexed by peer id. Packets count GSO segments. */
 struct xt_peer_stats {
 	__u64 rx_packets;

@@ -22,7 +22,7 @@ struct xt_overlay {
 	char dev[IF_NAMESIZE];
 	int ifindex;
 	struct xt_config cfg;
-	int peers_fd, routes_fd, peer_stats_fd, reasons_fd;
+	int peers_fd, routes_fd, hosts_fd, peer_stats_fd, reasons_fd;
 	uint32_t peers_id; /* map id of xt_peers: identifies the overlay's programs */
 };
 

@@ -110,6 +110,8 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 			ov->peers_id = minfo.id;
 		} else if (!strcmp(minfo.name, "xt_routes")) {
 			ov->routes_fd = fd;
+		} else if (!strcmp(minfo.name, "xt_hosts")) {
+			ov->hosts_fd = fd;
 		} else if (!strcmp(minfo.name, "xt_peer_stats")) {
 			ov->peer_stats_fd = fd;
 		} else if (!strcmp(minfo.name, "xt_reasons")) {
@@ -123,7 +125,8 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 			close(fd);
 		}
 	}
-	if (ov->peers_fd < 0 || ov->routes_fd < 0 || ov->peer_stats_fd < 0 || ov->reasons_fd < 0)
+	if (ov->peers_fd < 0 || ov->routes_fd < 0 || ov->hosts_fd < 0 || ov->peer_stats_fd < 0 ||
+	    ov->reasons_fd < 0)
 		return -ENOENT;
 	return 0;
 }
@@ -131,12 +134,13 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 static void overlay_init(struct xt_overlay *ov)
 {
 	memset(ov, 0, sizeof(*ov));
-	ov->peers_fd = ov->routes_fd = ov->peer_stats_fd = ov->reasons_fd = -1;
+	ov->peers_fd = ov->routes_fd = ov->hosts_fd = ov->peer_stats_fd = ov->reasons_fd = -1;
 }
 
 void xt_overlay_close(struct xt_overlay *ov)
 {
-	int *fds[] = { &ov->peers_fd, &ov->routes_fd, &ov->peer_stats_fd, &ov->reasons_fd };
+	int *fds[] = { &ov->peers_fd, &ov->routes_fd, &ov->hosts_fd, &ov->peer_stats_fd,
+		       &ov->reasons_fd };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -226,18 +230,29 @@ static void overlay_of_skel(struct xt_tc_bpf *tc, const char *dev, struct xt_ove
 	snprintf(ov->dev, sizeof(ov->dev), "%s", dev);
 	ov->peers_fd = bpf_map__fd(tc->maps.xt_peers);
 	ov->routes_fd = bpf_map__fd(tc->maps.xt_routes);
+	ov->hosts_fd = bpf_map__fd(tc->maps.xt_hosts);
 	ov->peer_stats_fd = bpf_map__fd(tc->maps.xt_peer_stats);
 	ov->reasons_fd = bpf_map__fd(tc->maps.xt_reasons);
 }
 
-/* A second object (XDP, or a reloaded one) uses the overlay's maps, not maps of its own. */
-static int reuse_maps(struct bpf_map *peers, struct bpf_map *routes, struct bpf_map *stats,
-		      struct bpf_map *reasons, const struct xt_overlay *ov)
+/* A second object (XDP, or a reloaded one) uses the overlay's maps, not maps of its own:
+ * each of its maps by name takes the overlay's fd. */
+static int reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov)
 {
-	if (bpf_map__reuse_fd(peers, ov->peers_fd) || bpf_map__reuse_fd(routes, ov->routes_fd) ||
-	    bpf_map__reuse_fd(stats, ov->peer_stats_fd) ||
-	    bpf_map__reuse_fd(reasons, ov->reasons_fd))
-		return -errno;
+	const struct {
+		const char *name;
+		int fd;
+	} maps[] = { { "xt_peers", ov->peers_fd },	   { "xt_routes", ov->routes_fd },
+		     { "xt_hosts", ov->hosts_fd },	   { "xt_peer_stats", ov->peer_stats_fd },
+		     { "xt_reasons", ov->reasons_fd } };
+	size_t i;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(obj, maps[i].name);
+
+		if (!m || bpf_map__reuse_fd(m, maps[i].fd))
+			return m ? -errno : -ENOENT;
+	}
 	return 0;
 }
 
@@ -313,8 +328,7 @@ static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
 		return -errno;
 	st->xdp->rodata->xt_cfg = *cfg;
 	overlay_of_skel(st->tc, o->dev ? o->dev : XT_DEFAULT_DEV, &maps);
-	err = reuse_maps(st->xdp->maps.xt_peers, st->xdp->maps.xt_routes,
-			 st->xdp->maps.xt_peer_stats, st->xdp->maps.xt_reasons, &maps);
+	err = reuse_maps(st->xdp->obj, &maps);
 	if (err)
 		return err;
 	/* libxdp keeps its multi-program dispatcher alive through pins in bpffs. A bpffs we
@@ -610,6 +624,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	bpf_map__set_max_entries(st->tc->maps.xt_peers, cfg.max_peers);
 	bpf_map__set_max_entries(st->tc->maps.xt_peer_stats, cfg.max_peers);
 	bpf_map__set_max_entries(st->tc->maps.xt_routes, cfg.max_routes);
+	bpf_map__set_max_entries(st->tc->maps.xt_hosts, cfg.max_routes);
 	err = xt_tc_bpf__load(st->tc);
 	if (err)
 		return xt_err(err, "loading BPF programs: %s (XTUNNEL_DEBUG=1 shows the log)",
@@ -976,8 +991,7 @@ static int reload_locked(const char *dev)
 		goto out;
 	}
 	tc->rodata->xt_cfg = ov.cfg;
-	err = reuse_maps(tc->maps.xt_peers, tc->maps.xt_routes, tc->maps.xt_peer_stats,
-			 tc->maps.xt_reasons, &ov);
+	err = reuse_maps(tc->obj, &ov);
 	if (!err)
 		err = xt_tc_bpf__load(tc);
 	if (!err && bpf_prog_bind_map(bpf_program__fd(tc->progs.xt_encap), ov.peers_fd, NULL))
@@ -994,8 +1008,7 @@ static int reload_locked(const char *dev)
 			goto out;
 		}
 		xs->rodata->xt_cfg = ov.cfg;
-		err = reuse_maps(xs->maps.xt_peers, xs->maps.xt_routes, xs->maps.xt_peer_stats,
-				 xs->maps.xt_reasons, &ov);
+		err = reuse_maps(xs->obj, &ov);
 		if (!err)
 			err = xdp_replace(&ov, xs);
 		if (err) {

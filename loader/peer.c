@@ -315,15 +315,39 @@ static void kernel_route_del(const struct xt_overlay *ov, const struct xt_prefix
 	xt_nl_route(false, ov->ifindex, p); /* ours carry XT_RTPROT; others do not match */
 }
 
+/* Every write of a route goes through these two: a full-length prefix lives in the trie
+ * and, for the data path's exact match, in xt_hosts too (include/xtunnel_shared.h). The
+ * trie is written first and cleared last, so a lookup never misses a route that exists. */
+static int route_write(const struct xt_overlay *ov, const struct xt_route_key *k,
+		       const struct xt_route *val, uint64_t flags)
+{
+	if (bpf_map_update_elem(ov->routes_fd, k, val, flags))
+		return -errno;
+	if (k->prefixlen == 128 && bpf_map_update_elem(ov->hosts_fd, k->addr, val, BPF_ANY)) {
+		int err = -errno;
+
+		if (flags != BPF_EXIST)
+			bpf_map_delete_elem(ov->routes_fd, k);
+		return err;
+	}
+	return 0;
+}
+
+static void route_delete(const struct xt_overlay *ov, const struct xt_route_key *k)
+{
+	if (k->prefixlen == 128)
+		bpf_map_delete_elem(ov->hosts_fd, k->addr);
+	bpf_map_delete_elem(ov->routes_fd, k);
+}
+
 static int route_insert(const struct xt_overlay *ov, const struct xt_prefix *p,
 			const struct xt_route *val, uint64_t flags)
 {
 	struct xt_route_key k = route_key(p);
 	char a[INET6_ADDRSTRLEN + 4];
+	int err = route_write(ov, &k, val, flags);
 
-	if (bpf_map_update_elem(ov->routes_fd, &k, val, flags)) {
-		int err = -errno;
-
+	if (err) {
 		xt_format_prefix(p, a, sizeof(a));
 		return xt_err(err, "adding %s to the route map: %s", a, strerror(-err));
 	}
@@ -334,7 +358,7 @@ static void route_remove(const struct xt_overlay *ov, const struct xt_prefix *p)
 {
 	struct xt_route_key k = route_key(p);
 
-	bpf_map_delete_elem(ov->routes_fd, &k);
+	route_delete(ov, &k);
 }
 
 /* Undo route_insert: give a moved prefix back to its owner, or remove it. */
@@ -344,7 +368,7 @@ static void route_restore(const struct xt_overlay *ov, const struct routes *rs,
 	const struct route_entry *e = routes_find(rs, p);
 
 	if (e)
-		bpf_map_update_elem(ov->routes_fd, &e->key, &e->val, BPF_ANY);
+		route_write(ov, &e->key, &e->val, BPF_ANY);
 	else
 		route_remove(ov, p);
 }
@@ -480,7 +504,7 @@ static int peer_move(struct xt_overlay *ov, struct peer_entry *pe, const struct 
 			continue;
 		memcpy(rv.endpoint, ep->addr, XT_ADDR_LEN);
 		rv.port = port;
-		bpf_map_update_elem(ov->routes_fd, &rs->e[i].key, &rv, BPF_EXIST);
+		route_write(ov, &rs->e[i].key, &rv, BPF_EXIST);
 	}
 	if (!same)
 		bpf_map_delete_elem(ov->peers_fd, &pe->key);

@@ -52,8 +52,9 @@ iperf() {
 		printf "%.3f %.4f\n", g, (g > 0 ? (j / 100) / (g * s) : 0) }'
 }
 
-# udp_pps: 64-byte UDP frames per second that reach B's UDP layer (InDatagrams + NoPorts
-# in B's /proc/net/snmp). bench/udpgen sends them from A's uplink with XDP live frames,
+# udp_pps: 64-byte UDP frames per second that reach B's UDP layer, to a port nobody listens
+# on (NoPorts in B's /proc/net/snmp; not InDatagrams, which the kernel's vxlan also
+# increments for the outer datagram its socket consumes). bench/udpgen sends them from A's uplink with XDP live frames,
 # already encapsulated when GEN_DEV names B's overlay device (VXLAN, VNI 42): the figure
 # is B's receive path alone (raw stack, kernel vxlan, or xtunnel decap), not a socket
 # sender's. B's uplink gets GRO on meanwhile: a veth accepts XDP-redirected frames only
@@ -95,7 +96,7 @@ PY
 }
 
 udp_in() {
-	in_ns "$NS_B" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $2 + $3 }' /proc/net/snmp
+	in_ns "$NS_B" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $3 }' /proc/net/snmp
 }
 
 latency_us() {

@@ -166,6 +166,7 @@ enum test_prog {
 struct test_maps {
 	int peers;
 	int routes;
+	int hosts;
 	int peer_stats;
 	int reasons;
 };
@@ -196,6 +197,7 @@ static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
 		f->prog_fd = bpf_program__fd(f->xdp->progs.xt_decap_xdp);
 		f->maps.peers = bpf_map__fd(f->xdp->maps.xt_peers);
 		f->maps.routes = bpf_map__fd(f->xdp->maps.xt_routes);
+		f->maps.hosts = bpf_map__fd(f->xdp->maps.xt_hosts);
 		f->maps.peer_stats = bpf_map__fd(f->xdp->maps.xt_peer_stats);
 		f->maps.reasons = bpf_map__fd(f->xdp->maps.xt_reasons);
 		return;
@@ -214,6 +216,7 @@ static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
 	f->prog_fd = bpf_program__fd(run);
 	f->maps.peers = bpf_map__fd(f->tc->maps.xt_peers);
 	f->maps.routes = bpf_map__fd(f->tc->maps.xt_routes);
+	f->maps.hosts = bpf_map__fd(f->tc->maps.xt_hosts);
 	f->maps.peer_stats = bpf_map__fd(f->tc->maps.xt_peer_stats);
 	f->maps.reasons = bpf_map__fd(f->tc->maps.xt_reasons);
 }
@@ -240,6 +243,9 @@ static inline void route_add(const struct test_maps *m, const char *prefix, uint
 		key.prefixlen += XT_V4_MAPPED_BITS;
 	map_addr(endpoint, route.endpoint);
 	assert_int_equal(bpf_map_update_elem(m->routes, &key, &route, BPF_NOEXIST), 0);
+	/* As the loader does: a host route is in xt_hosts as well. */
+	if (key.prefixlen == 128)
+		assert_int_equal(bpf_map_update_elem(m->hosts, key.addr, &route, BPF_NOEXIST), 0);
 }
 
 /* A peer at endpoint:port (of the underlay family) owning an IPv4 /24 and an IPv6 /64 of

@@ -10,9 +10,14 @@ dump=$(in_ns "$NS_A" sh -c "$XTUNNEL attach ua address 10.10.0.1/24 2>/dev/null 
 	bpftool -j map dump pinned /sys/fs/bpf/xtunnel/netns/$NS_A/xt0/peers &&
 	echo ROUTES &&
 	bpftool -j map dump pinned /sys/fs/bpf/xtunnel/netns/$NS_A/xt0/routes &&
+	echo HOSTS &&
+	bpftool -j map dump pinned /sys/fs/bpf/xtunnel/netns/$NS_A/xt0/hosts &&
+	$XTUNNEL peer set hostb allowed-ips 10.20.0.0/16 &&
+	bpftool -j map dump pinned /sys/fs/bpf/xtunnel/netns/$NS_A/xt0/hosts &&
 	stat -c %a /sys/fs/bpf/xtunnel/netns/$NS_A/xt0")
 peers=$(sed '/^ROUTES$/,$d' <<<"$dump")
-routes=$(sed '1,/^ROUTES$/d;$d' <<<"$dump")
+routes=$(sed '1,/^ROUTES$/d;/^HOSTS$/,$d' <<<"$dump")
+hosts=$(sed '1,/^HOSTS$/d;$d' <<<"$dump")
 mode=$(tail -1 <<<"$dump")
 check "peers dump has the name as text" \
 	[ "$(jq -r '.[0].formatted.value.name' <<<"$peers")" = hostb ]
@@ -25,6 +30,10 @@ check "peers dump has the port as a number" \
 check "routes dump has both prefixes, IPv4-mapped" [ "$(jq -c '[.[].formatted.key |
 	"\(.addr | map(tostring) | join("."))/\(.prefixlen)"] | sort' <<<"$routes")" = \
 	'["0.0.0.0.0.0.0.0.0.0.255.255.10.10.0.2/128","0.0.0.0.0.0.0.0.0.0.255.255.10.20.0.0/112"]' ]
+# The host route, and only it, is in the exact-match map too; it leaves with the prefix.
+check "hosts dump has the /32 alone, then nothing once it is gone" [ "$(jq -sc \
+	'map(map(.formatted.key.addr | map(tostring) | join(".")))' <<<"$hosts")" = \
+	'[["0.0.0.0.0.0.0.0.0.0.255.255.10.10.0.2"],[]]' ]
 check "pin directory is root-only ($mode)" [ "$mode" = 700 ]
 left=$(in_ns "$NS_A" sh -c "$XTUNNEL attach ua address 10.10.0.1/24 2>/dev/null &&
 	$XTUNNEL detach xt0 && ls /sys/fs/bpf")

@@ -69,7 +69,7 @@ struct run {
 	uint32_t gso;
 };
 
-static void maps_fill(int peers_fd, int routes_fd, struct run *r)
+static void maps_fill(int peers_fd, int routes_fd, int hosts_fd, struct run *r)
 {
 	int i;
 
@@ -99,7 +99,8 @@ static void maps_fill(int peers_fd, int routes_fd, struct run *r)
 		route.peer_id = (uint32_t)atoi(field(&s));
 		map_addr(field(&s), route.endpoint);
 		route.port = (uint16_t)atoi(field(&s));
-		if (bpf_map_update_elem(routes_fd, &key, &route, 0))
+		if (bpf_map_update_elem(routes_fd, &key, &route, 0) ||
+		    (key.prefixlen == 128 && bpf_map_update_elem(hosts_fd, key.addr, &route, 0)))
 			die("adding route: %s", strerror(errno));
 	}
 }
@@ -168,7 +169,7 @@ int main(int argc, char **argv)
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct xt_tc_bpf *tc = NULL;
 	struct xt_xdp_bpf *xdp = NULL;
-	int prog_fd, peers_fd, routes_fd, reasons_fd, i, n = 0;
+	int prog_fd, peers_fd, routes_fd, hosts_fd, reasons_fd, i, n = 0;
 	struct pcap_pkthdr *hdr;
 	const u_char *frame;
 	pcap_dumper_t *dump;
@@ -189,6 +190,7 @@ int main(int argc, char **argv)
 		prog_fd = bpf_program__fd(xdp->progs.xt_decap_xdp);
 		peers_fd = bpf_map__fd(xdp->maps.xt_peers);
 		routes_fd = bpf_map__fd(xdp->maps.xt_routes);
+		hosts_fd = bpf_map__fd(xdp->maps.xt_hosts);
 		reasons_fd = bpf_map__fd(xdp->maps.xt_reasons);
 	} else {
 		tc = xt_tc_bpf__open();
@@ -207,9 +209,10 @@ int main(int argc, char **argv)
 			die("unknown program '%s'", argv[1]);
 		peers_fd = bpf_map__fd(tc->maps.xt_peers);
 		routes_fd = bpf_map__fd(tc->maps.xt_routes);
+		hosts_fd = bpf_map__fd(tc->maps.xt_hosts);
 		reasons_fd = bpf_map__fd(tc->maps.xt_reasons);
 	}
-	maps_fill(peers_fd, routes_fd, &r);
+	maps_fill(peers_fd, routes_fd, hosts_fd, &r);
 
 	in = pcap_open_offline(argv[2], errbuf);
 	if (!in)
