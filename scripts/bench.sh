@@ -71,10 +71,11 @@ from scapy.all import Ether, IP, UDP, Raw, wrpcap
 from scapy.layers.vxlan import VXLAN
 path, mac_ua, mac_ub, mac_in, a, b = sys.argv[1:7]
 pkt = IP(src=a, dst=b) / UDP(sport=40000, dport=9) / Raw(b"x" * 18)
-if mac_in:  # the same 64-byte frame (with FCS), inside VXLAN
+if mac_in:  # the same 64-byte frame (with FCS), inside VXLAN; flags=0x08 keeps scapy from
+    # writing VXLAN-GPE's P flag and next protocol, which the kernel's vxlan refuses
     inner = (Ether(dst=mac_in, src="02:00:00:00:00:01") / IP(src="10.10.0.1", dst="10.10.0.2") /
              UDP(sport=40000, dport=9) / Raw(b"x" * 18))
-    pkt = IP(src=a, dst=b, flags="DF") / UDP(sport=50000, dport=4789, chksum=0) / VXLAN(vni=42) / inner
+    pkt = IP(src=a, dst=b, flags="DF") / UDP(sport=50000, dport=4789, chksum=0) / VXLAN(flags=0x08, vni=42) / inner
 wrpcap(path, Ether(dst=mac_ub, src=mac_ua) / pkt)
 PY
 	in_ns "$NS_B" ethtool -K ub gro on >/dev/null 2>&1
