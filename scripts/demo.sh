@@ -1,7 +1,9 @@
 #!/bin/bash
 # make demo: three hosts as network namespaces on one switch (a bridge namespace).
 # Hosts a and b run xtunnel; host c runs the kernel's own vxlan device. Shows ping and a
-# TCP transfer across the overlay, `xtunnel show`, then removes everything it made.
+# TCP transfer across the overlay, then a second overlay between a and b on the same
+# uplinks (GENEVE over IPv6, IPv4 and IPv6 inside), `xtunnel show`, then removes
+# everything it made.
 set -u
 BUILD=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
 export BUILD
@@ -47,6 +49,24 @@ _started_pids+=("$!")
 wait_listen "$NS_B" 5201 && in_ns "$NS_A" timeout 10 iperf3 -c 10.10.0.2 -t 3 -f g |
 	grep -E 'sender|receiver'
 
+step "A second overlay on the same uplinks: GENEVE over an IPv6 underlay"
+run ip -n "$NS_A" addr add 2001:db8::1/64 dev ua nodad
+run ip -n "$NS_B" addr add 2001:db8::2/64 dev ub nodad
+run $X "$NS_A" "$XTUNNEL" attach ua dev xg0 encap geneve vni 7 local 2001:db8::1 \
+	address 10.20.0.1/24 address fd00:20::1/64 || die "attach geneve on a"
+run $X "$NS_A" "$XTUNNEL" peer add b dev xg0 endpoint "[2001:db8::2]" \
+	allowed-ips 10.20.0.2/32,fd00:20::2/128
+run $X "$NS_B" "$XTUNNEL" attach ub dev xg0 encap geneve vni 7 local 2001:db8::2 \
+	address 10.20.0.2/24 address fd00:20::2/64 || die "attach geneve on b"
+run $X "$NS_B" "$XTUNNEL" peer add a dev xg0 endpoint "[2001:db8::1]" \
+	allowed-ips 10.20.0.1/32,fd00:20::1/128
+run $X "$NS_A" ping -c 3 -i 0.2 fd00:20::2
+if tcp_transfer "$NS_B" "$NS_A" fd00:20::1 16; then
+	echo "b -> a over GENEVE/IPv6, IPv6 inside: 16 MiB identical"
+else
+	die "b -> a transfer over GENEVE failed"
+fi
+
 step "xtunnel show on host a"
 run $X "$NS_A" "$XTUNNEL" show
 step "xtunnel show -j on host b"
@@ -54,5 +74,7 @@ run $X "$NS_B" "$XTUNNEL" show -j
 
 step "Detach and clean up"
 run $X "$NS_A" "$XTUNNEL" detach xt0
+run $X "$NS_A" "$XTUNNEL" detach xg0
 run $X "$NS_B" "$XTUNNEL" detach xt0
+run $X "$NS_B" "$XTUNNEL" detach xg0
 echo "demo: done; removing namespaces ${_made_ns[*]}"
