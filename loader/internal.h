@@ -59,7 +59,7 @@ int xt_dev_driver(const char *name, char *buf, size_t len);
 int xt_dev_mac(const char *name, uint8_t mac[6]);
 /* Turns off every feature of the device whose name (as `ethtool -k` prints it) `match`
  * accepts. -EOPNOTSUPP, with the name in stuck, if one stays on. */
-int xt_dev_features_off(const char *name, bool (*match)(const char *feature),
+int xt_dev_features_set(const char *name, bool (*match)(const char *feature), bool on,
 			char stuck[ETH_GSTRING_LEN + 1]);
 
 /* Addresses as the maps hold them (addr.c). */

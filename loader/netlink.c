@@ -355,7 +355,7 @@ static char *feature_names(const char *name, uint32_t *count, int *err)
  * indices are looked up by name in the device's string set, as the kernel numbers them
  * differently from one version to the next.
  */
-int xt_dev_features_off(const char *name, bool (*match)(const char *feature),
+int xt_dev_features_set(const char *name, bool (*match)(const char *feature), bool on,
 			char stuck[ETH_GSTRING_LEN + 1])
 {
 	struct ethtool_sfeatures *set = NULL;
@@ -381,11 +381,14 @@ int xt_dev_features_off(const char *name, bool (*match)(const char *feature),
 	set->size = blocks;
 	for (i = 0; i < count; i++) {
 		memcpy(feature, names + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
-		if (match(feature))
+		if (match(feature)) {
 			set->features[i / 32].valid |= 1u << (i % 32);
+			if (on)
+				set->features[i / 32].requested |= 1u << (i % 32);
+		}
 	}
-	/* requested stays 0: off. A positive return (ETHTOOL_F_WISH, _UNSUPPORTED) only says
-	 * that not everything could be changed, which the read-back below checks. */
+	/* A positive return (ETHTOOL_F_WISH, _UNSUPPORTED) only says that not everything could
+	 * be changed, which the read-back below checks. */
 	ifr.ifr_data = (void *)set;
 	err = dev_ioctl(name, SIOCETHTOOL, &ifr);
 	if (err)
@@ -398,7 +401,8 @@ int xt_dev_features_off(const char *name, bool (*match)(const char *feature),
 		goto out;
 	for (i = 0; i < count; i++) {
 		bit = 1u << (i % 32);
-		if ((set->features[i / 32].valid & bit) && (get->features[i / 32].active & bit)) {
+		if ((set->features[i / 32].valid & bit) &&
+		    !!(get->features[i / 32].active & bit) != on) {
 			memcpy(stuck, names + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
 			stuck[ETH_GSTRING_LEN] = '\0';
 			err = -EOPNOTSUPP;

@@ -422,11 +422,17 @@ static bool is_segmentation_feature(const char *feature)
 	       (len > suffix && !strcmp(feature + len - suffix, "-segmentation"));
 }
 
-/* GRO on the hidden end would merge the segments back before xt_encap_seg sees them. */
+/* GRO on the hidden end would merge the segments back before xt_encap_seg sees them. On
+ * the visible end, with XDP receive, it merges what decap redirects through the pair. */
 static bool is_gro_feature(const char *feature)
 {
 	return !strcmp(feature, "rx-gro") || !strcmp(feature, "rx-gro-list") ||
 	       !strcmp(feature, "rx-udp-gro-forwarding");
+}
+
+static bool is_rx_gro_feature(const char *feature)
+{
+	return !strcmp(feature, "rx-gro");
 }
 
 /*
@@ -602,14 +608,14 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 			return xt_err(err, "setting NOARP on %s: %s", dev, strerror(-err));
 	}
 	if (needs_segment_path(&cfg)) {
-		err = xt_dev_features_off(dev, is_segmentation_feature, stuck);
+		err = xt_dev_features_set(dev, is_segmentation_feature, false, stuck);
 		if (err == -EOPNOTSUPP)
 			return xt_err(err, "turning %s off on %s: the driver keeps it on", stuck,
 				      dev);
 		if (err)
 			return xt_err(err, "turning segmentation offload off on %s: %s", dev,
 				      strerror(-err));
-		err = xt_dev_features_off(peer, is_gro_feature, stuck);
+		err = xt_dev_features_set(peer, is_gro_feature, false, stuck);
 		if (err == -EOPNOTSUPP)
 			return xt_err(err, "turning %s off on %s: the driver keeps it on", stuck,
 				      peer);
@@ -671,6 +677,15 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 			st->xdp_attached = false;
 			rx = XT_RX_TC;
 		}
+	}
+	if (rx != XT_RX_TC) {
+		/* Decapsulated frames reach the overlay device through its veth peer, in NAPI:
+		 * GRO there gives TCP super-packets back (measured on a tx-off veth wire: 4.0-4.2
+		 * to 5.8 Gbit/s). Only speed depends on it, so a refusal is a warning. */
+		err = xt_dev_features_set(dev, is_rx_gro_feature, true, stuck);
+		if (err)
+			xt_warn("could not turn GRO on on %s (%s): XDP receive works, slower",
+				dev, *stuck ? stuck : strerror(-err));
 	}
 	if (rx == XT_RX_TC) {
 		err = tc_attach(st->uplink_ifindex, BPF_TC_INGRESS, (uint32_t)st->dev_ifindex,
