@@ -93,6 +93,18 @@ struct xt_hdr6 {
 _Static_assert(__builtin_offsetof(struct xt_hdr4, ip) == 16, "ip aligned");
 _Static_assert(__builtin_offsetof(struct xt_hdr6, l4) == 56, "l4 aligned");
 
+/* The Ethernet header an L3 decapsulation puts in front of the inner IP packet: addressed
+ * to the overlay device, or the stack would take the packet for another host's. */
+static __always_inline void xt_overlay_eth(struct ethhdr *eth, __u16 inner_proto)
+{
+	__u32 mac[2];
+
+	xt_cfg_copy32(mac, xt_cfg.overlay_mac, 2);
+	__builtin_memcpy(eth->h_dest, mac, ETH_ALEN);
+	__builtin_memset(eth->h_source, 0, ETH_ALEN);
+	eth->h_proto = bpf_htons(inner_proto);
+}
+
 static __always_inline __u8 xt_outer_proto(__u16 inner_proto)
 {
 	if (xt_encap_is_udp(xt_cfg.encap))

@@ -354,14 +354,7 @@ int xt_decap_tc(struct __sk_buff *skb)
 		cut = rx.outer_len;
 		len = skb->len - rx.outer_len;
 	} else {
-		/* The inner IP packet gets an Ethernet header addressed to the overlay device,
-		 * or the stack would take it for another host's. */
-		__u32 mac[2];
-
-		xt_cfg_copy32(mac, xt_cfg.overlay_mac, 2);
-		__builtin_memcpy(eth.h_dest, mac, ETH_ALEN);
-		__builtin_memset(eth.h_source, 0, ETH_ALEN);
-		eth.h_proto = bpf_htons(rx.inner_proto);
+		xt_overlay_eth(&eth, rx.inner_proto);
 		cut = rx.outer_len - ETH_HLEN;
 		len = skb->len - cut;
 	}

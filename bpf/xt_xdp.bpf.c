@@ -7,6 +7,7 @@
  */
 #include "common.h"
 #include "stats.h"
+#include "tunnel.h"
 #include "rx.h"
 
 SEC("xdp")
@@ -36,14 +37,7 @@ int xt_decap_xdp(struct xdp_md *ctx)
 		eth = (void *)(long)ctx->data;
 		if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
 			goto fail;
-		/* Addressed to the overlay device, or the stack would take it for another
-		 * host's. */
-		__u32 mac[2];
-
-		xt_cfg_copy32(mac, xt_cfg.overlay_mac, 2);
-		__builtin_memcpy(eth->h_dest, mac, ETH_ALEN);
-		__builtin_memset(eth->h_source, 0, ETH_ALEN);
-		eth->h_proto = bpf_htons(rx.inner_proto);
+		xt_overlay_eth(eth, rx.inner_proto);
 	}
 	xt_count(XT_OK_DECAP);
 	xt_count_rx(rx.peer_id, 1, len);
