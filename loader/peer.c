@@ -236,19 +236,19 @@ static int prefix_ipv6_validate(const struct xt_overlay *ov, const struct xt_pre
 
 static void peer_name_of(const struct xt_overlay *ov, uint32_t id, char *buf, size_t len)
 {
-	struct xt_peer_key key, next;
-	struct xt_peer val;
-	void *prev = NULL;
+	struct xt_peer_key *keys;
+	struct xt_peer *vals;
+	uint32_t n = 0, i;
 
 	snprintf(buf, len, "#%u", id);
-	while (!bpf_map_get_next_key(ov->peers_fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (!bpf_map_lookup_elem(ov->peers_fd, &key, &val) && val.id == id) {
-			snprintf(buf, len, "%.*s", XT_PEER_NAME_LEN, val.name);
-			return;
+	peers_load(ov, &keys, &vals, &n);
+	for (i = 0; i < n; i++)
+		if (vals[i].id == id) {
+			snprintf(buf, len, "%.*s", XT_PEER_NAME_LEN, vals[i].name);
+			break;
 		}
-	}
+	free(keys);
+	free(vals);
 }
 
 /*
