@@ -115,28 +115,20 @@ tcp_both_ways() {
 	record "$1" "$2" tcp_b_to_a_gbps "${r% *}"
 }
 
-# measure WIRE SCENARIO A_ADDR B_ADDR: every figure, RUNS times.
+# measure WIRE SCENARIO A_ADDR B_ADDR [tcp]: every figure, RUNS times; with `tcp`, one
+# stream each way and CPU per Gbit only, for the encapsulations compared with each other
+# (keeps make bench under 15 minutes).
 measure() {
-	local wire=$1 sc=$2 a=$3 b=$4 i r
+	local wire=$1 sc=$2 a=$3 b=$4 only=${5:-} i r
 	echo "bench: $wire / $sc" >&2
 	ping_ok "$NS_A" "$b" 3 || { echo "bench: $sc: no connectivity" >&2; return; }
 	for i in $(seq "$RUNS"); do
 		tcp_both_ways "$wire" "$sc" "$b"
+		[ "$only" = tcp ] && continue
 		r=$(iperf "$NS_A" "$NS_B" "$b" -P 4)
 		record "$wire" "$sc" tcp_4_streams_gbps "${r% *}"
 		record "$wire" "$sc" udp64_pps "$(udp_pps)"
 		record "$wire" "$sc" ping_rtt_us "$(latency_us "$NS_A" "$b")"
-	done
-}
-
-# measure_tcp WIRE SCENARIO A_ADDR B_ADDR: TCP one stream both ways and CPU per Gbit only,
-# for the encapsulations compared with each other (keeps make bench under 15 minutes).
-measure_tcp() {
-	local wire=$1 sc=$2 a=$3 b=$4 i r
-	echo "bench: $wire / $sc" >&2
-	ping_ok "$NS_A" "$b" 3 || { echo "bench: $sc: no connectivity" >&2; return; }
-	for i in $(seq "$RUNS"); do
-		tcp_both_ways "$wire" "$sc" "$b"
 	done
 }
 
@@ -179,13 +171,13 @@ scenario() {
 		underlay6 &&
 			kernel_vxlan "$NS_A" ua 2001:db8::1 2001:db8::2 10.10.0.1/24 &&
 			kernel_vxlan "$NS_B" ub 2001:db8::2 2001:db8::1 10.10.0.2/24 &&
-			measure_tcp "$wire" "$sc" 10.10.0.1 10.10.0.2
+			measure "$wire" "$sc" 10.10.0.1 10.10.0.2 tcp
 		;;
 	xtunnel-geneve | xtunnel-gre | xtunnel-ipip | xtunnel-vxlan6)
 		local rx=tc encap=${sc#xtunnel-} fam=4
 		[ "$wire" = tx-off ] && rx=xdp
 		[ "$encap" = vxlan6 ] && encap=vxlan fam=6
-		xtunnel_pair "$encap" "$fam" "$rx" && measure_tcp "$wire" "$sc-$rx" 10.10.0.1 10.10.0.2
+		xtunnel_pair "$encap" "$fam" "$rx" && measure "$wire" "$sc-$rx" 10.10.0.1 10.10.0.2 tcp
 		;;
 	xtunnel-xtunnel | xtunnel-vxlan)
 		local rx=tc
