@@ -352,26 +352,17 @@ static void attach_xdp_mode_generic_needs_rx_xdp(void **state)
 
 static void attach_encap_takes_each_name(void **state)
 {
-	static const struct {
-		const char *name;
-		enum xt_encap want;
-	} cases[] = {
-		{ "vxlan", XT_ENCAP_VXLAN },
-		{ "geneve", XT_ENCAP_GENEVE },
-		{ "gre", XT_ENCAP_GRE },
-		{ "ipip", XT_ENCAP_IPIP },
-	};
 	struct xt_attach_opts o;
 	struct capture c;
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		char **argv = ARGV("attach", "eth0", "encap", (char *)cases[i].name);
+	for (i = 0; i < ARRAY_SIZE(encap_keywords); i++) {
+		char **argv = ARGV("attach", "eth0", "encap", (char *)encap_keywords[i].name);
 
 		assert_int_equal(run_attach(argv, &o, &c), 0);
 		assert_string_equal(c.text, "");
-		assert_int_equal(o.encap, cases[i].want);
+		assert_int_equal(o.encap, encap_keywords[i].encap);
 	}
 }
 

@@ -108,4 +108,15 @@ static inline const char *hex16(const uint8_t *b, char *buf)
 			fail_because("%s: length %u, expected %u", #got, _gp.len, _wp.len);        \
 	} while (0)
 
+/* The encapsulation keywords as the man page spells them, and what each means. */
+static const struct {
+	const char *name;
+	enum xt_encap encap;
+} encap_keywords[] = {
+	{ "vxlan", XT_ENCAP_VXLAN },
+	{ "geneve", XT_ENCAP_GENEVE },
+	{ "gre", XT_ENCAP_GRE },
+	{ "ipip", XT_ENCAP_IPIP },
+};
+
 #endif /* XT_TESTS_UNIT_H */
