@@ -128,14 +128,11 @@ static void prefix_parses_network_and_length(void **state)
 
 	(void)state;
 	assert_int_equal(xt_parse_prefix("10.20.0.0/16", &p), 0);
-	assert_ip_equal(p.ip, ip4(10, 20, 0, 0));
-	assert_int_equal(p.len, 16);
+	assert_prefix_equal(p, pfx(ip4(10, 20, 0, 0), 16));
 	assert_int_equal(xt_parse_prefix("192.168.1.128/25", &p), 0);
-	assert_ip_equal(p.ip, ip4(192, 168, 1, 128));
-	assert_int_equal(p.len, 25);
+	assert_prefix_equal(p, pfx(ip4(192, 168, 1, 128), 25));
 	assert_int_equal(xt_parse_prefix("0.0.0.0/0", &p), 0);
-	assert_ip_equal(p.ip, ip4(0, 0, 0, 0));
-	assert_int_equal(p.len, 0);
+	assert_prefix_equal(p, pfx(ip4(0, 0, 0, 0), 0));
 }
 
 static void prefix_without_length_is_a_host_route(void **state)
@@ -144,8 +141,7 @@ static void prefix_without_length_is_a_host_route(void **state)
 
 	(void)state;
 	assert_int_equal(xt_parse_prefix("192.0.2.7", &p), 0);
-	assert_ip_equal(p.ip, ip4(192, 0, 2, 7));
-	assert_int_equal(p.len, 32);
+	assert_prefix_equal(p, pfx(ip4(192, 0, 2, 7), 32));
 	assert_int_equal(xt_parse_prefix("192.0.2.7/32", &p), 0);
 	assert_int_equal(p.len, 32);
 }
@@ -219,11 +215,9 @@ static void address_keeps_host_bits(void **state)
 
 	(void)state;
 	assert_int_equal(xt_parse_address("10.20.3.4/16", &p), 0);
-	assert_ip_equal(p.ip, ip4(10, 20, 3, 4));
-	assert_int_equal(p.len, 16);
+	assert_prefix_equal(p, pfx(ip4(10, 20, 3, 4), 16));
 	assert_int_equal(xt_parse_address("10.20.0.0/16", &p), 0);
-	assert_ip_equal(p.ip, ip4(10, 20, 0, 0));
-	assert_int_equal(p.len, 16);
+	assert_prefix_equal(p, pfx(ip4(10, 20, 0, 0), 16));
 }
 
 static void address_without_length_is_a_32(void **state)
@@ -232,8 +226,7 @@ static void address_without_length_is_a_32(void **state)
 
 	(void)state;
 	assert_int_equal(xt_parse_address("192.0.2.9", &p), 0);
-	assert_ip_equal(p.ip, ip4(192, 0, 2, 9));
-	assert_int_equal(p.len, 32);
+	assert_prefix_equal(p, pfx(ip4(192, 0, 2, 9), 32));
 }
 
 static void address_refuses_zero_length_naming_token(void **state)
