@@ -37,6 +37,61 @@ static __always_inline __u64 xt_pseudo6(const void *src, const void *dst, __u8 p
 	return xt_csum_words(src, 16) + xt_csum_words(dst, 16) + bpf_htonl(len) + bpf_htonl(proto);
 }
 
+/*
+ * The sum of the inner packet (everything behind the inner Ethernet header) as it will be
+ * on the wire, for the outer UDP checksum over IPv6. For TCP, UDP and ICMPv6 that sum is
+ * known without reading the payload: a correct transport checksum makes the transport
+ * segment sum to the complement of its pseudo-header (and an ICMP message to zero). That
+ * holds as well when the checksum is still to be filled in by offload (CHECKSUM_PARTIAL):
+ * the same idea as the kernel's local checksum offload (lco_csum). A valid IPv4 header sums
+ * to zero. Anything else (fragments, ARP, other protocols, extension headers, UDP over IPv4
+ * without a checksum) must be summed byte by byte: 1 says so. -1: headers cut short.
+ */
+static __always_inline int xt_inner_sum_known(void *l3, void *data_end, __u16 proto,
+					      __u64 *sum)
+{
+	if (proto == ETH_P_IP) {
+		struct iphdr *ip = l3;
+		__u32 ihl, len;
+
+		if ((void *)(ip + 1) > data_end)
+			return -1;
+		ihl = ip->ihl * 4;
+		len = bpf_ntohs(ip->tot_len);
+		if (ihl >= 20 && len > ihl && !(ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))) {
+			struct udphdr *udp = (void *)ip + (ihl & 0x3c);
+
+			if (ip->protocol == IPPROTO_ICMP) {
+				*sum = 0;
+				return 0;
+			}
+			if (ip->protocol == IPPROTO_TCP ||
+			    (ip->protocol == IPPROTO_UDP && (void *)(udp + 1) <= data_end &&
+			     udp->check)) {
+				*sum = (__u16)~xt_csum_fold(xt_pseudo4(ip->saddr, ip->daddr,
+								       ip->protocol, len - ihl));
+				return 0;
+			}
+		}
+	} else if (proto == ETH_P_IPV6) {
+		struct ipv6hdr *ip6 = l3;
+		struct udphdr *udp = (void *)(ip6 + 1);
+		__u8 next;
+
+		if ((void *)(ip6 + 1) > data_end)
+			return -1;
+		next = ip6->nexthdr;
+		if (next == IPPROTO_TCP || next == IPPROTO_ICMPV6 ||
+		    (next == IPPROTO_UDP && (void *)(udp + 1) <= data_end && udp->check)) {
+			*sum = xt_csum_words(ip6, IPV6_HLEN) +
+			       (__u16)~xt_csum_fold(xt_pseudo6(&ip6->saddr, &ip6->daddr, next,
+							       bpf_ntohs(ip6->payload_len)));
+			return 0;
+		}
+	}
+	return 1;
+}
+
 struct xt_csum_walk {
 	struct __sk_buff *skb;
 	__u32 off;

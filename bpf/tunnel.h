@@ -177,4 +177,52 @@ static __always_inline void xt_ipv6_build(struct ipv6hdr *ip6, const struct xt_r
 	__builtin_memcpy(&ip6->daddr, r->endpoint, XT_ADDR_LEN);
 }
 
+/* Outer headers as written on encap, either family. */
+union xt_outer {
+	struct xt_hdr4 v4;
+	struct xt_hdr6 v6;
+};
+
+/*
+ * Builds the outer headers for a frame of len bytes (Ethernet header included) in b, and,
+ * for an L2 encapsulation, the copy of the inner Ethernet header behind them. Returns how
+ * many bytes from &b->v4.eth (the same place as &b->v6.eth) go at the front of the frame
+ * once it has xt_encap_overhead() bytes more. Outer MACs are zero. inner_sum: the inner
+ * packet's sum (csum.h), needed only for the outer UDP checksum over IPv6.
+ */
+static __always_inline __u32 xt_outer_build(union xt_outer *b, const struct xt_route *r,
+					    __u32 len, __u16 inner_proto,
+					    const struct ethhdr *inner, __u32 hash, __u64 inner_sum)
+{
+	__u32 overhead = xt_encap_overhead(xt_cfg.encap, xt_cfg.family, xt_cfg.has_key);
+	__u32 ip_len = len + overhead - ETH_HLEN;
+	__u8 proto = xt_outer_proto(inner_proto);
+
+	__builtin_memset(b, 0, sizeof(*b));
+	if (xt_cfg.family == XT_FAMILY_V6) {
+		struct xt_hdr6 *h = &b->v6;
+
+		h->eth.h_proto = bpf_htons(ETH_P_IPV6);
+		xt_ipv6_build(&h->ip6, r, ip_len - IPV6_HLEN, proto, hash);
+		xt_l4_build(&h->l4, r, ip_len - IPV6_HLEN, hash, inner, inner_proto);
+		if (xt_encap_is_udp(xt_cfg.encap)) {
+			__u64 sum = xt_pseudo6(&h->ip6.saddr, &h->ip6.daddr, IPPROTO_UDP,
+					       ip_len - IPV6_HLEN) +
+				    xt_csum_words(h->l4.words, sizeof(h->l4.words)) + inner_sum;
+			__u16 check = ~xt_csum_fold(sum);
+
+			/* RFC 768: a computed 0 goes out as all ones; 0 means "none". */
+			h->l4.udp.udp.check = check ? check : 0xffff;
+		}
+	} else {
+		struct xt_hdr4 *h = &b->v4;
+
+		h->eth.h_proto = bpf_htons(ETH_P_IP);
+		xt_ipv4_build(&h->ip, r, ip_len, proto);
+		/* A zero UDP checksum is allowed over IPv4 (RFC 768, RFC 7348 section 5). */
+		xt_l4_build(&h->l4, r, ip_len - sizeof(struct iphdr), hash, inner, inner_proto);
+	}
+	return ETH_HLEN + overhead;
+}
+
 #endif

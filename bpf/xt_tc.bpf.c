@@ -86,59 +86,15 @@ static __always_inline int xt_arp_as_ipv4(struct __sk_buff *skb)
 	return skb->protocol == bpf_htons(ETH_P_IP) ? 0 : -1;
 }
 
-/*
- * The sum of the inner packet (everything behind the inner Ethernet header) as it will be
- * on the wire, for the outer UDP checksum over IPv6. For TCP, UDP and ICMPv6 that sum is
- * known without reading the payload: a correct transport checksum makes the transport
- * segment sum to the complement of its pseudo-header (and an ICMP message to zero). That
- * holds as well when the checksum is still to be filled in by offload (CHECKSUM_PARTIAL):
- * the same idea as the kernel's local checksum offload (lco_csum). A valid IPv4 header sums
- * to zero. Anything else (fragments, ARP, other protocols, extension headers, UDP over IPv4
- * without a checksum) is summed byte by byte.
- */
+/* The inner packet's sum for the outer UDP checksum over IPv6: known from its headers
+ * (csum.h), or summed byte by byte. */
 static __always_inline int xt_inner_sum(struct __sk_buff *skb, __u16 proto, __u64 *sum)
 {
 	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	int known = xt_inner_sum_known(data + ETH_HLEN, data_end, proto, sum);
 
-	if (proto == ETH_P_IP) {
-		struct iphdr *ip = data + ETH_HLEN;
-		__u32 ihl, len;
-
-		if ((void *)(ip + 1) > data_end)
-			return -1;
-		ihl = ip->ihl * 4;
-		len = bpf_ntohs(ip->tot_len);
-		if (ihl >= 20 && len > ihl && !(ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))) {
-			struct udphdr *udp = (void *)ip + (ihl & 0x3c);
-
-			if (ip->protocol == IPPROTO_ICMP) {
-				*sum = 0;
-				return 0;
-			}
-			if (ip->protocol == IPPROTO_TCP ||
-			    (ip->protocol == IPPROTO_UDP && (void *)(udp + 1) <= data_end &&
-			     udp->check)) {
-				*sum = (__u16)~xt_csum_fold(xt_pseudo4(ip->saddr, ip->daddr,
-								       ip->protocol, len - ihl));
-				return 0;
-			}
-		}
-	} else if (proto == ETH_P_IPV6) {
-		struct ipv6hdr *ip6 = data + ETH_HLEN;
-		struct udphdr *udp = (void *)(ip6 + 1);
-		__u8 next;
-
-		if ((void *)(ip6 + 1) > data_end)
-			return -1;
-		next = ip6->nexthdr;
-		if (next == IPPROTO_TCP || next == IPPROTO_ICMPV6 ||
-		    (next == IPPROTO_UDP && (void *)(udp + 1) <= data_end && udp->check)) {
-			*sum = xt_csum_words(ip6, IPV6_HLEN) +
-			       (__u16)~xt_csum_fold(xt_pseudo6(&ip6->saddr, &ip6->daddr, next,
-							       bpf_ntohs(ip6->payload_len)));
-			return 0;
-		}
-	}
+	if (known <= 0)
+		return known;
 	return xt_csum_skb(skb, ETH_HLEN, skb->len, sum);
 }
 
@@ -164,9 +120,9 @@ static __always_inline int xt_encap_to(struct __sk_buff *skb, struct xt_route *r
 				       const struct ethhdr *eth, __u16 inner_proto)
 {
 	__u32 overhead = xt_encap_overhead(xt_cfg.encap, xt_cfg.family, xt_cfg.has_key);
-	__u32 len = skb->len, segs = xt_tc_segments(skb), hash, ip_len;
-	__u8 proto = xt_outer_proto(inner_proto);
+	__u32 len = skb->len, segs = xt_tc_segments(skb), hash, n;
 	struct xt_route r = *rp;
+	union xt_outer b;
 	struct ethhdr inner;
 	__u64 inner_sum = 0;
 
@@ -181,36 +137,11 @@ static __always_inline int xt_encap_to(struct __sk_buff *skb, struct xt_route *r
 	 * header, an L3 one leaves the inner Ethernet header out. */
 	if (bpf_skb_adjust_room(skb, overhead, BPF_ADJ_ROOM_MAC, xt_encap_flags()))
 		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
-	ip_len = len + overhead - ETH_HLEN;
 	/* Outer MACs stay zero (unicast): bpf_redirect_neigh fills them from the FIB and
 	 * the neighbour table, resolving the next hop if needed. */
-	if (xt_cfg.family == XT_FAMILY_V6) {
-		struct xt_hdr6 b = {};
-
-		b.eth.h_proto = bpf_htons(ETH_P_IPV6);
-		xt_ipv6_build(&b.ip6, &r, ip_len - IPV6_HLEN, proto, hash);
-		xt_l4_build(&b.l4, &r, ip_len - IPV6_HLEN, hash, &inner, inner_proto);
-		if (xt_encap_is_udp(xt_cfg.encap)) {
-			__u64 sum = xt_pseudo6(&b.ip6.saddr, &b.ip6.daddr, IPPROTO_UDP,
-					       ip_len - IPV6_HLEN) +
-				    xt_csum_words(b.l4.words, sizeof(b.l4.words)) + inner_sum;
-			__u16 check = ~xt_csum_fold(sum);
-
-			/* RFC 768: a computed 0 goes out as all ones; 0 means "none". */
-			b.l4.udp.udp.check = check ? check : 0xffff;
-		}
-		if (bpf_skb_store_bytes(skb, 0, &b.eth, ETH_HLEN + overhead, 0))
-			return xt_tc_drop(XT_DROP_ENCAP_FAILED);
-	} else {
-		struct xt_hdr4 b = {};
-
-		b.eth.h_proto = bpf_htons(ETH_P_IP);
-		xt_ipv4_build(&b.ip, &r, ip_len, proto);
-		/* A zero UDP checksum is allowed over IPv4 (RFC 768, RFC 7348 section 5). */
-		xt_l4_build(&b.l4, &r, ip_len - sizeof(struct iphdr), hash, &inner, inner_proto);
-		if (bpf_skb_store_bytes(skb, 0, &b.eth, ETH_HLEN + overhead, 0))
-			return xt_tc_drop(XT_DROP_ENCAP_FAILED);
-	}
+	n = xt_outer_build(&b, &r, len, inner_proto, &inner, hash, inner_sum);
+	if (bpf_skb_store_bytes(skb, 0, &b.v4.eth, n, 0))
+		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
 	xt_count_tx(r.peer_id, segs, len);
 	xt_count(XT_OK_ENCAP);
 	return bpf_redirect_neigh(xt_cfg.uplink_ifindex, NULL, 0, 0);
