@@ -72,6 +72,13 @@ struct {
 } xt_hosts SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, XT_MAX_FWD_PORTS + 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} xt_ports SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, XT_DEFAULT_MAX_PEERS);
 	__type(key, __u32);

@@ -105,6 +105,12 @@ static __always_inline void xt_overlay_eth(struct ethhdr *eth, __u16 inner_proto
 	eth->h_proto = bpf_htons(inner_proto);
 }
 
+/* IPv6 underlay with a UDP encapsulation: the one case with an outer checksum to compute. */
+static __always_inline bool xt_udp6(void)
+{
+	return xt_cfg.family == XT_FAMILY_V6 && xt_encap_is_udp(xt_cfg.encap);
+}
+
 static __always_inline __u8 xt_outer_proto(__u16 inner_proto)
 {
 	if (xt_encap_is_udp(xt_cfg.encap))

@@ -10,6 +10,7 @@
 #include "csum.h"
 #include "tunnel.h"
 #include "rx.h"
+#include "fwd.h"
 
 /* The most either direction parses in the linear area: outer Ethernet, IPv6 (or IPv4 with
  * options), UDP and an 8-byte tunnel header, inner Ethernet and IPv4 with options (or IPv6
@@ -55,12 +56,6 @@ static __always_inline __u32 xt_geneve_options_len(struct __sk_buff *skb)
 static __always_inline __u32 xt_tc_segments(struct __sk_buff *skb)
 {
 	return skb->gso_segs ? skb->gso_segs : 1;
-}
-
-/* IPv6 underlay with a UDP encapsulation: the one case with an outer checksum to compute. */
-static __always_inline bool xt_udp6(void)
-{
-	return xt_cfg.family == XT_FAMILY_V6 && xt_encap_is_udp(xt_cfg.encap);
 }
 
 /*
@@ -253,6 +248,42 @@ int xt_encap_seg(struct __sk_buff *skb)
 	return xt_encap_frame(skb);
 }
 
+/*
+ * A decapsulated IP packet the FIB routes out of a forward-from port (fwd.h) leaves there
+ * directly, one hop less: 1, and the port in *ifindex. 0: not this way, nothing changed.
+ * -1: changed half-way, drop. The stores keep a NIC's CHECKSUM_COMPLETE sum right.
+ */
+static __always_inline int xt_fwd_decap_tc(struct __sk_buff *skb, struct ethhdr *eth,
+					   __u16 proto, __u32 *ifindex)
+{
+	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	struct bpf_fib_lookup fib;
+	union {
+		struct iphdr ip;
+		struct ipv6hdr ip6;
+	} h = {};
+	__u32 len = proto == ETH_P_IP ? sizeof(h.ip) : sizeof(h.ip6);
+	/* The 4 bytes the hop changes: IPv4 TTL, protocol and checksum (8-11), IPv6 payload
+	 * length, next header and hop limit (4-7). */
+	__u32 off = proto == ETH_P_IP ? 8 : 4;
+	__u8 dst[XT_ADDR_LEN];
+
+	if (!xt_fwd_lookup(skb, data + ETH_HLEN, data_end, proto, xt_cfg.overlay_ifindex, &fib,
+			   dst, true) ||
+	    !xt_fwd_is_port(&fib))
+		return 0;
+	xt_fwd_macs(eth, &fib);
+	if (bpf_skb_store_bytes(skb, 0, eth, ETH_ALEN * 2, 0))
+		return -1;
+	if (bpf_skb_load_bytes(skb, ETH_HLEN, &h, len))
+		return -1;
+	xt_fwd_ttl(&h, (void *)&h + len, proto);
+	if (bpf_skb_store_bytes(skb, ETH_HLEN + off, (__u8 *)&h + off, 4, BPF_F_RECOMPUTE_CSUM))
+		return -1;
+	*ifindex = fib.ifindex;
+	return 1;
+}
+
 SEC("tc")
 int xt_decap_tc(struct __sk_buff *skb)
 {
@@ -303,6 +334,18 @@ int xt_decap_tc(struct __sk_buff *skb)
 		goto fail;
 	if (bpf_skb_store_bytes(skb, 0, &eth, sizeof(eth), 0))
 		goto fail;
+	if (xt_cfg.forward && rx.inner_proto != ETH_P_ARP) {
+		__u32 port = 0;
+		int fwd = xt_fwd_decap_tc(skb, &eth, rx.inner_proto, &port);
+
+		if (fwd < 0)
+			goto fail;
+		if (fwd > 0) {
+			xt_count(XT_OK_FWD_DECAP);
+			xt_count_rx(rx.peer_id, segs, len);
+			return bpf_redirect(port, 0);
+		}
+	}
 	xt_count(XT_OK_DECAP);
 	xt_count_rx(rx.peer_id, segs, len);
 	return bpf_redirect(xt_cfg.overlay_ifindex, BPF_F_INGRESS);

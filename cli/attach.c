@@ -7,7 +7,7 @@ const char attach_usage[] =
 	"xtunnel attach UPLINK [dev NAME] [encap vxlan|geneve|gre|ipip] [vni N] [port N]\n"
 	"                      [key N] [local ADDR] [address CIDR]... [mtu N]\n"
 	"                      [rx auto|xdp|tc] [xdp-mode native|generic]\n"
-	"                      [max-peers N] [max-routes N]";
+	"                      [max-peers N] [max-routes N] [forward-from IF[,IF]...]";
 
 static int parse_rx(const char *s, enum xt_rx_mode *rx)
 {
@@ -19,6 +19,25 @@ static int parse_rx(const char *s, enum xt_rx_mode *rx)
 		*rx = XT_RX_TC;
 	else
 		return -1;
+	return 0;
+}
+
+/* IF[,IF]...; the option may also be given more than once. */
+static int parse_ports(const char *s, struct xt_attach_opts *o)
+{
+	const char *end;
+	size_t len;
+
+	do {
+		end = strchr(s, ',');
+		len = end ? (size_t)(end - s) : strlen(s);
+		if (len == 0 || len >= sizeof(o->forward_from[0]) ||
+		    o->n_forward == XT_MAX_FWD_PORTS)
+			return -1;
+		memcpy(o->forward_from[o->n_forward], s, len);
+		o->forward_from[o->n_forward++][len] = '\0';
+		s = end + 1;
+	} while (end);
 	return 0;
 }
 
@@ -84,6 +103,12 @@ int attach_parse(int argc, char **argv, struct xt_attach_opts *o)
 		} else if (!strcmp(key, "max-peers")) {
 			if (xt_parse_u32(val, 1, 1u << 20, &o->max_peers))
 				return cli_usage_error(attach_usage, "max-peers: %s", xt_errmsg());
+		} else if (!strcmp(key, "forward-from")) {
+			if (parse_ports(val, o))
+				return cli_usage_error(attach_usage,
+						       "forward-from: '%s' is not a list of "
+						       "interfaces, or more than %d",
+						       val, XT_MAX_FWD_PORTS);
 		} else if (!strcmp(key, "max-routes")) {
 			if (xt_parse_u32(val, 1, 1u << 24, &o->max_routes))
 				return cli_usage_error(attach_usage, "max-routes: %s", xt_errmsg());
@@ -91,8 +116,8 @@ int attach_parse(int argc, char **argv, struct xt_attach_opts *o)
 			return cli_usage_error(attach_usage, "attach: unknown argument '%s'", key);
 		}
 	}
-	if (o->xdp_mode == XT_XDP_GENERIC && o->rx != XT_RX_XDP)
-		return cli_usage_error(attach_usage, "xdp-mode: only with 'rx xdp'");
+	if (o->xdp_mode == XT_XDP_GENERIC && o->rx != XT_RX_XDP && !o->n_forward)
+		return cli_usage_error(attach_usage, "xdp-mode: only with 'rx xdp' or forward-from");
 	return 0;
 }
 

@@ -42,7 +42,7 @@ static json_object *json_peer(const struct xt_peer_info *p, enum xt_encap encap)
 
 static json_object *json_overlay(const struct xt_overlay_info *ov)
 {
-	json_object *o = json_object_new_object(), *peers, *counters;
+	json_object *o = json_object_new_object(), *peers, *counters, *fwd;
 	char a[ADDR_TEXT];
 	int i;
 
@@ -63,6 +63,10 @@ static json_object *json_overlay(const struct xt_overlay_info *ov)
 	json_object_object_add(o, "rx_request",
 			       json_object_new_string(xt_rx_mode_name(ov->rx_request)));
 	json_object_object_add(o, "rx_reason", json_object_new_string(ov->rx_reason));
+	fwd = json_object_new_array();
+	for (i = 0; i < ov->n_forward; i++)
+		json_object_array_add(fwd, json_object_new_string(ov->forward_from[i]));
+	json_object_object_add(o, "forward_from", fwd);
 	json_object_object_add(o, "max_peers", json_object_new_int64(ov->max_peers));
 	json_object_object_add(o, "max_routes", json_object_new_int64(ov->max_routes));
 	json_object_object_add(o, "routes", json_object_new_int64(ov->n_routes));
@@ -140,6 +144,10 @@ static void print_overlay(FILE *f, const struct xt_overlay_info *ov)
 		fprintf(f, ", key %u", ov->key);
 	fprintf(f, ", mtu %u\n", ov->mtu);
 	fprintf(f, "  receive path: %s (%s)\n", xt_rx_mode_name(ov->rx), ov->rx_reason);
+	for (i = 0; i < ov->n_forward; i++)
+		fprintf(f, "%s%s", i ? ", " : "  forward from: ", ov->forward_from[i]);
+	if (ov->n_forward)
+		fputc('\n', f);
 	fprintf(f, "  peers: %d of %u, routes: %u of %u\n", ov->n_peers, ov->max_peers,
 		ov->n_routes, ov->max_routes);
 	if (ov->pin_dir[0])

@@ -29,6 +29,7 @@
 #define XT_FAMILY_V6 6
 #define XT_DEFAULT_MAX_PEERS 1024
 #define XT_DEFAULT_MAX_ROUTES 16384
+#define XT_MAX_FWD_PORTS 32 /* forward-from interfaces of one overlay */
 
 /* TC filters: the encap filter on the overlay's egress has a fixed handle and priority so
  * that any process, in any mount namespace, can find the overlay through it. The decap
@@ -94,6 +95,8 @@ enum xt_reason {
 	XT_OK_ENCAP = 0,
 	XT_OK_DECAP,
 	XT_OK_SEGMENT, /* GSO over an IPv6 UDP underlay: left to the kernel to segment first */
+	XT_OK_FWD_ENCAP, /* forward-from port -> encapsulated in XDP -> out of the uplink */
+	XT_OK_FWD_DECAP, /* decapsulated -> straight out of a forward-from port */
 	XT_PASS_NOT_IP,
 	XT_PASS_FRAGMENT,
 	XT_PASS_NOT_LOCAL,
@@ -102,6 +105,8 @@ enum xt_reason {
 	XT_PASS_OTHER_VNI,
 	XT_PASS_OTHER_KEY, /* GRE key (or its absence) of another overlay */
 	XT_PASS_UNKNOWN_PEER,
+	XT_PASS_SLOW_PATH, /* forward-from port: the kernel's FIB sends it elsewhere, or not
+			    * yet (local, other route, unresolved neighbour, TTL, MTU) */
 	XT_DROP_MALFORMED,
 	XT_DROP_VXLAN_FLAGS,
 	XT_DROP_GENEVE_HEADER,	 /* version, OAM, option lengths that do not add up */
@@ -127,7 +132,7 @@ struct xt_config {
 	__u8 encap;	 /* enum xt_encap */
 	__u8 family;	 /* underlay: XT_FAMILY_V4 or XT_FAMILY_V6 */
 	__u8 has_key;
-	__u8 pad;
+	__u8 forward; /* forward-from ports exist: decap asks the FIB for a port first */
 	__u8 local[XT_ADDR_LEN]; /* underlay source address */
 	__u8 overlay_mac[6];	 /* L3 encapsulations: destination MAC of decapsulated frames */
 	__u16 pad2;
@@ -179,6 +184,9 @@ struct xt_host_key {
 	__u8 addr[XT_ADDR_LEN];
 };
 _Static_assert(sizeof(struct xt_host_key) == 16, "xt_host_key layout");
+
+/* xt_ports: devmap (hash) ifindex -> ifindex of the interfaces XDP forwards out of: the
+ * uplink and the forward-from ports. Also the list of those ports, for show and detach. */
 
 /* xt_peer_stats: per-CPU array indexed by peer id. Packets count GSO segments. */
 struct xt_peer_stats {

@@ -7,6 +7,8 @@
 #include <linux/ethtool.h>
 #include "xtunnel.h"
 
+struct bpf_object;
+
 #define XT_RTPROT 0x78 /* routes xtunnel installs carry this protocol number */
 #define XT_PEER_SUFFIX "-p"
 #define XT_DEV_NAME_MAX (IF_NAMESIZE - 1 - (int)sizeof(XT_PEER_SUFFIX) + 1)
@@ -22,13 +24,37 @@ struct xt_overlay {
 	char dev[IF_NAMESIZE];
 	int ifindex;
 	struct xt_config cfg;
-	int peers_fd, routes_fd, hosts_fd, peer_stats_fd, reasons_fd;
+	int peers_fd, routes_fd, hosts_fd, peer_stats_fd, reasons_fd, ports_fd;
 	uint32_t peers_id; /* map id of xt_peers: identifies the overlay's programs */
+	uint32_t ports_id; /* map id of xt_ports: identifies its forward programs */
 };
 
 int xt_overlay_open(const char *dev, struct xt_overlay *ov);
 void xt_overlay_close(struct xt_overlay *ov);
 int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n);
+
+/* A second object (XDP, forward, or a reloaded one) takes the overlay's maps by name. */
+int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov);
+bool xt_prog_uses_map(int prog_fd, uint32_t map_id);
+
+/* forward-from ports (forward.c). */
+struct xt_xdp_bpf;
+struct xt_fwd_state {
+	struct xt_xdp_bpf *skel;
+	uint32_t attached[XT_MAX_FWD_PORTS];
+	int n_attached;
+};
+int xt_fwd_validate(const struct xt_attach_opts *o, const char *dev);
+/* Puts the uplink and the ports in xt_ports and attaches xt_fwd_xdp to each port. */
+int xt_fwd_attach(struct xt_fwd_state *st, const struct xt_overlay *ov,
+		  const struct xt_attach_opts *o);
+void xt_fwd_rollback(struct xt_fwd_state *st, const struct xt_overlay *ov);
+void xt_fwd_state_free(struct xt_fwd_state *st);
+int xt_fwd_detach(const struct xt_overlay *ov);
+int xt_fwd_detach_prog(uint32_t prog_id);
+int xt_fwd_reload(const struct xt_overlay *ov);
+int xt_fwd_ports(const struct xt_overlay *ov, uint32_t *ports, int max, int *n);
+int xt_fwd_port_names(const struct xt_overlay *ov, char (*names)[IF_NAMESIZE], int max, int *n);
 
 /* One lock for every command that changes an overlay: /run/xtunnel/lock. */
 int xt_lock(void);

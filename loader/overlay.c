@@ -25,17 +25,13 @@
 #define XT_MAX_OVERLAYS 64
 
 /* libbpf and libxdp print to stderr by default; the library must not. Their messages are
- * shown only with XTUNNEL_DEBUG=1 (e.g. a verifier log). */
+ * shown only with XTUNNEL_DEBUG=1, whole (a verifier log runs to thousands of lines), on
+ * stderr: the one thing the library prints, and only when asked to. */
 static int lib_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char buf[1024];
-
 	if (!getenv("XTUNNEL_DEBUG") || level == LIBBPF_DEBUG)
 		return 0;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	buf[strcspn(buf, "\n")] = '\0';
-	xt_warn("%s", buf);
-	return 0;
+	return vfprintf(stderr, fmt, ap);
 }
 
 static int libxdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
@@ -116,6 +112,9 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 			ov->peer_stats_fd = fd;
 		} else if (!strcmp(minfo.name, "xt_reasons")) {
 			ov->reasons_fd = fd;
+		} else if (!strcmp(minfo.name, "xt_ports")) {
+			ov->ports_fd = fd;
+			ov->ports_id = minfo.id;
 		} else if (nlen > 7 && !strcmp(minfo.name + nlen - 7, ".rodata")) {
 			err = read_config(fd, &ov->cfg);
 			close(fd);
@@ -126,7 +125,7 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 		}
 	}
 	if (ov->peers_fd < 0 || ov->routes_fd < 0 || ov->hosts_fd < 0 || ov->peer_stats_fd < 0 ||
-	    ov->reasons_fd < 0)
+	    ov->reasons_fd < 0 || ov->ports_fd < 0)
 		return -ENOENT;
 	return 0;
 }
@@ -135,12 +134,13 @@ static void overlay_init(struct xt_overlay *ov)
 {
 	memset(ov, 0, sizeof(*ov));
 	ov->peers_fd = ov->routes_fd = ov->hosts_fd = ov->peer_stats_fd = ov->reasons_fd = -1;
+	ov->ports_fd = -1;
 }
 
 void xt_overlay_close(struct xt_overlay *ov)
 {
-	int *fds[] = { &ov->peers_fd, &ov->routes_fd, &ov->hosts_fd, &ov->peer_stats_fd,
-		       &ov->reasons_fd };
+	int *fds[] = { &ov->peers_fd,	   &ov->routes_fd,  &ov->hosts_fd,
+		       &ov->peer_stats_fd, &ov->reasons_fd, &ov->ports_fd };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -233,18 +233,19 @@ static void overlay_of_skel(struct xt_tc_bpf *tc, const char *dev, struct xt_ove
 	ov->hosts_fd = bpf_map__fd(tc->maps.xt_hosts);
 	ov->peer_stats_fd = bpf_map__fd(tc->maps.xt_peer_stats);
 	ov->reasons_fd = bpf_map__fd(tc->maps.xt_reasons);
+	ov->ports_fd = bpf_map__fd(tc->maps.xt_ports);
 }
 
-/* A second object (XDP, or a reloaded one) uses the overlay's maps, not maps of its own:
- * each of its maps by name takes the overlay's fd. */
-static int reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov)
+/* A second object (XDP, forward, or a reloaded one) uses the overlay's maps, not maps of
+ * its own: each of its maps by name takes the overlay's fd. */
+int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov)
 {
 	const struct {
 		const char *name;
 		int fd;
 	} maps[] = { { "xt_peers", ov->peers_fd },	   { "xt_routes", ov->routes_fd },
 		     { "xt_hosts", ov->hosts_fd },	   { "xt_peer_stats", ov->peer_stats_fd },
-		     { "xt_reasons", ov->reasons_fd } };
+		     { "xt_reasons", ov->reasons_fd },	   { "xt_ports", ov->ports_fd } };
 	size_t i;
 
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
@@ -260,10 +261,36 @@ struct attach_state {
 	struct xt_tc_bpf *tc;
 	struct xt_xdp_bpf *xdp;
 	struct xdp_program *xdp_prog;
+	struct xt_fwd_state fwd;
+	struct xt_overlay ov; /* the maps of tc, not owned; cfg and peers_id once loaded */
 	int dev_ifindex, uplink_ifindex;
 	bool uplink_hook_created, xdp_attached, tc_decap_attached, pinned;
 	const char *dev;
 };
+
+static int map_id(int fd, uint32_t *id)
+{
+	struct bpf_map_info minfo = {};
+	uint32_t len = sizeof(minfo);
+
+	if (bpf_obj_get_info_by_fd(fd, &minfo, &len))
+		return -errno;
+	*id = minfo.id;
+	return 0;
+}
+
+/*
+ * Discovery goes through the encap program's map list; encap reads neither xt_peers nor
+ * xt_ports, so bind them explicitly (BPF_PROG_BIND_MAP, kernel 5.10). Sets the map ids by
+ * which our other programs are told apart from anybody else's.
+ */
+static int bind_maps(int encap_fd, struct xt_overlay *ov)
+{
+	if (bpf_prog_bind_map(encap_fd, ov->peers_fd, NULL) ||
+	    bpf_prog_bind_map(encap_fd, ov->ports_fd, NULL))
+		return -errno;
+	return map_id(ov->peers_fd, &ov->peers_id) ?: map_id(ov->ports_fd, &ov->ports_id);
+}
 
 static void attach_rollback(struct attach_state *st)
 {
@@ -272,6 +299,7 @@ static void attach_rollback(struct attach_state *st)
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = (uint32_t)st->dev_ifindex,
 			    .priority = XT_TC_PRIORITY);
 
+	xt_fwd_rollback(&st->fwd, &st->ov);
 	if (st->xdp_attached)
 		xdp_program__detach(st->xdp_prog, st->uplink_ifindex, XDP_MODE_UNSPEC, 0);
 	if (st->tc_decap_attached)
@@ -288,6 +316,7 @@ static void attach_rollback(struct attach_state *st)
 
 static void attach_state_free(struct attach_state *st)
 {
+	xt_fwd_state_free(&st->fwd);
 	xdp_program__close(st->xdp_prog);
 	xt_xdp_bpf__destroy(st->xdp);
 	xt_tc_bpf__destroy(st->tc);
@@ -320,15 +349,13 @@ static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .prog_name = "xt_decap_xdp");
 	enum xdp_attach_mode mode = o->xdp_mode == XT_XDP_GENERIC ? XDP_MODE_SKB : XDP_MODE_NATIVE;
-	struct xt_overlay maps;
 	int err;
 
 	st->xdp = xt_xdp_bpf__open();
 	if (!st->xdp)
 		return -errno;
 	st->xdp->rodata->xt_cfg = *cfg;
-	overlay_of_skel(st->tc, o->dev ? o->dev : XT_DEFAULT_DEV, &maps);
-	err = reuse_maps(st->xdp->obj, &maps);
+	err = xt_reuse_maps(st->xdp->obj, &st->ov);
 	if (err)
 		return err;
 	/* libxdp keeps its multi-program dispatcher alive through pins in bpffs. A bpffs we
@@ -546,7 +573,6 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	const char *dev = o->dev ? o->dev : XT_DEFAULT_DEV;
 	char peer[IF_NAMESIZE];
 	struct xt_config cfg = {};
-	struct xt_overlay ov;
 	enum xt_rx_mode rx = o->rx;
 	char stuck[ETH_GSTRING_LEN + 1];
 	bool veth;
@@ -554,6 +580,8 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 
 	st->dev = dev;
 	err = attach_validate(o, dev);
+	if (!err)
+		err = xt_fwd_validate(o, dev);
 	if (err)
 		return err;
 	st->uplink_ifindex = (int)if_nametoindex(o->uplink);
@@ -566,6 +594,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	}
 	cfg.has_key = o->has_key;
 	cfg.key = o->has_key ? o->key : 0;
+	cfg.forward = o->n_forward > 0;
 	cfg.rx_request = (uint8_t)o->rx;
 	cfg.xdp_mode = (uint8_t)o->xdp_mode;
 	cfg.uplink_ifindex = (uint32_t)st->uplink_ifindex;
@@ -636,11 +665,11 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 		return xt_err(err, "loading BPF programs: %s (XTUNNEL_DEBUG=1 shows the log)",
 			      strerror(-err));
 
-	/* Discovery goes through the encap program's map list; encap never reads xt_peers,
-	 * so bind it explicitly (BPF_PROG_BIND_MAP, kernel 5.10). */
-	if (bpf_prog_bind_map(bpf_program__fd(st->tc->progs.xt_encap),
-			      bpf_map__fd(st->tc->maps.xt_peers), NULL))
-		return xt_err(-errno, "binding xt_peers to xt_encap: %s", strerror(errno));
+	overlay_of_skel(st->tc, dev, &st->ov);
+	st->ov.cfg = cfg;
+	err = bind_maps(bpf_program__fd(st->tc->progs.xt_encap), &st->ov);
+	if (err)
+		return xt_err(err, "binding maps to xt_encap: %s", strerror(-err));
 	err = tc_attach(st->dev_ifindex, BPF_TC_EGRESS, XT_TC_HANDLE,
 			bpf_program__fd(st->tc->progs.xt_encap), NULL);
 	if (err)
@@ -696,6 +725,9 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 				      strerror(-err));
 		st->tc_decap_attached = true;
 	}
+	err = xt_fwd_attach(&st->fwd, &st->ov, o);
+	if (err)
+		return err;
 
 	/* Before any address and before the link is up: link-local addresses are made when
 	 * it comes up. Below 1280 bytes the device has no IPv6 at all, which is fine as long
@@ -717,9 +749,8 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	if (err)
 		return xt_err(err, "bringing %s up: %s", dev, strerror(-err));
 
-	overlay_of_skel(st->tc, dev, &ov);
 	st->pinned = true;
-	return xt_pins_create(&ov);
+	return xt_pins_create(&st->ov);
 }
 
 int xt_attach(const struct xt_attach_opts *o)
@@ -741,7 +772,7 @@ int xt_attach(const struct xt_attach_opts *o)
 
 /* ---- detach ---- */
 
-static bool prog_uses_map(int prog_fd, uint32_t map_id)
+bool xt_prog_uses_map(int prog_fd, uint32_t map_id)
 {
 	uint32_t ids[16], i;
 	struct bpf_prog_info info;
@@ -766,11 +797,11 @@ static struct xdp_multiprog *xdp_find(const struct xt_overlay *ov, struct xdp_pr
 		return NULL;
 	if (xdp_multiprog__is_legacy(mp)) {
 		p = xdp_multiprog__main_prog(mp);
-		if (p && prog_uses_map(xdp_program__fd(p), ov->peers_id))
+		if (p && xt_prog_uses_map(xdp_program__fd(p), ov->peers_id))
 			*prog = p;
 	} else {
 		while ((p = xdp_multiprog__next_prog(p, mp)))
-			if (prog_uses_map(xdp_program__fd(p), ov->peers_id)) {
+			if (xt_prog_uses_map(xdp_program__fd(p), ov->peers_id)) {
 				*prog = p;
 				break;
 			}
@@ -821,7 +852,8 @@ static int detach_orphans(int *removed)
 			continue;
 		overlay_init(&ov);
 		if (prog_info(fd, &info, map_ids, 16) ||
-		    (strcmp(info.name, "xt_decap_tc") && strcmp(info.name, "xt_decap_xdp")))
+		    (strcmp(info.name, "xt_decap_tc") && strcmp(info.name, "xt_decap_xdp") &&
+		     strcmp(info.name, "xt_fwd_xdp")))
 			goto next;
 		for (i = 0; i < info.nr_map_ids && i < 16; i++) {
 			struct bpf_map_info minfo = {};
@@ -849,8 +881,10 @@ static int detach_orphans(int *removed)
 			if (if_indextoname(ov.cfg.overlay_ifindex, name))
 				goto next; /* the overlay is alive */
 		}
-		if (!strcmp(info.name, "xt_decap_tc") &&
-		    tc_prog_id(uplink, BPF_TC_INGRESS, ov.cfg.overlay_ifindex) == id) {
+		if (!strcmp(info.name, "xt_fwd_xdp")) {
+			*removed += xt_fwd_detach_prog(id);
+		} else if (!strcmp(info.name, "xt_decap_tc") &&
+			   tc_prog_id(uplink, BPF_TC_INGRESS, ov.cfg.overlay_ifindex) == id) {
 			DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = uplink,
 					    .attach_point = BPF_TC_INGRESS);
 			DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = ov.cfg.overlay_ifindex,
@@ -882,8 +916,8 @@ static int detach_locked(const char *dev)
 		detach_orphans(&removed);
 		xt_pins_remove(dev);
 		if (removed) {
-			xt_warn("%s was already deleted; removed %d decap program(s) it left on "
-				"its uplink",
+			xt_warn("%s was already deleted; removed %d program(s) it left on its "
+				"uplink and forward-from ports",
 				dev, removed);
 			return 0;
 		}
@@ -910,6 +944,7 @@ static int detach_locked(const char *dev)
 	err = detach_xdp(&ov);
 	if (err)
 		xt_warn("detaching XDP from uplink ifindex %d: %s", uplink, strerror(-err));
+	xt_fwd_detach(&ov); /* warns itself */
 	err = xt_nl_link_del(ov.ifindex);
 	if (err && err != -ENODEV) {
 		xt_overlay_close(&ov);
@@ -1006,11 +1041,11 @@ static int reload_locked(const char *dev)
 		goto out;
 	}
 	tc->rodata->xt_cfg = ov.cfg;
-	err = reuse_maps(tc->obj, &ov);
+	err = xt_reuse_maps(tc->obj, &ov);
 	if (!err)
 		err = xt_tc_bpf__load(tc);
-	if (!err && bpf_prog_bind_map(bpf_program__fd(tc->progs.xt_encap), ov.peers_fd, NULL))
-		err = -errno;
+	if (!err)
+		err = bind_maps(bpf_program__fd(tc->progs.xt_encap), &ov);
 	if (err) {
 		err = xt_err(err, "loading the new programs: %s (nothing was changed)",
 			     strerror(-err));
@@ -1023,7 +1058,7 @@ static int reload_locked(const char *dev)
 			goto out;
 		}
 		xs->rodata->xt_cfg = ov.cfg;
-		err = reuse_maps(xs->obj, &ov);
+		err = xt_reuse_maps(xs->obj, &ov);
 		if (!err)
 			err = xdp_replace(&ov, xs);
 		if (err) {
@@ -1041,6 +1076,12 @@ static int reload_locked(const char *dev)
 				     strerror(-err));
 			goto out;
 		}
+	}
+	err = xt_fwd_reload(&ov);
+	if (err) {
+		err = xt_err(err, "replacing the forward programs: %s (decap was replaced)",
+			     strerror(-err));
+		goto out;
 	}
 	if (needs_segment_path(&ov.cfg)) {
 		err = tc_replace((int)ov.cfg.overlay_peer_ifindex, BPF_TC_INGRESS, XT_TC_HANDLE,
@@ -1167,6 +1208,7 @@ static int overlay_info(const struct xt_overlay *ov, struct xt_overlay_info *inf
 	info->max_peers = ov->cfg.max_peers;
 	info->max_routes = ov->cfg.max_routes;
 	rx_describe(ov, info);
+	xt_fwd_port_names(ov, info->forward_from, XT_MAX_FWD_PORTS, &info->n_forward);
 	if (!xt_pin_dir(ov->dev, pin_dir, sizeof(pin_dir), false)) {
 		snprintf(path, sizeof(path), "%s/peers", pin_dir);
 		if (!access(path, F_OK))

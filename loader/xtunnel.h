@@ -46,6 +46,10 @@ struct xt_attach_opts {
 	enum xt_xdp_mode xdp_mode;
 	uint32_t max_peers;  /* 0: XT_DEFAULT_MAX_PEERS */
 	uint32_t max_routes; /* 0: XT_DEFAULT_MAX_ROUTES */
+	/* Local interfaces whose packets routed into the overlay XDP encapsulates (and
+	 * decapsulated packets routed out of them XDP sends there): see forward.c. */
+	char forward_from[XT_MAX_FWD_PORTS][16];
+	int n_forward;
 };
 
 /* What a peer command sets; `has_*` marks the fields given (for peer set). */
@@ -87,6 +91,8 @@ struct xt_overlay_info {
 	char rx_reason[128]; /* why this receive path */
 	char pin_dir[256];   /* where the maps are pinned ("" if not) */
 	uint32_t max_peers, max_routes, n_routes;
+	char forward_from[XT_MAX_FWD_PORTS][16];
+	int n_forward;
 	uint64_t reasons[XT_REASON_COUNT]; /* summed over CPUs */
 	struct xt_peer_info *peers;
 	int n_peers;

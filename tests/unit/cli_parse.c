@@ -350,6 +350,60 @@ static void attach_xdp_mode_generic_needs_rx_xdp(void **state)
 	assert_int_equal(o.xdp_mode, XT_XDP_GENERIC);
 }
 
+static void attach_forward_from_takes_lists_and_repeats(void **state)
+{
+	struct xt_attach_opts o;
+	struct capture c;
+
+	(void)state;
+	assert_int_equal(run_attach(ARGV("attach", "eth0", "forward-from", "lan0,veth1",
+					 "forward-from", "veth2"),
+				    &o, &c),
+			 0);
+	assert_int_equal(o.n_forward, 3);
+	assert_string_equal(o.forward_from[0], "lan0");
+	assert_string_equal(o.forward_from[1], "veth1");
+	assert_string_equal(o.forward_from[2], "veth2");
+	/* forward-from also takes xdp-mode without rx xdp: it is an XDP path of its own. */
+	assert_int_equal(run_attach(ARGV("attach", "eth0", "forward-from", "lan0", "xdp-mode",
+					 "generic"),
+				    &o, &c),
+			 0);
+	assert_int_equal(o.xdp_mode, XT_XDP_GENERIC);
+}
+
+static void attach_forward_from_refuses_empty_and_overlong_names(void **state)
+{
+	static char *const bad[] = { "", ",", "lan0,", ",lan0", "lan0,,veth1",
+				     "abcdefghijklmnop" /* 16: no room for the NUL */ };
+	struct xt_attach_opts o;
+	struct capture c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_usage_error(run_attach(ARGV("attach", "eth0", "forward-from", bad[i]), &o,
+					      &c),
+				   &c, "xtunnel attach", "forward-from", NULL);
+}
+
+static void attach_forward_from_holds_xt_max_fwd_ports_and_no_more(void **state)
+{
+	char list[XT_MAX_FWD_PORTS * 8 + 8] = "";
+	struct xt_attach_opts o;
+	struct capture c;
+	int i;
+
+	(void)state;
+	for (i = 0; i < XT_MAX_FWD_PORTS; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%sp%d", i ? "," : "", i);
+	assert_int_equal(run_attach(ARGV("attach", "eth0", "forward-from", list), &o, &c), 0);
+	assert_int_equal(o.n_forward, XT_MAX_FWD_PORTS);
+	strcat(list, ",one");
+	assert_usage_error(run_attach(ARGV("attach", "eth0", "forward-from", list), &o, &c), &c,
+			   "xtunnel attach", "forward-from", "more than");
+}
+
 static void attach_encap_takes_each_name(void **state)
 {
 	struct xt_attach_opts o;
@@ -683,6 +737,9 @@ int main(void)
 		cmocka_unit_test(attach_bad_value_names_keyword_and_value),
 		cmocka_unit_test(attach_more_than_xt_max_addrs_is_usage_error),
 		cmocka_unit_test(attach_xdp_mode_generic_needs_rx_xdp),
+		cmocka_unit_test(attach_forward_from_takes_lists_and_repeats),
+		cmocka_unit_test(attach_forward_from_refuses_empty_and_overlong_names),
+		cmocka_unit_test(attach_forward_from_holds_xt_max_fwd_ports_and_no_more),
 		cmocka_unit_test(attach_encap_takes_each_name),
 		cmocka_unit_test(attach_key_takes_0_to_2_to_the_32_minus_1),
 		cmocka_unit_test(attach_takes_ipv6_local_and_addresses_of_both_families),

@@ -60,8 +60,10 @@ static void reason_names_follow_their_enum_class(void **state)
 	assert_string_equal(xt_reason_name(XT_OK_ENCAP), "encap");
 	assert_string_equal(xt_reason_name(XT_OK_DECAP), "decap");
 	assert_string_equal(xt_reason_name(XT_OK_SEGMENT), "segment");
-	assert_int_equal(XT_OK_SEGMENT + 1, XT_PASS_NOT_IP);
-	for (i = XT_PASS_NOT_IP; i <= XT_PASS_UNKNOWN_PEER; i++) {
+	assert_string_equal(xt_reason_name(XT_OK_FWD_ENCAP), "forward-encap");
+	assert_string_equal(xt_reason_name(XT_OK_FWD_DECAP), "forward-decap");
+	assert_int_equal(XT_OK_FWD_DECAP + 1, XT_PASS_NOT_IP);
+	for (i = XT_PASS_NOT_IP; i <= XT_PASS_SLOW_PATH; i++) {
 		const char *name = xt_reason_name((enum xt_reason)i);
 
 		if (strncmp(name, "pass-", 5))

@@ -74,6 +74,9 @@ static int fixture_setup(void **state)
 	ov->rx = XT_RX_XDP;
 	snprintf(ov->rx_reason, sizeof(ov->rx_reason), "native XDP supported by veth");
 	snprintf(ov->pin_dir, sizeof(ov->pin_dir), "/sys/fs/bpf/xtunnel/xt0");
+	snprintf(ov->forward_from[0], sizeof(ov->forward_from[0]), "lan0");
+	snprintf(ov->forward_from[1], sizeof(ov->forward_from[1]), "vethc1");
+	ov->n_forward = 2;
 	ov->max_peers = 1024;
 	ov->max_routes = 16384;
 	ov->n_routes = 5;
@@ -295,6 +298,20 @@ static void json_peer_has_name_endpoint_port_allowed_ips_and_counters(void **sta
 	json_object_put(j);
 }
 
+static void json_forward_from_lists_the_ports_or_is_empty(void **state)
+{
+	static const char *const ports[] = { "lan0", "vethc1" };
+	struct fixture *f = *state;
+	json_object *j = xt_json_overlays(f->ovs, 2);
+
+	assert_string_list(member(element(j, 0, json_type_object), "forward_from", json_type_array),
+			   ports, 2);
+	assert_int_equal(json_object_array_length(member(element(j, 1, json_type_object),
+							 "forward_from", json_type_array)),
+			 0);
+	json_object_put(j);
+}
+
 static void json_overlay_without_peers_has_empty_peer_list(void **state)
 {
 	struct fixture *f = *state;
@@ -455,6 +472,7 @@ static void text_overlay_header_lines(void **state)
 	assert_has_line(text, "  uplink: eth0, local 192.0.2.1");
 	assert_has_line(text, "  encap: vxlan, vni 4242, port 4789, mtu 1450");
 	assert_has_line(text, "  receive path: xdp (native XDP supported by veth)");
+	assert_has_line(text, "  forward from: lan0, vethc1");
 	assert_has_line(text, "  peers: 2 of 1024, routes: 5 of 16384");
 	assert_has_line(text, "  maps: /sys/fs/bpf/xtunnel/xt0");
 	assert_has_line(text, "  packets: encap 11, drop-spoofed 2");
@@ -469,8 +487,10 @@ static void text_overlay_without_peers_prints_no_peer_block(void **state)
 	assert_has_line(text, "overlay: xt1");
 	assert_has_line(text, "  encap: vxlan, vni 16777215, port 8472, mtu 1400");
 	assert_has_line(text, "  peers: 0 of 8, routes: 0 of 64");
-	if (strstr(text, "peer: ") || strstr(text, "maps:") || strstr(text, "packets:"))
-		fail_because("peer, maps or packets line for an overlay with none:\n%s", text);
+	if (strstr(text, "peer: ") || strstr(text, "maps:") || strstr(text, "packets:") ||
+	    strstr(text, "forward from:"))
+		fail_because("peer, maps, packets or forward line for an overlay with none:\n%s",
+			     text);
 	free(text);
 }
 
@@ -633,6 +653,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		FIXTURE_TEST(json_is_a_list_with_one_object_per_overlay),
 		FIXTURE_TEST(json_peer_has_name_endpoint_port_allowed_ips_and_counters),
+		FIXTURE_TEST(json_forward_from_lists_the_ports_or_is_empty),
 		FIXTURE_TEST(json_overlay_without_peers_has_empty_peer_list),
 		FIXTURE_TEST(json_of_no_overlays_is_an_empty_list),
 		FIXTURE_TEST(json_counters_hold_every_reason_by_name),

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * forward-from: the XDP forwarding path on local interfaces (bpf/fwd.h).
+ *
+ * The ports live in the overlay's xt_ports devmap together with the uplink: the map XDP
+ * redirects through is also the list that show, reload and detach read, so there is no
+ * second copy to drift. Each port gets xt_fwd_xdp attached directly, not through libxdp's
+ * dispatcher: one program per port, attached only where no XDP program is (the kernel's
+ * XDP_FLAGS_UPDATE_IF_NOEXIST), and detached only if it is still ours (XDP_FLAGS_REPLACE
+ * with the expected program), so that we never take another tool's program off a port.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+#include "internal.h"
+#include "xt_xdp.skel.h"
+
+static int read_sysctl(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		err = -EIO;
+	fclose(f);
+	return err;
+}
+
+int xt_fwd_validate(const struct xt_attach_opts *o, const char *dev)
+{
+	char buf[16];
+	int i, j;
+
+	if (o->n_forward == 0)
+		return 0;
+	for (i = 0; i < o->n_forward; i++) {
+		const char *port = o->forward_from[i];
+
+		if (!if_nametoindex(port))
+			return xt_err_input(-ENODEV, "forward-from %s: no such device", port);
+		if (!strcmp(port, o->uplink))
+			return xt_err_input(-EINVAL,
+					    "forward-from %s: that is the uplink; name the local "
+					    "interfaces whose traffic goes into the overlay",
+					    port);
+		if (!strncmp(port, dev, strlen(dev)) &&
+		    (!port[strlen(dev)] || !strcmp(port + strlen(dev), XT_PEER_SUFFIX)))
+			return xt_err_input(-EINVAL, "forward-from %s: that is the overlay device",
+					    port);
+		for (j = 0; j < i; j++)
+			if (!strcmp(port, o->forward_from[j]))
+				return xt_err_input(-EINVAL, "forward-from %s: named twice", port);
+	}
+	/* bpf_fib_lookup answers only for devices that forward (BPF_FIB_LKUP_RET_FWD_DISABLED
+	 * otherwise): without it every packet would take the slow path, unannounced. */
+	if (read_sysctl("/proc/sys/net/ipv4/ip_forward", buf, sizeof(buf)) || buf[0] != '1')
+		return xt_err_input(-EINVAL,
+				    "forward-from: IPv4 forwarding is off in this network "
+				    "namespace; a gateway forwards (sysctl -w "
+				    "net.ipv4.ip_forward=1, and net.ipv6.conf.all.forwarding=1 "
+				    "for IPv6)");
+	return 0;
+}
+
+static uint32_t xdp_flags(enum xt_xdp_mode mode)
+{
+	return mode == XT_XDP_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+}
+
+/* The ports in xt_ports, without the uplink. */
+int xt_fwd_ports(const struct xt_overlay *ov, uint32_t *ports, int max, int *n)
+{
+	uint32_t key, next;
+	void *prev = NULL;
+
+	*n = 0;
+	if (ov->ports_fd < 0)
+		return 0;
+	while (!bpf_map_get_next_key(ov->ports_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (key != ov->cfg.uplink_ifindex && *n < max)
+			ports[(*n)++] = key;
+	}
+	return 0;
+}
+
+/* The id of our forward program on ifindex (the one using this overlay's xt_ports), and
+ * how it is attached; 0 if there is none. */
+static uint32_t fwd_prog_on(const struct xt_overlay *ov, uint32_t ifindex, uint32_t *flags)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int fd;
+	bool ours;
+
+	if (bpf_xdp_query((int)ifindex, 0, &q) || !q.prog_id)
+		return 0;
+	fd = bpf_prog_get_fd_by_id(q.prog_id);
+	if (fd < 0)
+		return 0;
+	ours = xt_prog_uses_map(fd, ov->ports_id);
+	close(fd);
+	*flags = q.attach_mode == XDP_ATTACHED_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+	return ours ? q.prog_id : 0;
+}
+
+/* Takes our program off ifindex if it is still there; the port stays in xt_ports. */
+static int fwd_detach_port(const struct xt_overlay *ov, uint32_t ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+	uint32_t flags = 0, id = fwd_prog_on(ov, ifindex, &flags);
+	int err;
+
+	if (!id)
+		return 0;
+	opts.old_prog_fd = bpf_prog_get_fd_by_id(id);
+	if (opts.old_prog_fd < 0)
+		return -errno;
+	err = bpf_xdp_detach((int)ifindex, flags, &opts);
+	close(opts.old_prog_fd);
+	return err;
+}
+
+void xt_fwd_state_free(struct xt_fwd_state *st)
+{
+	xt_xdp_bpf__destroy(st->skel);
+	st->skel = NULL;
+}
+
+void xt_fwd_rollback(struct xt_fwd_state *st, const struct xt_overlay *ov)
+{
+	int i;
+
+	for (i = 0; i < st->n_attached; i++)
+		fwd_detach_port(ov, st->attached[i]);
+	st->n_attached = 0;
+}
+
+/* A forward object sharing the overlay's maps, loaded. */
+static int fwd_load(const struct xt_overlay *ov, struct xt_xdp_bpf **out)
+{
+	struct xt_xdp_bpf *skel = xt_xdp_bpf__open();
+	int err;
+
+	if (!skel)
+		return -errno;
+	skel->rodata->xt_cfg = ov->cfg;
+	err = xt_reuse_maps(skel->obj, ov);
+	if (!err)
+		err = xt_xdp_bpf__load(skel);
+	if (err) {
+		xt_xdp_bpf__destroy(skel);
+		return err;
+	}
+	*out = skel;
+	return 0;
+}
+
+int xt_fwd_attach(struct xt_fwd_state *st, const struct xt_overlay *ov,
+		  const struct xt_attach_opts *o)
+{
+	uint32_t uplink = ov->cfg.uplink_ifindex;
+	int i, err, fd;
+
+	if (o->n_forward == 0)
+		return 0;
+	/* The uplink first: every encapsulated packet is redirected to it through the map. */
+	if (bpf_map_update_elem(ov->ports_fd, &uplink, &uplink, BPF_ANY))
+		return xt_err(-errno, "adding the uplink to xt_ports: %s", strerror(errno));
+	err = fwd_load(ov, &st->skel);
+	if (err)
+		return xt_err(err, "loading the forward program: %s (XTUNNEL_DEBUG=1 shows the log)",
+			      strerror(-err));
+	fd = bpf_program__fd(st->skel->progs.xt_fwd_xdp);
+	for (i = 0; i < o->n_forward; i++) {
+		const char *port = o->forward_from[i];
+		uint32_t ifindex = if_nametoindex(port);
+
+		if (bpf_map_update_elem(ov->ports_fd, &ifindex, &ifindex, BPF_ANY))
+			return xt_err(-errno, "adding %s to xt_ports: %s", port, strerror(errno));
+		err = bpf_xdp_attach((int)ifindex, fd,
+				     xdp_flags(o->xdp_mode) | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+		if (err == -EBUSY || err == -EEXIST)
+			return xt_err(err,
+				      "forward-from %s: another XDP program is attached there; "
+				      "detach it first",
+				      port);
+		if (err)
+			return xt_err(err, "forward-from %s: attaching XDP (%s): %s%s", port,
+				      o->xdp_mode == XT_XDP_GENERIC ? "generic" : "native",
+				      strerror(-err),
+				      o->xdp_mode == XT_XDP_GENERIC
+					      ? ""
+					      : "; the driver may lack native XDP: try "
+						"'xdp-mode generic'");
+		st->attached[st->n_attached++] = ifindex;
+	}
+	return 0;
+}
+
+int xt_fwd_detach(const struct xt_overlay *ov)
+{
+	uint32_t ports[XT_MAX_FWD_PORTS];
+	int n, i, err, first = 0;
+
+	xt_fwd_ports(ov, ports, XT_MAX_FWD_PORTS, &n);
+	for (i = 0; i < n; i++) {
+		err = fwd_detach_port(ov, ports[i]);
+		if (err && !first)
+			first = err;
+		if (err) {
+			char name[IF_NAMESIZE] = "?";
+
+			if_indextoname(ports[i], name);
+			xt_warn("detaching XDP from forward-from port %s: %s", name,
+				strerror(-err));
+		}
+	}
+	return first;
+}
+
+int xt_fwd_reload(const struct xt_overlay *ov)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+	uint32_t ports[XT_MAX_FWD_PORTS];
+	struct xt_xdp_bpf *skel = NULL;
+	int n, i, err = 0;
+
+	xt_fwd_ports(ov, ports, XT_MAX_FWD_PORTS, &n);
+	if (n == 0)
+		return 0;
+	err = fwd_load(ov, &skel);
+	for (i = 0; !err && i < n; i++) {
+		uint32_t flags = 0, id = fwd_prog_on(ov, ports[i], &flags);
+
+		if (!id)
+			continue; /* taken off by someone else: not ours to put back */
+		opts.old_prog_fd = bpf_prog_get_fd_by_id(id);
+		if (opts.old_prog_fd < 0) {
+			err = -errno;
+			break;
+		}
+		err = bpf_xdp_attach((int)ports[i], bpf_program__fd(skel->progs.xt_fwd_xdp),
+				     flags, &opts);
+		close(opts.old_prog_fd);
+	}
+	xt_xdp_bpf__destroy(skel);
+	return err;
+}
+
+int xt_fwd_port_names(const struct xt_overlay *ov, char (*names)[IF_NAMESIZE], int max, int *n)
+{
+	uint32_t ports[XT_MAX_FWD_PORTS];
+	int count, i;
+
+	xt_fwd_ports(ov, ports, XT_MAX_FWD_PORTS, &count);
+	*n = 0;
+	for (i = 0; i < count && *n < max; i++)
+		if (!if_indextoname(ports[i], names[(*n)++]))
+			snprintf(names[*n - 1], IF_NAMESIZE, "(ifindex %u)", ports[i]);
+	return 0;
+}
+
+/* An orphan's forward program (its overlay device was deleted behind our back): off every
+ * interface here that still runs it. Returns how many. */
+int xt_fwd_detach_prog(uint32_t prog_id)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	int removed = 0;
+
+	if (!ifs)
+		return 0;
+	for (i = ifs; i->if_index; i++) {
+		LIBBPF_OPTS(bpf_xdp_query_opts, q);
+		LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+
+		if (bpf_xdp_query((int)i->if_index, 0, &q) || q.prog_id != prog_id)
+			continue;
+		opts.old_prog_fd = bpf_prog_get_fd_by_id(prog_id);
+		if (opts.old_prog_fd < 0)
+			continue;
+		if (!bpf_xdp_detach((int)i->if_index,
+				    q.attach_mode == XDP_ATTACHED_SKB ? XDP_FLAGS_SKB_MODE
+								      : XDP_FLAGS_DRV_MODE,
+				    &opts))
+			removed++;
+		close(opts.old_prog_fd);
+	}
+	if_freenameindex(ifs);
+	return removed;
+}

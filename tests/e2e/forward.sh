@@ -1,0 +1,231 @@
+#!/bin/bash
+# forward-from: two gateways A and B, each with a LAN host (C behind A, S behind B). What C
+# sends to S is encapsulated by XDP on A's LAN port and decapsulated by B straight out of
+# B's LAN port, and back; the kernel's own path takes what the fast path leaves (ARP, the
+# first packets before a neighbour is known, packets too big for the overlay MTU).
+#
+#   C c0 --- la A ua ==== ub B lb --- s0 S
+#
+# The LAN hosts' ends send full checksums (tx off): XDP on a veth sees no checksum state.
+# Every veth end that receives XDP-redirected frames without an XDP program of its own has
+# GRO on, which gives it the NAPI context that veth needs for them.
+. "$(dirname "$0")/../lib/netns.sh"
+
+C4=10.1.0.2 S4=10.2.0.2 C6=fd01::2 S6=fd02::2
+
+topo() {
+	local under=$1 ns x
+	ns_new "$NS_C" && ns_new "$NS_A" && ns_new "$NS_B" && ns_new "$NS_S" || return 1
+	# No duplicate address detection: a router solicits a neighbour for a packet it
+	# forwards from its link-local address, unusable while still tentative.
+	for ns in "$NS_C" "$NS_A" "$NS_B" "$NS_S"; do
+		in_ns "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0 || return 1
+	done
+	ip link add c0 netns "$NS_C" type veth peer name la netns "$NS_A" &&
+		ip link add ua netns "$NS_A" type veth peer name ub netns "$NS_B" &&
+		ip link add lb netns "$NS_B" type veth peer name s0 netns "$NS_S" || return 1
+	for x in "$NS_C c0 10.1.0.2/24 fd01::2/64" "$NS_A la 10.1.0.1/24 fd01::1/64" \
+		"$NS_B lb 10.2.0.1/24 fd02::1/64" "$NS_S s0 10.2.0.2/24 fd02::2/64"; do
+		set -- $x
+		ip -n "$1" addr add "$3" dev "$2" && ip -n "$1" addr add "$4" dev "$2" nodad &&
+			ip -n "$1" link set "$2" up || return 1
+	done
+	ip -n "$NS_C" route add default via 10.1.0.1 && ip -n "$NS_C" route add default via fd01::1 &&
+		ip -n "$NS_S" route add default via 10.2.0.1 &&
+		ip -n "$NS_S" route add default via fd02::1 || return 1
+	if [ "$under" = 6 ]; then
+		ip -n "$NS_A" addr add 2001:db8::1/64 dev ua nodad &&
+			ip -n "$NS_B" addr add 2001:db8::2/64 dev ub nodad || return 1
+	else
+		ip -n "$NS_A" addr add 192.0.2.1/24 dev ua && ip -n "$NS_B" addr add 192.0.2.2/24 dev ub ||
+			return 1
+	fi
+	ip -n "$NS_A" link set ua up && ip -n "$NS_B" link set ub up || return 1
+	for x in "$NS_C c0" "$NS_S s0" "$NS_A ua" "$NS_B ub"; do
+		set -- $x
+		in_ns "$1" ethtool -K "$2" tx off gro on >/dev/null || return 1
+	done
+	for ns in "$NS_A" "$NS_B"; do
+		in_ns "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 || return 1
+	done
+}
+
+topo_del() {
+	local ns
+	for ns in "$NS_C" "$NS_A" "$NS_B" "$NS_S"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+
+# gateways ENCAP RX UNDERLAY: both overlays, peers, and the routes to the far LAN.
+gateways() {
+	local encap=$1 rx=$2 under=$3 ea=192.0.2.1 eb=192.0.2.2
+	[ "$under" = 6 ] && ea="[2001:db8::1]" eb="[2001:db8::2]"
+	xt "$NS_A" attach ua encap "$encap" address 10.99.0.1/24 address fd99::1/64 rx "$rx" \
+		forward-from la 2>/dev/null &&
+		xt "$NS_B" attach ub encap "$encap" address 10.99.0.2/24 address fd99::2/64 rx "$rx" \
+			forward-from lb 2>/dev/null &&
+		xt "$NS_A" peer add b endpoint "$eb" \
+			allowed-ips 10.99.0.2/32,10.2.0.0/24,fd99::2/128,fd02::/64 &&
+		xt "$NS_B" peer add a endpoint "$ea" \
+			allowed-ips 10.99.0.1/32,10.1.0.0/24,fd99::1/128,fd01::/64 || return 1
+	# On an L2 overlay the far LAN is reached through the far gateway's overlay address
+	# (its MAC is what the inner frame carries); GRE and IPIP overlays have no neighbours.
+	# The kernel solicits an IPv6 neighbour for a forwarded packet only from a link-local
+	# address, which the overlay has none of: the far gateway's is a static entry.
+	if [ "$encap" = vxlan ] || [ "$encap" = geneve ]; then
+		ip -n "$NS_A" route replace 10.2.0.0/24 via 10.99.0.2 dev xt0 &&
+			ip -n "$NS_A" route replace fd02::/64 via fd99::2 dev xt0 &&
+			ip -n "$NS_B" route replace 10.1.0.0/24 via 10.99.0.1 dev xt0 &&
+			ip -n "$NS_B" route replace fd01::/64 via fd99::1 dev xt0 &&
+			ip -n "$NS_A" neigh replace fd99::2 dev xt0 nud permanent \
+				lladdr "$(ip -n "$NS_B" -j link show xt0 | jq -r '.[0].address')" &&
+			ip -n "$NS_B" neigh replace fd99::1 dev xt0 nud permanent \
+				lladdr "$(ip -n "$NS_A" -j link show xt0 | jq -r '.[0].address')"
+	fi
+}
+
+# bulk NS FAST SLOW: counter FAST is over 100 and over 10 times counter SLOW.
+bulk() {
+	local fast slow
+	fast=$(counter "$1" "$2") slow=$(counter "$1" "$3")
+	[ "$fast" -gt 100 ] && [ "$fast" -gt $((10 * slow)) ] || {
+		diag "$1: $2 $fast, $3 $slow"
+		return 1
+	}
+}
+
+counter() {
+	json_field "$1" ".[0].counters[\"$2\"]"
+}
+
+# ttl_seen NS DST EXPECTED: the TTL (hop limit) of the echo replies is EXPECTED.
+ttl_seen() {
+	local out
+	out=$(in_ns "$1" ping -c 2 -i 0.2 -W 1 "$2" 2>&1) || return 1
+	grep -qE "(ttl|hlim)=$3 " <<<"$out"
+}
+
+run_case() {
+	local encap=$1 rx=$2 under=$3 name="$1 over IPv$3, rx $2" mtu
+	topo_del
+	topo "$under" || { not_ok "$name: build the four hosts"; return; }
+	gateways "$encap" "$rx" "$under" || { not_ok "$name: attach both gateways"; return; }
+	check "$name: C reaches S over IPv4" ping_ok "$NS_C" "$S4" 3
+	check "$name: C reaches S over IPv6" ping_ok "$NS_C" "$S6" 3
+	# Two routers on the way: each takes one hop off the replies S and C send with 64.
+	check "$name: replies from S arrive with TTL 62" ttl_seen "$NS_C" "$S4" 62
+	check "$name: replies from C arrive with hop limit 62" ttl_seen "$NS_S" "$C6" 62
+	check "$name: 4 MiB C -> S over TCP/IPv4, byte for byte" \
+		tcp_transfer "$NS_C" "$NS_S" "$S4" 4
+	check "$name: 4 MiB S -> C over TCP/IPv6, byte for byte" \
+		tcp_transfer "$NS_S" "$NS_C" "$C6" 4
+	# The fast path carried the bulk: over 100 packets (GRO merges what reaches a TC
+	# receive path) and over 10 times what went through the overlay device.
+	check "$name: A encapsulated in XDP" bulk "$NS_A" forward-encap encap
+	check "$name: B sent decapsulated packets straight to S" bulk "$NS_B" forward-decap decap
+	check "$name: and the other way (B encapsulated, A straight to C)" \
+		bulk "$NS_B" forward-encap encap && bulk "$NS_A" forward-decap decap
+	check "$name: peer counters see the forwarded traffic" \
+		[ "$(json_field "$NS_A" '.[0].peers[0].tx_bytes')" -gt 4000000 ]
+	# Too big for the overlay: the fast path leaves it to the kernel, which says so.
+	mtu=$(json_field "$NS_A" '.[0].mtu')
+	check "$name: a DF packet over the overlay MTU ($mtu) gets 'fragmentation needed'" \
+		grep -q "mtu *= *$mtu" <<<"$(in_ns "$NS_C" ping -c 1 -W 1 -M do -s "$((mtu - 27))" "$S4" 2>&1)"
+	xt "$NS_A" detach xt0 && xt "$NS_B" detach xt0
+	check "$name: detach takes XDP off the LAN ports" \
+		[ -z "$(ip -n "$NS_A" link show la | grep -w xdp)$(ip -n "$NS_B" link show lb | grep -w xdp)" ]
+}
+
+# The packet on the wire: built by A's XDP program, decoded by tshark; every expected
+# value comes from the configuration, not from the capture.
+wire_check() {
+	local mac_a mac_b pcap=$TMP/wire.pcap out pid
+	topo_del
+	# B receives with TC: a frame XDP-redirected into a veth whose peer runs XDP would be
+	# taken before tcpdump could see it.
+	topo 4 && gateways vxlan tc 4 || { not_ok "wire: set up"; return; }
+	ping_ok "$NS_C" "$S4" 2 # resolves the neighbours: the fast path needs them
+	mac_a=$(ip -n "$NS_A" -j link show xt0 | jq -r '.[0].address')
+	mac_b=$(ip -n "$NS_B" -j link show xt0 | jq -r '.[0].address')
+	in_ns "$NS_B" timeout 10 tshark -q -i ub -c 1 -w "$pcap" -f 'udp dst port 4789' 2>/dev/null &
+	pid=$!
+	_started_pids+=("$pid")
+	sleep 1
+	in_ns "$NS_C" ping -c 1 -W 1 -s 200 "$S4" >/dev/null
+	wait "$pid"
+	out=$(tshark -r "$pcap" -o ip.check_checksum:TRUE -T fields -E separator=' ' \
+		-e ip.src -e ip.dst -e vxlan.vni -e eth.src -e eth.dst -e ip.ttl -e ip.checksum.status \
+		-e icmp.type 2>/dev/null)
+	diag "wire: $out"
+	read -r osrc idst vni esrc edst ttl csum itype <<<"$out"
+	check "wire: outer addresses are A's and B's underlay" \
+		[ "$osrc" = "192.0.2.1,10.1.0.2" ] && [ "$idst" = "192.0.2.2,10.2.0.2" ]
+	check "wire: VNI 1" [ "$vni" = 1 ]
+	check "wire: inner frame from A's overlay MAC to B's (the FIB's next hop)" \
+		[ "$esrc" = "$(ip -n "$NS_A" -j link show ua | jq -r '.[0].address'),$mac_a" ] &&
+		[ "$edst" = "$(ip -n "$NS_B" -j link show ub | jq -r '.[0].address'),$mac_b" ]
+	check "wire: inner TTL 63 (one hop), outer TTL 64" [ "$ttl" = "64,63" ]
+	check "wire: both IPv4 header checksums are good" [ "$csum" = "1,1" ]
+	check "wire: an echo request inside" [ "$itype" = 8 ]
+}
+
+errors() {
+	local out rc
+	topo_del
+	topo 4 || { not_ok "errors: set up"; return; }
+	out=$(xt "$NS_A" attach ua address 10.99.0.1/24 forward-from nosuch0 2>&1)
+	rc=$?
+	check "forward-from a missing device: exit 2, says which" \
+		[ "$rc" = 2 ] && grep -q "nosuch0: no such device" <<<"$out"
+	out=$(xt "$NS_A" attach ua address 10.99.0.1/24 forward-from ua 2>&1)
+	rc=$?
+	check "forward-from the uplink: exit 2, says why" \
+		[ "$rc" = 2 ] && grep -q "that is the uplink" <<<"$out"
+	out=$(xt "$NS_A" attach ua address 10.99.0.1/24 forward-from la,la 2>&1)
+	check "forward-from a port twice: refused" grep -q "named twice" <<<"$out"
+	out=$(xt "$NS_A" attach ua address 10.99.0.1/24 forward-from la, 2>&1)
+	check "forward-from with an empty name: usage error" [ $? = 2 ]
+	in_ns "$NS_A" sysctl -qw net.ipv4.ip_forward=0
+	out=$(xt "$NS_A" attach ua address 10.99.0.1/24 forward-from la 2>&1)
+	rc=$?
+	check "forwarding off: exit 2, names the sysctl" \
+		[ "$rc" = 2 ] && grep -q "net.ipv4.ip_forward=1" <<<"$out"
+	in_ns "$NS_A" sysctl -qw net.ipv4.ip_forward=1
+	in_ns "$NS_A" xdp-loader load -m native la /usr/lib/x86_64-linux-gnu/bpf/xdpfilt_alw_all.o \
+		>/dev/null 2>&1 || { not_ok "errors: load another XDP program on la"; return; }
+	out=$(xt "$NS_A" attach ua address 10.99.0.1/24 forward-from la 2>&1)
+	rc=$?
+	check "a port with another XDP program: exit 1, says why" \
+		[ "$rc" = 1 ] && grep -q "another XDP program is attached" <<<"$out"
+	check "and nothing is left behind (no overlay, uplink untouched)" \
+		[ -z "$(ip -n "$NS_A" link show xt0 2>/dev/null)$(ip -n "$NS_A" link show ua | grep -w xdp)" ]
+	check "and the other program is still on the port" \
+		grep -q xdpfilt_alw_all <<<"$(in_ns "$NS_A" xdp-loader status la 2>/dev/null)"
+	in_ns "$NS_A" xdp-loader unload la --all >/dev/null 2>&1
+	xt "$NS_A" attach ua address 10.99.0.1/24 forward-from la 2>/dev/null
+	check "show names the port" [ "$(json_field "$NS_A" '.[0].forward_from[0]')" = la ]
+	check "reload keeps the port's program, new" reload_replaces
+	ip -n "$NS_A" link del xt0
+	xt "$NS_A" detach xt0 2>/dev/null
+	check "an overlay deleted behind our back: detach still takes XDP off its port" \
+		[ -z "$(ip -n "$NS_A" link show la | grep -w xdp)" ]
+}
+
+reload_replaces() {
+	local before after
+	before=$(ip -n "$NS_A" -j link show la | jq -r '.[0].xdp.prog.id')
+	xt "$NS_A" reload xt0 || return 1
+	after=$(ip -n "$NS_A" -j link show la | jq -r '.[0].xdp.prog.id')
+	[ -n "$before" ] && [ "$before" != null ] && [ "$after" != null ] && [ "$before" != "$after" ]
+}
+
+errors
+wire_check
+run_case vxlan xdp 4
+run_case vxlan tc 4
+run_case gre tc 4
+run_case ipip xdp 4
+run_case geneve tc 6
+run_case gre xdp 6
+tap_done
