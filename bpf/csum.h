@@ -47,8 +47,7 @@ static __always_inline __u64 xt_pseudo6(const void *src, const void *dst, __u8 p
  * to zero. Anything else (fragments, ARP, other protocols, extension headers, UDP over IPv4
  * without a checksum) must be summed byte by byte: 1 says so. -1: headers cut short.
  */
-static __always_inline int xt_inner_sum_known(void *l3, void *data_end, __u16 proto,
-					      __u64 *sum)
+static __always_inline int xt_inner_sum_known(void *l3, void *data_end, __u16 proto, __u64 *sum)
 {
 	if (proto == ETH_P_IP) {
 		struct iphdr *ip = l3;
@@ -68,8 +67,8 @@ static __always_inline int xt_inner_sum_known(void *l3, void *data_end, __u16 pr
 			if (ip->protocol == IPPROTO_TCP ||
 			    (ip->protocol == IPPROTO_UDP && (void *)(udp + 1) <= data_end &&
 			     udp->check)) {
-				*sum = (__u16)~xt_csum_fold(xt_pseudo4(ip->saddr, ip->daddr,
-								       ip->protocol, len - ihl));
+				*sum = (__u16)~xt_csum_fold(
+					xt_pseudo4(ip->saddr, ip->daddr, ip->protocol, len - ihl));
 				return 0;
 			}
 		}

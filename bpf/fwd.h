@@ -21,12 +21,12 @@
 
 /*
  * Asks the FIB where the IP packet at l3, received on ifindex, goes next. true: a next hop
- * with its MACs in fib (fib->ifindex the egress device), and the packet's destination in
- * dst as the maps spell it (the FIB overwrites its own copy with the next hop). Only packets the kernel would
- * forward unchanged apart from the TTL qualify: no IPv4 options, no IPv6 hop-by-hop header,
- * no link-local IPv6 source, a TTL that survives the hop. The MTU of the egress device is
- * checked against the IP length, except for an skb (is_skb): there the kernel checks the
- * skb itself (tot_len 0), which knows that a GSO packet leaves as segments.
+ * with its MACs in fib (fib->ifindex the egress device), and the destination in dst as
+ * the maps spell it (the FIB overwrites its own copy with the next hop). Only packets the
+ * kernel would forward unchanged but for the TTL qualify: no IPv4 options, no IPv6
+ * hop-by-hop header, no link-local IPv6 source, a TTL that survives the hop. The egress
+ * MTU is checked against the IP length, except for an skb (is_skb): there the kernel
+ * checks the skb itself (tot_len 0), knowing that a GSO packet leaves as segments.
  */
 static __always_inline bool xt_fwd_lookup(void *ctx, void *l3, void *data_end, __u16 proto,
 					  __u32 ifindex, struct bpf_fib_lookup *fib, __u8 *dst,

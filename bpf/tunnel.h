@@ -145,8 +145,8 @@ static __always_inline void xt_l4_build(union xt_encap_l4 *l4, const struct xt_r
 	}
 }
 
-static __always_inline void xt_ipv4_build(struct iphdr *ip, const struct xt_route *r,
-					  __u32 ip_len, __u8 proto)
+static __always_inline void xt_ipv4_build(struct iphdr *ip, const struct xt_route *r, __u32 ip_len,
+					  __u8 proto)
 {
 	__u64 sum;
 
@@ -196,9 +196,9 @@ union xt_outer {
  * once it has xt_encap_overhead() bytes more. Outer MACs are zero. inner_sum: the inner
  * packet's sum (csum.h), needed only for the outer UDP checksum over IPv6.
  */
-static __always_inline __u32 xt_outer_build(union xt_outer *b, const struct xt_route *r,
-					    __u32 len, __u16 inner_proto,
-					    const struct ethhdr *inner, __u32 hash, __u64 inner_sum)
+static __always_inline __u32 xt_outer_build(union xt_outer *b, const struct xt_route *r, __u32 len,
+					    __u16 inner_proto, const struct ethhdr *inner,
+					    __u32 hash, __u64 inner_sum)
 {
 	__u32 overhead = xt_encap_overhead(xt_cfg.encap, xt_cfg.family, xt_cfg.has_key);
 	__u32 ip_len = len + overhead - ETH_HLEN;

@@ -253,8 +253,8 @@ int xt_encap_seg(struct __sk_buff *skb)
  * directly, one hop less: 1, and the port in *ifindex. 0: not this way, nothing changed.
  * -1: changed half-way, drop. The stores keep a NIC's CHECKSUM_COMPLETE sum right.
  */
-static __always_inline int xt_fwd_decap_tc(struct __sk_buff *skb, struct ethhdr *eth,
-					   __u16 proto, __u32 *ifindex)
+static __always_inline int xt_fwd_decap_tc(struct __sk_buff *skb, struct ethhdr *eth, __u16 proto,
+					   __u32 *ifindex)
 {
 	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
 	struct bpf_fib_lookup fib;
@@ -268,8 +268,8 @@ static __always_inline int xt_fwd_decap_tc(struct __sk_buff *skb, struct ethhdr 
 	__u32 off = proto == ETH_P_IP ? 8 : 4;
 	__u8 dst[XT_ADDR_LEN];
 
-	if (!xt_fwd_lookup(skb, data + ETH_HLEN, data_end, proto, xt_cfg.overlay_ifindex, &fib,
-			   dst, true) ||
+	if (!xt_fwd_lookup(skb, data + ETH_HLEN, data_end, proto, xt_cfg.overlay_ifindex, &fib, dst,
+			   true) ||
 	    !xt_fwd_is_port(&fib))
 		return 0;
 	xt_fwd_macs(eth, &fib);

@@ -33,8 +33,8 @@ static __always_inline int xt_fwd_decap(struct xdp_md *ctx, const struct xt_rx *
 	void *l3;
 
 	l3 = data + ((cut + ETH_HLEN) & 0x3ff);
-	if (!xt_fwd_lookup(ctx, l3, data_end, rx->inner_proto, xt_cfg.overlay_ifindex, &fib,
-			   dst, false) ||
+	if (!xt_fwd_lookup(ctx, l3, data_end, rx->inner_proto, xt_cfg.overlay_ifindex, &fib, dst,
+			   false) ||
 	    !xt_fwd_is_port(&fib))
 		return -1;
 	len = data_end - data - cut;
@@ -127,8 +127,7 @@ int xt_fwd_xdp(struct xdp_md *ctx)
 		xt_count(XT_PASS_NOT_IP);
 		return XDP_PASS;
 	}
-	if (!xt_fwd_lookup(ctx, l3, data_end, proto, ctx->ingress_ifindex, &fib, dst,
-			   false) ||
+	if (!xt_fwd_lookup(ctx, l3, data_end, proto, ctx->ingress_ifindex, &fib, dst, false) ||
 	    fib.ifindex != xt_cfg.overlay_ifindex)
 		return xt_fwd_slow();
 	rp = xt_route_lookup(dst);
@@ -167,8 +166,7 @@ int xt_fwd_xdp(struct xdp_md *ctx)
 	/* Everything is known: build the outer headers, then change the packet. */
 	__builtin_memcpy(&inner, eth, ETH_HLEN);
 	xt_fwd_macs(&inner, &fib);
-	n = xt_outer_build(&b, &r, len, proto, &inner, xt_fwd_hash(l3, data_end, proto),
-			   inner_sum);
+	n = xt_outer_build(&b, &r, len, proto, &inner, xt_fwd_hash(l3, data_end, proto), inner_sum);
 	xt_fwd_macs(&b.v4.eth, &out);
 	if (bpf_xdp_adjust_head(ctx, -(int)overhead))
 		return xt_fwd_slow(); /* no headroom: unchanged */

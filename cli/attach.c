@@ -117,7 +117,8 @@ int attach_parse(int argc, char **argv, struct xt_attach_opts *o)
 		}
 	}
 	if (o->xdp_mode == XT_XDP_GENERIC && o->rx != XT_RX_XDP && !o->n_forward)
-		return cli_usage_error(attach_usage, "xdp-mode: only with 'rx xdp' or forward-from");
+		return cli_usage_error(attach_usage,
+				       "xdp-mode: only with 'rx xdp' or forward-from");
 	return 0;
 }
 

@@ -94,7 +94,7 @@ enum xt_xdp_mode {
 enum xt_reason {
 	XT_OK_ENCAP = 0,
 	XT_OK_DECAP,
-	XT_OK_SEGMENT, /* GSO over an IPv6 UDP underlay: left to the kernel to segment first */
+	XT_OK_SEGMENT,	 /* GSO over an IPv6 UDP underlay: left to the kernel to segment first */
 	XT_OK_FWD_ENCAP, /* forward-from port -> encapsulated in XDP -> out of the uplink */
 	XT_OK_FWD_DECAP, /* decapsulated -> straight out of a forward-from port */
 	XT_PASS_NOT_IP,
@@ -132,7 +132,7 @@ struct xt_config {
 	__u8 encap;	 /* enum xt_encap */
 	__u8 family;	 /* underlay: XT_FAMILY_V4 or XT_FAMILY_V6 */
 	__u8 has_key;
-	__u8 forward; /* forward-from ports exist: decap asks the FIB for a port first */
+	__u8 forward;		 /* forward-from ports exist: decap asks the FIB for a port first */
 	__u8 local[XT_ADDR_LEN]; /* underlay source address */
 	__u8 overlay_mac[6];	 /* L3 encapsulations: destination MAC of decapsulated frames */
 	__u16 pad2;

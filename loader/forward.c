@@ -175,7 +175,8 @@ int xt_fwd_attach(struct xt_fwd_state *st, const struct xt_overlay *ov,
 		return xt_err(-errno, "adding the uplink to xt_ports: %s", strerror(errno));
 	err = fwd_load(ov, &st->skel);
 	if (err)
-		return xt_err(err, "loading the forward program: %s (XTUNNEL_DEBUG=1 shows the log)",
+		return xt_err(err,
+			      "loading the forward program: %s (XTUNNEL_DEBUG=1 shows the log)",
 			      strerror(-err));
 	fd = bpf_program__fd(st->skel->progs.xt_fwd_xdp);
 	for (i = 0; i < o->n_forward; i++) {
@@ -246,8 +247,8 @@ int xt_fwd_reload(const struct xt_overlay *ov)
 			err = -errno;
 			break;
 		}
-		err = bpf_xdp_attach((int)ports[i], bpf_program__fd(skel->progs.xt_fwd_xdp),
-				     flags, &opts);
+		err = bpf_xdp_attach((int)ports[i], bpf_program__fd(skel->progs.xt_fwd_xdp), flags,
+				     &opts);
 		close(opts.old_prog_fd);
 	}
 	xt_xdp_bpf__destroy(skel);

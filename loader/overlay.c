@@ -243,9 +243,9 @@ int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov)
 	const struct {
 		const char *name;
 		int fd;
-	} maps[] = { { "xt_peers", ov->peers_fd },	   { "xt_routes", ov->routes_fd },
-		     { "xt_hosts", ov->hosts_fd },	   { "xt_peer_stats", ov->peer_stats_fd },
-		     { "xt_reasons", ov->reasons_fd },	   { "xt_ports", ov->ports_fd } };
+	} maps[] = { { "xt_peers", ov->peers_fd },     { "xt_routes", ov->routes_fd },
+		     { "xt_hosts", ov->hosts_fd },     { "xt_peer_stats", ov->peer_stats_fd },
+		     { "xt_reasons", ov->reasons_fd }, { "xt_ports", ov->ports_fd } };
 	size_t i;
 
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
@@ -713,8 +713,8 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 		 * to 5.8 Gbit/s). Only speed depends on it, so a refusal is a warning. */
 		err = xt_dev_features_set(dev, is_rx_gro_feature, true, stuck);
 		if (err)
-			xt_warn("could not turn GRO on on %s (%s): XDP receive works, slower",
-				dev, *stuck ? stuck : strerror(-err));
+			xt_warn("could not turn GRO on on %s (%s): XDP receive works, slower", dev,
+				*stuck ? stuck : strerror(-err));
 	}
 	if (rx == XT_RX_TC) {
 		err = tc_attach(st->uplink_ifindex, BPF_TC_INGRESS, (uint32_t)st->dev_ifindex,

@@ -69,7 +69,7 @@ struct xt_peer_info {
 	char name[XT_PEER_NAME_LEN];
 	uint32_t id;
 	struct xt_ip endpoint;
-	uint16_t port; /* 0 for GRE and IPIP */
+	uint16_t port;		   /* 0 for GRE and IPIP */
 	struct xt_prefix *allowed; /* every prefix, however many; freed by xt_overlays_free */
 	int n_allowed;
 	struct xt_peer_stats stats; /* summed over CPUs */
@@ -120,7 +120,7 @@ int xt_show(const char *dev, struct xt_overlay_info **out, int *n);
 void xt_overlays_free(struct xt_overlay_info *ovs, int n);
 
 /* Parsing and naming: pure functions, shared by the CLI and the tests. */
-int xt_parse_ip(const char *s, struct xt_ip *out); /* IPv4 or IPv6 */
+int xt_parse_ip(const char *s, struct xt_ip *out);	    /* IPv4 or IPv6 */
 int xt_parse_prefix(const char *s, struct xt_prefix *out);  /* host bits must be 0 */
 int xt_parse_address(const char *s, struct xt_prefix *out); /* host bits allowed */
 int xt_parse_prefix_list(const char *s, struct xt_prefix *out, int max, int *n);

@@ -365,26 +365,26 @@ static void attach_forward_from_takes_lists_and_repeats(void **state)
 	assert_string_equal(o.forward_from[1], "veth1");
 	assert_string_equal(o.forward_from[2], "veth2");
 	/* forward-from also takes xdp-mode without rx xdp: it is an XDP path of its own. */
-	assert_int_equal(run_attach(ARGV("attach", "eth0", "forward-from", "lan0", "xdp-mode",
-					 "generic"),
-				    &o, &c),
-			 0);
+	assert_int_equal(
+		run_attach(ARGV("attach", "eth0", "forward-from", "lan0", "xdp-mode", "generic"),
+			   &o, &c),
+		0);
 	assert_int_equal(o.xdp_mode, XT_XDP_GENERIC);
 }
 
 static void attach_forward_from_refuses_empty_and_overlong_names(void **state)
 {
-	static char *const bad[] = { "", ",", "lan0,", ",lan0", "lan0,,veth1",
-				     "abcdefghijklmnop" /* 16: no room for the NUL */ };
+	/* The last is 16 characters: no room left for the NUL of an interface name. */
+	static char *const bad[] = { "", ",", "lan0,", ",lan0", "lan0,,veth1", "abcdefghijklmnop" };
 	struct xt_attach_opts o;
 	struct capture c;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_usage_error(run_attach(ARGV("attach", "eth0", "forward-from", bad[i]), &o,
-					      &c),
-				   &c, "xtunnel attach", "forward-from", NULL);
+		assert_usage_error(
+			run_attach(ARGV("attach", "eth0", "forward-from", bad[i]), &o, &c), &c,
+			"xtunnel attach", "forward-from", NULL);
 }
 
 static void attach_forward_from_holds_xt_max_fwd_ports_and_no_more(void **state)
@@ -396,7 +396,8 @@ static void attach_forward_from_holds_xt_max_fwd_ports_and_no_more(void **state)
 
 	(void)state;
 	for (i = 0; i < XT_MAX_FWD_PORTS; i++)
-		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%sp%d", i ? "," : "", i);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%sp%d", i ? "," : "",
+			 i);
 	assert_int_equal(run_attach(ARGV("attach", "eth0", "forward-from", list), &o, &c), 0);
 	assert_int_equal(o.n_forward, XT_MAX_FWD_PORTS);
 	strcat(list, ",one");
