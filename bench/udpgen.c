@@ -54,6 +54,13 @@ int main(int argc, char **argv)
 	if (!skel)
 		return 1;
 	skel->rodata->out_ifindex = ifindex;
+	if (hdr->caplen > sizeof(skel->rodata->frame)) {
+		fprintf(stderr, "udpgen: %s: frame longer than %zu bytes\n", argv[2],
+			sizeof(skel->rodata->frame));
+		return 1;
+	}
+	memcpy((void *)skel->rodata->frame, frame, hdr->caplen);
+	skel->rodata->frame_len = hdr->caplen;
 	if (udpgen_bpf__load(skel)) {
 		fprintf(stderr, "udpgen: loading the program failed\n");
 		return 1;

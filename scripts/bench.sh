@@ -1,9 +1,11 @@
 #!/bin/bash
 # make bench: xtunnel against the kernel's vxlan and the raw wire, measured in one run on
-# the same namespace topology. Two wires:
+# the same namespace topology. Two wires between hosts A and B:
 #   default - a veth pair with its default offloads (every container host): TC receive.
 #   tx-off  - transmit checksum offload off on both ends, as a NIC presents packets to
 #             XDP: the XDP receive path, next to the kernel's vxlan on that same wire.
+# And gateways: A and B route between LAN hosts C and S (topo_lans), the traffic runs
+# from C to S; the kernel's routing plus its vxlan against xtunnel's forward-from path.
 # Each figure is measured RUNS times; the median, the spread (min-max) and the ratio to
 # kernel vxlan<->vxlan on the same wire are reported. Results: build/bench/results.{md,json}
 # and results.png. Figures from different runs or machines are not comparable.
@@ -32,6 +34,9 @@ busy_jiffies() {
 	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat
 }
 
+# Where traffic starts and ends: A and B, or the LAN hosts C and S behind gateways.
+SRC_NS=$NS_A DST_NS=$NS_B
+
 # iperf FROM_NS SERVER_NS SERVER_ADDR EXTRA...: prints "gbps cpu_s_per_gbit"
 iperf() {
 	local from=$1 srv=$2 addr=$3 pid out b0 b1 gbps
@@ -52,20 +57,22 @@ iperf() {
 		printf "%.3f %.4f\n", g, (g > 0 ? (j / 100) / (g * s) : 0) }'
 }
 
-# udp_pps: 64-byte UDP frames per second that reach B's UDP layer, to a port nobody listens
-# on (NoPorts in B's /proc/net/snmp; not InDatagrams, which the kernel's vxlan also
-# increments for the outer datagram its socket consumes). bench/udpgen sends them from A's uplink with XDP live frames,
-# already encapsulated when GEN_DEV names B's overlay device (VXLAN, VNI 42): the figure
-# is B's receive path alone (raw stack, kernel vxlan, or xtunnel decap), not a socket
-# sender's. B's uplink gets GRO on meanwhile: a veth accepts XDP-redirected frames only
-# with NAPI.
+# udp_pps: 64-byte UDP frames per second that reach the UDP layer of DST_NS, to a port
+# nobody listens on (NoPorts in its /proc/net/snmp; not InDatagrams, which the kernel's
+# vxlan also increments for the outer datagram its socket consumes). bench/udpgen sends
+# them with XDP live frames out of GEN_IF in SRC_NS (A's uplink; C's LAN end for
+# gateways), already encapsulated when GEN_DEV names B's overlay device (VXLAN, VNI 42):
+# the figure is the receive path alone (raw stack, kernel vxlan, xtunnel decap; for
+# gateways both gateways' forwarding), not a socket sender's. The receiving end (GEN_TO_IF
+# in GEN_TO_NS) gets GRO on meanwhile: a veth accepts XDP-redirected frames only with NAPI.
 GEN_DEV=""
+GEN_IF=ua GEN_TO_NS=$NS_B GEN_TO_IF=ub GEN_SRC=$UNDER_A GEN_DST=$UNDER_B
 udp_pps() {
 	local mac_ua mac_ub mac_in="" before after t0 t1 gen
-	mac_ua=$(ip -n "$NS_A" -j link show ua | jq -r '.[0].address')
-	mac_ub=$(ip -n "$NS_B" -j link show ub | jq -r '.[0].address')
+	mac_ua=$(ip -n "$SRC_NS" -j link show "$GEN_IF" | jq -r '.[0].address')
+	mac_ub=$(ip -n "$GEN_TO_NS" -j link show "$GEN_TO_IF" | jq -r '.[0].address')
 	[ -n "$GEN_DEV" ] && mac_in=$(ip -n "$NS_B" -j link show "$GEN_DEV" | jq -r '.[0].address')
-	/usr/bin/python3 - "$OUT/frame.pcap" "$mac_ua" "$mac_ub" "$mac_in" "$UNDER_A" "$UNDER_B" <<'PY' || { echo 0; return; }
+	/usr/bin/python3 - "$OUT/frame.pcap" "$mac_ua" "$mac_ub" "$mac_in" "$GEN_SRC" "$GEN_DST" <<'PY' || { echo 0; return; }
 import sys
 from scapy.all import Ether, IP, UDP, Raw, wrpcap
 from scapy.layers.vxlan import VXLAN
@@ -78,10 +85,10 @@ if mac_in:  # the same 64-byte frame (with FCS), inside VXLAN; flags=0x08 keeps 
     pkt = IP(src=a, dst=b, flags="DF") / UDP(sport=50000, dport=4789, chksum=0) / VXLAN(flags=0x08, vni=42) / inner
 wrpcap(path, Ether(dst=mac_ub, src=mac_ua) / pkt)
 PY
-	in_ns "$NS_B" ethtool -K ub gro on >/dev/null 2>&1
-	# Steady state: B's count over 2 s in the middle of a longer run, so that neither the
-	# start nor what B still processes after the generator stops is counted.
-	in_ns "$NS_A" timeout 4 "$BUILD/bench/udpgen" ua "$OUT/frame.pcap" 1000000000 \
+	in_ns "$GEN_TO_NS" ethtool -K "$GEN_TO_IF" gro on >/dev/null 2>&1
+	# Steady state: the count over 2 s in the middle of a longer run, so that neither the
+	# start nor what is still processed after the generator stops is counted.
+	in_ns "$SRC_NS" timeout 4 "$BUILD/bench/udpgen" "$GEN_IF" "$OUT/frame.pcap" 1000000000 \
 		>/dev/null 2>&1 &
 	gen=$!
 	_started_pids+=("$gen")
@@ -92,12 +99,12 @@ PY
 	after=$(udp_in)
 	t1=$(date +%s.%N)
 	wait "$gen" 2>/dev/null
-	in_ns "$NS_B" ethtool -K ub gro off >/dev/null 2>&1 # the wire as the TCP figures see it
+	in_ns "$GEN_TO_NS" ethtool -K "$GEN_TO_IF" gro off >/dev/null 2>&1 # as TCP sees it
 	awk -v n=$((after - before)) -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%d\n", n / (t1 - t0) }'
 }
 
 udp_in() {
-	in_ns "$NS_B" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $3 }' /proc/net/snmp
+	in_ns "$DST_NS" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $3 }' /proc/net/snmp
 }
 
 latency_us() {
@@ -108,10 +115,10 @@ latency_us() {
 # tcp_both_ways WIRE SCENARIO B_ADDR: one stream each way, and CPU per Gbit A -> B.
 tcp_both_ways() {
 	local r
-	r=$(iperf "$NS_A" "$NS_B" "$3")
+	r=$(iperf "$SRC_NS" "$DST_NS" "$3")
 	record "$1" "$2" tcp_a_to_b_gbps "${r% *}"
 	record "$1" "$2" cpu_s_per_gbit "${r#* }"
-	r=$(iperf "$NS_A" "$NS_B" "$3" -R)
+	r=$(iperf "$SRC_NS" "$DST_NS" "$3" -R)
 	record "$1" "$2" tcp_b_to_a_gbps "${r% *}"
 }
 
@@ -121,14 +128,14 @@ tcp_both_ways() {
 measure() {
 	local wire=$1 sc=$2 a=$3 b=$4 only=${5:-} i r
 	echo "bench: $wire / $sc" >&2
-	ping_ok "$NS_A" "$b" 3 || { echo "bench: $sc: no connectivity" >&2; return; }
+	ping_ok "$SRC_NS" "$b" 3 || { echo "bench: $sc: no connectivity" >&2; return; }
 	for i in $(seq "$RUNS"); do
 		tcp_both_ways "$wire" "$sc" "$b"
 		[ "$only" = tcp ] && continue
-		r=$(iperf "$NS_A" "$NS_B" "$b" -P 4)
+		r=$(iperf "$SRC_NS" "$DST_NS" "$b" -P 4)
 		record "$wire" "$sc" tcp_4_streams_gbps "${r% *}"
 		record "$wire" "$sc" udp64_pps "$(udp_pps)"
-		record "$wire" "$sc" ping_rtt_us "$(latency_us "$NS_A" "$b")"
+		record "$wire" "$sc" ping_rtt_us "$(latency_us "$SRC_NS" "$b")"
 	done
 }
 
@@ -200,7 +207,44 @@ scenario() {
 	ip netns del "$NS_B"
 }
 
+# gateways SCENARIO: C -> S through A and B (topo_lans). route: plain routing over the wire,
+# the ceiling; vxlan-vxlan: the kernel's routing into its vxlan on both gateways;
+# xtunnel-forward-RX: xtunnel's forward-from path (vxlan, VNI 42), with RX receive.
+gateways() {
+	local sc=$1 rx
+	topo_lans || { echo "bench: gateways topology" >&2; return; }
+	case $sc in
+	route)
+		ip -n "$NS_A" route add 10.2.0.0/24 via 192.0.2.2 &&
+			ip -n "$NS_B" route add 10.1.0.0/24 via 192.0.2.1 || return
+		;;
+	vxlan-vxlan)
+		kernel_vxlan "$NS_A" ua 192.0.2.1 192.0.2.2 10.99.0.1/24 &&
+			kernel_vxlan "$NS_B" ub 192.0.2.2 192.0.2.1 10.99.0.2/24 &&
+			ip -n "$NS_A" route add 10.2.0.0/24 via 10.99.0.2 dev vx0 &&
+			ip -n "$NS_B" route add 10.1.0.0/24 via 10.99.0.1 dev vx0 || return
+		;;
+	xtunnel-forward-*)
+		rx=${sc#xtunnel-forward-}
+		xt "$NS_A" attach ua vni 42 address 10.99.0.1/24 rx "$rx" forward-from la \
+			2>/dev/null &&
+			xt "$NS_B" attach ub vni 42 address 10.99.0.2/24 rx "$rx" forward-from lb \
+				2>/dev/null &&
+			xt "$NS_A" peer add b endpoint 192.0.2.2 allowed-ips 10.99.0.2/32,10.2.0.0/24 &&
+			xt "$NS_B" peer add a endpoint 192.0.2.1 allowed-ips 10.99.0.1/32,10.1.0.0/24 &&
+			ip -n "$NS_A" route replace 10.2.0.0/24 via 10.99.0.2 dev xt0 &&
+			ip -n "$NS_B" route replace 10.1.0.0/24 via 10.99.0.1 dev xt0 || return
+		;;
+	esac
+	SRC_NS=$NS_C DST_NS=$NS_S GEN_DEV="" GEN_IF=c0 GEN_TO_NS=$NS_A GEN_TO_IF=la \
+		GEN_SRC=10.1.0.2 GEN_DST=10.2.0.2 measure gateways "$sc" 10.1.0.2 10.2.0.2
+	lans_del
+}
+
 start=$SECONDS
+for sc in route vxlan-vxlan xtunnel-forward-xdp xtunnel-forward-tc; do
+	gateways "$sc"
+done
 for wire in default tx-off; do
 	for sc in raw-veth vxlan-vxlan xtunnel-xtunnel xtunnel-vxlan xtunnel-geneve xtunnel-gre \
 		xtunnel-ipip; do
@@ -228,7 +272,7 @@ jq -s '
 	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r), $(nproc) cores," \
 		"iperf3 ${SECS} s, $RUNS runs: median (min-max), ratio to kernel vxlan<->vxlan" \
 		"on the same wire."
-	for wire in default tx-off; do
+	for wire in default tx-off gateways; do
 		echo
 		echo "## Wire: $wire"
 		echo

@@ -4,58 +4,10 @@
 # B's LAN port, and back; the kernel's own path takes what the fast path leaves (ARP, the
 # first packets before a neighbour is known, packets too big for the overlay MTU).
 #
-#   C c0 --- la A ua ==== ub B lb --- s0 S
-#
-# The LAN hosts' ends send full checksums (tx off): XDP on a veth sees no checksum state.
-# Every veth end that receives XDP-redirected frames without an XDP program of its own has
-# GRO on, which gives it the NAPI context that veth needs for them.
+#   C c0 --- la A ua ==== ub B lb --- s0 S      (topo_lans in tests/lib/netns.sh)
 . "$(dirname "$0")/../lib/netns.sh"
 
 C4=10.1.0.2 S4=10.2.0.2 C6=fd01::2 S6=fd02::2
-
-topo() {
-	local under=$1 ns x
-	ns_new "$NS_C" && ns_new "$NS_A" && ns_new "$NS_B" && ns_new "$NS_S" || return 1
-	# No duplicate address detection: a router solicits a neighbour for a packet it
-	# forwards from its link-local address, unusable while still tentative.
-	for ns in "$NS_C" "$NS_A" "$NS_B" "$NS_S"; do
-		in_ns "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0 || return 1
-	done
-	ip link add c0 netns "$NS_C" type veth peer name la netns "$NS_A" &&
-		ip link add ua netns "$NS_A" type veth peer name ub netns "$NS_B" &&
-		ip link add lb netns "$NS_B" type veth peer name s0 netns "$NS_S" || return 1
-	for x in "$NS_C c0 10.1.0.2/24 fd01::2/64" "$NS_A la 10.1.0.1/24 fd01::1/64" \
-		"$NS_B lb 10.2.0.1/24 fd02::1/64" "$NS_S s0 10.2.0.2/24 fd02::2/64"; do
-		set -- $x
-		ip -n "$1" addr add "$3" dev "$2" && ip -n "$1" addr add "$4" dev "$2" nodad &&
-			ip -n "$1" link set "$2" up || return 1
-	done
-	ip -n "$NS_C" route add default via 10.1.0.1 && ip -n "$NS_C" route add default via fd01::1 &&
-		ip -n "$NS_S" route add default via 10.2.0.1 &&
-		ip -n "$NS_S" route add default via fd02::1 || return 1
-	if [ "$under" = 6 ]; then
-		ip -n "$NS_A" addr add 2001:db8::1/64 dev ua nodad &&
-			ip -n "$NS_B" addr add 2001:db8::2/64 dev ub nodad || return 1
-	else
-		ip -n "$NS_A" addr add 192.0.2.1/24 dev ua && ip -n "$NS_B" addr add 192.0.2.2/24 dev ub ||
-			return 1
-	fi
-	ip -n "$NS_A" link set ua up && ip -n "$NS_B" link set ub up || return 1
-	for x in "$NS_C c0" "$NS_S s0" "$NS_A ua" "$NS_B ub"; do
-		set -- $x
-		in_ns "$1" ethtool -K "$2" tx off gro on >/dev/null || return 1
-	done
-	for ns in "$NS_A" "$NS_B"; do
-		in_ns "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 || return 1
-	done
-}
-
-topo_del() {
-	local ns
-	for ns in "$NS_C" "$NS_A" "$NS_B" "$NS_S"; do
-		ip netns del "$ns" 2>/dev/null
-	done
-}
 
 # gateways ENCAP RX UNDERLAY: both overlays, peers, and the routes to the far LAN.
 gateways() {
@@ -108,8 +60,8 @@ ttl_seen() {
 
 run_case() {
 	local encap=$1 rx=$2 under=$3 name="$1 over IPv$3, rx $2" mtu
-	topo_del
-	topo "$under" || { not_ok "$name: build the four hosts"; return; }
+	lans_del
+	topo_lans "$under" || { not_ok "$name: build the four hosts"; return; }
 	gateways "$encap" "$rx" "$under" || { not_ok "$name: attach both gateways"; return; }
 	check "$name: C reaches S over IPv4" ping_ok "$NS_C" "$S4" 3
 	check "$name: C reaches S over IPv6" ping_ok "$NS_C" "$S6" 3
@@ -141,10 +93,10 @@ run_case() {
 # value comes from the configuration, not from the capture.
 wire_check() {
 	local mac_a mac_b pcap=$TMP/wire.pcap out pid
-	topo_del
+	lans_del
 	# B receives with TC: a frame XDP-redirected into a veth whose peer runs XDP would be
 	# taken before tcpdump could see it.
-	topo 4 && gateways vxlan tc 4 || { not_ok "wire: set up"; return; }
+	topo_lans 4 && gateways vxlan tc 4 || { not_ok "wire: set up"; return; }
 	ping_ok "$NS_C" "$S4" 2 # resolves the neighbours: the fast path needs them
 	mac_a=$(ip -n "$NS_A" -j link show xt0 | jq -r '.[0].address')
 	mac_b=$(ip -n "$NS_B" -j link show xt0 | jq -r '.[0].address')
@@ -172,8 +124,8 @@ wire_check() {
 
 errors() {
 	local out rc
-	topo_del
-	topo 4 || { not_ok "errors: set up"; return; }
+	lans_del
+	topo_lans 4 || { not_ok "errors: set up"; return; }
 	out=$(xt "$NS_A" attach ua address 10.99.0.1/24 forward-from nosuch0 2>&1)
 	rc=$?
 	check "forward-from a missing device: exit 2, says which" \

@@ -116,6 +116,57 @@ topo_switch() {
 	done
 }
 
+# topo_lans [6]: two gateways A and B, each with a LAN host: C behind A, S behind B.
+#   C c0 10.1.0.2 --- la A ua ==== ub B lb --- s0 S 10.2.0.2
+# (IPv6 fd01::/64 and fd02::/64 on the LANs; the underlay IPv4, or IPv6 with 6.) The LAN
+# hosts' ends send full checksums (tx off): XDP on a veth sees no checksum state. Every
+# veth end that may receive XDP-redirected frames without an XDP program of its own has
+# GRO on, which gives it the NAPI context veth needs for them. A and B forward.
+topo_lans() {
+	local under=${1:-4} ns x
+	ns_new "$NS_C" && ns_new "$NS_A" && ns_new "$NS_B" && ns_new "$NS_S" || return 1
+	# No duplicate address detection: a router solicits a neighbour for a packet it
+	# forwards from its link-local address, unusable while still tentative.
+	for ns in "$NS_C" "$NS_A" "$NS_B" "$NS_S"; do
+		in_ns "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0 || return 1
+	done
+	ip link add c0 netns "$NS_C" type veth peer name la netns "$NS_A" &&
+		ip link add ua netns "$NS_A" type veth peer name ub netns "$NS_B" &&
+		ip link add lb netns "$NS_B" type veth peer name s0 netns "$NS_S" || return 1
+	for x in "$NS_C c0 10.1.0.2/24 fd01::2/64" "$NS_A la 10.1.0.1/24 fd01::1/64" \
+		"$NS_B lb 10.2.0.1/24 fd02::1/64" "$NS_S s0 10.2.0.2/24 fd02::2/64"; do
+		set -- $x
+		ip -n "$1" addr add "$3" dev "$2" && ip -n "$1" addr add "$4" dev "$2" nodad &&
+			ip -n "$1" link set "$2" up || return 1
+	done
+	ip -n "$NS_C" route add default via 10.1.0.1 && ip -n "$NS_C" route add default via fd01::1 &&
+		ip -n "$NS_S" route add default via 10.2.0.1 &&
+		ip -n "$NS_S" route add default via fd02::1 || return 1
+	if [ "$under" = 6 ]; then
+		ip -n "$NS_A" addr add 2001:db8::1/64 dev ua nodad &&
+			ip -n "$NS_B" addr add 2001:db8::2/64 dev ub nodad || return 1
+	else
+		ip -n "$NS_A" addr add 192.0.2.1/24 dev ua && ip -n "$NS_B" addr add 192.0.2.2/24 dev ub ||
+			return 1
+	fi
+	ip -n "$NS_A" link set ua up && ip -n "$NS_B" link set ub up || return 1
+	for x in "$NS_C c0" "$NS_S s0" "$NS_A ua" "$NS_B ub"; do
+		set -- $x
+		in_ns "$1" ethtool -K "$2" tx off gro on >/dev/null || return 1
+	done
+	for ns in "$NS_A" "$NS_B"; do
+		in_ns "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 || return 1
+	done
+}
+
+# lans_del: removes the four hosts of topo_lans, so that a test can build them again.
+lans_del() {
+	local ns
+	for ns in "$NS_C" "$NS_A" "$NS_B" "$NS_S"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+
 # kernel_vxlan NS UPLINK LOCAL REMOTE ADDR: the kernel's own VXLAN device, configured with
 # nothing more than the issue allows: no static neighbour or FDB entries.
 kernel_vxlan() {
