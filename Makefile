@@ -75,16 +75,18 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CLI_LIB_OBJS)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(XT_CFLAGS) -Icli $(filter-out %.h,$^) $(LIBS) -lcmocka -o $@
 
-$(BUILD)/tests/bpf/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(SKELS)
+# The BPF tests, tools and bench write routes through the library (loader/routes.c), as
+# the loader does.
+$(BUILD)/tests/bpf/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(SKELS) $(BUILD)/libxtunnel.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(XT_CFLAGS) -Itests/bpf $< $(LIBS) -lcmocka -o $@
+	$(Q)$(CC) $(XT_CFLAGS) -Itests/bpf $< $(BUILD)/libxtunnel.a $(LIBS) -lcmocka -o $@
 
 # Test tools: not tests themselves (tests/run.sh does not run them), used by the tests.
-$(BUILD)/tests/tools/%: tests/tools/%.c $(SKELS) $(wildcard include/*.h)
+$(BUILD)/tests/tools/%: tests/tools/%.c $(SKELS) $(wildcard include/*.h) $(BUILD)/libxtunnel.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(XT_CFLAGS) $< $(LIBS) -lpcap -o $@
+	$(Q)$(CC) $(XT_CFLAGS) $< $(BUILD)/libxtunnel.a $(LIBS) -lpcap -o $@
 
 # Bench tools may have a BPF program of their own (bench/NAME.bpf.c -> NAME.skel.h).
 $(BUILD)/bench/%.bpf.o: bench/%.bpf.c | $(BUILD)
@@ -96,10 +98,11 @@ $(BUILD)/bench/%.skel.h: $(BUILD)/bench/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
 
-$(BUILD)/bench/%: bench/%.c $(SKELS) $(BENCH_SKELS) $(wildcard include/*.h)
+$(BUILD)/bench/%: bench/%.c $(SKELS) $(BENCH_SKELS) $(wildcard include/*.h) \
+		$(BUILD)/libxtunnel.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(XT_CFLAGS) -I$(BUILD)/bench $< $(LIBS) -lpcap -o $@
+	$(Q)$(CC) $(XT_CFLAGS) -I$(BUILD)/bench $< $(BUILD)/libxtunnel.a $(LIBS) -lpcap -o $@
 
 $(BUILD):
 	$(Q)mkdir -p $@

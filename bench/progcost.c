@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "xtunnel_shared.h"
+#include "internal.h" /* xt_route_put: routes are written as the loader writes them */
 #include "xt_tc.skel.h"
 #include "xt_xdp.skel.h"
 
@@ -192,23 +193,45 @@ static uint32_t peer_endpoint(uint32_t i)
 	return htonl(0x0a800000u + i + 1);
 }
 
+static struct xt_route_maps route_maps(struct xt_tc_bpf *tc)
+{
+	struct xt_route_maps m = { bpf_map__fd(tc->maps.xt_routes),
+				   bpf_map__fd(tc->maps.xt_prefixes),
+				   bpf_map__fd(tc->maps.xt_lens) };
+
+	return m;
+}
+
+/* The XDP object uses every map of the TC object, by name, as the loader's xt_reuse_maps
+ * has it: one set of maps for both. */
+static void share_maps(struct bpf_object *xdp, struct bpf_object *tc)
+{
+	struct bpf_map *m, *t;
+
+	bpf_object__for_each_map(m, xdp)
+	{
+		t = bpf_object__find_map_by_name(tc, bpf_map__name(m));
+		if (t && !bpf_map__is_internal(m))
+			bpf_map__reuse_fd(m, bpf_map__fd(t));
+	}
+}
+
 /* Prefix j of a table: 172.0.0.0/8 cut into /len pieces, the j-th of them. */
 static uint32_t prefix_addr(uint32_t j, uint32_t len)
 {
 	return htonl(0xac000000u + (j << (32 - len)));
 }
 
-/* 100,000 peers, then prefixes /len owned by peer j % PEERS, with batch map operations;
- * host routes (/32) go to xt_hosts as well, as the loader puts them. */
+/* 100,000 peers, then prefixes /len owned by peer j % PEERS, with batch map operations,
+ * into the trie, its index and the list of lengths, as the loader puts them. */
 static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, uint32_t len, double *peer_s,
 		 double *route_s)
 {
-	int pfd = bpf_map__fd(tc->maps.xt_peers), rfd = bpf_map__fd(tc->maps.xt_routes);
-	int hfd = bpf_map__fd(tc->maps.xt_hosts);
+	struct xt_route_maps routes = route_maps(tc);
+	int pfd = bpf_map__fd(tc->maps.xt_peers), err;
 	struct xt_peer_key *keys = calloc(PEERS, sizeof(*keys));
 	struct xt_peer *vals = calloc(PEERS, sizeof(*vals));
 	struct xt_route_key *rk = calloc(prefixes, sizeof(*rk));
-	struct xt_host_key *hk = calloc(prefixes, sizeof(*hk));
 	struct xt_route *rv = calloc(prefixes, sizeof(*rv));
 	uint32_t i, count = PEERS;
 	double t;
@@ -226,7 +249,6 @@ static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, uint32_t len, double *
 
 		rk[i].prefixlen = XT_V4_MAPPED_BITS + len;
 		mapped(rk[i].addr, &a);
-		memcpy(hk[i].addr, rk[i].addr, XT_ADDR_LEN);
 		rv[i].peer_id = i % PEERS;
 		rv[i].port = XT_VXLAN_PORT;
 		mapped(rv[i].endpoint, &ep);
@@ -238,21 +260,15 @@ static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, uint32_t len, double *
 	}
 	*peer_s = now() - t;
 	t = now();
-	count = prefixes;
-	if (bpf_map_update_batch(rfd, rk, rv, &count, NULL)) {
-		fprintf(stderr, "progcost: routes: %s\n", strerror(errno));
-		exit(1);
-	}
-	count = prefixes;
-	if (len == 32 && bpf_map_update_batch(hfd, hk, rv, &count, NULL)) {
-		fprintf(stderr, "progcost: hosts: %s\n", strerror(errno));
+	err = xt_route_put_batch(&routes, rk, rv, prefixes);
+	if (err) {
+		fprintf(stderr, "progcost: routes: %s\n", strerror(-err));
 		exit(1);
 	}
 	*route_s = now() - t;
 	free(keys);
 	free(vals);
 	free(rk);
-	free(hk);
 	free(rv);
 }
 
@@ -279,16 +295,23 @@ static void addr_of(uint8_t out[XT_ADDR_LEN], uint8_t family, uint32_t v4, uint8
 
 static int side_load(struct side *sd, uint8_t encap, uint8_t family, int me, int other)
 {
-	struct xt_config cfg = { .vni = 42, .key = 42, .has_key = encap == XT_ENCAP_GRE,
-				 .encap = encap, .family = family,
+	struct xt_config cfg = { .vni = 42,
+				 .key = 42,
+				 .has_key = encap == XT_ENCAP_GRE,
+				 .encap = encap,
+				 .family = family,
 				 .port = encap == XT_ENCAP_GENEVE ? XT_GENEVE_PORT : XT_VXLAN_PORT,
-				 .overlay_mac = { 2, 0, 0, 0, 0, 2 }, .uplink_ifindex = 1,
-				 .overlay_ifindex = 1, .overlay_peer_ifindex = 1, .max_peers = 16,
+				 .overlay_mac = { 2, 0, 0, 0, 0, 2 },
+				 .uplink_ifindex = 1,
+				 .overlay_ifindex = 1,
+				 .overlay_peer_ifindex = 1,
+				 .max_peers = 16,
 				 .max_routes = 16 };
 	struct xt_peer_key pk = {};
 	struct xt_peer peer = { .id = 1, .port = cfg.port };
 	struct xt_route_key rk = { .prefixlen = XT_V4_MAPPED_BITS + 24 };
 	struct xt_route route = { .peer_id = 1, .port = cfg.port };
+	struct xt_route_maps routes;
 	uint32_t net = htonl(0x0a0a0000u + ((uint32_t)other << 8));
 
 	addr_of(cfg.local, family, htonl(0xc0000200u + (uint32_t)me), (uint8_t)me);
@@ -300,18 +323,15 @@ static int side_load(struct side *sd, uint8_t encap, uint8_t family, int me, int
 	sd->xdp->rodata->xt_cfg = cfg;
 	if (xt_tc_bpf__load(sd->tc))
 		return -1;
-	bpf_map__reuse_fd(sd->xdp->maps.xt_peers, bpf_map__fd(sd->tc->maps.xt_peers));
-	bpf_map__reuse_fd(sd->xdp->maps.xt_routes, bpf_map__fd(sd->tc->maps.xt_routes));
-	bpf_map__reuse_fd(sd->xdp->maps.xt_hosts, bpf_map__fd(sd->tc->maps.xt_hosts));
-	bpf_map__reuse_fd(sd->xdp->maps.xt_peer_stats, bpf_map__fd(sd->tc->maps.xt_peer_stats));
-	bpf_map__reuse_fd(sd->xdp->maps.xt_reasons, bpf_map__fd(sd->tc->maps.xt_reasons));
+	share_maps(sd->xdp->obj, sd->tc->obj);
 	if (xt_xdp_bpf__load(sd->xdp))
 		return -1;
 	addr_of(pk.endpoint, family, htonl(0xc0000200u + (uint32_t)other), (uint8_t)other);
 	memcpy(route.endpoint, pk.endpoint, XT_ADDR_LEN);
 	mapped(rk.addr, &net);
+	routes = route_maps(sd->tc);
 	if (bpf_map_update_elem(bpf_map__fd(sd->tc->maps.xt_peers), &pk, &peer, 0) ||
-	    bpf_map_update_elem(bpf_map__fd(sd->tc->maps.xt_routes), &rk, &route, 0))
+	    xt_route_put(&routes, &rk, &route, BPF_ANY))
 		return -1;
 	return 0;
 }
@@ -343,26 +363,31 @@ static void per_encap_table(int null_tc, int null_xdp)
 					    .data_size_in = (uint32_t)ilen, .data_out = out,
 					    .data_size_out = sizeof(out), .repeat = 1);
 
-			if (side_load(&a, encap, family, 1, 2) || side_load(&b, encap, family, 2, 1) ||
+			if (side_load(&a, encap, family, 1, 2) ||
+			    side_load(&b, encap, family, 2, 1) ||
 			    bpf_prog_test_run_opts(bpf_program__fd(a.tc->progs.xt_encap), &opts) ||
 			    opts.retval != TC_ACT_REDIRECT) {
-				fprintf(stderr, "progcost: %s over IPv%u: setup failed\n", names[encap],
-					family);
+				fprintf(stderr, "progcost: %s over IPv%u: setup failed\n",
+					names[encap], family);
 				exit(1);
 			}
 			n_tc = cost(null_tc, inner, ilen, &v);
 			enc = cost(bpf_program__fd(a.tc->progs.xt_encap), inner, ilen, &v);
-			dtc = cost(bpf_program__fd(b.tc->progs.xt_decap_tc), out, opts.data_size_out, &v);
+			dtc = cost(bpf_program__fd(b.tc->progs.xt_decap_tc), out,
+				   opts.data_size_out, &v);
 			if (v != TC_ACT_REDIRECT)
-				fprintf(stderr, "progcost: %s: tc decap verdict %d\n", names[encap], v);
+				fprintf(stderr, "progcost: %s: tc decap verdict %d\n", names[encap],
+					v);
 			n_xdp = cost(null_xdp, out, opts.data_size_out, &v);
-			dxdp = cost(bpf_program__fd(b.xdp->progs.xt_decap_xdp), out, opts.data_size_out,
-				    &v);
+			dxdp = cost(bpf_program__fd(b.xdp->progs.xt_decap_xdp), out,
+				    opts.data_size_out, &v);
 			if (v != XDP_REDIRECT)
-				fprintf(stderr, "progcost: %s: xdp decap verdict %d\n", names[encap], v);
-			printf("| %s | IPv%u | %.1f | %.1f (x%.2f) | %.1f (x%.2f) | %.1f | %.1f (x%.2f) |\n",
-			       names[encap], family, n_tc, enc, enc / n_tc, dtc, dtc / n_tc, n_xdp, dxdp,
-			       dxdp / n_xdp);
+				fprintf(stderr, "progcost: %s: xdp decap verdict %d\n",
+					names[encap], v);
+			printf("| %s | IPv%u | %.1f | %.1f (x%.2f) | %.1f (x%.2f) | %.1f | %.1f "
+			       "(x%.2f) |\n",
+			       names[encap], family, n_tc, enc, enc / n_tc, dtc, dtc / n_tc, n_xdp,
+			       dxdp, dxdp / n_xdp);
 			fflush(stdout);
 			side_destroy(&a);
 			side_destroy(&b);
@@ -411,26 +436,22 @@ int main(void)
 		bpf_map__set_max_entries(tc->maps.xt_peers, PEERS);
 		bpf_map__set_max_entries(tc->maps.xt_peer_stats, PEERS);
 		bpf_map__set_max_entries(tc->maps.xt_routes, cfg.max_routes);
-		bpf_map__set_max_entries(tc->maps.xt_hosts, cfg.max_routes);
+		bpf_map__set_max_entries(tc->maps.xt_prefixes, cfg.max_routes);
 		if (xt_tc_bpf__load(tc))
 			return 1;
-		bpf_map__reuse_fd(xs->maps.xt_peers, bpf_map__fd(tc->maps.xt_peers));
-		bpf_map__reuse_fd(xs->maps.xt_routes, bpf_map__fd(tc->maps.xt_routes));
-		bpf_map__reuse_fd(xs->maps.xt_hosts, bpf_map__fd(tc->maps.xt_hosts));
-		bpf_map__reuse_fd(xs->maps.xt_peer_stats, bpf_map__fd(tc->maps.xt_peer_stats));
-		bpf_map__reuse_fd(xs->maps.xt_reasons, bpf_map__fd(tc->maps.xt_reasons));
+		share_maps(xs->obj, tc->obj);
 		if (xt_xdp_bpf__load(xs))
 			return 1;
 		fill(tc, n, len, &peer_s, &route_s);
 		mem = memlock(bpf_map__fd(tc->maps.xt_routes)) +
-		      (len == 32 ? memlock(bpf_map__fd(tc->maps.xt_hosts)) : 0);
+		      memlock(bpf_map__fd(tc->maps.xt_prefixes));
 		peer_mem = memlock(bpf_map__fd(tc->maps.xt_peers)) +
 			   memlock(bpf_map__fd(tc->maps.xt_peer_stats));
 
 		/* A prefix of peer 7 in the middle of the table, as source and destination. */
-		src = prefix_addr((n / 2 / PEERS) * PEERS + peer < n ? (n / 2 / PEERS) * PEERS + peer
-								     : peer,
-				  len);
+		src = prefix_addr(
+			(n / 2 / PEERS) * PEERS + peer < n ? (n / 2 / PEERS) * PEERS + peer : peer,
+			len);
 		dst = src;
 		ep = peer_endpoint(peer);
 		ilen = inner_frame(inner, htonl(0x0a0a0001), dst);
@@ -449,8 +470,8 @@ int main(void)
 			fprintf(stderr, "progcost: xdp decap verdict %d, expected redirect\n", v);
 		printf("| %u /%u | %u | %.3f | %.3f | %.0f | %.0f | %.1f "
 		       "| %.1f (x%.2f) | %.1f (x%.2f) | %.1f | %.1f (x%.2f) |\n",
-		       n, len, PEERS, peer_s, route_s, (double)peer_mem / PEERS, (double)mem / n, n_tc, enc, enc / n_tc, dtc, dtc / n_tc, n_xdp, dxdp,
-		       dxdp / n_xdp);
+		       n, len, PEERS, peer_s, route_s, (double)peer_mem / PEERS, (double)mem / n,
+		       n_tc, enc, enc / n_tc, dtc, dtc / n_tc, n_xdp, dxdp, dxdp / n_xdp);
 		fflush(stdout);
 		xt_xdp_bpf__destroy(xs);
 		xt_tc_bpf__destroy(tc);

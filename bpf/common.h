@@ -67,9 +67,16 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XT_DEFAULT_MAX_ROUTES);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct xt_host_key);
+	__type(key, struct xt_route_key);
 	__type(value, struct xt_route);
-} xt_hosts SEC(".maps");
+} xt_prefixes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xt_lens);
+} xt_lens SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);

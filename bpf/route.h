@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The route trie: inner address -> peer, both families in one trie (IPv4 as IPv4-mapped
- * IPv6, see include/xtunnel_shared.h). Serves egress routing and ingress filtering.
+ * Routes: inner address -> peer, both families in one table (IPv4 as IPv4-mapped IPv6, see
+ * include/xtunnel_shared.h). Serves egress routing and ingress filtering.
  */
 #ifndef XT_BPF_ROUTE_H
 #define XT_BPF_ROUTE_H
@@ -17,12 +17,49 @@ static __always_inline void xt_addr_from_ipv4(__u8 *out, __be32 addr)
 	__builtin_memcpy(out + 12, &addr, 4);
 }
 
-/* Host routes first (xt_hosts, see include/xtunnel_shared.h), then the trie. */
+/* The key xt_prefixes holds a prefix of len bits of addr under: the rest of it zero. */
+static __always_inline void xt_prefix_key(struct xt_route_key *k, const __u32 *addr, __u32 len)
+{
+	__u32 *out = (__u32 *)k->addr;
+	int i;
+
+	k->prefixlen = len;
+	for (i = 0; i < XT_ADDR_LEN / 4; i++) {
+		__u32 bits = len > 32 * i ? len - 32 * i : 0;
+
+		if (bits >= 32)
+			out[i] = addr[i];
+		else if (bits == 0)
+			out[i] = 0;
+		else
+			out[i] = addr[i] & bpf_htonl(~0u << (32 - bits));
+	}
+}
+
+/* The longest match for key->addr: one exact lookup per prefix length in use, longest
+ * first (xt_prefixes, see include/xtunnel_shared.h); the trie when too many are in use. */
 static __always_inline struct xt_route *xt_route_find(struct xt_route_key *key)
 {
-	struct xt_route *r = bpf_map_lookup_elem(&xt_hosts, key->addr);
+	struct xt_len_list *list;
+	struct xt_route_key k;
+	struct xt_lens *lens;
+	struct xt_route *r;
+	__u32 zero = 0, n, i;
 
-	return r ? r : bpf_map_lookup_elem(&xt_routes, key);
+	lens = bpf_map_lookup_elem(&xt_lens, &zero);
+	if (!lens)
+		return NULL;
+	list = &lens->list[lens->cur & 1];
+	n = list->n;
+	if (n > XT_MAX_LENS)
+		return bpf_map_lookup_elem(&xt_routes, key);
+	for (i = 0; i < XT_MAX_LENS && i < n; i++) {
+		xt_prefix_key(&k, (const __u32 *)key->addr, list->len[i]);
+		r = bpf_map_lookup_elem(&xt_prefixes, &k);
+		if (r)
+			return r;
+	}
+	return NULL;
 }
 
 static __always_inline struct xt_route *xt_route_lookup(const __u8 *addr)

@@ -175,15 +175,32 @@ struct xt_route {
 };
 _Static_assert(sizeof(struct xt_route) == 24, "xt_route layout");
 
-/* xt_hosts: the full-length prefixes of xt_routes (/32 and /128) again, by address. Most
- * allowed-ips are single hosts, and an exact match costs the same at 10 routes as at
- * 1,000,000, where the trie's walk grows with it. A host route is always the longest match,
- * so a hit ends the lookup. The loader writes both maps, the trie first and the hash last,
- * and removes in the other order. */
-struct xt_host_key {
-	__u8 addr[XT_ADDR_LEN];
+/*
+ * xt_prefixes: every prefix of xt_routes again, in a hash keyed by (length, prefix) as the
+ * trie keys it: the data path's index. A longest match is then one exact lookup per prefix
+ * length in use, longest first, and costs the same at 10 prefixes as at 1,000,000, where a
+ * trie's walk grows with the table. xt_lens counts the prefixes of each length and lists
+ * the lengths in use; with more than XT_MAX_LENS lengths the data path walks the trie
+ * instead. The trie stays the complete table that show and the overlap checks read. The
+ * loader writes the trie, then the hash, then the list, and removes in the other order
+ * (loader/routes.c), so no lookup misses a route that exists.
+ */
+#define XT_MAX_LENS 16
+#define XT_KEY_LENS 129 /* key lengths 0 to 128 */
+
+struct xt_len_list {
+	__u32 n; /* lengths in len[], longest first; XT_MAX_LENS + 1: too many, use the trie */
+	__u8 len[XT_MAX_LENS];
 };
-_Static_assert(sizeof(struct xt_host_key) == 16, "xt_host_key layout");
+
+struct xt_lens {
+	__u32 count[XT_KEY_LENS]; /* prefixes of each key length */
+	/* list[cur] is in use. A change fills the other list, then flips cur: a reader never
+	 * sees a list half written. */
+	struct xt_len_list list[2];
+	__u32 cur;
+};
+_Static_assert(sizeof(struct xt_lens) == 560, "xt_lens layout");
 
 /* xt_ports: devmap (hash) ifindex -> ifindex of the interfaces XDP forwards out of: the
  * uplink and the forward-from ports. Also the list of those ports, for show and detach. */

@@ -105,12 +105,12 @@ int xt_pin_dir(const char *dev, char *buf, size_t len, bool create)
 	return 0;
 }
 
-static const char *const pin_names[] = { "peers",	    "routes",  "hosts",
-					  "peer_stats", "reasons", "ports" };
+static const char *const pin_names[] = { "peers",      "routes",  "prefixes", "lens",
+					 "peer_stats", "reasons", "ports" };
 
 int xt_pins_create(const struct xt_overlay *ov)
 {
-	const int fds[] = { ov->peers_fd,      ov->routes_fd,  ov->hosts_fd,
+	const int fds[] = { ov->peers_fd,      ov->routes_fd,  ov->prefixes_fd, ov->lens_fd,
 			    ov->peer_stats_fd, ov->reasons_fd, ov->ports_fd };
 	char dir[256], path[300];
 	size_t i;

@@ -24,7 +24,7 @@ struct xt_overlay {
 	char dev[IF_NAMESIZE];
 	int ifindex;
 	struct xt_config cfg;
-	int peers_fd, routes_fd, hosts_fd, peer_stats_fd, reasons_fd, ports_fd;
+	int peers_fd, routes_fd, prefixes_fd, lens_fd, peer_stats_fd, reasons_fd, ports_fd;
 	uint32_t peers_id; /* map id of xt_peers: identifies the overlay's programs */
 	uint32_t ports_id; /* map id of xt_ports: identifies its forward programs */
 };
@@ -32,6 +32,24 @@ struct xt_overlay {
 int xt_overlay_open(const char *dev, struct xt_overlay *ov);
 void xt_overlay_close(struct xt_overlay *ov);
 int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n);
+
+/* The route table (routes.c): the trie, its index by length and the lengths in use. Every
+ * route is written and removed through these; put_batch takes new prefixes only. */
+struct xt_route_maps {
+	int routes_fd, prefixes_fd, lens_fd;
+};
+int xt_route_put(const struct xt_route_maps *m, const struct xt_route_key *k,
+		 const struct xt_route *val, uint64_t flags);
+int xt_route_del(const struct xt_route_maps *m, const struct xt_route_key *k);
+int xt_route_put_batch(const struct xt_route_maps *m, const struct xt_route_key *keys,
+		       const struct xt_route *vals, uint32_t n);
+
+static inline struct xt_route_maps xt_route_maps_of(const struct xt_overlay *ov)
+{
+	struct xt_route_maps m = { ov->routes_fd, ov->prefixes_fd, ov->lens_fd };
+
+	return m;
+}
 
 /* A second object (XDP, forward, or a reloaded one) takes the overlay's maps by name. */
 int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov);

@@ -106,8 +106,10 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 			ov->peers_id = minfo.id;
 		} else if (!strcmp(minfo.name, "xt_routes")) {
 			ov->routes_fd = fd;
-		} else if (!strcmp(minfo.name, "xt_hosts")) {
-			ov->hosts_fd = fd;
+		} else if (!strcmp(minfo.name, "xt_prefixes")) {
+			ov->prefixes_fd = fd;
+		} else if (!strcmp(minfo.name, "xt_lens")) {
+			ov->lens_fd = fd;
 		} else if (!strcmp(minfo.name, "xt_peer_stats")) {
 			ov->peer_stats_fd = fd;
 		} else if (!strcmp(minfo.name, "xt_reasons")) {
@@ -124,8 +126,8 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 			close(fd);
 		}
 	}
-	if (ov->peers_fd < 0 || ov->routes_fd < 0 || ov->hosts_fd < 0 || ov->peer_stats_fd < 0 ||
-	    ov->reasons_fd < 0 || ov->ports_fd < 0)
+	if (ov->peers_fd < 0 || ov->routes_fd < 0 || ov->prefixes_fd < 0 || ov->lens_fd < 0 ||
+	    ov->peer_stats_fd < 0 || ov->reasons_fd < 0 || ov->ports_fd < 0)
 		return -ENOENT;
 	return 0;
 }
@@ -133,13 +135,13 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 static void overlay_init(struct xt_overlay *ov)
 {
 	memset(ov, 0, sizeof(*ov));
-	ov->peers_fd = ov->routes_fd = ov->hosts_fd = ov->peer_stats_fd = ov->reasons_fd = -1;
-	ov->ports_fd = -1;
+	ov->peers_fd = ov->routes_fd = ov->prefixes_fd = ov->lens_fd = -1;
+	ov->peer_stats_fd = ov->reasons_fd = ov->ports_fd = -1;
 }
 
 void xt_overlay_close(struct xt_overlay *ov)
 {
-	int *fds[] = { &ov->peers_fd,	   &ov->routes_fd,  &ov->hosts_fd,
+	int *fds[] = { &ov->peers_fd,	   &ov->routes_fd,  &ov->prefixes_fd, &ov->lens_fd,
 		       &ov->peer_stats_fd, &ov->reasons_fd, &ov->ports_fd };
 	size_t i;
 
@@ -230,7 +232,8 @@ static void overlay_of_skel(struct xt_tc_bpf *tc, const char *dev, struct xt_ove
 	snprintf(ov->dev, sizeof(ov->dev), "%s", dev);
 	ov->peers_fd = bpf_map__fd(tc->maps.xt_peers);
 	ov->routes_fd = bpf_map__fd(tc->maps.xt_routes);
-	ov->hosts_fd = bpf_map__fd(tc->maps.xt_hosts);
+	ov->prefixes_fd = bpf_map__fd(tc->maps.xt_prefixes);
+	ov->lens_fd = bpf_map__fd(tc->maps.xt_lens);
 	ov->peer_stats_fd = bpf_map__fd(tc->maps.xt_peer_stats);
 	ov->reasons_fd = bpf_map__fd(tc->maps.xt_reasons);
 	ov->ports_fd = bpf_map__fd(tc->maps.xt_ports);
@@ -243,9 +246,13 @@ int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov)
 	const struct {
 		const char *name;
 		int fd;
-	} maps[] = { { "xt_peers", ov->peers_fd },     { "xt_routes", ov->routes_fd },
-		     { "xt_hosts", ov->hosts_fd },     { "xt_peer_stats", ov->peer_stats_fd },
-		     { "xt_reasons", ov->reasons_fd }, { "xt_ports", ov->ports_fd } };
+	} maps[] = { { "xt_peers", ov->peers_fd },
+		     { "xt_routes", ov->routes_fd },
+		     { "xt_prefixes", ov->prefixes_fd },
+		     { "xt_lens", ov->lens_fd },
+		     { "xt_peer_stats", ov->peer_stats_fd },
+		     { "xt_reasons", ov->reasons_fd },
+		     { "xt_ports", ov->ports_fd } };
 	size_t i;
 
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
@@ -659,7 +666,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	bpf_map__set_max_entries(st->tc->maps.xt_peers, cfg.max_peers);
 	bpf_map__set_max_entries(st->tc->maps.xt_peer_stats, cfg.max_peers);
 	bpf_map__set_max_entries(st->tc->maps.xt_routes, cfg.max_routes);
-	bpf_map__set_max_entries(st->tc->maps.xt_hosts, cfg.max_routes);
+	bpf_map__set_max_entries(st->tc->maps.xt_prefixes, cfg.max_routes);
 	err = xt_tc_bpf__load(st->tc);
 	if (err)
 		return xt_err(err, "loading BPF programs: %s (XTUNNEL_DEBUG=1 shows the log)",

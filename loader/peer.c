@@ -315,29 +315,19 @@ static void kernel_route_del(const struct xt_overlay *ov, const struct xt_prefix
 	xt_nl_route(false, ov->ifindex, p); /* ours carry XT_RTPROT; others do not match */
 }
 
-/* Every write of a route goes through these two: a full-length prefix lives in the trie
- * and, for the data path's exact match, in xt_hosts too (include/xtunnel_shared.h). The
- * trie is written first and cleared last, so a lookup never misses a route that exists. */
 static int route_write(const struct xt_overlay *ov, const struct xt_route_key *k,
 		       const struct xt_route *val, uint64_t flags)
 {
-	if (bpf_map_update_elem(ov->routes_fd, k, val, flags))
-		return -errno;
-	if (k->prefixlen == 128 && bpf_map_update_elem(ov->hosts_fd, k->addr, val, BPF_ANY)) {
-		int err = -errno;
+	struct xt_route_maps m = xt_route_maps_of(ov);
 
-		if (flags != BPF_EXIST)
-			bpf_map_delete_elem(ov->routes_fd, k);
-		return err;
-	}
-	return 0;
+	return xt_route_put(&m, k, val, flags);
 }
 
 static void route_delete(const struct xt_overlay *ov, const struct xt_route_key *k)
 {
-	if (k->prefixlen == 128)
-		bpf_map_delete_elem(ov->hosts_fd, k->addr);
-	bpf_map_delete_elem(ov->routes_fd, k);
+	struct xt_route_maps m = xt_route_maps_of(ov);
+
+	xt_route_del(&m, k);
 }
 
 static int route_insert(const struct xt_overlay *ov, const struct xt_prefix *p,

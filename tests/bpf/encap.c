@@ -43,6 +43,94 @@ static void encap_sends_to_the_longest_matching_prefix(void **state)
 	assert_encapped(f, &in, TEST_PEER_B_ID);
 }
 
+/* Prefixes of TEST_PEER_A_HOST of every length from..to (IPv4) but peer A's /24, owned in
+ * turn by B and A from the longest down: the longest, to, is B's. */
+static void nested_prefixes_add(const struct test_fixture *f, int from, int to)
+{
+	struct in_addr a;
+	char text[INET_ADDRSTRLEN];
+	int len;
+
+	for (len = from; len <= to; len++) {
+		inet_pton(AF_INET, TEST_PEER_A_HOST, &a);
+		a.s_addr &= htonl(~0u << (32 - len));
+		inet_ntop(AF_INET, &a, text, sizeof(text));
+		if (len == 24)
+			continue; /* peer A's own /24, there already */
+		if ((to - len) % 2)
+			route_add(&f->maps, text, (uint32_t)len, TEST_PEER_A_ID,
+				  TEST_PEER_A_ENDPOINT, TEST_PEER_A_PORT);
+		else
+			route_add(&f->maps, text, (uint32_t)len, TEST_PEER_B_ID,
+				  TEST_PEER_B_ENDPOINT, TEST_PEER_B_PORT);
+	}
+}
+
+/* The list of lengths the data path uses: its count, and the longest. */
+static uint32_t lens_in_use(const struct test_fixture *f, uint32_t *longest)
+{
+	struct xt_lens lens;
+	uint32_t zero = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(f->maps.routes.lens_fd, &zero, &lens), 0);
+	if (longest)
+		*longest = lens.list[lens.cur].len[0];
+	return lens.list[lens.cur].n;
+}
+
+/* A frame to TEST_PEER_A_HOST goes to peer want. */
+static void assert_peer_a_host_goes_to(const struct test_fixture *f, uint32_t want)
+{
+	struct pkt in = {};
+
+	put_inner_ipv4_frame(&in, test_peer_host_mac, test_local_host_mac, TEST_LOCAL_HOST,
+			     TEST_PEER_A_HOST);
+	assert_encapped(f, &in, want);
+}
+
+/* Lengths 25 to 31 of peer A's /24 (with the /24 and the IPv6 /64s: 10 lengths), the
+ * longest of them B's: the index tries the lengths longest first. */
+static void encap_takes_the_longest_of_many_prefix_lengths(void **state)
+{
+	nested_prefixes_add(*state, 25, 31);
+	assert_true(lens_in_use(*state, NULL) <= XT_MAX_LENS);
+	assert_peer_a_host_goes_to(*state, TEST_PEER_B_ID);
+}
+
+/* More lengths than the index lists (8 to 31: 24 IPv4 lengths): the data path walks the
+ * trie instead, and still finds the longest. */
+static void encap_with_more_lengths_than_the_index_holds_walks_the_trie(void **state)
+{
+	nested_prefixes_add(*state, 8, 31);
+	assert_int_equal(lens_in_use(*state, NULL), XT_MAX_LENS + 1);
+	assert_peer_a_host_goes_to(*state, TEST_PEER_B_ID);
+}
+
+/* The index follows removals: with the /31 gone, the /30 (A's) is the longest. And with
+ * few lengths left again, the list is back in use. */
+static void encap_follows_a_removed_prefix_length(void **state)
+{
+	const struct test_fixture *f = *state;
+	struct xt_route_key key = { .addr = { [10] = 0xff, [11] = 0xff } };
+	uint32_t a, longest = 0;
+	int len;
+
+	nested_prefixes_add(f, 8, 31);
+	for (len = 31; len >= 8; len = len == 31 ? 22 : len - 1) {
+		key.prefixlen = XT_V4_MAPPED_BITS + (uint32_t)len;
+		inet_pton(AF_INET, TEST_PEER_A_HOST, &a);
+		a &= htonl(~0u << (32 - len));
+		memcpy(key.addr + 12, &a, 4);
+		assert_int_equal(xt_route_del(&f->maps.routes, &key), 0);
+		if (len == 31) /* the trie still, with the /30 (A's) the longest now */
+			assert_peer_a_host_goes_to(f, TEST_PEER_A_ID);
+	}
+	/* /31 and /8 to /22 gone: 9 lengths left, the list in use again. */
+	assert_true(lens_in_use(f, &longest) <= XT_MAX_LENS);
+	assert_int_equal(longest, XT_V4_MAPPED_BITS + 30);
+	assert_peer_a_host_goes_to(f, TEST_PEER_A_ID);
+}
+
 static void encap_drops_ipv4_frame_without_route(void **state)
 {
 	struct pkt in = {};
@@ -253,6 +341,13 @@ int main(void)
 						setup_encap, fixture_teardown),
 		cmocka_unit_test_setup_teardown(encap_sends_to_the_longest_matching_prefix,
 						setup_encap, fixture_teardown),
+		cmocka_unit_test_setup_teardown(encap_takes_the_longest_of_many_prefix_lengths,
+						setup_encap, fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			encap_with_more_lengths_than_the_index_holds_walks_the_trie, setup_encap,
+			fixture_teardown),
+		cmocka_unit_test_setup_teardown(encap_follows_a_removed_prefix_length, setup_encap,
+						fixture_teardown),
 		cmocka_unit_test_setup_teardown(encap_drops_ipv4_frame_without_route, setup_encap,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(encap_drops_ipv6_frame_without_route, setup_encap,

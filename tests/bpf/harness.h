@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 #include "packet.h"
 #include "xtunnel_shared.h"
+#include "internal.h" /* xt_route_put: routes are written as the loader writes them */
 #include "xt_tc.skel.h"
 #include "xt_xdp.skel.h"
 
@@ -165,8 +166,7 @@ enum test_prog {
 
 struct test_maps {
 	int peers;
-	int routes;
-	int hosts;
+	struct xt_route_maps routes; /* written as the loader writes them (loader/routes.c) */
 	int peer_stats;
 	int reasons;
 };
@@ -196,8 +196,9 @@ static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
 		assert_int_equal(xt_xdp_bpf__load(f->xdp), 0);
 		f->prog_fd = bpf_program__fd(f->xdp->progs.xt_decap_xdp);
 		f->maps.peers = bpf_map__fd(f->xdp->maps.xt_peers);
-		f->maps.routes = bpf_map__fd(f->xdp->maps.xt_routes);
-		f->maps.hosts = bpf_map__fd(f->xdp->maps.xt_hosts);
+		f->maps.routes.routes_fd = bpf_map__fd(f->xdp->maps.xt_routes);
+		f->maps.routes.prefixes_fd = bpf_map__fd(f->xdp->maps.xt_prefixes);
+		f->maps.routes.lens_fd = bpf_map__fd(f->xdp->maps.xt_lens);
 		f->maps.peer_stats = bpf_map__fd(f->xdp->maps.xt_peer_stats);
 		f->maps.reasons = bpf_map__fd(f->xdp->maps.xt_reasons);
 		return;
@@ -215,8 +216,9 @@ static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
 	assert_int_equal(xt_tc_bpf__load(f->tc), 0);
 	f->prog_fd = bpf_program__fd(run);
 	f->maps.peers = bpf_map__fd(f->tc->maps.xt_peers);
-	f->maps.routes = bpf_map__fd(f->tc->maps.xt_routes);
-	f->maps.hosts = bpf_map__fd(f->tc->maps.xt_hosts);
+	f->maps.routes.routes_fd = bpf_map__fd(f->tc->maps.xt_routes);
+	f->maps.routes.prefixes_fd = bpf_map__fd(f->tc->maps.xt_prefixes);
+	f->maps.routes.lens_fd = bpf_map__fd(f->tc->maps.xt_lens);
 	f->maps.peer_stats = bpf_map__fd(f->tc->maps.xt_peer_stats);
 	f->maps.reasons = bpf_map__fd(f->tc->maps.xt_reasons);
 }
@@ -242,10 +244,7 @@ static inline void route_add(const struct test_maps *m, const char *prefix, uint
 	if (map_addr(prefix, key.addr) == XT_FAMILY_V4)
 		key.prefixlen += XT_V4_MAPPED_BITS;
 	map_addr(endpoint, route.endpoint);
-	assert_int_equal(bpf_map_update_elem(m->routes, &key, &route, BPF_NOEXIST), 0);
-	/* As the loader does: a host route is in xt_hosts as well. */
-	if (key.prefixlen == 128)
-		assert_int_equal(bpf_map_update_elem(m->hosts, key.addr, &route, BPF_NOEXIST), 0);
+	assert_int_equal(xt_route_put(&m->routes, &key, &route, BPF_NOEXIST), 0);
 }
 
 /* A peer at endpoint:port (of the underlay family) owning an IPv4 /24 and an IPv6 /64 of

@@ -24,6 +24,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "xtunnel_shared.h"
+#include "internal.h" /* xt_route_put: routes are written as the loader writes them */
 #include "xt_tc.skel.h"
 #include "xt_xdp.skel.h"
 
@@ -69,7 +70,7 @@ struct run {
 	uint32_t gso;
 };
 
-static void maps_fill(int peers_fd, int routes_fd, int hosts_fd, struct run *r)
+static void maps_fill(int peers_fd, const struct xt_route_maps *routes, struct run *r)
 {
 	int i;
 
@@ -99,8 +100,7 @@ static void maps_fill(int peers_fd, int routes_fd, int hosts_fd, struct run *r)
 		route.peer_id = (uint32_t)atoi(field(&s));
 		map_addr(field(&s), route.endpoint);
 		route.port = (uint16_t)atoi(field(&s));
-		if (bpf_map_update_elem(routes_fd, &key, &route, 0) ||
-		    (key.prefixlen == 128 && bpf_map_update_elem(hosts_fd, key.addr, &route, 0)))
+		if (xt_route_put(routes, &key, &route, BPF_ANY))
 			die("adding route: %s", strerror(errno));
 	}
 }
@@ -162,14 +162,20 @@ static void parse_option(struct run *r, const char *key, char *val)
 int main(int argc, char **argv)
 {
 	static uint8_t out[MAX_FRAME + 256];
-	struct run r = { .cfg = { .vni = 1, .port = XT_VXLAN_PORT, .family = XT_FAMILY_V4,
-				  .uplink_ifindex = 3, .overlay_ifindex = 7,
-				  .overlay_peer_ifindex = 8, .max_peers = 64, .max_routes = 64,
+	struct run r = { .cfg = { .vni = 1,
+				  .port = XT_VXLAN_PORT,
+				  .family = XT_FAMILY_V4,
+				  .uplink_ifindex = 3,
+				  .overlay_ifindex = 7,
+				  .overlay_peer_ifindex = 8,
+				  .max_peers = 64,
+				  .max_routes = 64,
 				  .mtu = 1400 } };
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct xt_tc_bpf *tc = NULL;
 	struct xt_xdp_bpf *xdp = NULL;
-	int prog_fd, peers_fd, routes_fd, hosts_fd, reasons_fd, i, n = 0;
+	int prog_fd, peers_fd, reasons_fd, i, n = 0;
+	struct xt_route_maps routes;
 	struct pcap_pkthdr *hdr;
 	const u_char *frame;
 	pcap_dumper_t *dump;
@@ -189,8 +195,9 @@ int main(int argc, char **argv)
 			die("loading the XDP object%s", "");
 		prog_fd = bpf_program__fd(xdp->progs.xt_decap_xdp);
 		peers_fd = bpf_map__fd(xdp->maps.xt_peers);
-		routes_fd = bpf_map__fd(xdp->maps.xt_routes);
-		hosts_fd = bpf_map__fd(xdp->maps.xt_hosts);
+		routes.routes_fd = bpf_map__fd(xdp->maps.xt_routes);
+		routes.prefixes_fd = bpf_map__fd(xdp->maps.xt_prefixes);
+		routes.lens_fd = bpf_map__fd(xdp->maps.xt_lens);
 		reasons_fd = bpf_map__fd(xdp->maps.xt_reasons);
 	} else {
 		tc = xt_tc_bpf__open();
@@ -208,11 +215,12 @@ int main(int argc, char **argv)
 		else
 			die("unknown program '%s'", argv[1]);
 		peers_fd = bpf_map__fd(tc->maps.xt_peers);
-		routes_fd = bpf_map__fd(tc->maps.xt_routes);
-		hosts_fd = bpf_map__fd(tc->maps.xt_hosts);
+		routes.routes_fd = bpf_map__fd(tc->maps.xt_routes);
+		routes.prefixes_fd = bpf_map__fd(tc->maps.xt_prefixes);
+		routes.lens_fd = bpf_map__fd(tc->maps.xt_lens);
 		reasons_fd = bpf_map__fd(tc->maps.xt_reasons);
 	}
-	maps_fill(peers_fd, routes_fd, hosts_fd, &r);
+	maps_fill(peers_fd, &routes, &r);
 
 	in = pcap_open_offline(argv[2], errbuf);
 	if (!in)
