@@ -3,9 +3,11 @@
  * progcost: what one packet costs each xtunnel program, next to a null program of the same
  * type, and how that cost and the map footprint grow with the number of prefixes.
  *
- * Each figure is the mean of the kernel's own run time (bpf_prog_test_run_opts duration,
+ * Each figure is the median of the kernel's own run time (bpf_prog_test_run_opts duration,
  * no syscall overhead) over many single runs: the programs change the packet, so the
- * kernel's repeat count would run them on their own output after the first time.
+ * kernel's repeat count would run them on their own output after the first time. The
+ * median, not the mean: on a VM a few runs are preempted, and their microseconds would
+ * move a mean of 100,000 runs by tens of nanoseconds.
  * Prints a Markdown table; used by `make bench`.
  */
 #include <errno.h>
@@ -46,11 +48,18 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Mean run time in ns of prog_fd on pkt over RUNS single runs. */
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median run time in ns of prog_fd on pkt over RUNS single runs. */
 static double cost(int prog_fd, const uint8_t *pkt, size_t len, int *verdict)
 {
+	static uint32_t ns[RUNS];
 	uint8_t out[2048];
-	double total = 0;
 	int i;
 
 	for (i = 0; i < RUNS; i++) {
@@ -62,10 +71,11 @@ static double cost(int prog_fd, const uint8_t *pkt, size_t len, int *verdict)
 			fprintf(stderr, "progcost: test run: %s\n", strerror(errno));
 			exit(1);
 		}
-		total += opts.duration;
+		ns[i] = opts.duration;
 		*verdict = (int)opts.retval;
 	}
-	return total / RUNS;
+	qsort(ns, RUNS, sizeof(ns[0]), cmp_u32);
+	return (ns[RUNS / 2 - 1] + ns[RUNS / 2]) / 2.0;
 }
 
 static int null_prog(enum bpf_prog_type type, int ret)

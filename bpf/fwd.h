@@ -106,42 +106,4 @@ static __always_inline void xt_fwd_macs(struct ethhdr *eth, const struct bpf_fib
 	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
 }
 
-/* A flow hash of the inner packet for the outer source port and flow label: XDP has no
- * skb hash. Addresses and, for TCP and UDP, the ports, mixed as murmur3's finaliser does. */
-static __always_inline __u32 xt_fwd_hash(void *l3, void *data_end, __u16 proto)
-{
-	__u32 h = 0, *ports = NULL;
-	__u8 l4 = 0;
-
-	if (proto == ETH_P_IP) {
-		struct iphdr *ip = l3;
-
-		if ((void *)(ip + 1) > data_end)
-			return 0;
-		h = ip->saddr ^ (ip->daddr * 0x9e3779b1);
-		if (!(ip->frag_off & bpf_htons(IP_MF | IP_OFFSET)))
-			l4 = ip->protocol;
-		ports = (void *)(ip + 1); /* ihl is 5: xt_fwd_lookup */
-	} else {
-		struct ipv6hdr *ip6 = l3;
-		__u32 *w;
-		int i;
-
-		if ((void *)(ip6 + 1) > data_end)
-			return 0;
-		w = (__u32 *)&ip6->saddr;
-		for (i = 0; i < 8; i++)
-			h = (h ^ w[i]) * 0x9e3779b1;
-		l4 = ip6->nexthdr;
-		ports = (void *)(ip6 + 1);
-	}
-	if ((l4 == IPPROTO_TCP || l4 == IPPROTO_UDP) && (void *)(ports + 1) <= data_end)
-		h ^= *ports * 0x85ebca6b;
-	h ^= h >> 16;
-	h *= 0x85ebca6b;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35;
-	return h ^ (h >> 16);
-}
-
 #endif

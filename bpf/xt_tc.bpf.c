@@ -122,7 +122,12 @@ static __always_inline int xt_encap_to(struct __sk_buff *skb, struct xt_route *r
 	__u64 inner_sum = 0;
 
 	__builtin_memcpy(&inner, eth, ETH_HLEN);
-	hash = bpf_get_hash_recalc(skb);
+	/* The skb's hash when it has one (a socket's, kept across its path changes, or the
+	 * receiving NIC's); else one of the inner headers, cheaper than the kernel's flow
+	 * dissection that bpf_get_hash_recalc would run. */
+	hash = skb->hash;
+	if (!hash)
+		hash = xt_flow_hash((void *)(eth + 1), (void *)(long)skb->data_end, inner_proto);
 	if (xt_udp6() && xt_inner_sum(skb, inner_proto, &inner_sum))
 		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
 	if (inner_proto == ETH_P_ARP && xt_arp_as_ipv4(skb))

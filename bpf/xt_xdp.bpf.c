@@ -166,7 +166,7 @@ int xt_fwd_xdp(struct xdp_md *ctx)
 	/* Everything is known: build the outer headers, then change the packet. */
 	__builtin_memcpy(&inner, eth, ETH_HLEN);
 	xt_fwd_macs(&inner, &fib);
-	n = xt_outer_build(&b, &r, len, proto, &inner, xt_fwd_hash(l3, data_end, proto), inner_sum);
+	n = xt_outer_build(&b, &r, len, proto, &inner, xt_flow_hash(l3, data_end, proto), inner_sum);
 	xt_fwd_macs(&b.v4.eth, &out);
 	if (bpf_xdp_adjust_head(ctx, -(int)overhead))
 		return xt_fwd_slow(); /* no headroom: unchanged */
