@@ -55,27 +55,79 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Median run time in ns of prog_fd on pkt over RUNS single runs. */
-static double cost(int prog_fd, const uint8_t *pkt, size_t len, int *verdict)
+/* The five programs one row measures, each on its own packet: the null TC program,
+ * encap, TC decap, the null XDP program, XDP decap. */
+enum { J_NULL_TC, J_ENCAP, J_DECAP_TC, J_NULL_XDP, J_DECAP_XDP, JOBS };
+
+struct job {
+	int fd;
+	const uint8_t *pkt;
+	size_t len;
+	int verdict; /* of the last run */
+	double ns;   /* result */
+};
+
+#define ROUNDS 50
+
+/*
+ * Run time in ns of each job over RUNS single runs, in ROUNDS interleaved rounds so that
+ * every job sees the same phases of the machine (on a VM whole seconds run 40% slower).
+ * The figure is the mean of the middle half of the runs: preempted runs would move a mean
+ * of all of them by tens of nanoseconds, and a median would only move in the clock's
+ * steps (10 ns here).
+ */
+static void measure(struct job *jobs)
 {
-	static uint32_t ns[RUNS];
+	static uint32_t ns[JOBS][RUNS];
 	uint8_t out[2048];
-	int i;
+	int j, r, i;
 
-	for (i = 0; i < RUNS; i++) {
-		DECLARE_LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt,
-				    .data_size_in = (uint32_t)len, .data_out = out,
-				    .data_size_out = sizeof(out), .repeat = 1);
+	for (r = 0; r < ROUNDS; r++) {
+		for (j = 0; j < JOBS; j++) {
+			for (i = r * (RUNS / ROUNDS); i < (r + 1) * (RUNS / ROUNDS); i++) {
+				DECLARE_LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = jobs[j].pkt,
+						    .data_size_in = (uint32_t)jobs[j].len,
+						    .data_out = out, .data_size_out = sizeof(out),
+						    .repeat = 1);
 
-		if (bpf_prog_test_run_opts(prog_fd, &opts)) {
-			fprintf(stderr, "progcost: test run: %s\n", strerror(errno));
-			exit(1);
+				if (bpf_prog_test_run_opts(jobs[j].fd, &opts)) {
+					fprintf(stderr, "progcost: test run: %s\n",
+						strerror(errno));
+					exit(1);
+				}
+				ns[j][i] = opts.duration;
+				jobs[j].verdict = (int)opts.retval;
+			}
 		}
-		ns[i] = opts.duration;
-		*verdict = (int)opts.retval;
 	}
-	qsort(ns, RUNS, sizeof(ns[0]), cmp_u32);
-	return (ns[RUNS / 2 - 1] + ns[RUNS / 2]) / 2.0;
+	for (j = 0; j < JOBS; j++) {
+		double sum = 0;
+
+		qsort(ns[j], RUNS, sizeof(ns[j][0]), cmp_u32);
+		for (i = RUNS / 4; i < RUNS - RUNS / 4; i++)
+			sum += ns[j][i];
+		jobs[j].ns = sum / (RUNS - 2 * (RUNS / 4));
+	}
+}
+
+/* The row's figures: each program's ns and its ratio to the null program of its type. */
+static void print_costs(const struct job *jobs)
+{
+	printf("%.1f | %.1f (x%.2f) | %.1f (x%.2f) | %.1f | %.1f (x%.2f) |\n", jobs[J_NULL_TC].ns,
+	       jobs[J_ENCAP].ns, jobs[J_ENCAP].ns / jobs[J_NULL_TC].ns, jobs[J_DECAP_TC].ns,
+	       jobs[J_DECAP_TC].ns / jobs[J_NULL_TC].ns, jobs[J_NULL_XDP].ns, jobs[J_DECAP_XDP].ns,
+	       jobs[J_DECAP_XDP].ns / jobs[J_NULL_XDP].ns);
+}
+
+/* Runs and checks the verdicts: each program must take its full path. */
+static void measure_row(struct job *jobs, const char *what)
+{
+	measure(jobs);
+	if (jobs[J_ENCAP].verdict != TC_ACT_REDIRECT ||
+	    jobs[J_DECAP_TC].verdict != TC_ACT_REDIRECT ||
+	    jobs[J_DECAP_XDP].verdict != XDP_REDIRECT)
+		fprintf(stderr, "progcost: %s: verdicts %d %d %d, expected redirects\n", what,
+			jobs[J_ENCAP].verdict, jobs[J_DECAP_TC].verdict, jobs[J_DECAP_XDP].verdict);
 }
 
 static int null_prog(enum bpf_prog_type type, int ret)
@@ -359,7 +411,6 @@ static void per_encap_table(int null_tc, int null_xdp)
 	static const char *const names[] = { "vxlan", "geneve", "gre (key)", "ipip" };
 	uint8_t inner[256], out[512];
 	uint8_t encap, family;
-	int v;
 
 	printf("\n| encapsulation | underlay | null tc ns | encap ns | decap tc ns | null xdp ns "
 	       "| decap xdp ns |\n");
@@ -368,7 +419,6 @@ static void per_encap_table(int null_tc, int null_xdp)
 		for (family = XT_FAMILY_V4; family <= XT_FAMILY_V6; family += 2) {
 			struct side a = {}, b = {};
 			size_t ilen = inner_frame(inner, htonl(0x0a0a0101), htonl(0x0a0a0207));
-			double n_tc, enc, dtc, n_xdp, dxdp;
 			DECLARE_LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = inner,
 					    .data_size_in = (uint32_t)ilen, .data_out = out,
 					    .data_size_out = sizeof(out), .repeat = 1);
@@ -381,23 +431,19 @@ static void per_encap_table(int null_tc, int null_xdp)
 					names[encap], family);
 				exit(1);
 			}
-			n_tc = cost(null_tc, inner, ilen, &v);
-			enc = cost(bpf_program__fd(a.tc->progs.xt_encap), inner, ilen, &v);
-			dtc = cost(bpf_program__fd(b.tc->progs.xt_decap_tc), out,
-				   opts.data_size_out, &v);
-			if (v != TC_ACT_REDIRECT)
-				fprintf(stderr, "progcost: %s: tc decap verdict %d\n", names[encap],
-					v);
-			n_xdp = cost(null_xdp, out, opts.data_size_out, &v);
-			dxdp = cost(bpf_program__fd(b.xdp->progs.xt_decap_xdp), out,
-				    opts.data_size_out, &v);
-			if (v != XDP_REDIRECT)
-				fprintf(stderr, "progcost: %s: xdp decap verdict %d\n",
-					names[encap], v);
-			printf("| %s | IPv%u | %.1f | %.1f (x%.2f) | %.1f (x%.2f) | %.1f | %.1f "
-			       "(x%.2f) |\n",
-			       names[encap], family, n_tc, enc, enc / n_tc, dtc, dtc / n_tc, n_xdp,
-			       dxdp, dxdp / n_xdp);
+			struct job jobs[JOBS] = {
+				[J_NULL_TC] = { null_tc, inner, ilen },
+				[J_ENCAP] = { bpf_program__fd(a.tc->progs.xt_encap), inner, ilen },
+				[J_DECAP_TC] = { bpf_program__fd(b.tc->progs.xt_decap_tc), out,
+						 opts.data_size_out },
+				[J_NULL_XDP] = { null_xdp, out, opts.data_size_out },
+				[J_DECAP_XDP] = { bpf_program__fd(b.xdp->progs.xt_decap_xdp), out,
+						  opts.data_size_out },
+			};
+
+			measure_row(jobs, names[encap]);
+			printf("| %s | IPv%u | ", names[encap], family);
+			print_costs(jobs);
 			fflush(stdout);
 			side_destroy(&a);
 			side_destroy(&b);
@@ -411,16 +457,15 @@ int main(void)
 	uint32_t vni = 42, s;
 	int null_tc = null_prog(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK);
 	int null_xdp = null_prog(BPF_PROG_TYPE_XDP, XDP_PASS);
-	uint8_t inner[256], pkt[512];
+	uint8_t inner[256], inner2[256], pkt[512];
 	size_t ilen, plen;
-	int v;
 
 	libbpf_set_print(NULL);
 	printf("| prefixes | peers | load peers s | load prefixes s | B/peer | B/prefix | "
 	       "null tc ns | encap ns | decap tc ns | null xdp ns | decap xdp ns |\n");
 	printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
 	for (s = 0; s < 2 * sizeof(sizes) / sizeof(sizes[0]); s++) {
-		/* Host routes (/32, the exact-match map) first, then /31s (the trie alone). */
+		/* Host routes (/32) first, then /31s. */
 		uint32_t n = sizes[s % 3], len = s < 3 ? 32 : 31;
 		struct xt_tc_bpf *tc = xt_tc_bpf__open();
 		struct xt_xdp_bpf *xs = xt_xdp_bpf__open();
@@ -432,7 +477,7 @@ int main(void)
 					 .uplink_ifindex = 1,
 					 .overlay_ifindex = 1,
 					 .overlay_peer_ifindex = 1 };
-		double peer_s, route_s, n_tc, n_xdp, enc, dtc, dxdp;
+		double peer_s, route_s;
 		uint32_t peer = 7, src, dst, ep;
 		unsigned long long mem, peer_mem;
 
@@ -465,23 +510,24 @@ int main(void)
 		dst = src;
 		ep = peer_endpoint(peer);
 		ilen = inner_frame(inner, htonl(0x0a0a0001), dst);
-		n_tc = cost(null_tc, inner, ilen, &v);
-		enc = cost(bpf_program__fd(tc->progs.xt_encap), inner, ilen, &v);
-		if (v != TC_ACT_REDIRECT)
-			fprintf(stderr, "progcost: encap verdict %d, expected redirect\n", v);
-		ilen = inner_frame(inner, src, htonl(0x0a0a0001));
-		plen = vxlan_packet(pkt, inner, ilen, ep, vni);
-		dtc = cost(bpf_program__fd(tc->progs.xt_decap_tc), pkt, plen, &v);
-		if (v != TC_ACT_REDIRECT)
-			fprintf(stderr, "progcost: tc decap verdict %d, expected redirect\n", v);
-		n_xdp = cost(null_xdp, pkt, plen, &v);
-		dxdp = cost(bpf_program__fd(xs->progs.xt_decap_xdp), pkt, plen, &v);
-		if (v != XDP_REDIRECT)
-			fprintf(stderr, "progcost: xdp decap verdict %d, expected redirect\n", v);
-		printf("| %u /%u | %u | %.3f | %.3f | %.0f | %.0f | %.1f "
-		       "| %.1f (x%.2f) | %.1f (x%.2f) | %.1f | %.1f (x%.2f) |\n",
-		       n, len, PEERS, peer_s, route_s, (double)peer_mem / PEERS, (double)mem / n,
-		       n_tc, enc, enc / n_tc, dtc, dtc / n_tc, n_xdp, dxdp, dxdp / n_xdp);
+		plen = vxlan_packet(pkt, inner2, inner_frame(inner2, src, htonl(0x0a0a0001)), ep,
+				    vni);
+		{
+			struct job jobs[JOBS] = {
+				[J_NULL_TC] = { null_tc, inner, ilen },
+				[J_ENCAP] = { bpf_program__fd(tc->progs.xt_encap), inner, ilen },
+				[J_DECAP_TC] = { bpf_program__fd(tc->progs.xt_decap_tc), pkt,
+						 plen },
+				[J_NULL_XDP] = { null_xdp, pkt, plen },
+				[J_DECAP_XDP] = { bpf_program__fd(xs->progs.xt_decap_xdp), pkt,
+						  plen },
+			};
+
+			measure_row(jobs, "scale");
+			printf("| %u /%u | %u | %.3f | %.3f | %.0f | %.0f | ", n, len, PEERS,
+			       peer_s, route_s, (double)peer_mem / PEERS, (double)mem / n);
+			print_costs(jobs);
+		}
 		fflush(stdout);
 		xt_xdp_bpf__destroy(xs);
 		xt_tc_bpf__destroy(tc);

@@ -293,8 +293,9 @@ echo "bench: program cost and scale" >&2
 	echo
 	echo "## Program cost and scale"
 	echo
-	echo "Mean ns per packet from BPF_PROG_TEST_RUN (x: ratio to the null program of the"
-	echo "same type), with 100,000 peers loaded and the given number of prefixes."
+	echo "ns per packet from BPF_PROG_TEST_RUN, the mean of the middle half of 100,000 single"
+	echo "runs interleaved with the null program's (x: the ratio to it), with 100,000 peers"
+	echo "loaded and the given number of prefixes."
 	echo
 	cat "$OUT/progcost.md"
 } >>"$OUT/results.md"
