@@ -271,7 +271,8 @@ jq -s '
 	echo
 	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r), $(nproc) cores," \
 		"iperf3 ${SECS} s, $RUNS runs: median (min-max), ratio to kernel vxlan<->vxlan" \
-		"on the same wire."
+		"on the same wire (gateways: the kernel's routing into its vxlan on A and B;" \
+		"traffic from C behind A to S behind B)."
 	for wire in default tx-off gateways; do
 		echo
 		echo "## Wire: $wire"
