@@ -77,4 +77,26 @@ run $X "$NS_A" "$XTUNNEL" detach xt0
 run $X "$NS_A" "$XTUNNEL" detach xg0
 run $X "$NS_B" "$XTUNNEL" detach xt0
 run $X "$NS_B" "$XTUNNEL" detach xg0
+
+step "Gateways: A and B route between LAN hosts C (10.1.0.2) and S (10.2.0.2), in XDP"
+lans_del
+topo_lans || die "building the gateways topology"
+# Both ends of the wire compute checksums (tx off): XDP receive needs them on veth.
+run $X "$NS_A" "$XTUNNEL" attach ua vni 42 address 10.99.0.1/24 rx xdp forward-from la ||
+	die "attach with forward-from on a"
+run $X "$NS_B" "$XTUNNEL" attach ub vni 42 address 10.99.0.2/24 rx xdp forward-from lb ||
+	die "attach with forward-from on b"
+run $X "$NS_A" "$XTUNNEL" peer add b endpoint 192.0.2.2 allowed-ips 10.99.0.2/32,10.2.0.0/24
+run $X "$NS_B" "$XTUNNEL" peer add a endpoint 192.0.2.1 allowed-ips 10.99.0.1/32,10.1.0.0/24
+run ip -n "$NS_A" route replace 10.2.0.0/24 via 10.99.0.2 dev xt0
+run ip -n "$NS_B" route replace 10.1.0.0/24 via 10.99.0.1 dev xt0
+run $X "$NS_C" ping -c 3 -i 0.2 10.2.0.2
+if tcp_transfer "$NS_C" "$NS_S" 10.2.0.2 16; then
+	echo "c -> s through both gateways: 16 MiB identical"
+else
+	die "c -> s transfer through the gateways failed"
+fi
+run $X "$NS_A" "$XTUNNEL" show
+run $X "$NS_A" "$XTUNNEL" detach xt0
+run $X "$NS_B" "$XTUNNEL" detach xt0
 echo "demo: done; removing namespaces ${_made_ns[*]}"

@@ -74,7 +74,7 @@ xt() {
 
 ns_new() {
 	ip netns add "$1" || return 1
-	_made_ns+=("$1")
+	[[ " ${_made_ns[*]} " == *" $1 "* ]] || _made_ns+=("$1") # built again after lans_del
 	ip -n "$1" link set lo up
 }
 
