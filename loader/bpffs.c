@@ -128,6 +128,9 @@ int xt_pins_create(const struct xt_overlay *ov)
 	return 0;
 }
 
+/* Pins earlier versions made, removed with an overlay they attached. */
+static const char *const old_pin_names[] = { "hosts" };
+
 void xt_pins_remove(const char *dev)
 {
 	char dir[256], path[300];
@@ -137,6 +140,10 @@ void xt_pins_remove(const char *dev)
 		return;
 	for (i = 0; i < sizeof(pin_names) / sizeof(pin_names[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, pin_names[i]);
+		unlink(path);
+	}
+	for (i = 0; i < sizeof(old_pin_names) / sizeof(old_pin_names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, old_pin_names[i]);
 		unlink(path);
 	}
 	/* Then each parent up to /sys/fs/bpf/xtunnel, as long as it is empty. */

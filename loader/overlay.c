@@ -126,9 +126,10 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 			close(fd);
 		}
 	}
+	/* Our encap program without our maps: attached by another version of xtunnel. */
 	if (ov->peers_fd < 0 || ov->routes_fd < 0 || ov->prefixes_fd < 0 || ov->lens_fd < 0 ||
 	    ov->peer_stats_fd < 0 || ov->reasons_fd < 0 || ov->ports_fd < 0)
-		return -ENOENT;
+		return -EPROTO;
 	return 0;
 }
 
@@ -218,6 +219,11 @@ int xt_overlay_open(const char *dev, struct xt_overlay *ov)
 	err = overlay_probe(ifindex, ov);
 	if (err == -ENOENT)
 		return xt_err_input(-ENODEV, "device %s is not an xtunnel overlay", dev);
+	if (err == -EPROTO)
+		return xt_err_input(-EPROTO,
+				    "device %s was attached by another version of xtunnel, whose "
+				    "maps differ: 'xtunnel detach %s' removes it; then attach again",
+				    dev, dev);
 	if (err)
 		return xt_err(err, "device %s: reading its programs: %s", dev, strerror(-err));
 	return 0;
@@ -916,12 +922,26 @@ static int detach_locked(const char *dev)
 	int uplink, err;
 
 	err = xt_overlay_open(dev, &ov);
+	if (err == -EPROTO && dev) {
+		/* Another version's overlay: its device goes, and what it left on the uplink
+		 * and the ports is then cleaned up as an orphan's. */
+		int e = xt_nl_link_del((int)if_nametoindex(dev));
+
+		if (e && e != -ENODEV)
+			return xt_err(e, "deleting device %s: %s", dev, strerror(-e));
+	}
 	if (err && dev && !if_nametoindex(dev)) {
 		int removed;
 
 		/* Gone behind our back: clean up what it left on the uplink and in bpffs. */
 		detach_orphans(&removed);
 		xt_pins_remove(dev);
+		if (err == -EPROTO) {
+			xt_warn("%s was attached by another version of xtunnel: deleted it, and "
+				"removed %d program(s) it left on its uplink and forward-from ports",
+				dev, removed);
+			return 0;
+		}
 		if (removed) {
 			xt_warn("%s was already deleted; removed %d program(s) it left on its "
 				"uplink and forward-from ports",
