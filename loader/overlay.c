@@ -220,10 +220,11 @@ int xt_overlay_open(const char *dev, struct xt_overlay *ov)
 	if (err == -ENOENT)
 		return xt_err_input(-ENODEV, "device %s is not an xtunnel overlay", dev);
 	if (err == -EPROTO)
-		return xt_err_input(-EPROTO,
-				    "device %s was attached by another version of xtunnel, whose "
-				    "maps differ: 'xtunnel detach %s' removes it; then attach again",
-				    dev, dev);
+		return xt_err_input(
+			-EPROTO,
+			"device %s was attached by another version of xtunnel, whose "
+			"maps differ: 'xtunnel detach %s' removes it; then attach again",
+			dev, dev);
 	if (err)
 		return xt_err(err, "device %s: reading its programs: %s", dev, strerror(-err));
 	return 0;
@@ -938,7 +939,8 @@ static int detach_locked(const char *dev)
 		xt_pins_remove(dev);
 		if (err == -EPROTO) {
 			xt_warn("%s was attached by another version of xtunnel: deleted it, and "
-				"removed %d program(s) it left on its uplink and forward-from ports",
+				"removed %d program(s) it left on its uplink and forward-from "
+				"ports",
 				dev, removed);
 			return 0;
 		}
