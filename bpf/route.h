@@ -78,17 +78,10 @@ static __always_inline struct xt_route *xt_route_lookup4(__be32 addr)
 	return xt_route_find(&key);
 }
 
-/* WireGuard's rule (cryptokey routing): a peer may only send from its own allowed-ips. */
+/* Whether src is one of peer peer_id's allowed-ips (a neighbour advertisement's target). */
 static __always_inline bool xt_source_allowed(const __u8 *src, __u32 peer_id)
 {
 	struct xt_route *r = xt_route_lookup(src);
-
-	return r && r->peer_id == peer_id;
-}
-
-static __always_inline bool xt_source_allowed4(__be32 src, __u32 peer_id)
-{
-	struct xt_route *r = xt_route_lookup4(src);
 
 	return r && r->peer_id == peer_id;
 }

@@ -21,10 +21,12 @@ enum xt_rx_verdict {
 };
 
 struct xt_rx {
-	__u32 peer_id;
+	__u32 peer_id;		    /* valid once peer_known */
+	__u8 endpoint[XT_ADDR_LEN]; /* the outer source, as the maps spell it */
 	__u32 outer_len;   /* bytes in front of the inner frame (L2) or inner IP packet (L3) */
 	__u16 inner_proto; /* host order: ETH_P_IP, ETH_P_IPV6 or ETH_P_ARP */
 	__u16 reason;	   /* enum xt_reason */
+	bool peer_known;
 };
 
 static __always_inline int xt_rx_verdict(struct xt_rx *rx, int verdict, enum xt_reason reason)
@@ -33,11 +35,42 @@ static __always_inline int xt_rx_verdict(struct xt_rx *rx, int verdict, enum xt_
 	return verdict;
 }
 
-/* A packet from a known peer that we will not deliver: counted against the peer too. */
+/* A packet that will not be delivered, once its encapsulation is ours: from a known peer
+ * it is dropped and counted against the peer; from any other address it is not ours at
+ * all and passes. The peer is looked up only here, off the path of valid packets. */
 static __always_inline int xt_rx_peer_drop(struct xt_rx *rx, enum xt_reason reason)
 {
+	struct xt_peer *peer;
+
+	if (!rx->peer_known) {
+		peer = bpf_map_lookup_elem(&xt_peers, rx->endpoint);
+		if (!peer)
+			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_UNKNOWN_PEER);
+		rx->peer_id = peer->id;
+		rx->peer_known = true;
+	}
 	xt_count_peer_drop(rx->peer_id);
 	return xt_rx_verdict(rx, XT_RX_DROP, reason);
+}
+
+/*
+ * WireGuard's rule: the inner source must be one of the sending peer's allowed-ips. The
+ * route of the source (r) carries its peer's endpoint, so the rule is that this endpoint
+ * is the packet's outer source: one lookup for a valid packet, where looking up the peer by
+ * its endpoint and then the source's route would be two. Sets the peer from the route.
+ */
+static __always_inline bool xt_rx_source_ok(struct xt_rx *rx, const struct xt_route *r)
+{
+	const __u32 *a, *b = (const __u32 *)rx->endpoint;
+
+	if (!r)
+		return false;
+	a = (const __u32 *)r->endpoint;
+	if ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]))
+		return false;
+	rx->peer_id = r->peer_id;
+	rx->peer_known = true;
+	return true;
 }
 
 static __always_inline bool xt_ipv6_link_local(const struct in6_addr *a)
@@ -66,7 +99,7 @@ static __always_inline int xt_rx_check_inner_ip(void *l3, void *data_end, struct
 
 		if ((void *)(ip + 1) > data_end || ip->version != 4)
 			return xt_rx_peer_drop(rx, XT_DROP_MALFORMED);
-		allowed = xt_source_allowed4(ip->saddr, rx->peer_id);
+		allowed = xt_rx_source_ok(rx, xt_route_lookup4(ip->saddr));
 	} else if (rx->inner_proto == ETH_P_IPV6) {
 		struct ipv6hdr *ip6 = l3;
 
@@ -79,7 +112,7 @@ static __always_inline int xt_rx_check_inner_ip(void *l3, void *data_end, struct
 		/* ::ffff:a.b.c.d is how the maps spell IPv4: no IPv6 packet may claim it. */
 		if (xt_ipv6_v4_mapped(&ip6->saddr))
 			return xt_rx_peer_drop(rx, XT_DROP_SPOOFED);
-		allowed = xt_source_allowed((__u8 *)&ip6->saddr, rx->peer_id);
+		allowed = xt_rx_source_ok(rx, xt_route_lookup((__u8 *)&ip6->saddr));
 		/* A neighbour advertisement claims its target address (RFC 4861 section 4.4),
 		 * as an ARP sender does: it must be the peer's too, or a peer could point our
 		 * neighbour entry for another peer's address at its own MAC. */
@@ -113,7 +146,7 @@ static __always_inline int xt_rx_check_inner_eth(void *inner, void *data_end, st
 		/* An ARP sender claims an address: it must be one of the peer's own, or a
 		 * peer could take over another peer's addresses in our neighbour table. */
 		__builtin_memcpy(&spa, arp->spa, sizeof(spa));
-		if (!xt_source_allowed4(spa, rx->peer_id))
+		if (!xt_rx_source_ok(rx, xt_route_lookup4(spa)))
 			return xt_rx_peer_drop(rx, XT_DROP_SPOOFED);
 		return xt_rx_verdict(rx, XT_RX_DECAP, XT_OK_DECAP);
 	}
@@ -245,8 +278,6 @@ static __always_inline int xt_rx_parse(void *data, void *data_end, __u32 frame_l
 				       struct xt_rx *rx)
 {
 	struct ethhdr *eth = data;
-	struct xt_peer_key pkey;
-	struct xt_peer *peer;
 	__u32 l3_len, ip_len;
 	void *l4, *inner = NULL;
 	bool len_ok;
@@ -273,7 +304,7 @@ static __always_inline int xt_rx_parse(void *data, void *data_end, __u32 frame_l
 		/* IPv4 total length 0 marks a GSO packet above 64 KiB (BIG TCP). */
 		if (ip_len == 0 && frame_len - ETH_HLEN > 0xffff)
 			ip_len = frame_len - ETH_HLEN;
-		xt_addr_from_ipv4(pkey.endpoint, ip->saddr);
+		xt_addr_from_ipv4(rx->endpoint, ip->saddr);
 	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *ip6 = (void *)(eth + 1);
 
@@ -292,7 +323,7 @@ static __always_inline int xt_rx_parse(void *data, void *data_end, __u32 frame_l
 		/* Payload length 0 marks a GSO packet above 64 KiB (BIG TCP, RFC 2675 style). */
 		if (ip_len == IPV6_HLEN && frame_len - ETH_HLEN > 0xffff)
 			ip_len = frame_len - ETH_HLEN;
-		__builtin_memcpy(pkey.endpoint, &ip6->saddr, XT_ADDR_LEN);
+		__builtin_memcpy(rx->endpoint, &ip6->saddr, XT_ADDR_LEN);
 	} else {
 		return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_NOT_IP);
 	}
@@ -326,10 +357,6 @@ static __always_inline int xt_rx_parse(void *data, void *data_end, __u32 frame_l
 	if (v != XT_RX_CONTINUE)
 		return v;
 
-	peer = bpf_map_lookup_elem(&xt_peers, &pkey);
-	if (!peer)
-		return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_UNKNOWN_PEER);
-	rx->peer_id = peer->id;
 	rx->outer_len = inner - data;
 	if (xt_encap_is_l2(xt_cfg.encap))
 		return xt_rx_check_inner_eth(inner, data_end, rx);
