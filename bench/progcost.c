@@ -255,15 +255,6 @@ static uint32_t peer_endpoint(uint32_t i)
 	return htonl(0x0a800000u + i + 1);
 }
 
-static struct xt_route_maps route_maps(struct xt_tc_bpf *tc)
-{
-	struct xt_route_maps m = { bpf_map__fd(tc->maps.xt_routes),
-				   bpf_map__fd(tc->maps.xt_prefixes),
-				   bpf_map__fd(tc->maps.xt_lens) };
-
-	return m;
-}
-
 /* The XDP object uses every map of the TC object, by name, as the loader's xt_reuse_maps
  * has it: one set of maps for both. */
 static void share_maps(struct bpf_object *xdp, struct bpf_object *tc)
@@ -289,7 +280,7 @@ static uint32_t prefix_addr(uint32_t j, uint32_t len)
 static void fill(struct xt_tc_bpf *tc, uint32_t prefixes, uint32_t len, double *peer_s,
 		 double *route_s)
 {
-	struct xt_route_maps routes = route_maps(tc);
+	struct xt_route_maps routes = xt_route_maps_of_obj(tc->obj);
 	int pfd = bpf_map__fd(tc->maps.xt_peers), err;
 	struct xt_peer_key *keys = calloc(PEERS, sizeof(*keys));
 	struct xt_peer *vals = calloc(PEERS, sizeof(*vals));
@@ -391,7 +382,7 @@ static int side_load(struct side *sd, uint8_t encap, uint8_t family, int me, int
 	addr_of(pk.endpoint, family, htonl(0xc0000200u + (uint32_t)other), (uint8_t)other);
 	memcpy(route.endpoint, pk.endpoint, XT_ADDR_LEN);
 	mapped(rk.addr, &net);
-	routes = route_maps(sd->tc);
+	routes = xt_route_maps_of_obj(sd->tc->obj);
 	if (bpf_map_update_elem(bpf_map__fd(sd->tc->maps.xt_peers), &pk, &peer, 0) ||
 	    xt_route_put(&routes, &rk, &route, BPF_ANY))
 		return -1;

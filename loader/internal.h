@@ -44,6 +44,9 @@ int xt_route_del(const struct xt_route_maps *m, const struct xt_route_key *k);
 int xt_route_put_batch(const struct xt_route_maps *m, const struct xt_route_key *keys,
 		       const struct xt_route *vals, uint32_t n);
 
+/* The route maps of a loaded object (a skeleton's obj), found by name. */
+struct xt_route_maps xt_route_maps_of_obj(const struct bpf_object *obj);
+
 static inline struct xt_route_maps xt_route_maps_of(const struct xt_overlay *ov)
 {
 	struct xt_route_maps m = { ov->routes_fd, ov->prefixes_fd, ov->lens_fd };

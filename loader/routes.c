@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "internal.h"
 
 /* The lengths with a prefix, longest first, in the list not in use; then that list is
@@ -126,4 +127,15 @@ int xt_route_put_batch(const struct xt_route_maps *m, const struct xt_route_key 
 		l.count[keys[i].prefixlen]++;
 	}
 	return lens_publish(m->lens_fd, &l);
+}
+
+struct xt_route_maps xt_route_maps_of_obj(const struct bpf_object *obj)
+{
+	struct xt_route_maps m = {
+		bpf_map__fd(bpf_object__find_map_by_name(obj, "xt_routes")),
+		bpf_map__fd(bpf_object__find_map_by_name(obj, "xt_prefixes")),
+		bpf_map__fd(bpf_object__find_map_by_name(obj, "xt_lens")),
+	};
+
+	return m;
 }

@@ -196,9 +196,7 @@ static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
 		assert_int_equal(xt_xdp_bpf__load(f->xdp), 0);
 		f->prog_fd = bpf_program__fd(f->xdp->progs.xt_decap_xdp);
 		f->maps.peers = bpf_map__fd(f->xdp->maps.xt_peers);
-		f->maps.routes.routes_fd = bpf_map__fd(f->xdp->maps.xt_routes);
-		f->maps.routes.prefixes_fd = bpf_map__fd(f->xdp->maps.xt_prefixes);
-		f->maps.routes.lens_fd = bpf_map__fd(f->xdp->maps.xt_lens);
+		f->maps.routes = xt_route_maps_of_obj(f->xdp->obj);
 		f->maps.peer_stats = bpf_map__fd(f->xdp->maps.xt_peer_stats);
 		f->maps.reasons = bpf_map__fd(f->xdp->maps.xt_reasons);
 		return;
@@ -216,9 +214,7 @@ static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
 	assert_int_equal(xt_tc_bpf__load(f->tc), 0);
 	f->prog_fd = bpf_program__fd(run);
 	f->maps.peers = bpf_map__fd(f->tc->maps.xt_peers);
-	f->maps.routes.routes_fd = bpf_map__fd(f->tc->maps.xt_routes);
-	f->maps.routes.prefixes_fd = bpf_map__fd(f->tc->maps.xt_prefixes);
-	f->maps.routes.lens_fd = bpf_map__fd(f->tc->maps.xt_lens);
+	f->maps.routes = xt_route_maps_of_obj(f->tc->obj);
 	f->maps.peer_stats = bpf_map__fd(f->tc->maps.xt_peer_stats);
 	f->maps.reasons = bpf_map__fd(f->tc->maps.xt_reasons);
 }

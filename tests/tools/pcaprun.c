@@ -195,9 +195,7 @@ int main(int argc, char **argv)
 			die("loading the XDP object%s", "");
 		prog_fd = bpf_program__fd(xdp->progs.xt_decap_xdp);
 		peers_fd = bpf_map__fd(xdp->maps.xt_peers);
-		routes.routes_fd = bpf_map__fd(xdp->maps.xt_routes);
-		routes.prefixes_fd = bpf_map__fd(xdp->maps.xt_prefixes);
-		routes.lens_fd = bpf_map__fd(xdp->maps.xt_lens);
+		routes = xt_route_maps_of_obj(xdp->obj);
 		reasons_fd = bpf_map__fd(xdp->maps.xt_reasons);
 	} else {
 		tc = xt_tc_bpf__open();
@@ -215,9 +213,7 @@ int main(int argc, char **argv)
 		else
 			die("unknown program '%s'", argv[1]);
 		peers_fd = bpf_map__fd(tc->maps.xt_peers);
-		routes.routes_fd = bpf_map__fd(tc->maps.xt_routes);
-		routes.prefixes_fd = bpf_map__fd(tc->maps.xt_prefixes);
-		routes.lens_fd = bpf_map__fd(tc->maps.xt_lens);
+		routes = xt_route_maps_of_obj(tc->obj);
 		reasons_fd = bpf_map__fd(tc->maps.xt_reasons);
 	}
 	maps_fill(peers_fd, &routes, &r);
