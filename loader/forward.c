@@ -91,40 +91,55 @@ int xt_fwd_ports(const struct xt_overlay *ov, uint32_t *ports, int max, int *n)
 	return 0;
 }
 
-/* The id of our forward program on ifindex (the one using this overlay's xt_ports), and
- * how it is attached; 0 if there is none. */
-static uint32_t fwd_prog_on(const struct xt_overlay *ov, uint32_t ifindex, uint32_t *flags)
+/* The XDP program on ifindex and how it is attached (its flags); 0 if there is none. */
+static uint32_t xdp_prog_on(uint32_t ifindex, uint32_t *flags)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	int fd;
-	bool ours;
 
-	if (bpf_xdp_query((int)ifindex, 0, &q) || !q.prog_id)
+	if (bpf_xdp_query((int)ifindex, 0, &q))
 		return 0;
-	fd = bpf_prog_get_fd_by_id(q.prog_id);
-	if (fd < 0)
-		return 0;
-	ours = xt_prog_uses_map(fd, ov->ports_id);
-	close(fd);
 	*flags = q.attach_mode == XDP_ATTACHED_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-	return ours ? q.prog_id : 0;
+	return q.prog_id;
 }
 
-/* Takes our program off ifindex if it is still there; the port stays in xt_ports. */
-static int fwd_detach_port(const struct xt_overlay *ov, uint32_t ifindex)
+/* Takes program id off ifindex, only if it is still the one there (XDP_FLAGS_REPLACE). */
+static int xdp_detach_expected(uint32_t ifindex, uint32_t id, uint32_t flags)
 {
 	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
-	uint32_t flags = 0, id = fwd_prog_on(ov, ifindex, &flags);
 	int err;
 
-	if (!id)
-		return 0;
 	opts.old_prog_fd = bpf_prog_get_fd_by_id(id);
 	if (opts.old_prog_fd < 0)
 		return -errno;
 	err = bpf_xdp_detach((int)ifindex, flags, &opts);
 	close(opts.old_prog_fd);
 	return err;
+}
+
+/* The id of our forward program on ifindex (the one using this overlay's xt_ports), and
+ * how it is attached; 0 if there is none. */
+static uint32_t fwd_prog_on(const struct xt_overlay *ov, uint32_t ifindex, uint32_t *flags)
+{
+	uint32_t id = xdp_prog_on(ifindex, flags);
+	int fd;
+	bool ours;
+
+	if (!id)
+		return 0;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return 0;
+	ours = xt_prog_uses_map(fd, ov->ports_id);
+	close(fd);
+	return ours ? id : 0;
+}
+
+/* Takes our program off ifindex if it is still there; the port stays in xt_ports. */
+static int fwd_detach_port(const struct xt_overlay *ov, uint32_t ifindex)
+{
+	uint32_t flags = 0, id = fwd_prog_on(ov, ifindex, &flags);
+
+	return id ? xdp_detach_expected(ifindex, id, flags) : 0;
 }
 
 void xt_fwd_state_free(struct xt_fwd_state *st)
@@ -273,26 +288,15 @@ int xt_fwd_port_names(const struct xt_overlay *ov, char (*names)[IF_NAMESIZE], i
 int xt_fwd_detach_prog(uint32_t prog_id)
 {
 	struct if_nameindex *ifs = if_nameindex(), *i;
+	uint32_t flags = 0;
 	int removed = 0;
 
 	if (!ifs)
 		return 0;
-	for (i = ifs; i->if_index; i++) {
-		LIBBPF_OPTS(bpf_xdp_query_opts, q);
-		LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
-
-		if (bpf_xdp_query((int)i->if_index, 0, &q) || q.prog_id != prog_id)
-			continue;
-		opts.old_prog_fd = bpf_prog_get_fd_by_id(prog_id);
-		if (opts.old_prog_fd < 0)
-			continue;
-		if (!bpf_xdp_detach((int)i->if_index,
-				    q.attach_mode == XDP_ATTACHED_SKB ? XDP_FLAGS_SKB_MODE
-								      : XDP_FLAGS_DRV_MODE,
-				    &opts))
+	for (i = ifs; i->if_index; i++)
+		if (xdp_prog_on(i->if_index, &flags) == prog_id &&
+		    !xdp_detach_expected(i->if_index, prog_id, flags))
 			removed++;
-		close(opts.old_prog_fd);
-	}
 	if_freenameindex(ifs);
 	return removed;
 }
