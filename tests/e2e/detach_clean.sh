@@ -35,8 +35,11 @@ run_case() {
 		bash -c "[ -z \"\$(ip -n $NS_A route show proto 0x78)\" ]"
 	check "rx $rx: the encap program is unloaded" \
 		bash -c "! bpftool prog show id $prog >/dev/null 2>&1"
-	check "rx $rx: its maps are freed" bash -c "for m in $maps; do
-		! bpftool map show id \$m >/dev/null 2>&1 || exit 1; done"
+	# The kernel frees a map after an RCU grace period and a work item once its last
+	# user is gone (devmaps and XDP programs take longer): poll up to 5 s, never less.
+	check "rx $rx: its maps are freed" bash -c "for i in \$(seq 50); do
+		left=0; for m in $maps; do bpftool map show id \$m >/dev/null 2>&1 && left=1; done
+		[ \$left = 0 ] && exit 0; sleep 0.1; done; exit 1"
 	check "rx $rx: show reports no overlay" [ "$(xt "$NS_A" show -j | jq length)" = 0 ]
 	check_fails "rx $rx: detach again fails" xt "$NS_A" detach xt0 2>/dev/null
 	ip netns del "$NS_A"
