@@ -2,10 +2,76 @@
 /* The one place state is formatted: JSON (json-c) and human output in the spirit of `wg`. */
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 #include "cli.h"
 
 /* Room for any formatted address, prefix or endpoint: "[IPV6]:PORT" is the longest. */
 #define ADDR_TEXT (INET6_ADDRSTRLEN + 8)
+
+/* The length of the well-formed UTF-8 sequence at s (RFC 3629 section 4), 0 if there is
+ * none: no overlong form, no surrogate, nothing above U+10FFFF. */
+static int utf8_sequence(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	int len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	for (i = 1; i < len; i++, lo = 0x80, hi = 0xbf)
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+	return len;
+}
+
+/*
+ * A name the kernel gave (a device's, or a path with one) as a JSON string. A device name
+ * may hold any byte but '/', ':' and whitespace, JSON text must be UTF-8 (RFC 8259 section
+ * 8.1), and json-c copies bytes as they are: each byte that starts no well-formed UTF-8
+ * sequence becomes U+FFFD, the replacement character.
+ */
+static json_object *json_name(const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	char *text = malloc(3 * strlen(name) + 1), *t = text;
+	json_object *o;
+	int len;
+
+	if (!text)
+		return NULL;
+	while (*s) {
+		len = utf8_sequence(s);
+		if (len) {
+			memcpy(t, s, (size_t)len);
+			t += len;
+			s += len;
+		} else {
+			memcpy(t, "\xef\xbf\xbd", 3);
+			t += 3;
+			s++;
+		}
+	}
+	*t = '\0';
+	o = json_object_new_string(text);
+	free(text);
+	return o;
+}
 
 static json_object *json_prefixes(const struct xt_prefix *p, int n)
 {
@@ -47,8 +113,8 @@ static json_object *json_overlay(const struct xt_overlay_info *ov)
 	int i;
 
 	xt_format_ip(&ov->local, a, sizeof(a));
-	json_object_object_add(o, "dev", json_object_new_string(ov->dev));
-	json_object_object_add(o, "uplink", json_object_new_string(ov->uplink));
+	json_object_object_add(o, "dev", json_name(ov->dev));
+	json_object_object_add(o, "uplink", json_name(ov->uplink));
 	json_object_object_add(o, "encap", json_object_new_string(xt_encap_name(ov->encap)));
 	/* Only the fields the encapsulation has: a GRE key of 0 is a key, not its absence. */
 	if (xt_encap_is_udp(ov->encap)) {
@@ -65,13 +131,12 @@ static json_object *json_overlay(const struct xt_overlay_info *ov)
 	json_object_object_add(o, "rx_reason", json_object_new_string(ov->rx_reason));
 	fwd = json_object_new_array();
 	for (i = 0; i < ov->n_forward; i++)
-		json_object_array_add(fwd, json_object_new_string(ov->forward_from[i]));
+		json_object_array_add(fwd, json_name(ov->forward_from[i]));
 	json_object_object_add(o, "forward_from", fwd);
 	json_object_object_add(o, "max_peers", json_object_new_int64(ov->max_peers));
 	json_object_object_add(o, "max_routes", json_object_new_int64(ov->max_routes));
 	json_object_object_add(o, "routes", json_object_new_int64(ov->n_routes));
-	json_object_object_add(o, "pin_dir",
-			       ov->pin_dir[0] ? json_object_new_string(ov->pin_dir) : NULL);
+	json_object_object_add(o, "pin_dir", ov->pin_dir[0] ? json_name(ov->pin_dir) : NULL);
 	counters = json_object_new_object();
 	for (i = 0; i < XT_REASON_COUNT; i++)
 		json_object_object_add(counters, xt_reason_name((enum xt_reason)i),

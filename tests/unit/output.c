@@ -387,6 +387,55 @@ static void json_text_parses_back_with_64_bit_counters_intact(void **state)
 	json_object_put(back);
 }
 
+/*
+ * Device names are bytes to the kernel, and show -j is UTF-8 text (RFC 8259 section 8.1):
+ * a byte that starts no well-formed sequence (RFC 3629 section 4) comes out as U+FFFD
+ * (EF BF BD), a well-formed one as it is. The text parses with json-c's UTF-8 check on.
+ */
+static void json_device_names_that_are_not_utf8_get_replacement_characters(void **state)
+{
+	static const char fffd[] = "\xef\xbf\xbd";
+	struct fixture *f = *state;
+	struct json_tokener *tok = json_tokener_new();
+	json_object *j, *back, *ov;
+	char want_dev[32], want_uplink[32], want_port[32];
+	const char *text;
+
+	/* 0xff is never UTF-8; c3 a9 is U+00E9; e0 80 80 is an overlong form. */
+	memcpy(f->ovs[0].dev, "x\xff\xc3\xa9\xe0\x80\x80", 8);
+	snprintf(want_dev, sizeof(want_dev), "x%s\xc3\xa9%s%s%s", fffd, fffd, fffd, fffd);
+	/* ed a0 80 is a surrogate (U+D800); a lone c3 at the end is cut short. */
+	memcpy(f->ovs[0].uplink, "u\xed\xa0\x80\xc3", 6);
+	snprintf(want_uplink, sizeof(want_uplink), "u%s%s%s%s", fffd, fffd, fffd, fffd);
+	/* f4 90 80 80 would be above U+10FFFF. */
+	memcpy(f->ovs[0].forward_from[0], "\xf4\x90\x80\x80", 5);
+	snprintf(want_port, sizeof(want_port), "%s%s%s%s", fffd, fffd, fffd, fffd);
+
+	j = xt_json_overlays(f->ovs, 1);
+	text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							 JSON_C_TO_STRING_NOSLASHESCAPE);
+	assert_non_null(tok);
+	json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
+	back = json_tokener_parse_ex(tok, text, (int)strlen(text) + 1);
+	if (!back)
+		fail_because("show -j output is not UTF-8 JSON: %s",
+			     json_tokener_error_desc(json_tokener_get_error(tok)));
+	ov = element(back, 0, json_type_object);
+	assert_string_equal(member_string(ov, "dev"), want_dev);
+	assert_string_equal(member_string(ov, "uplink"), want_uplink);
+	assert_string_equal(
+		json_object_get_string(
+			element(member(ov, "forward_from", json_type_array), 0, json_type_string)),
+		want_port);
+	assert_string_equal(
+		json_object_get_string(
+			element(member(ov, "forward_from", json_type_array), 1, json_type_string)),
+		"vethc1");
+	json_object_put(back);
+	json_object_put(j);
+	json_tokener_free(tok);
+}
+
 /* Human output */
 
 static char *print_to_string(const struct xt_overlay_info *ovs, int n)
@@ -659,6 +708,7 @@ int main(void)
 		FIXTURE_TEST(json_counters_hold_every_reason_by_name),
 		FIXTURE_TEST(json_pin_dir_is_null_when_not_pinned),
 		FIXTURE_TEST(json_text_parses_back_with_64_bit_counters_intact),
+		FIXTURE_TEST(json_device_names_that_are_not_utf8_get_replacement_characters),
 		FIXTURE_TEST(text_peer_shows_name_endpoint_with_port_and_allowed_ips),
 		FIXTURE_TEST(text_peer_lines_follow_their_peer),
 		FIXTURE_TEST(text_transfer_and_drops_use_binary_units),
