@@ -33,12 +33,15 @@ BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(wildcard tests/
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(filter-out %.bpf.c,$(wildcard bench/*.c)))
 BENCH_SKELS := $(patsubst bench/%.bpf.c,$(BUILD)/bench/%.skel.h,$(wildcard bench/*.bpf.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
+VARIANT := $(BUILD)/tests/variant
+VARIANT_LOADER_OBJS := $(patsubst loader/%.c,$(VARIANT)/loader/%.o,$(wildcard loader/*.c))
 
 .PHONY: all deps test demo bench soak fuzz install clean vmlinux
 .DELETE_ON_ERROR:
-.SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o)
+.SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o) \
+	$(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h
 
-all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS) $(BENCH_BINS) $(TOOL_BINS)
+all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS) $(BENCH_BINS) $(TOOL_BINS) $(VARIANT)/xtunnel
 
 deps:
 	$(Q)./scripts/install-deps.sh
@@ -103,6 +106,28 @@ $(BUILD)/bench/%: bench/%.c $(SKELS) $(BENCH_SKELS) $(wildcard include/*.h) \
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(XT_CFLAGS) -I$(BUILD)/bench $< $(BUILD)/libxtunnel.a $(LIBS) -lpcap -o $@
+
+# Another version of xtunnel, for the tests: this one's sources with a TC object whose
+# .rodata has one more global (tests/variant/xt_tc.bpf.c). Its skeleton comes first in the
+# include path, so the loader is built around it; the CLI objects are this build's.
+$(VARIANT)/xt_tc.bpf.o: tests/variant/xt_tc.bpf.c bpf/xt_tc.bpf.c $(BPF_HDRS) | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(VARIANT)/xt_tc.skel.h: $(VARIANT)/xt_tc.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name xt_tc_bpf > $@
+
+$(VARIANT)/loader/%.o: loader/%.c $(wildcard loader/*.h) $(wildcard include/*.h) $(SKELS) \
+		$(VARIANT)/xt_tc.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -I$(VARIANT) $(XT_CFLAGS) -c $< -o $@
+
+$(VARIANT)/xtunnel: $(CLI_OBJS) $(VARIANT_LOADER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(XT_CFLAGS) $^ $(LIBS) -o $@
 
 $(BUILD):
 	$(Q)mkdir -p $@

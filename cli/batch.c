@@ -1,21 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * xtunnel batch FILE|-: one command per line, as `ip -batch` does, in one process, so that
- * many changes cost no process start each. Blank lines and lines starting with '#' are
- * skipped. Stops at the first failing line, names it, and exits with its status; the
- * lines before it stay applied (each command is whole on its own, never half-applied).
+ * many changes cost no process start each, and under the lock from the first line to the
+ * last, so that the library keeps what it read of the peers and routes from one command to
+ * the next (xt_batch_begin). Blank lines and lines starting with '#' are skipped. Stops at
+ * the first failing line, names it, and exits with its status; the lines before it stay
+ * applied (each command is whole on its own, never half-applied).
  */
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
 
-#define BATCH_MAX_ARGS 64
+#define BATCH_LINE_MAX 4096
+/* Every word of a line, however many: words are separated, so a line of BATCH_LINE_MAX
+ * characters has at most half as many. Nothing is ever cut off. */
+#define BATCH_MAX_ARGS (BATCH_LINE_MAX / 2 + 1)
 
 const char batch_usage[] = "xtunnel batch FILE|-";
 
 int cmd_batch(struct cli *cli, int argc, char **argv)
 {
-	char line[4096], *args[BATCH_MAX_ARGS], *tok, *save;
+	static char *args[BATCH_MAX_ARGS];
+	char line[BATCH_LINE_MAX], *tok, *save;
 	unsigned long lineno = 0;
 	FILE *f;
 	int status = 0, n;
@@ -30,6 +36,11 @@ int cmd_batch(struct cli *cli, int argc, char **argv)
 		perror(NULL);
 		return 1;
 	}
+	if (xt_batch_begin()) {
+		if (f != stdin)
+			fclose(f);
+		return cli_fail("batch");
+	}
 	while (!status && fgets(line, sizeof(line), f)) {
 		lineno++;
 		if (!strchr(line, '\n') && !feof(f)) {
@@ -39,9 +50,19 @@ int cmd_batch(struct cli *cli, int argc, char **argv)
 			break;
 		}
 		n = 0;
-		for (tok = strtok_r(line, " \t\r\n", &save); tok && n < BATCH_MAX_ARGS;
-		     tok = strtok_r(NULL, " \t\r\n", &save))
+		for (tok = strtok_r(line, " \t\r\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\r\n", &save)) {
+			if (n == BATCH_MAX_ARGS - 1) { /* cannot happen: see BATCH_MAX_ARGS */
+				fprintf(stderr, "xtunnel: batch line %lu: more than %d words\n",
+					lineno, BATCH_MAX_ARGS - 1);
+				status = EXIT_USAGE;
+				break;
+			}
 			args[n++] = tok;
+		}
+		if (status)
+			break;
+		args[n] = NULL;
 		if (n == 0 || args[0][0] == '#')
 			continue;
 		if (!strcmp(args[0], "batch")) {
@@ -54,6 +75,7 @@ int cmd_batch(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "xtunnel: batch: stopped at line %lu of %s\n", lineno,
 				argv[1]);
 	}
+	xt_batch_end();
 	if (f != stdin)
 		fclose(f);
 	return status;

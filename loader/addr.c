@@ -37,6 +37,14 @@ uint32_t xt_prefix_key_len(const struct xt_prefix *p)
 	return p->ip.family == XT_FAMILY_V4 ? XT_V4_MAPPED_BITS + p->len : p->len;
 }
 
+struct xt_route_key xt_route_key_of(const struct xt_prefix *p)
+{
+	struct xt_route_key k = { .prefixlen = xt_prefix_key_len(p) };
+
+	memcpy(k.addr, p->ip.addr, XT_ADDR_LEN);
+	return k;
+}
+
 void xt_prefix_from_key(struct xt_prefix *p, uint32_t key_len, const uint8_t addr[XT_ADDR_LEN])
 {
 	xt_ip_from_bytes(&p->ip, addr);

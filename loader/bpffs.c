@@ -81,6 +81,10 @@ int xt_pin_dir(const char *dev, char *buf, size_t len, bool create)
 	char ns[NAME_MAX + 1], *p;
 	int err;
 
+	/* Never a path out of the pin directory, whoever the caller. */
+	err = xt_dev_name_check("device", dev);
+	if (err)
+		return err;
 	if (create) {
 		err = bpffs_ensure();
 		if (err)
@@ -151,10 +155,19 @@ void xt_pins_remove(const char *dev)
 		*strrchr(dir, '/') = '\0';
 }
 
+/* The lock is held once per process: a command run inside a batch, which holds it for the
+ * whole batch, takes it again without blocking on itself (flock locks belong to an open
+ * file, and a second open of the lock file would wait for the first). */
+static int lock_fd = -1, lock_depth;
+
 int xt_lock(void)
 {
 	int fd;
 
+	if (lock_depth) {
+		lock_depth++;
+		return lock_fd;
+	}
 	if (mkdir(XT_RUN_DIR, 0700) && errno != EEXIST)
 		return xt_err(-errno, "creating " XT_RUN_DIR ": %s", strerror(errno));
 	fd = open(XT_RUN_DIR "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -166,11 +179,15 @@ int xt_lock(void)
 		close(fd);
 		return xt_err(err, "locking " XT_RUN_DIR "/lock: %s", strerror(-err));
 	}
+	lock_fd = fd;
+	lock_depth = 1;
 	return fd;
 }
 
 void xt_unlock(int fd)
 {
-	if (fd >= 0)
-		close(fd);
+	if (fd < 0 || fd != lock_fd || --lock_depth)
+		return;
+	close(lock_fd);
+	lock_fd = -1;
 }

@@ -32,30 +32,40 @@ static int read_sysctl(const char *path, char *buf, size_t len)
 	return err;
 }
 
-int xt_fwd_validate(const struct xt_attach_opts *o, const char *dev)
+/*
+ * Interfaces are compared by index, never by name: a device answers to its altnames too
+ * (`ip link property add dev eth0 altname wan`), so the uplink or one port could be given
+ * under two names. The overlay device does not exist yet (attach_validate refuses a name in
+ * use), so no port can be it.
+ */
+int xt_fwd_validate(const struct xt_attach_opts *o)
 {
+	unsigned int ifindex[XT_MAX_FWD_PORTS], uplink = if_nametoindex(o->uplink);
 	char buf[16];
-	int i, j;
+	int i, j, err;
 
 	if (o->n_forward == 0)
 		return 0;
 	for (i = 0; i < o->n_forward; i++) {
 		const char *port = o->forward_from[i];
 
-		if (!if_nametoindex(port))
+		err = xt_dev_name_check("forward-from", port);
+		if (err)
+			return err;
+		ifindex[i] = if_nametoindex(port);
+		if (!ifindex[i])
 			return xt_err_input(-ENODEV, "forward-from %s: no such device", port);
-		if (!strcmp(port, o->uplink))
-			return xt_err_input(-EINVAL,
-					    "forward-from %s: that is the uplink; name the local "
-					    "interfaces whose traffic goes into the overlay",
-					    port);
-		if (!strncmp(port, dev, strlen(dev)) &&
-		    (!port[strlen(dev)] || !strcmp(port + strlen(dev), XT_PEER_SUFFIX)))
-			return xt_err_input(-EINVAL, "forward-from %s: that is the overlay device",
-					    port);
+		if (ifindex[i] == uplink)
+			return xt_err_input(
+				-EINVAL,
+				"forward-from %s: that is the uplink %s; name the local "
+				"interfaces whose traffic goes into the overlay",
+				port, o->uplink);
 		for (j = 0; j < i; j++)
-			if (!strcmp(port, o->forward_from[j]))
-				return xt_err_input(-EINVAL, "forward-from %s: named twice", port);
+			if (ifindex[i] == ifindex[j])
+				return xt_err_input(-EINVAL,
+						    "forward-from %s: named twice (as %s too)",
+						    port, o->forward_from[j]);
 	}
 	/* bpf_fib_lookup answers only for devices that forward (BPF_FIB_LKUP_RET_FWD_DISABLED
 	 * otherwise): without it every packet would take the slow path, unannounced. */

@@ -9,6 +9,8 @@
 
 struct bpf_object;
 
+#define XT_MAX_OVERLAYS 64 /* of one network namespace that commands see */
+
 #define XT_RTPROT 0x78 /* routes xtunnel installs carry this protocol number */
 #define XT_PEER_SUFFIX "-p"
 #define XT_DEV_NAME_MAX (IF_NAMESIZE - 1 - (int)sizeof(XT_PEER_SUFFIX) + 1)
@@ -30,8 +32,10 @@ struct xt_overlay {
 };
 
 int xt_overlay_open(const char *dev, struct xt_overlay *ov);
+/* 0 if names lists exactly one overlay; else the error a command without 'dev' gets. */
+int xt_overlay_only(char (*names)[IF_NAMESIZE], int n);
 void xt_overlay_close(struct xt_overlay *ov);
-int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n);
+int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n, bool warn_other);
 
 /* The route table (routes.c): the trie, its index by length and the lengths in use. Every
  * route is written and removed through these; put_batch takes new prefixes only. */
@@ -65,7 +69,7 @@ struct xt_fwd_state {
 	uint32_t attached[XT_MAX_FWD_PORTS];
 	int n_attached;
 };
-int xt_fwd_validate(const struct xt_attach_opts *o, const char *dev);
+int xt_fwd_validate(const struct xt_attach_opts *o);
 /* Puts the uplink and the ports in xt_ports and attaches xt_fwd_xdp to each port. */
 int xt_fwd_attach(struct xt_fwd_state *st, const struct xt_overlay *ov,
 		  const struct xt_attach_opts *o);
@@ -77,7 +81,8 @@ int xt_fwd_reload(const struct xt_overlay *ov);
 int xt_fwd_ports(const struct xt_overlay *ov, uint32_t *ports, int max, int *n);
 int xt_fwd_port_names(const struct xt_overlay *ov, char (*names)[IF_NAMESIZE], int max, int *n);
 
-/* One lock for every command that changes an overlay: /run/xtunnel/lock. */
+/* One lock for every command that changes an overlay: /run/xtunnel/lock. Taken again by
+ * the process that holds it (a command inside a batch), it counts. */
 int xt_lock(void);
 void xt_unlock(int fd);
 
@@ -98,6 +103,8 @@ int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p);
 /* The device's first global-scope address of family XT_FAMILY_V4 or XT_FAMILY_V6;
  * -EADDRNOTAVAIL if it has none. */
 int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out);
+/* Every address of the device, both families, any scope; free *out. */
+int xt_nl_addrs(int ifindex, struct xt_ip **out, int *n);
 int xt_nl_tc_filter_count(int ifindex);
 
 /* Device facts through ioctl. */
@@ -119,6 +126,8 @@ bool xt_ip_is_unicast(const struct xt_ip *ip);
 uint32_t xt_prefix_key_len(const struct xt_prefix *p);
 void xt_prefix_from_key(struct xt_prefix *p, uint32_t key_len, const uint8_t addr[XT_ADDR_LEN]);
 bool xt_prefix_equal(const struct xt_prefix *a, const struct xt_prefix *b);
+/* The prefix as the route maps key it. */
+struct xt_route_key xt_route_key_of(const struct xt_prefix *p);
 /* The first `bits` bits of a and b are the same. */
 bool xt_bits_equal(const uint8_t *a, const uint8_t *b, uint32_t bits);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Printable names of enum values, as the man page documents them, and back. */
+/* Names: printable names of enum values, as the man page documents them, and back; and the
+ * rules for a device name. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include "internal.h"
 
@@ -78,4 +80,43 @@ const char *xt_rx_mode_name(enum xt_rx_mode mode)
 		return "tc";
 	}
 	return "unknown";
+}
+
+/* Whitespace as the kernel's ctype has it: isspace() there is true for 0xa0 (NBSP) too. */
+static bool kernel_isspace(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+}
+
+/*
+ * The kernel's dev_valid_name() (net/core/dev.c): not empty, shorter than IFNAMSIZ, not "."
+ * or "..", and no '/', ':' or whitespace. Control characters are refused too: the kernel
+ * takes them, but a name is printed in messages and show. A name is checked here before it
+ * is looked up or used in a path: the pin directory is /sys/fs/bpf/xtunnel/[netns/NS/]NAME,
+ * and "xt0/../xt0" or "../../.." would otherwise lead out of it.
+ */
+int xt_dev_name_check(const char *what, const char *name)
+{
+	const unsigned char *c;
+
+	if (!name || !*name)
+		return xt_err_input(-EINVAL, "%s: a device name cannot be empty", what);
+	for (c = (const unsigned char *)name; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return xt_err_input(-EINVAL,
+					    "%s: a device name cannot contain control characters",
+					    what);
+	if (strlen(name) >= IF_NAMESIZE)
+		return xt_err_input(-EINVAL, "%s '%s': a device name has at most %d characters",
+				    what, name, IF_NAMESIZE - 1);
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return xt_err_input(-EINVAL, "%s '%s': not a device name", what, name);
+	for (c = (const unsigned char *)name; *c; c++)
+		if (*c == '/' || *c == ':' || kernel_isspace(*c))
+			return xt_err_input(-EINVAL, "%s '%s': a device name cannot contain %s",
+					    what, name,
+					    *c == '/'	? "'/'"
+					    : *c == ':' ? "':'"
+							: "whitespace");
+	return 0;
 }

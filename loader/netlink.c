@@ -175,25 +175,14 @@ int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p)
 	return nl_talk(nlh, NULL, NULL);
 }
 
-struct first_addr {
-	int ifindex;
-	uint8_t family; /* AF_INET or AF_INET6 */
-	bool found;
-	struct xt_ip addr;
-};
-
-static int first_addr_cb(const struct nlmsghdr *nlh, void *data)
+/* The address an RTM_NEWADDR message carries, if it is of family (AF_INET or AF_INET6). */
+static bool ifa_address(const struct nlmsghdr *nlh, uint8_t family, struct xt_ip *out)
 {
-	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	struct first_addr *f = data;
-	size_t want = f->family == AF_INET ? 4 : XT_ADDR_LEN;
+	size_t want = family == AF_INET ? 4 : XT_ADDR_LEN;
 	const void *local = NULL, *address = NULL;
 	struct nlattr *attr;
 
-	if (f->found || ifa->ifa_family != f->family || (int)ifa->ifa_index != f->ifindex ||
-	    ifa->ifa_scope != RT_SCOPE_UNIVERSE)
-		return MNL_CB_OK;
-	mnl_attr_for_each(attr, nlh, sizeof(*ifa))
+	mnl_attr_for_each(attr, nlh, sizeof(struct ifaddrmsg))
 	{
 		if (mnl_attr_get_payload_len(attr) != want)
 			continue;
@@ -206,14 +195,32 @@ static int first_addr_cb(const struct nlmsghdr *nlh, void *data)
 	if (!local)
 		local = address;
 	if (!local)
-		return MNL_CB_OK;
-	if (f->family == AF_INET) {
-		xt_ip_from_v4(&f->addr, local);
+		return false;
+	if (family == AF_INET) {
+		xt_ip_from_v4(out, local);
 	} else {
-		f->addr.family = XT_FAMILY_V6;
-		memcpy(f->addr.addr, local, XT_ADDR_LEN);
+		out->family = XT_FAMILY_V6;
+		memcpy(out->addr, local, XT_ADDR_LEN);
 	}
-	f->found = true;
+	return true;
+}
+
+struct first_addr {
+	int ifindex;
+	uint8_t family; /* AF_INET or AF_INET6 */
+	bool found;
+	struct xt_ip addr;
+};
+
+static int first_addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct first_addr *f = data;
+
+	if (f->found || ifa->ifa_family != f->family || (int)ifa->ifa_index != f->ifindex ||
+	    ifa->ifa_scope != RT_SCOPE_UNIVERSE)
+		return MNL_CB_OK;
+	f->found = ifa_address(nlh, f->family, &f->addr);
 	return MNL_CB_OK;
 }
 
@@ -233,6 +240,55 @@ int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out)
 	if (!f.found)
 		return -EADDRNOTAVAIL;
 	*out = f.addr;
+	return 0;
+}
+
+struct all_addrs {
+	int ifindex, n, cap;
+	struct xt_ip *addrs;
+	int err;
+};
+
+static int all_addrs_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct all_addrs *a = data;
+	struct xt_ip ip;
+
+	if ((int)ifa->ifa_index != a->ifindex || a->err ||
+	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6) ||
+	    !ifa_address(nlh, ifa->ifa_family, &ip))
+		return MNL_CB_OK;
+	if (a->n == a->cap) {
+		void *grown = realloc(a->addrs, (size_t)(a->cap ? a->cap * 2 : 8) * sizeof(ip));
+
+		if (!grown) {
+			a->err = -ENOMEM;
+			return MNL_CB_OK;
+		}
+		a->addrs = grown;
+		a->cap = a->cap ? a->cap * 2 : 8;
+	}
+	a->addrs[a->n++] = ip;
+	return MNL_CB_OK;
+}
+
+int xt_nl_addrs(int ifindex, struct xt_ip **out, int *n)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_new(buf, RTM_GETADDR, NLM_F_DUMP);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	struct all_addrs a = { .ifindex = ifindex };
+	int err;
+
+	ifa->ifa_family = AF_UNSPEC;
+	err = nl_talk(nlh, all_addrs_cb, &a) ?: a.err;
+	if (err) {
+		free(a.addrs);
+		return err;
+	}
+	*out = a.addrs;
+	*n = a.n;
 	return 0;
 }
 

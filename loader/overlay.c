@@ -16,13 +16,13 @@
 #include <arpa/inet.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 #include "internal.h"
+#include "view.h"
 #include "xt_tc.skel.h"
 #include "xt_xdp.skel.h"
-
-#define XT_MAX_OVERLAYS 64
 
 /* libbpf and libxdp print to stderr by default; the library must not. Their messages are
  * shown only with XTUNNEL_DEBUG=1, whole (a verifier log runs to thousands of lines), on
@@ -66,22 +66,129 @@ static uint32_t tc_prog_id(int ifindex, enum bpf_tc_attach_point point, uint32_t
 	return opts.prog_id;
 }
 
-static int read_config(int map_fd, struct xt_config *cfg)
-{
-	struct xt_tc_bpf__rodata rodata;
-	uint32_t key = 0;
+/*
+ * The maps of an overlay, by the names its programs give them, with the sizes this build
+ * reads and writes them with. A map of another size is another version's: a lookup copies
+ * value_size bytes, whatever the struct it is read into.
+ */
+static const struct overlay_map {
+	const char *name;
+	size_t fd_offset; /* of its fd in struct xt_overlay */
+	uint32_t key_size, value_size;
+} overlay_maps[] = {
+	{ "xt_peers", offsetof(struct xt_overlay, peers_fd), sizeof(struct xt_peer_key),
+	  sizeof(struct xt_peer) },
+	{ "xt_routes", offsetof(struct xt_overlay, routes_fd), sizeof(struct xt_route_key),
+	  sizeof(struct xt_route) },
+	{ "xt_prefixes", offsetof(struct xt_overlay, prefixes_fd), sizeof(struct xt_route_key),
+	  sizeof(struct xt_route) },
+	{ "xt_lens", offsetof(struct xt_overlay, lens_fd), sizeof(uint32_t),
+	  sizeof(struct xt_lens) },
+	{ "xt_peer_stats", offsetof(struct xt_overlay, peer_stats_fd), sizeof(uint32_t),
+	  sizeof(struct xt_peer_stats) },
+	{ "xt_reasons", offsetof(struct xt_overlay, reasons_fd), sizeof(uint32_t),
+	  sizeof(uint64_t) },
+	{ "xt_ports", offsetof(struct xt_overlay, ports_fd), sizeof(uint32_t), sizeof(uint32_t) },
+};
 
-	if (bpf_map_lookup_elem(map_fd, &key, &rodata))
-		return -errno;
-	*cfg = rodata.xt_cfg;
-	return 0;
+#define N_OVERLAY_MAPS (sizeof(overlay_maps) / sizeof(overlay_maps[0]))
+
+static int *overlay_map_fd(struct xt_overlay *ov, const struct overlay_map *m)
+{
+	return (int *)((char *)ov + m->fd_offset);
 }
 
+static int overlay_map_fd_of(const struct xt_overlay *ov, const struct overlay_map *m)
+{
+	return *(const int *)((const char *)ov + m->fd_offset);
+}
+
+static const struct overlay_map *overlay_map_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_OVERLAY_MAPS; i++)
+		if (!strcmp(overlay_maps[i].name, name))
+			return &overlay_maps[i];
+	return NULL;
+}
+
+static bool is_rodata(const char *map_name)
+{
+	size_t len = strlen(map_name);
+
+	return len > 7 && !strcmp(map_name + len - 7, ".rodata");
+}
+
+/*
+ * The xt_cfg of a program's .rodata map. The map's value is the whole section as the build
+ * that loaded the program laid it out, and the section's BTF says where xt_cfg is and what
+ * it is. Only a struct xt_config of our size is read, from there, out of a buffer of the
+ * size the kernel copies (value_size): another build's section can be larger than ours.
+ * *same_layout: the section is laid out as this build's. -EPROTO if xt_cfg is not there
+ * as we know it.
+ */
+static int read_config(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
+		       bool *same_layout)
+{
+	const struct btf_var_secinfo *vsi;
+	const struct btf_type *sec, *var, *t;
+	struct btf *btf;
+	uint32_t key = 0;
+	void *value = NULL;
+	int i, err = -EPROTO;
+
+	*same_layout = false;
+	if (minfo->type != BPF_MAP_TYPE_ARRAY || minfo->key_size != sizeof(key) ||
+	    minfo->value_size < sizeof(*cfg) || !minfo->btf_id)
+		return -EPROTO;
+	btf = btf__load_from_kernel_by_id(minfo->btf_id);
+	if (!btf)
+		return -EPROTO;
+	sec = btf__type_by_id(btf, minfo->btf_value_type_id);
+	if (!sec || !btf_is_datasec(sec))
+		goto out;
+	for (i = 0, vsi = btf_var_secinfos(sec); i < btf_vlen(sec); i++, vsi++) {
+		var = btf__type_by_id(btf, vsi->type);
+		if (!var || !btf_is_var(var) ||
+		    strcmp(btf__name_by_offset(btf, var->name_off), "xt_cfg"))
+			continue;
+		t = btf__type_by_id(btf, btf__resolve_type(btf, var->type)); /* const volatile */
+		if (!t || !btf_is_struct(t) ||
+		    strcmp(btf__name_by_offset(btf, t->name_off), "xt_config") ||
+		    t->size != sizeof(*cfg) || vsi->size != sizeof(*cfg) ||
+		    vsi->offset > minfo->value_size - sizeof(*cfg))
+			break;
+		value = calloc(1, minfo->value_size);
+		if (!value) {
+			err = -ENOMEM;
+			break;
+		}
+		if (bpf_map_lookup_elem(map_fd, &key, value)) {
+			err = -errno;
+			break;
+		}
+		memcpy(cfg, (char *)value + vsi->offset, sizeof(*cfg));
+		*same_layout = minfo->value_size == sizeof(struct xt_tc_bpf__rodata) &&
+			       vsi->offset == offsetof(struct xt_tc_bpf__rodata, xt_cfg);
+		err = 0;
+		break;
+	}
+out:
+	free(value);
+	btf__free(btf);
+	return err;
+}
+
+/* The overlay behind an xt_encap program. -EPROTO if its maps or its configuration are not
+ * this build's: another version of xtunnel attached it. */
 static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 {
 	uint32_t map_ids[16], i;
 	struct bpf_prog_info info;
+	bool other = false, config = false, same;
 	int err, fd;
+	size_t m;
 
 	err = prog_info(prog_fd, &info, map_ids, 16);
 	if (err)
@@ -91,65 +198,64 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
 		struct bpf_map_info minfo = {};
 		uint32_t len = sizeof(minfo);
-		size_t nlen;
+		const struct overlay_map *om;
 
 		fd = bpf_map_get_fd_by_id(map_ids[i]);
 		if (fd < 0)
 			return -errno;
 		if (bpf_obj_get_info_by_fd(fd, &minfo, &len)) {
+			err = -errno;
 			close(fd);
-			return -errno;
+			return err;
 		}
-		nlen = strlen(minfo.name);
-		if (!strcmp(minfo.name, "xt_peers")) {
-			ov->peers_fd = fd;
-			ov->peers_id = minfo.id;
-		} else if (!strcmp(minfo.name, "xt_routes")) {
-			ov->routes_fd = fd;
-		} else if (!strcmp(minfo.name, "xt_prefixes")) {
-			ov->prefixes_fd = fd;
-		} else if (!strcmp(minfo.name, "xt_lens")) {
-			ov->lens_fd = fd;
-		} else if (!strcmp(minfo.name, "xt_peer_stats")) {
-			ov->peer_stats_fd = fd;
-		} else if (!strcmp(minfo.name, "xt_reasons")) {
-			ov->reasons_fd = fd;
-		} else if (!strcmp(minfo.name, "xt_ports")) {
-			ov->ports_fd = fd;
-			ov->ports_id = minfo.id;
-		} else if (nlen > 7 && !strcmp(minfo.name + nlen - 7, ".rodata")) {
-			err = read_config(fd, &ov->cfg);
-			close(fd);
-			if (err)
+		om = overlay_map_named(minfo.name);
+		if (om && *overlay_map_fd(ov, om) < 0 && minfo.key_size == om->key_size &&
+		    minfo.value_size == om->value_size) {
+			*overlay_map_fd(ov, om) = fd;
+			if (om->fd_offset == offsetof(struct xt_overlay, peers_fd))
+				ov->peers_id = minfo.id;
+			if (om->fd_offset == offsetof(struct xt_overlay, ports_fd))
+				ov->ports_id = minfo.id;
+			continue;
+		}
+		if (om) {
+			other = true; /* of another size, or twice */
+		} else if (is_rodata(minfo.name)) {
+			err = read_config(fd, &minfo, &ov->cfg, &same);
+			if (err && err != -EPROTO) {
+				close(fd);
 				return err;
-		} else {
-			close(fd);
+			}
+			config = !err;
+			other |= err || !same;
 		}
+		close(fd);
 	}
-	/* Our encap program without our maps: attached by another version of xtunnel. */
-	if (ov->peers_fd < 0 || ov->routes_fd < 0 || ov->prefixes_fd < 0 || ov->lens_fd < 0 ||
-	    ov->peer_stats_fd < 0 || ov->reasons_fd < 0 || ov->ports_fd < 0)
-		return -EPROTO;
-	return 0;
+	/* Our encap program without our maps or configuration: another version's. */
+	for (m = 0; m < N_OVERLAY_MAPS; m++)
+		other |= *overlay_map_fd(ov, &overlay_maps[m]) < 0;
+	return other || !config ? -EPROTO : 0;
 }
 
 static void overlay_init(struct xt_overlay *ov)
 {
+	size_t m;
+
 	memset(ov, 0, sizeof(*ov));
-	ov->peers_fd = ov->routes_fd = ov->prefixes_fd = ov->lens_fd = -1;
-	ov->peer_stats_fd = ov->reasons_fd = ov->ports_fd = -1;
+	for (m = 0; m < N_OVERLAY_MAPS; m++)
+		*overlay_map_fd(ov, &overlay_maps[m]) = -1;
 }
 
 void xt_overlay_close(struct xt_overlay *ov)
 {
-	int *fds[] = { &ov->peers_fd,	   &ov->routes_fd,  &ov->prefixes_fd, &ov->lens_fd,
-		       &ov->peer_stats_fd, &ov->reasons_fd, &ov->ports_fd };
-	size_t i;
+	size_t m;
 
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-		*fds[i] = -1;
+	for (m = 0; m < N_OVERLAY_MAPS; m++) {
+		int *fd = overlay_map_fd(ov, &overlay_maps[m]);
+
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
 	}
 }
 
@@ -176,21 +282,42 @@ static int overlay_probe(int ifindex, struct xt_overlay *ov)
 	return 0;
 }
 
-int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n)
+/* The overlays of this network namespace. Those another version of xtunnel attached are
+ * not among them; with warn_other, each is named in a warning. */
+int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n, bool warn_other)
 {
-	struct if_nameindex *ifs = if_nameindex(), *i;
+	struct if_nameindex *ifs, *i;
 	struct xt_overlay ov;
+	int err;
 
+	quiet_libs();
+	ifs = if_nameindex();
 	if (!ifs)
 		return xt_err(-errno, "listing devices: %s", strerror(errno));
 	*n = 0;
 	for (i = ifs; i->if_index && *n < max; i++) {
-		if (overlay_probe((int)i->if_index, &ov))
+		err = overlay_probe((int)i->if_index, &ov);
+		if (err == -EPROTO && warn_other)
+			xt_warn("%s was attached by another version of xtunnel, which this one "
+				"cannot read: 'xtunnel detach %s' removes it",
+				i->if_name, i->if_name);
+		if (err)
 			continue;
 		snprintf(names[(*n)++], IF_NAMESIZE, "%s", i->if_name);
 		xt_overlay_close(&ov);
 	}
 	if_freenameindex(ifs);
+	return 0;
+}
+
+int xt_overlay_only(char (*names)[IF_NAMESIZE], int n)
+{
+	if (n == 0)
+		return xt_err_input(-ENODEV, "no overlay here (create one with 'xtunnel attach')");
+	if (n > 1)
+		return xt_err_input(-EINVAL,
+				    "%d overlays here (%s, %s%s): name one with 'dev NAME'", n,
+				    names[0], names[1], n > 2 ? ", ..." : "");
 	return 0;
 }
 
@@ -201,18 +328,17 @@ int xt_overlay_open(const char *dev, struct xt_overlay *ov)
 
 	quiet_libs();
 	if (!dev) {
-		err = xt_overlay_names(names, XT_MAX_OVERLAYS, &n);
+		err = xt_overlay_names(names, XT_MAX_OVERLAYS, &n, false);
 		if (err)
 			return err;
-		if (n == 0)
-			return xt_err_input(-ENODEV,
-					    "no overlay here (create one with 'xtunnel attach')");
-		if (n > 1)
-			return xt_err_input(-EINVAL,
-					    "%d overlays here (%s, %s%s): name one with 'dev NAME'",
-					    n, names[0], names[1], n > 2 ? ", ..." : "");
+		err = xt_overlay_only(names, n);
+		if (err)
+			return err;
 		dev = names[0];
 	}
+	err = xt_dev_name_check("device", dev);
+	if (err)
+		return err;
 	ifindex = (int)if_nametoindex(dev);
 	if (!ifindex)
 		return xt_err_input(-ENODEV, "device %s: no such device", dev);
@@ -223,7 +349,8 @@ int xt_overlay_open(const char *dev, struct xt_overlay *ov)
 		return xt_err_input(
 			-EPROTO,
 			"device %s was attached by another version of xtunnel, whose "
-			"maps differ: 'xtunnel detach %s' removes it; then attach again",
+			"maps or configuration differ: 'xtunnel detach %s' removes it; then "
+			"attach again",
 			dev, dev);
 	if (err)
 		return xt_err(err, "device %s: reading its programs: %s", dev, strerror(-err));
@@ -235,38 +362,26 @@ int xt_overlay_open(const char *dev, struct xt_overlay *ov)
 /* The overlay as the freshly loaded TC skeleton has it: its maps' fds, not owned. */
 static void overlay_of_skel(struct xt_tc_bpf *tc, const char *dev, struct xt_overlay *ov)
 {
+	size_t m;
+
 	overlay_init(ov);
 	snprintf(ov->dev, sizeof(ov->dev), "%s", dev);
-	ov->peers_fd = bpf_map__fd(tc->maps.xt_peers);
-	ov->routes_fd = bpf_map__fd(tc->maps.xt_routes);
-	ov->prefixes_fd = bpf_map__fd(tc->maps.xt_prefixes);
-	ov->lens_fd = bpf_map__fd(tc->maps.xt_lens);
-	ov->peer_stats_fd = bpf_map__fd(tc->maps.xt_peer_stats);
-	ov->reasons_fd = bpf_map__fd(tc->maps.xt_reasons);
-	ov->ports_fd = bpf_map__fd(tc->maps.xt_ports);
+	for (m = 0; m < N_OVERLAY_MAPS; m++)
+		*overlay_map_fd(ov, &overlay_maps[m]) =
+			bpf_map__fd(bpf_object__find_map_by_name(tc->obj, overlay_maps[m].name));
 }
 
 /* A second object (XDP, forward, or a reloaded one) uses the overlay's maps, not maps of
  * its own: each of its maps by name takes the overlay's fd. */
 int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov)
 {
-	const struct {
-		const char *name;
-		int fd;
-	} maps[] = { { "xt_peers", ov->peers_fd },
-		     { "xt_routes", ov->routes_fd },
-		     { "xt_prefixes", ov->prefixes_fd },
-		     { "xt_lens", ov->lens_fd },
-		     { "xt_peer_stats", ov->peer_stats_fd },
-		     { "xt_reasons", ov->reasons_fd },
-		     { "xt_ports", ov->ports_fd } };
-	size_t i;
+	size_t m;
 
-	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-		struct bpf_map *m = bpf_object__find_map_by_name(obj, maps[i].name);
+	for (m = 0; m < N_OVERLAY_MAPS; m++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, overlay_maps[m].name);
 
-		if (!m || bpf_map__reuse_fd(m, maps[i].fd))
-			return m ? -errno : -ENOENT;
+		if (!map || bpf_map__reuse_fd(map, overlay_map_fd_of(ov, &overlay_maps[m])))
+			return map ? -errno : -ENOENT;
 	}
 	return 0;
 }
@@ -493,9 +608,14 @@ static bool needs_segment_path(const struct xt_config *cfg)
 static int attach_validate(const struct xt_attach_opts *o, const char *dev)
 {
 	const char *encap = xt_encap_name(o->encap);
+	char peer[IF_NAMESIZE + sizeof(XT_PEER_SUFFIX)];
+	int err, i, j;
 
 	if (!o->uplink || !*o->uplink)
 		return xt_err_input(-EINVAL, "attach needs an uplink device");
+	err = xt_dev_name_check("uplink", o->uplink) ?: xt_dev_name_check("dev", dev);
+	if (err)
+		return err;
 	if ((unsigned int)o->encap >= XT_ENCAP_COUNT)
 		return xt_err_input(-EINVAL, "encapsulation %d is not one xtunnel knows",
 				    (int)o->encap);
@@ -506,6 +626,10 @@ static int attach_validate(const struct xt_attach_opts *o, const char *dev)
 		return xt_err_input(-ENODEV, "uplink %s: no such device", o->uplink);
 	if (if_nametoindex(dev))
 		return xt_err_input(-EEXIST, "device %s exists already", dev);
+	snprintf(peer, sizeof(peer), "%s%s", dev, XT_PEER_SUFFIX);
+	if (if_nametoindex(peer))
+		return xt_err_input(-EEXIST, "device %s exists already (the hidden end of %s)",
+				    peer, dev);
 	if (!xt_encap_is_udp(o->encap) && o->has_vni)
 		return xt_err_input(-EINVAL, "vni: encap %s has no VNI (only vxlan and geneve)",
 				    encap);
@@ -516,6 +640,15 @@ static int attach_validate(const struct xt_attach_opts *o, const char *dev)
 		return xt_err_input(-EINVAL, "key: encap %s has no key (only gre)", encap);
 	if (o->vni > XT_VNI_MAX)
 		return xt_err_input(-EINVAL, "vni %u is above %u", o->vni, XT_VNI_MAX);
+	for (i = 0; i < o->n_addrs; i++)
+		for (j = 0; j < i; j++)
+			if (o->addrs[i].ip.family == o->addrs[j].ip.family &&
+			    !memcmp(o->addrs[i].ip.addr, o->addrs[j].ip.addr, XT_ADDR_LEN)) {
+				char a[INET6_ADDRSTRLEN];
+
+				xt_format_ip(&o->addrs[i].ip, a, sizeof(a));
+				return xt_err_input(-EEXIST, "address %s: given twice", a);
+			}
 	if (o->has_local && o->local.family != XT_FAMILY_V4 && o->local.family != XT_FAMILY_V6)
 		return xt_err_input(-EINVAL, "local: no address family");
 	if (o->has_local && !xt_ip_is_unicast(&o->local)) {
@@ -582,6 +715,51 @@ static int attach_mtu(const struct xt_attach_opts *o, struct xt_config *cfg)
 	return 0;
 }
 
+/*
+ * Overlays on one uplink tell their packets apart by what their decap programs match: the
+ * local address (and so the underlay family), the encapsulation, and the port and VNI of
+ * VXLAN and GENEVE or the key of GRE. Two overlays that match the same packets would both
+ * claim them: the decap filter that runs first would take every packet from an endpoint
+ * both know, and drop those meant for the other overlay as spoofed.
+ */
+static bool same_packets(const struct xt_config *a, const struct xt_config *b)
+{
+	if (a->uplink_ifindex != b->uplink_ifindex || a->encap != b->encap ||
+	    a->family != b->family || memcmp(a->local, b->local, XT_ADDR_LEN))
+		return false;
+	if (xt_encap_is_udp(a->encap))
+		return a->port == b->port && a->vni == b->vni;
+	if (a->encap == XT_ENCAP_GRE)
+		return a->has_key == b->has_key && (!a->has_key || a->key == b->key);
+	return true; /* IPIP has nothing more to tell overlays apart */
+}
+
+static int attach_unique(const struct xt_attach_opts *o, const struct xt_config *cfg)
+{
+	const char *what = xt_encap_is_udp(cfg->encap)	? ", port, VNI"
+			   : cfg->encap == XT_ENCAP_GRE ? ", GRE key"
+							: "";
+	char names[XT_MAX_OVERLAYS][IF_NAMESIZE];
+	struct xt_overlay ov;
+	int n, i, err;
+
+	err = xt_overlay_names(names, XT_MAX_OVERLAYS, &n, false);
+	for (i = 0; !err && i < n; i++) {
+		if (xt_overlay_open(names[i], &ov))
+			continue; /* gone meanwhile */
+		if (same_packets(cfg, &ov.cfg))
+			err = xt_err_input(
+				-EEXIST,
+				"overlay %s has the same uplink %s, encapsulation %s%s "
+				"and local address: its decap program would take every "
+				"packet meant for this one (give another vni, port, key or "
+				"local)",
+				ov.dev, o->uplink, xt_encap_name((enum xt_encap)cfg->encap), what);
+		xt_overlay_close(&ov);
+	}
+	return err;
+}
+
 static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st)
 {
 	const char *dev = o->dev ? o->dev : XT_DEFAULT_DEV;
@@ -595,7 +773,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	st->dev = dev;
 	err = attach_validate(o, dev);
 	if (!err)
-		err = xt_fwd_validate(o, dev);
+		err = xt_fwd_validate(o);
 	if (err)
 		return err;
 	st->uplink_ifindex = (int)if_nametoindex(o->uplink);
@@ -617,6 +795,8 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	err = attach_local(o, st->uplink_ifindex, &cfg);
 	if (!err)
 		err = attach_mtu(o, &cfg);
+	if (!err)
+		err = attach_unique(o, &cfg);
 	if (err)
 		return err;
 
@@ -776,6 +956,7 @@ int xt_attach(const struct xt_attach_opts *o)
 	lock = xt_lock();
 	if (lock < 0)
 		return lock;
+	xt_views_forget(); /* a batch's views: the overlays change */
 	err = attach_locked(o, &st);
 	if (err)
 		attach_rollback(&st);
@@ -844,6 +1025,22 @@ static int detach_xdp(const struct xt_overlay *ov)
 	return err;
 }
 
+/* The decap filter of overlay `handle` off the uplink's ingress; then the clsact too if no
+ * filter is left on it, which then does nothing: detach leaves the uplink as attach found
+ * it. */
+static int tc_decap_detach(int uplink, uint32_t handle)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = uplink, .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = handle, .priority = XT_TC_PRIORITY);
+	int err = bpf_tc_detach(&hook, &opts);
+
+	if (xt_nl_tc_filter_count(uplink) == 0) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+	}
+	return err;
+}
+
 /*
  * The overlay device was deleted behind our back (ip link del): its encap program went
  * with it, but the decap program stays on the uplink. Find such orphans among all loaded
@@ -873,14 +1070,15 @@ static int detach_orphans(int *removed)
 			struct bpf_map_info minfo = {};
 			uint32_t len = sizeof(minfo);
 			int mfd = bpf_map_get_fd_by_id(map_ids[i]);
-			size_t nlen;
+			bool same;
 
 			if (mfd < 0)
 				continue;
 			if (!bpf_obj_get_info_by_fd(mfd, &minfo, &len)) {
-				nlen = strlen(minfo.name);
-				if (nlen > 7 && !strcmp(minfo.name + nlen - 7, ".rodata"))
-					read_config(mfd, &ov.cfg);
+				/* Any version's: what it says is checked against the uplink below.
+				 */
+				if (is_rodata(minfo.name))
+					read_config(mfd, &minfo, &ov.cfg, &same);
 				if (!strcmp(minfo.name, "xt_peers"))
 					ov.peers_id = minfo.id;
 			}
@@ -899,12 +1097,7 @@ static int detach_orphans(int *removed)
 			*removed += xt_fwd_detach_prog(id);
 		} else if (!strcmp(info.name, "xt_decap_tc") &&
 			   tc_prog_id(uplink, BPF_TC_INGRESS, ov.cfg.overlay_ifindex) == id) {
-			DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = uplink,
-					    .attach_point = BPF_TC_INGRESS);
-			DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = ov.cfg.overlay_ifindex,
-					    .priority = XT_TC_PRIORITY);
-
-			if (!bpf_tc_detach(&hook, &opts))
+			if (!tc_decap_detach(uplink, ov.cfg.overlay_ifindex))
 				(*removed)++;
 		} else if (!strcmp(info.name, "xt_decap_xdp") &&
 			   !bpf_xdp_query_id(uplink, 0, &xdp_id) && xdp_id) {
@@ -955,21 +1148,8 @@ static int detach_locked(const char *dev)
 	if (err)
 		return err;
 	uplink = (int)ov.cfg.uplink_ifindex;
-	{
-		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = uplink,
-				    .attach_point = BPF_TC_INGRESS);
-		DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = (uint32_t)ov.ifindex,
-				    .priority = XT_TC_PRIORITY);
-
-		if (tc_prog_id(uplink, BPF_TC_INGRESS, (uint32_t)ov.ifindex))
-			bpf_tc_detach(&hook, &opts);
-		/* A clsact with no filter left does nothing: remove it so that detach leaves
-		 * the uplink as it was before attach. */
-		if (xt_nl_tc_filter_count(uplink) == 0) {
-			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-			bpf_tc_hook_destroy(&hook);
-		}
-	}
+	if (tc_prog_id(uplink, BPF_TC_INGRESS, (uint32_t)ov.ifindex))
+		tc_decap_detach(uplink, (uint32_t)ov.ifindex);
 	err = detach_xdp(&ov);
 	if (err)
 		xt_warn("detaching XDP from uplink ifindex %d: %s", uplink, strerror(-err));
@@ -993,6 +1173,7 @@ static int locked(int (*fn)(const char *dev), const char *dev)
 	lock = xt_lock();
 	if (lock < 0)
 		return lock;
+	xt_views_forget(); /* a batch's views: the overlays change */
 	err = fn(dev);
 	xt_unlock(lock);
 	return err;
@@ -1000,6 +1181,11 @@ static int locked(int (*fn)(const char *dev), const char *dev)
 
 int xt_detach(const char *dev)
 {
+	/* Before anything: a name that is not a device's must not reach the pin paths. */
+	int err = xt_dev_name_check("device", dev);
+
+	if (err)
+		return err;
 	return locked(detach_locked, dev);
 }
 
@@ -1177,35 +1363,49 @@ static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_info *inf
 			 driver);
 }
 
+/* Each route to its peer's list, through an index by peer id: one pass over the routes. */
 static int routes_of_peers(const struct xt_overlay *ov, struct xt_overlay_info *info)
 {
+	uint32_t max = ov->cfg.max_peers;
 	struct xt_route_key key, next;
 	struct xt_route route;
 	void *prev = NULL;
-	int i;
+	int *by_id = malloc((max ? max : 1) * sizeof(*by_id)), i, err = 0;
 
+	if (!by_id)
+		return -ENOMEM;
+	for (i = 0; i < (int)max; i++)
+		by_id[i] = -1;
+	for (i = 0; i < info->n_peers; i++)
+		if (info->peers[i].id < max && by_id[info->peers[i].id] < 0)
+			by_id[info->peers[i].id] = i;
 	info->n_routes = 0;
 	while (!bpf_map_get_next_key(ov->routes_fd, prev, &next)) {
+		struct xt_peer_info *p;
+		struct xt_prefix *grown;
+
 		key = next;
 		prev = &key;
 		if (bpf_map_lookup_elem(ov->routes_fd, &key, &route))
 			continue;
 		info->n_routes++;
-		for (i = 0; i < info->n_peers; i++) {
-			struct xt_peer_info *p = &info->peers[i];
-
-			struct xt_prefix *grown;
-
-			if (p->id != route.peer_id)
-				continue;
-			grown = realloc(p->allowed, (size_t)(p->n_allowed + 1) * sizeof(*grown));
-			if (!grown)
-				return -ENOMEM;
+		if (route.peer_id >= max || by_id[route.peer_id] < 0)
+			continue;
+		p = &info->peers[by_id[route.peer_id]];
+		/* Grown by doubling: a peer may have thousands of prefixes. */
+		if (!(p->n_allowed & (p->n_allowed - 1))) {
+			grown = realloc(p->allowed, (size_t)(p->n_allowed ? p->n_allowed * 2 : 1) *
+							    sizeof(*grown));
+			if (!grown) {
+				err = -ENOMEM;
+				break;
+			}
 			p->allowed = grown;
-			xt_prefix_from_key(&p->allowed[p->n_allowed++], key.prefixlen, key.addr);
 		}
+		xt_prefix_from_key(&p->allowed[p->n_allowed++], key.prefixlen, key.addr);
 	}
-	return 0;
+	free(by_id);
+	return err;
 }
 
 static int peer_cmp(const void *a, const void *b)
@@ -1286,7 +1486,7 @@ int xt_show(const char *dev, struct xt_overlay_info **out, int *n)
 
 	quiet_libs();
 	if (!dev) {
-		err = xt_overlay_names(names, XT_MAX_OVERLAYS, &count);
+		err = xt_overlay_names(names, XT_MAX_OVERLAYS, &count, true);
 		if (err)
 			return err;
 	} else {

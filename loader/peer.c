@@ -3,12 +3,17 @@
  * Peers: add, set, del. A peer is an endpoint (xt_peers) and its allowed-ips, which are
  * both its routes in the trie (egress) and the sources it may send from (ingress), plus
  * one kernel route per prefix through the overlay device. Prefixes of both families share
- * the one route trie, IPv4 as IPv4-mapped IPv6 (see include/xtunnel_shared.h).
+ * the one route trie, IPv4 as IPv4-mapped IPv6 (see include/xtunnel_shared.h). The
+ * commands read and change both through the overlay's view (view.h).
  *
- * Order matters for failing closed: routes go in before the peer entry and out before it,
- * so the data path never sees a peer without its prefixes, and a prefix whose peer is gone
- * has no route left (its traffic is dropped by encap, never sent in the clear). Any
- * failure undoes what the command did.
+ * Order matters, for a command that fails and for one that is killed: the data path uses
+ * routes alone (encap sends to the route's endpoint, decap takes an inner source only from
+ * the endpoint its route names), so a peer entry without routes can do nothing, while a
+ * route without its peer entry is usable and hidden from `show`. So the peer entry goes in
+ * first and its routes after it, and on removal the routes go first and the entry last:
+ * whenever a command stops, nothing is usable that a finished command would not have
+ * left. What such a stop leaves behind the next command cleans up (view.c). Any failure
+ * undoes what the command did.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -17,136 +22,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
-#include "internal.h"
-
-struct route_entry {
-	struct xt_route_key key;
-	struct xt_route val;
-};
-
-struct routes {
-	struct route_entry *e;
-	int n;
-};
-
-static int routes_load(const struct xt_overlay *ov, struct routes *rs)
-{
-	struct xt_route_key key, next;
-	void *prev = NULL;
-	int cap = 0;
-
-	rs->e = NULL;
-	rs->n = 0;
-	while (!bpf_map_get_next_key(ov->routes_fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (rs->n == cap) {
-			void *grown;
-
-			cap = cap ? cap * 2 : 64;
-			grown = realloc(rs->e, (size_t)cap * sizeof(*rs->e));
-			if (!grown) {
-				free(rs->e);
-				return -ENOMEM;
-			}
-			rs->e = grown;
-		}
-		if (bpf_map_lookup_elem(ov->routes_fd, &key, &rs->e[rs->n].val))
-			continue;
-		rs->e[rs->n++].key = key;
-	}
-	return 0;
-}
-
-static struct xt_route_key route_key(const struct xt_prefix *p)
-{
-	struct xt_route_key k = { .prefixlen = xt_prefix_key_len(p) };
-
-	memcpy(k.addr, p->ip.addr, XT_ADDR_LEN);
-	return k;
-}
-
-static const struct route_entry *routes_find(const struct routes *rs, const struct xt_prefix *p)
-{
-	struct xt_route_key k = route_key(p);
-	int i;
-
-	for (i = 0; i < rs->n; i++)
-		if (!memcmp(&rs->e[i].key, &k, sizeof(k)))
-			return &rs->e[i];
-	return NULL;
-}
-
-static struct xt_prefix entry_prefix(const struct route_entry *e)
-{
-	struct xt_prefix p;
-
-	xt_prefix_from_key(&p, e->key.prefixlen, e->key.addr);
-	return p;
-}
-
-struct peer_entry {
-	struct xt_peer_key key;
-	struct xt_peer val;
-};
-
-/*
- * Every peer, read with BPF_MAP_LOOKUP_BATCH: a few syscalls instead of two per peer,
- * which is what lets `xtunnel batch` make about a thousand changes a second.
- */
-static int peers_load(const struct xt_overlay *ov, struct xt_peer_key **keys, struct xt_peer **vals,
-		      uint32_t *n)
-{
-	uint32_t cap = ov->cfg.max_peers, batch = 0, count;
-	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	bool first = true;
-	int err = 0;
-
-	*n = 0;
-	*keys = calloc(cap + 1, sizeof(**keys));
-	*vals = calloc(cap + 1, sizeof(**vals));
-	if (!*keys || !*vals)
-		return -ENOMEM;
-	while (*n < cap) {
-		count = cap - *n;
-		err = bpf_map_lookup_batch(ov->peers_fd, first ? NULL : &batch, &batch, *keys + *n,
-					   *vals + *n, &count, &opts);
-		first = false;
-		*n += count;
-		if (err) {
-			err = errno == ENOENT ? 0 : -errno; /* ENOENT: that was the last one */
-			break;
-		}
-	}
-	return err;
-}
-
-/* 0 and the entry if found; -ENOENT if not. ids (max_peers bools) marks ids in use. */
-static int peer_find(const struct xt_overlay *ov, const char *name, struct peer_entry *out,
-		     bool *ids, int *count)
-{
-	struct xt_peer_key *keys;
-	struct xt_peer *vals;
-	uint32_t n, i;
-	int err = peers_load(ov, &keys, &vals, &n);
-
-	if (!err)
-		err = -ENOENT;
-	if (count)
-		*count = (int)n;
-	for (i = 0; i < n; i++) {
-		if (ids && vals[i].id < ov->cfg.max_peers)
-			ids[vals[i].id] = true;
-		if (name && !strncmp(vals[i].name, name, XT_PEER_NAME_LEN)) {
-			out->key = keys[i];
-			out->val = vals[i];
-			err = 0;
-		}
-	}
-	free(keys);
-	free(vals);
-	return err;
-}
+#include "view.h"
 
 static int name_validate(const char *name)
 {
@@ -192,16 +68,6 @@ static int endpoint_validate(const struct xt_overlay *ov, const struct xt_ip *ep
 	return 0;
 }
 
-/* Overlap as the trie sees it: the shorter prefix contains the longer one. An IPv4 and an
- * IPv6 prefix never overlap, since allowed_validate keeps IPv6 out of the mapped range. */
-static bool prefixes_overlap(const struct xt_prefix *a, const struct route_entry *e)
-{
-	struct xt_route_key k = route_key(a);
-	uint32_t len = k.prefixlen < e->key.prefixlen ? k.prefixlen : e->key.prefixlen;
-
-	return xt_bits_equal(k.addr, e->key.addr, len);
-}
-
 /*
  * What an IPv6 prefix needs. An overlay device that can carry IPv6, for its kernel route.
  * And to stay clear of ::ffff:0:0/96: a prefix that covers it (::/0 does) would also be the
@@ -234,21 +100,60 @@ static int prefix_ipv6_validate(const struct xt_overlay *ov, const struct xt_pre
 			    a);
 }
 
-static void peer_name_of(const struct xt_overlay *ov, uint32_t id, char *buf, size_t len)
+static void peer_name_of(const struct xt_view *v, uint32_t id, char *buf, size_t len)
 {
-	struct xt_peer_key *keys;
-	struct xt_peer *vals;
-	uint32_t n = 0, i;
+	if (id < v->ov.cfg.max_peers && v->by_id[id])
+		snprintf(buf, len, "%s", v->by_id[id]->val.name);
+	else
+		snprintf(buf, len, "#%u", id);
+}
 
-	snprintf(buf, len, "#%u", id);
-	peers_load(ov, &keys, &vals, &n);
-	for (i = 0; i < n; i++)
-		if (vals[i].id == id) {
-			snprintf(buf, len, "%.*s", XT_PEER_NAME_LEN, vals[i].name);
-			break;
-		}
-	free(keys);
-	free(vals);
+/* A peer's allowed-ips never hold an address of the overlay device itself: the peer could
+ * then send as this host, to this host, and claim its address in ARP or ND. */
+static int prefix_own_validate(const struct xt_view *v, const struct xt_prefix *p)
+{
+	char a[INET6_ADDRSTRLEN + 4], own[INET6_ADDRSTRLEN];
+	int i;
+
+	for (i = 0; i < v->n_own; i++) {
+		if (v->own[i].family != p->ip.family ||
+		    !xt_bits_equal(v->own[i].addr, p->ip.addr, xt_prefix_key_len(p)))
+			continue;
+		xt_format_prefix(p, a, sizeof(a));
+		xt_format_ip(&v->own[i], own, sizeof(own));
+		return xt_err_input(-EINVAL,
+				    "allowed-ips %s holds %s, an address of %s itself: a peer's "
+				    "allowed-ips must leave out this host's overlay addresses",
+				    a, own, v->ov.dev);
+	}
+	return 0;
+}
+
+/*
+ * Another overlay of this host holds none of the prefixes: the kernel routes a prefix
+ * through one device, so the second overlay would get no kernel route, and two overlays
+ * would take the same sources from their peers. `move` does not apply across overlays.
+ */
+static int other_overlay_validate(struct xt_view *other, void *ctx)
+{
+	const struct xt_peer_opts *o = ctx;
+	char a[INET6_ADDRSTRLEN + 4], b[INET6_ADDRSTRLEN + 4], owner[XT_PEER_NAME_LEN + 8];
+	struct xt_prefix q;
+	struct xt_route r;
+	int i;
+
+	for (i = 0; i < o->n_allowed; i++) {
+		if (!xt_view_overlap(other, &o->allowed[i], -1, &q, &r))
+			continue;
+		xt_format_prefix(&o->allowed[i], a, sizeof(a));
+		xt_format_prefix(&q, b, sizeof(b));
+		peer_name_of(other, r.peer_id, owner, sizeof(owner));
+		return xt_err_input(-EEXIST,
+				    "allowed-ips %s overlaps %s of peer %s of overlay %s: one "
+				    "prefix, one overlay",
+				    a, b, owner, other->ov.dev);
+	}
+	return 0;
 }
 
 /*
@@ -256,41 +161,38 @@ static void peer_name_of(const struct xt_overlay *ov, uint32_t id, char *buf, si
  * unless the request says `move`: then an identical prefix changes owner and an
  * overlapping one is added beside it (the longest prefix wins, as in any route table).
  */
-static int allowed_validate(const struct xt_overlay *ov, const struct routes *rs,
-			    const struct xt_peer_opts *o, int self_id)
+static int allowed_validate(struct xt_view *v, const struct xt_peer_opts *o, int self_id)
 {
 	char a[INET6_ADDRSTRLEN + 4], b[INET6_ADDRSTRLEN + 4], owner[XT_PEER_NAME_LEN + 8];
-	int i, j, adding = 0, err;
+	struct xt_prefix q;
+	struct xt_route r;
+	uint32_t adding = 0;
+	int i, err;
 
 	for (i = 0; i < o->n_allowed; i++) {
-		const struct route_entry *e = routes_find(rs, &o->allowed[i]);
-
-		err = prefix_ipv6_validate(ov, &o->allowed[i]);
+		err = prefix_ipv6_validate(&v->ov, &o->allowed[i]);
 		if (err)
 			return err;
-
-		for (j = 0; j < rs->n && !o->move; j++) {
-			struct xt_prefix p = entry_prefix(&rs->e[j]);
-
-			if ((int)rs->e[j].val.peer_id == self_id ||
-			    !prefixes_overlap(&o->allowed[i], &rs->e[j]))
-				continue;
+		if (!o->move && xt_view_overlap(v, &o->allowed[i], self_id, &q, &r)) {
 			xt_format_prefix(&o->allowed[i], a, sizeof(a));
-			xt_format_prefix(&p, b, sizeof(b));
-			peer_name_of(ov, rs->e[j].val.peer_id, owner, sizeof(owner));
+			xt_format_prefix(&q, b, sizeof(b));
+			peer_name_of(v, r.peer_id, owner, sizeof(owner));
 			return xt_err_input(-EEXIST,
 					    "allowed-ips %s overlaps %s of peer %s (add 'move' to "
 					    "take it)",
 					    a, b, owner);
 		}
-		if (!e)
+		err = prefix_own_validate(v, &o->allowed[i]);
+		if (err)
+			return err;
+		if (!xt_view_route(v, &o->allowed[i]))
 			adding++;
 	}
-	if ((uint32_t)(rs->n + adding) > ov->cfg.max_routes)
+	if (v->routes.count + adding > v->ov.cfg.max_routes)
 		return xt_err_input(
 			-ENOSPC, "route table full (%u prefixes): attach with a larger max-routes",
-			ov->cfg.max_routes);
-	return 0;
+			v->ov.cfg.max_routes);
+	return xt_view_each_other(v, other_overlay_validate, (void *)o);
 }
 
 static int kernel_route_add(const struct xt_overlay *ov, const struct xt_prefix *p)
@@ -315,27 +217,11 @@ static void kernel_route_del(const struct xt_overlay *ov, const struct xt_prefix
 	xt_nl_route(false, ov->ifindex, p); /* ours carry XT_RTPROT; others do not match */
 }
 
-static int route_write(const struct xt_overlay *ov, const struct xt_route_key *k,
-		       const struct xt_route *val, uint64_t flags)
+static int route_insert(struct xt_view *v, const struct xt_prefix *p, const struct xt_route *val,
+			uint64_t flags)
 {
-	struct xt_route_maps m = xt_route_maps_of(ov);
-
-	return xt_route_put(&m, k, val, flags);
-}
-
-static void route_delete(const struct xt_overlay *ov, const struct xt_route_key *k)
-{
-	struct xt_route_maps m = xt_route_maps_of(ov);
-
-	xt_route_del(&m, k);
-}
-
-static int route_insert(const struct xt_overlay *ov, const struct xt_prefix *p,
-			const struct xt_route *val, uint64_t flags)
-{
-	struct xt_route_key k = route_key(p);
 	char a[INET6_ADDRSTRLEN + 4];
-	int err = route_write(ov, &k, val, flags);
+	int err = xt_view_route_put(v, p, val, flags);
 
 	if (err) {
 		xt_format_prefix(p, a, sizeof(a));
@@ -344,162 +230,142 @@ static int route_insert(const struct xt_overlay *ov, const struct xt_prefix *p,
 	return 0;
 }
 
-static void route_remove(const struct xt_overlay *ov, const struct xt_prefix *p)
-{
-	struct xt_route_key k = route_key(p);
+/* What a prefix's route was before a command changed it, to undo the change. */
+struct route_before {
+	bool existed;
+	struct xt_route route;
+};
 
-	route_delete(ov, &k);
+static struct route_before route_before(const struct xt_view *v, const struct xt_prefix *p)
+{
+	const struct xt_route *r = xt_view_route(v, p);
+	struct route_before b = { .existed = r != NULL };
+
+	if (r)
+		b.route = *r;
+	return b;
 }
 
 /* Undo route_insert: give a moved prefix back to its owner, or remove it. */
-static void route_restore(const struct xt_overlay *ov, const struct routes *rs,
-			  const struct xt_prefix *p)
+static void route_restore(struct xt_view *v, const struct xt_prefix *p,
+			  const struct route_before *b)
 {
-	const struct route_entry *e = routes_find(rs, p);
-
-	if (e)
-		route_write(ov, &e->key, &e->val, BPF_ANY);
+	if (b->existed)
+		xt_view_route_put(v, p, &b->route, BPF_ANY);
 	else
-		route_remove(ov, p);
+		xt_view_route_del(v, p);
 }
 
-static int peer_add_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
+static int peer_add_locked(const struct xt_peer_opts *o, struct xt_view *v)
 {
+	struct route_before before[XT_MAX_ALLOWED];
 	struct xt_peer_key key = {};
 	struct xt_route rv = {};
 	struct xt_peer pv = {};
-	struct peer_entry found;
-	struct routes rs = { 0 };
-	bool *ids = NULL;
-	int err, i, added = 0, kadded = 0, count;
-	uint32_t id;
+	int err, i, added = 0, kadded = 0;
 	char a[INET6_ADDRSTRLEN];
+	uint32_t id;
 
 	err = name_validate(o->name);
 	if (err)
 		return err;
 	if (!o->has_endpoint || !o->has_allowed)
 		return xt_err_input(-EINVAL, "peer add needs 'endpoint' and 'allowed-ips'");
-	err = endpoint_validate(ov, &o->endpoint, o->port);
+	err = endpoint_validate(&v->ov, &o->endpoint, o->port);
 	if (err)
 		return err;
-	ids = calloc(ov->cfg.max_peers, sizeof(*ids));
-	if (!ids)
-		return xt_err(-ENOMEM, "out of memory");
-	if (!peer_find(ov, o->name, &found, ids, &count)) {
-		err = xt_err_input(-EEXIST, "peer %s exists already (use 'peer set')", o->name);
-		goto out;
-	}
+	if (xt_view_peer_named(v, o->name))
+		return xt_err_input(-EEXIST, "peer %s exists already (use 'peer set')", o->name);
 	memcpy(key.endpoint, o->endpoint.addr, XT_ADDR_LEN);
-	if (!bpf_map_lookup_elem(ov->peers_fd, &key, &pv)) {
+	if (!bpf_map_lookup_elem(v->ov.peers_fd, &key, &pv)) {
 		xt_format_ip(&o->endpoint, a, sizeof(a));
-		err = xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already", a,
-				   XT_PEER_NAME_LEN, pv.name);
-		goto out;
+		return xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already", a,
+				    XT_PEER_NAME_LEN, pv.name);
 	}
-	if ((uint32_t)count >= ov->cfg.max_peers) {
-		err = xt_err_input(-ENOSPC,
-				   "peer table full (%u peers): attach with a larger max-peers",
-				   ov->cfg.max_peers);
-		goto out;
-	}
-	for (id = 0; id < ov->cfg.max_peers && ids[id]; id++)
-		;
-	err = routes_load(ov, &rs);
+	id = xt_view_free_id(v);
+	if (id >= v->ov.cfg.max_peers)
+		return xt_err_input(-ENOSPC,
+				    "peer table full (%u peers): attach with a larger max-peers",
+				    v->ov.cfg.max_peers);
+	err = allowed_validate(v, o, -1);
 	if (err)
-		goto out;
-	err = allowed_validate(ov, &rs, o, -1);
-	if (err)
-		goto out;
+		return err;
 
-	err = xt_peer_stats_reset(ov->peer_stats_fd, id);
-	if (err) {
-		err = xt_err(err, "resetting counters: %s", strerror(-err));
-		goto out;
-	}
+	err = xt_peer_stats_reset(v->ov.peer_stats_fd, id);
+	if (err)
+		return xt_err(err, "resetting counters: %s", strerror(-err));
 	rv.peer_id = id;
 	memcpy(rv.endpoint, o->endpoint.addr, XT_ADDR_LEN);
-	rv.port = o->port ? o->port : ov->cfg.port;
-	for (added = 0; added < o->n_allowed; added++) {
-		err = route_insert(ov, &o->allowed[added], &rv, o->move ? BPF_ANY : BPF_NOEXIST);
-		if (err)
-			goto undo;
-	}
+	rv.port = o->port ? o->port : v->ov.cfg.port;
 	memset(&pv, 0, sizeof(pv));
 	snprintf(pv.name, sizeof(pv.name), "%s", o->name);
 	pv.id = id;
 	pv.port = rv.port;
-	if (bpf_map_update_elem(ov->peers_fd, &key, &pv, BPF_NOEXIST)) {
-		err = xt_err(-errno, "adding peer %s: %s", o->name, strerror(errno));
-		goto undo;
+	/* The peer first, its routes after it (see the top of this file). */
+	err = xt_view_peer_add(v, &key, &pv);
+	if (err)
+		return xt_err(err, "adding peer %s: %s", o->name, strerror(-err));
+	for (added = 0; added < o->n_allowed; added++) {
+		before[added] = route_before(v, &o->allowed[added]);
+		err = route_insert(v, &o->allowed[added], &rv, o->move ? BPF_ANY : BPF_NOEXIST);
+		if (err)
+			goto undo;
 	}
 	for (kadded = 0; kadded < o->n_allowed; kadded++) {
-		if (routes_find(&rs, &o->allowed[kadded]))
+		if (before[kadded].existed)
 			continue; /* moved from another peer: its kernel route is there */
-		err = kernel_route_add(ov, &o->allowed[kadded]);
+		err = kernel_route_add(&v->ov, &o->allowed[kadded]);
 		if (err)
-			goto undo_peer;
+			goto undo;
 	}
-	goto out;
+	return 0;
 
-undo_peer:
-	bpf_map_delete_elem(ov->peers_fd, &key);
-	for (i = 0; i < kadded; i++)
-		if (!routes_find(&rs, &o->allowed[i]))
-			kernel_route_del(ov, &o->allowed[i]);
 undo:
+	for (i = 0; i < kadded; i++)
+		if (!before[i].existed)
+			kernel_route_del(&v->ov, &o->allowed[i]);
 	for (i = 0; i < added; i++)
-		route_restore(ov, &rs, &o->allowed[i]);
-out:
-	free(rs.e);
-	free(ids);
+		route_restore(v, &o->allowed[i], &before[i]);
+	xt_view_peer_del(v, xt_view_peer_named(v, o->name));
 	return err;
 }
 
-/* Moves a peer to a new endpoint/port: new key first, then its routes, then the old key. */
-static int peer_move(struct xt_overlay *ov, struct peer_entry *pe, const struct routes *rs,
-		     const struct xt_ip *ep, uint16_t port)
+/* The prefix of the i-th route of a peer. */
+static struct xt_prefix peer_route(const struct xt_view_peer *pe, uint32_t i)
+{
+	struct xt_prefix p;
+
+	xt_prefix_from_key(&p, pe->routes[i].prefixlen, pe->routes[i].addr);
+	return p;
+}
+
+/* Moves a peer to a new endpoint/port: its entry first (view.c), then its routes. */
+static int peer_move(struct xt_view *v, struct xt_view_peer *pe, const struct xt_ip *ep,
+		     uint16_t port)
 {
 	struct xt_peer_key key = {};
-	struct xt_peer other, val = pe->val;
-	bool same = !memcmp(pe->key.endpoint, ep->addr, XT_ADDR_LEN);
+	struct xt_peer other;
+	struct xt_route rv = { .peer_id = pe->val.id, .port = port };
 	char a[INET6_ADDRSTRLEN];
-	int i;
+	uint32_t i;
+	int err;
 
 	memcpy(key.endpoint, ep->addr, XT_ADDR_LEN);
-	if (!same && !bpf_map_lookup_elem(ov->peers_fd, &key, &other)) {
+	if (memcmp(pe->key.endpoint, ep->addr, XT_ADDR_LEN) &&
+	    !bpf_map_lookup_elem(v->ov.peers_fd, &key, &other)) {
 		xt_format_ip(ep, a, sizeof(a));
 		return xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already", a,
 				    XT_PEER_NAME_LEN, other.name);
 	}
-	val.port = port;
-	if (bpf_map_update_elem(ov->peers_fd, &key, &val, same ? BPF_EXIST : BPF_NOEXIST)) {
-		int err = -errno;
+	err = xt_view_peer_rekey(v, pe, &key, port);
+	if (err)
+		return xt_err(err, "updating peer %s: %s", pe->val.name, strerror(-err));
+	memcpy(rv.endpoint, ep->addr, XT_ADDR_LEN);
+	for (i = 0; i < pe->n_routes; i++) {
+		struct xt_prefix p = peer_route(pe, i);
 
-		/* A full map has no room for the new key next to the old one: move it by
-		 * delete then insert (packets from either endpoint pass untouched meanwhile). */
-		if (err != -E2BIG || bpf_map_delete_elem(ov->peers_fd, &pe->key))
-			return xt_err(err, "updating peer %s: %s", val.name, strerror(-err));
-		if (bpf_map_update_elem(ov->peers_fd, &key, &val, BPF_NOEXIST)) {
-			err = -errno;
-			bpf_map_update_elem(ov->peers_fd, &pe->key, &pe->val, BPF_NOEXIST);
-			return xt_err(err, "updating peer %s: %s", val.name, strerror(-err));
-		}
-		same = true; /* the old key is gone already */
+		xt_view_route_put(v, &p, &rv, BPF_EXIST);
 	}
-	for (i = 0; i < rs->n; i++) {
-		struct xt_route rv = rs->e[i].val;
-
-		if (rv.peer_id != val.id)
-			continue;
-		memcpy(rv.endpoint, ep->addr, XT_ADDR_LEN);
-		rv.port = port;
-		route_write(ov, &rs->e[i].key, &rv, BPF_EXIST);
-	}
-	if (!same)
-		bpf_map_delete_elem(ov->peers_fd, &pe->key);
-	pe->key = key;
-	pe->val = val;
 	return 0;
 }
 
@@ -513,146 +379,155 @@ static bool prefix_listed(const struct xt_prefix *list, int n, const struct xt_p
 	return false;
 }
 
+/* The peer's prefixes, copied: removing routes changes the peer's list. */
+static struct xt_prefix *peer_prefixes(const struct xt_view_peer *pe)
+{
+	struct xt_prefix *list = calloc(pe->n_routes ? pe->n_routes : 1, sizeof(*list));
+	uint32_t i;
+
+	for (i = 0; list && i < pe->n_routes; i++)
+		list[i] = peer_route(pe, i);
+	return list;
+}
+
 /* Replaces the peer's allowed-ips: new prefixes are added before old ones go. */
-static int peer_set_allowed(struct xt_overlay *ov, const struct peer_entry *pe,
-			    const struct routes *rs, const struct xt_peer_opts *o)
+static int peer_set_allowed(struct xt_view *v, struct xt_view_peer *pe,
+			    const struct xt_peer_opts *o)
 {
 	struct xt_route rv = { .peer_id = pe->val.id, .port = pe->val.port };
-	struct xt_prefix added[XT_MAX_ALLOWED];
+	struct route_before before[XT_MAX_ALLOWED];
+	struct xt_prefix added[XT_MAX_ALLOWED], *old;
+	uint32_t n_old, j;
 	int i, n_added = 0, err = 0;
 
 	memcpy(rv.endpoint, pe->key.endpoint, XT_ADDR_LEN);
 	for (i = 0; i < o->n_allowed; i++) {
-		const struct route_entry *e = routes_find(rs, &o->allowed[i]);
+		struct route_before b = route_before(v, &o->allowed[i]);
 
-		if (e && e->val.peer_id == pe->val.id)
+		if (b.existed && b.route.peer_id == pe->val.id)
 			continue;
 		/* An existing entry is another peer's, taken with 'move' (validated). */
-		err = route_insert(ov, &o->allowed[i], &rv, e ? BPF_ANY : BPF_NOEXIST);
-		if (!err && !e) {
-			err = kernel_route_add(ov, &o->allowed[i]);
+		err = route_insert(v, &o->allowed[i], &rv, b.existed ? BPF_ANY : BPF_NOEXIST);
+		if (!err && !b.existed) {
+			err = kernel_route_add(&v->ov, &o->allowed[i]);
 			if (err)
-				route_remove(ov, &o->allowed[i]);
+				xt_view_route_del(v, &o->allowed[i]);
 		}
 		if (err)
 			goto undo;
+		before[n_added] = b;
 		added[n_added++] = o->allowed[i];
 	}
-	for (i = 0; i < rs->n; i++) {
-		struct xt_prefix p = entry_prefix(&rs->e[i]);
-
-		if (rs->e[i].val.peer_id != pe->val.id ||
-		    prefix_listed(o->allowed, o->n_allowed, &p))
-			continue;
-		kernel_route_del(ov, &p);
-		route_remove(ov, &p);
+	old = peer_prefixes(pe);
+	if (!old) {
+		err = xt_err(-ENOMEM, "out of memory");
+		goto undo;
 	}
+	n_old = pe->n_routes;
+	for (j = 0; j < n_old; j++) {
+		if (prefix_listed(o->allowed, o->n_allowed, &old[j]))
+			continue;
+		kernel_route_del(&v->ov, &old[j]);
+		xt_view_route_del(v, &old[j]);
+	}
+	free(old);
 	return 0;
 undo:
 	for (i = 0; i < n_added; i++) {
-		if (!routes_find(rs, &added[i]))
-			kernel_route_del(ov, &added[i]);
-		route_restore(ov, rs, &added[i]);
+		if (!before[i].existed)
+			kernel_route_del(&v->ov, &added[i]);
+		route_restore(v, &added[i], &before[i]);
 	}
 	return err;
 }
 
-static int peer_set_locked(const struct xt_peer_opts *o, struct xt_overlay *ov)
+static int peer_set_locked(const struct xt_peer_opts *o, struct xt_view *v)
 {
-	struct peer_entry pe, orig;
-	struct routes rs = { 0 };
-	struct xt_ip ep;
-	uint16_t port;
+	struct xt_view_peer *pe = xt_view_peer_named(v, o->name);
+	struct xt_ip ep, orig_ep;
+	uint16_t port, orig_port;
 	int err;
 
-	if (peer_find(ov, o->name, &pe, NULL, NULL))
+	if (!pe)
 		return xt_err_input(-ENOENT, "no peer named %s", o->name ? o->name : "");
 	if (!o->has_endpoint && !o->has_allowed)
 		return xt_err_input(-EINVAL, "peer set needs 'endpoint' or 'allowed-ips'");
-	orig = pe;
-	xt_ip_from_bytes(&ep, pe.key.endpoint);
-	port = pe.val.port;
+	xt_ip_from_bytes(&orig_ep, pe->key.endpoint);
+	orig_port = pe->val.port;
+	ep = orig_ep;
+	port = orig_port;
 	if (o->has_endpoint) {
-		err = endpoint_validate(ov, &o->endpoint, o->port);
+		err = endpoint_validate(&v->ov, &o->endpoint, o->port);
 		if (err)
 			return err;
 		ep = o->endpoint;
-		port = o->port ? o->port : ov->cfg.port;
+		port = o->port ? o->port : v->ov.cfg.port;
 	}
-	err = routes_load(ov, &rs);
-	if (err)
-		return xt_err(err, "reading routes: %s", strerror(-err));
 	if (o->has_allowed) {
-		err = allowed_validate(ov, &rs, o, (int)pe.val.id);
+		err = allowed_validate(v, o, (int)pe->val.id);
 		if (err)
-			goto out;
+			return err;
 	}
 	if (o->has_endpoint) {
-		err = peer_move(ov, &pe, &rs, &ep, port);
+		err = peer_move(v, pe, &ep, port);
 		if (err)
-			goto out;
+			return err;
 	}
 	if (o->has_allowed) {
-		err = peer_set_allowed(ov, &pe, &rs, o);
-		if (err && o->has_endpoint) {
-			struct xt_ip back;
-
-			xt_ip_from_bytes(&back, orig.key.endpoint);
-			peer_move(ov, &pe, &rs, &back, orig.val.port);
-		}
+		err = peer_set_allowed(v, pe, o);
+		if (err && o->has_endpoint)
+			peer_move(v, pe, &orig_ep, orig_port);
 		if (err)
-			goto out;
+			return err;
 	}
-out:
-	free(rs.e);
-	return err;
+	return 0;
 }
 
-static int peer_del_locked(const char *name, struct xt_overlay *ov)
+/* The routes first, then the peer (see the top of this file). */
+static int peer_del_locked(const char *name, struct xt_view *v)
 {
-	struct peer_entry pe;
-	struct routes rs = { 0 };
-	int err, i;
+	struct xt_view_peer *pe = xt_view_peer_named(v, name);
+	struct xt_prefix *prefixes;
+	uint32_t i, n;
+	int err;
 
-	if (peer_find(ov, name, &pe, NULL, NULL))
+	if (!pe)
 		return xt_err_input(-ENOENT, "no peer named %s", name ? name : "");
-	err = routes_load(ov, &rs);
-	if (err)
-		return xt_err(err, "reading routes: %s", strerror(-err));
-	for (i = 0; i < rs.n; i++) {
-		struct xt_prefix p = entry_prefix(&rs.e[i]);
-
-		if (rs.e[i].val.peer_id != pe.val.id)
-			continue;
-		kernel_route_del(ov, &p);
-		route_remove(ov, &p);
+	prefixes = peer_prefixes(pe);
+	if (!prefixes)
+		return xt_err(-ENOMEM, "out of memory");
+	n = pe->n_routes;
+	for (i = 0; i < n; i++) {
+		kernel_route_del(&v->ov, &prefixes[i]);
+		xt_view_route_del(v, &prefixes[i]);
 	}
-	if (bpf_map_delete_elem(ov->peers_fd, &pe.key))
-		err = xt_err(-errno, "removing peer %s: %s", name, strerror(errno));
-	free(rs.e);
-	return err;
+	free(prefixes);
+	err = xt_view_peer_del(v, pe);
+	if (err)
+		return xt_err(err, "removing peer %s: %s", name, strerror(-err));
+	return 0;
 }
 
 enum peer_op { PEER_ADD, PEER_SET, PEER_DEL };
 
 static int peer_op(enum peer_op op, const struct xt_peer_opts *o, const char *dev, const char *name)
 {
-	struct xt_overlay ov;
+	struct xt_view *v;
 	int lock, err;
 
 	lock = xt_lock();
 	if (lock < 0)
 		return lock;
-	err = xt_overlay_open(dev, &ov);
+	err = xt_view_get(dev, &v);
 	if (err)
 		goto out;
 	if (op == PEER_ADD)
-		err = peer_add_locked(o, &ov);
+		err = peer_add_locked(o, v);
 	else if (op == PEER_SET)
-		err = peer_set_locked(o, &ov);
+		err = peer_set_locked(o, v);
 	else
-		err = peer_del_locked(name, &ov);
-	xt_overlay_close(&ov);
+		err = peer_del_locked(name, v);
+	xt_view_put(v);
 out:
 	xt_unlock(lock);
 	return err;

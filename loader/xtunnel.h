@@ -115,6 +115,12 @@ int xt_peer_add(const struct xt_peer_opts *opts);
 int xt_peer_set(const struct xt_peer_opts *opts);
 int xt_peer_del(const char *dev, const char *name);
 
+/* Many commands in one process (`xtunnel batch`): from begin to end the lock is held, so
+ * the commands run as one against other processes, and what a command reads of an
+ * overlay's peers and routes is kept for the next ones. */
+int xt_batch_begin(void);
+void xt_batch_end(void);
+
 /* All overlays when dev is NULL. Free with xt_overlays_free(). */
 int xt_show(const char *dev, struct xt_overlay_info **out, int *n);
 void xt_overlays_free(struct xt_overlay_info *ovs, int n);
@@ -128,6 +134,10 @@ int xt_parse_prefix_list(const char *s, struct xt_prefix *out, int max, int *n);
 int xt_parse_endpoint(const char *s, struct xt_ip *addr, uint16_t *port);
 int xt_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int xt_parse_encap(const char *s, enum xt_encap *out);
+/* 0 if name is a valid device name (the kernel's rules, no control characters), else an
+ * input error whose message starts with `what`. Every device name a command takes goes
+ * through it. */
+int xt_dev_name_check(const char *what, const char *name);
 int xt_format_ip(const struct xt_ip *ip, char *buf, size_t len);
 int xt_format_prefix(const struct xt_prefix *p, char *buf, size_t len);
 /* ADDR:PORT or [V6]:PORT; the address alone when port is 0. */
