@@ -32,8 +32,9 @@ struct xt_overlay {
 };
 
 int xt_overlay_open(const char *dev, struct xt_overlay *ov);
-/* 0 if names lists exactly one overlay; else the error a command without 'dev' gets. */
-int xt_overlay_only(char (*names)[IF_NAMESIZE], int n);
+/* The overlay a command means: dev, or without it the only one of names (else the error a
+ * command without 'dev' gets), in *out, its name checked (xt_dev_name_check). */
+int xt_overlay_pick(const char *dev, char (*names)[IF_NAMESIZE], int n, const char **out);
 void xt_overlay_close(struct xt_overlay *ov);
 int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n, bool warn_other);
 

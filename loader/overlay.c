@@ -310,33 +310,30 @@ int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n, bool warn_othe
 	return 0;
 }
 
-int xt_overlay_only(char (*names)[IF_NAMESIZE], int n)
+int xt_overlay_pick(const char *dev, char (*names)[IF_NAMESIZE], int n, const char **out)
 {
-	if (n == 0)
+	if (!dev && n == 0)
 		return xt_err_input(-ENODEV, "no overlay here (create one with 'xtunnel attach')");
-	if (n > 1)
+	if (!dev && n > 1)
 		return xt_err_input(-EINVAL,
 				    "%d overlays here (%s, %s%s): name one with 'dev NAME'", n,
 				    names[0], names[1], n > 2 ? ", ..." : "");
-	return 0;
+	*out = dev ? dev : names[0];
+	return xt_dev_name_check("device", *out);
 }
 
 int xt_overlay_open(const char *dev, struct xt_overlay *ov)
 {
 	char names[XT_MAX_OVERLAYS][IF_NAMESIZE];
-	int ifindex, n, err;
+	int ifindex, n = 0, err;
 
 	quiet_libs();
 	if (!dev) {
 		err = xt_overlay_names(names, XT_MAX_OVERLAYS, &n, false);
 		if (err)
 			return err;
-		err = xt_overlay_only(names, n);
-		if (err)
-			return err;
-		dev = names[0];
 	}
-	err = xt_dev_name_check("device", dev);
+	err = xt_overlay_pick(dev, names, n, &dev);
 	if (err)
 		return err;
 	ifindex = (int)if_nametoindex(dev);

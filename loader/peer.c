@@ -129,6 +129,18 @@ static int prefix_own_validate(const struct xt_view *v, const struct xt_prefix *
 	return 0;
 }
 
+/* The refusal of allowed-ips p, which overlap q of peer `id` of v; `why` ends the message. */
+static int overlap_refused(const struct xt_view *v, const struct xt_prefix *p,
+			   const struct xt_prefix *q, uint32_t id, const char *why)
+{
+	char a[INET6_ADDRSTRLEN + 4], b[INET6_ADDRSTRLEN + 4], owner[XT_PEER_NAME_LEN + 8];
+
+	xt_format_prefix(p, a, sizeof(a));
+	xt_format_prefix(q, b, sizeof(b));
+	peer_name_of(v, id, owner, sizeof(owner));
+	return xt_err_input(-EEXIST, "allowed-ips %s overlaps %s of peer %s%s", a, b, owner, why);
+}
+
 /*
  * Another overlay of this host holds none of the prefixes: the kernel routes a prefix
  * through one device, so the second overlay would get no kernel route, and two overlays
@@ -137,22 +149,15 @@ static int prefix_own_validate(const struct xt_view *v, const struct xt_prefix *
 static int other_overlay_validate(struct xt_view *other, void *ctx)
 {
 	const struct xt_peer_opts *o = ctx;
-	char a[INET6_ADDRSTRLEN + 4], b[INET6_ADDRSTRLEN + 4], owner[XT_PEER_NAME_LEN + 8];
+	char why[IF_NAMESIZE + 40];
 	struct xt_prefix q;
 	struct xt_route r;
 	int i;
 
-	for (i = 0; i < o->n_allowed; i++) {
-		if (!xt_view_overlap(other, &o->allowed[i], -1, &q, &r))
-			continue;
-		xt_format_prefix(&o->allowed[i], a, sizeof(a));
-		xt_format_prefix(&q, b, sizeof(b));
-		peer_name_of(other, r.peer_id, owner, sizeof(owner));
-		return xt_err_input(-EEXIST,
-				    "allowed-ips %s overlaps %s of peer %s of overlay %s: one "
-				    "prefix, one overlay",
-				    a, b, owner, other->ov.dev);
-	}
+	snprintf(why, sizeof(why), " of overlay %s: one prefix, one overlay", other->ov.dev);
+	for (i = 0; i < o->n_allowed; i++)
+		if (xt_view_overlap(other, &o->allowed[i], -1, &q, &r))
+			return overlap_refused(other, &o->allowed[i], &q, r.peer_id, why);
 	return 0;
 }
 
@@ -163,7 +168,6 @@ static int other_overlay_validate(struct xt_view *other, void *ctx)
  */
 static int allowed_validate(struct xt_view *v, const struct xt_peer_opts *o, int self_id)
 {
-	char a[INET6_ADDRSTRLEN + 4], b[INET6_ADDRSTRLEN + 4], owner[XT_PEER_NAME_LEN + 8];
 	struct xt_prefix q;
 	struct xt_route r;
 	uint32_t adding = 0;
@@ -173,15 +177,9 @@ static int allowed_validate(struct xt_view *v, const struct xt_peer_opts *o, int
 		err = prefix_ipv6_validate(&v->ov, &o->allowed[i]);
 		if (err)
 			return err;
-		if (!o->move && xt_view_overlap(v, &o->allowed[i], self_id, &q, &r)) {
-			xt_format_prefix(&o->allowed[i], a, sizeof(a));
-			xt_format_prefix(&q, b, sizeof(b));
-			peer_name_of(v, r.peer_id, owner, sizeof(owner));
-			return xt_err_input(-EEXIST,
-					    "allowed-ips %s overlaps %s of peer %s (add 'move' to "
-					    "take it)",
-					    a, b, owner);
-		}
+		if (!o->move && xt_view_overlap(v, &o->allowed[i], self_id, &q, &r))
+			return overlap_refused(v, &o->allowed[i], &q, r.peer_id,
+					       " (add 'move' to take it)");
 		err = prefix_own_validate(v, &o->allowed[i]);
 		if (err)
 			return err;

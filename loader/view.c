@@ -659,20 +659,17 @@ static int overlay_names(char (**names)[IF_NAMESIZE], int *n, char (*local)[IF_N
 
 int xt_view_get(const char *dev, struct xt_view **out)
 {
-	char local[XT_MAX_OVERLAYS][IF_NAMESIZE], (*names)[IF_NAMESIZE];
+	char local[XT_MAX_OVERLAYS][IF_NAMESIZE], (*names)[IF_NAMESIZE] = local;
 	struct xt_view *v;
 	unsigned int ifindex;
-	int i, n, err;
+	int i, n = 0, err;
 
 	if (!dev) {
 		err = overlay_names(&names, &n, local);
-		if (!err)
-			err = xt_overlay_only(names, n);
 		if (err)
 			return err;
-		dev = names[0];
 	}
-	err = xt_dev_name_check("device", dev);
+	err = xt_overlay_pick(dev, names, n, &dev);
 	if (err)
 		return err;
 	ifindex = if_nametoindex(dev);
