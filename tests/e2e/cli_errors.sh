@@ -5,20 +5,6 @@
 # nothing.
 . "$(dirname "$0")/../lib/netns.sh"
 
-# expect STATUS PATTERN NAME -- ARGS...: runs xtunnel in host A and checks both.
-expect() {
-	local status=$1 pattern=$2 name=$3 out rc
-	shift 4
-	out=$(xt "$NS_A" "$@" 2>&1)
-	rc=$?
-	if [ "$rc" = "$status" ] && grep -q -- "$pattern" <<<"$out" &&
-		grep -q "^xtunnel: " <<<"$out"; then
-		ok "$name"
-	else
-		not_ok "$name (exit $rc, said: $(head -1 <<<"$out"))"
-	fi
-}
-
 state() {
 	{
 		ip -n "$NS_A" -o link | cut -d: -f2
@@ -60,8 +46,17 @@ expect 2 "needs at least 1280" "IPv6 address with an MTU below 1280 refused" -- 
 	attach ua address fd00:10::1/64 mtu 1200
 
 before=$(state)
-expect 1 "10.10.0.1/24" "attach failing half-way (duplicate address) fails" -- \
+expect 2 "address 10.10.0.1: given twice" "a duplicate address is refused as a usage error" -- \
 	attach ua address 10.10.0.1/24 address 10.10.0.1/24
+expect 2 "address 10.10.0.1: given twice" "so is one address with two prefix lengths" -- \
+	attach ua address 10.10.0.1/24 address 10.10.0.1/16
+check "before anything is made" [ "$(state)" = "$before" ]
+expect 2 "dev 'x/y': a device name cannot contain '/'" "a device name with '/' is a usage error" \
+	-- attach ua dev x/y
+expect 2 "uplink 'u a': a device name cannot contain whitespace" \
+	"an uplink name with a space is a usage error" -- attach "u a"
+expect 1 "adding address ff02::5/64" "attach failing half-way (the kernel refuses a multicast address) fails" -- \
+	attach ua address 10.10.0.1/24 address ff02::5/64
 check "attach failing half-way leaves nothing behind" [ "$(state)" = "$before" ]
 
 xt "$NS_A" attach ua address 10.10.0.1/24 >/dev/null 2>&1

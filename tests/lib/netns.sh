@@ -209,6 +209,21 @@ ping_ok() {
 	in_ns "$1" ping -c "${3:-2}" -i 0.2 -W 1 "$2" >/dev/null 2>&1
 }
 
+# expect STATUS TEXT NAME -- ARGS...: runs xtunnel ARGS in host A; passes when it exits
+# with STATUS and says TEXT (as it is, not a pattern) in a line of its own "xtunnel: ...".
+expect() {
+	local status=$1 text=$2 name=$3 out rc
+	shift 4
+	out=$(xt "$NS_A" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$status" ] && grep -qF -- "$text" <<<"$out" &&
+		grep -q "^xtunnel: " <<<"$out"; then
+		ok "$name"
+	else
+		not_ok "$name (exit $rc, said: $(head -1 <<<"$out"))"
+	fi
+}
+
 # json_field NS JQ_EXPR: a value from `xtunnel show -j`.
 json_field() {
 	xt "$1" show -j | jq -r "$2"

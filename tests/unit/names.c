@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Unit tests of the printable names in loader/names.c: reasons, encapsulations, receive
- * modes. */
+/* Unit tests of the names in loader/names.c: reasons, encapsulations, receive modes, and
+ * the rules for device names. */
 #include <errno.h>
 #include <limits.h>
 #include "unit.h"
@@ -185,6 +185,62 @@ static void rx_mode_name_out_of_range_is_unknown(void **state)
 	assert_string_equal(xt_rx_mode_name((enum xt_rx_mode)INT_MAX), "unknown");
 }
 
+/* What the kernel's dev_valid_name() accepts, up to IFNAMSIZ - 1 = 15 bytes. */
+static void dev_name_check_takes_what_the_kernel_takes(void **state)
+{
+	static const char *const good[] = { "eth0", "x",  "xt0-p", "a.b_c@d", "123456789012345",
+					    "...",  ".x", "é",	   "\xff\xfe" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		if (xt_dev_name_check("dev", good[i]))
+			fail_because("'%s' was refused: %s", good[i], xt_errmsg());
+}
+
+/*
+ * Names that would lead out of the pin directory /sys/fs/bpf/xtunnel/[netns/NS/]NAME
+ * ("..", "/"), that the kernel refuses (':', whitespace including its 0xa0, 16 bytes or
+ * more, empty), and control characters. Each is an input error (exit 2) that says why.
+ */
+static void dev_name_check_refuses_paths_and_what_the_kernel_refuses(void **state)
+{
+	static const struct {
+		const char *name, *why;
+	} bad[] = {
+		{ "", "cannot be empty" },
+		{ ".", "not a device name" },
+		{ "..", "not a device name" },
+		{ "x/y", "cannot contain '/'" },
+		{ "xt0/../xt0", "cannot contain '/'" },
+		{ "../../../tmp", "cannot contain '/'" },
+		{ "/", "cannot contain '/'" },
+		{ "a:b", "cannot contain ':'" },
+		{ "a b", "cannot contain whitespace" },
+		{ "a\tb", "control characters" },
+		{ "a\nb", "control characters" },
+		{ "a\xa0"
+		  "b",
+		  "cannot contain whitespace" },
+		{ "a\x01", "control characters" },
+		{ "a\x1b[2J", "control characters" },
+		{ "a\x7f", "control characters" },
+		{ "1234567890123456", "at most 15 characters" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (xt_dev_name_check("dev", bad[i].name) != -EINVAL)
+			fail_because("bad name %zu was accepted", i);
+		if (strncmp(xt_errmsg(), "dev", 3) || !strstr(xt_errmsg(), bad[i].why))
+			fail_because("bad name %zu: message \"%s\", expected \"%s\"", i,
+				     xt_errmsg(), bad[i].why);
+		assert_true(xt_err_is_input());
+	}
+	assert_int_equal(xt_dev_name_check("dev", NULL), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +256,8 @@ int main(void)
 		cmocka_unit_test(parse_encap_refuses_others_naming_them_and_the_choices),
 		cmocka_unit_test(rx_mode_names_are_the_attach_keywords),
 		cmocka_unit_test(rx_mode_name_out_of_range_is_unknown),
+		cmocka_unit_test(dev_name_check_takes_what_the_kernel_takes),
+		cmocka_unit_test(dev_name_check_refuses_paths_and_what_the_kernel_refuses),
 	};
 
 	return cmocka_run_group_tests_name("names", tests, NULL, NULL);
