@@ -301,6 +301,19 @@ echo "bench: program cost and scale" >&2
 	cat "$OUT/progcost.md"
 } >>"$OUT/results.md"
 
+# Control-plane cost: batches of peer adds at 1,000, 10,000 and 100,000 peers.
+echo "bench: batch" >&2
+{
+	echo
+	echo "## Batch"
+	echo
+	echo "\`xtunnel batch\` of N \`peer add\` lines (one endpoint and one /32 each) into an"
+	echo "empty overlay, then one more \`peer add\` and one \`peer del\` as single commands"
+	echo "(each a process of its own) next to the N peers (scripts/bench-batch.sh)."
+	echo
+	"$(dirname "$0")/bench-batch.sh" || echo "bench: bench-batch failed" >&2
+} >>"$OUT/results.md"
+
 if command -v gnuplot >/dev/null; then
 	jq -r '.[] | select(.metric == "tcp_a_to_b_gbps") | "\(.wire)/\(.scenario) \(.median)"' \
 		"$OUT/results.json" >"$OUT/tcp.dat"
