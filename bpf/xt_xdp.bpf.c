@@ -56,6 +56,19 @@ static __always_inline int xt_fwd_decap(struct xdp_md *ctx, const struct xt_rx *
 	return bpf_redirect_map(&xt_ports, fib.ifindex, 0);
 }
 
+/* A frame the stack would take for another host's (eth_type_trans makes it
+ * PACKET_OTHERHOST, ip_rcv drops it): a unicast destination MAC that is not the uplink's.
+ * Broadcast and multicast frames are the stack's too: it accepts unicast IP in them unless
+ * drop_unicast_in_l2_multicast is set, which is not the default. */
+static __always_inline bool xt_xdp_other_host(struct xdp_md *ctx)
+{
+	struct ethhdr *eth = (void *)(long)ctx->data;
+
+	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
+		return false; /* the parser passes it as not IP */
+	return !(eth->h_dest[0] & 1) && !xt_mac_is(eth->h_dest, xt_uplink_mac);
+}
+
 SEC("xdp")
 int xt_decap_xdp(struct xdp_md *ctx)
 {
@@ -64,8 +77,16 @@ int xt_decap_xdp(struct xdp_md *ctx)
 	__u32 len, cut;
 	int verdict;
 
+	if (xt_xdp_other_host(ctx)) {
+		xt_count(XT_PASS_OTHER_HOST);
+		return XDP_PASS;
+	}
 	verdict = xt_rx_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end,
 			      ctx->data_end - ctx->data, &rx);
+	/* Cannot be: XDP reads the whole frame (no multi-buffer), so what it cannot read is not
+	 * there. Kept for the verifier, and closed. */
+	if (verdict == XT_RX_NEED)
+		verdict = xt_rx_peer_drop(&rx, rx.reason);
 	if (verdict == XT_RX_PASS) {
 		xt_count(rx.reason);
 		return XDP_PASS;
@@ -74,6 +95,8 @@ int xt_decap_xdp(struct xdp_md *ctx)
 		xt_count(rx.reason);
 		return XDP_DROP;
 	}
+	if (rx.trim && bpf_xdp_adjust_tail(ctx, -(int)rx.trim))
+		goto fail;
 	/* L2: the inner frame starts at outer_len. L3: keep room for an Ethernet header. */
 	cut = xt_encap_is_l2(xt_cfg.encap) ? rx.outer_len : rx.outer_len - ETH_HLEN;
 	if (xt_cfg.forward && rx.inner_proto != ETH_P_ARP) {

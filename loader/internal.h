@@ -104,6 +104,7 @@ int xt_nl_tc_filter_count(int ifindex);
 int xt_dev_mtu(const char *name, uint32_t *mtu);
 int xt_dev_driver(const char *name, char *buf, size_t len);
 int xt_dev_mac(const char *name, uint8_t mac[6]);
+int xt_dev_mac_of(uint32_t ifindex, uint8_t mac[6]);
 /* Turns off every feature of the device whose name (as `ethtool -k` prints it) `match`
  * accepts. -EOPNOTSUPP, with the name in stuck, if one stays on. */
 int xt_dev_features_set(const char *name, bool (*match)(const char *feature), bool on,
