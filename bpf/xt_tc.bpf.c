@@ -306,13 +306,14 @@ int xt_encap_seg(struct __sk_buff *skb)
 /*
  * A decapsulated IP packet the FIB routes out of a forward-from port (fwd.h) leaves there
  * directly, one hop less: 1, and the port in *ifindex. 0: not this way, nothing changed.
- * -1: changed half-way, drop. The stores keep a NIC's CHECKSUM_COMPLETE sum right.
+ * -1: changed half-way, drop. The stores keep a NIC's CHECKSUM_COMPLETE sum right. eth is
+ * the frame's Ethernet header as decap wrote it (a copy on the stack).
  */
 static __always_inline int xt_fwd_decap_tc(struct __sk_buff *skb, struct ethhdr *eth, __u16 proto,
 					   __u32 *ifindex)
 {
 	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
-	struct bpf_fib_lookup fib;
+	struct bpf_fib_lookup fib, rev;
 	union {
 		struct iphdr ip;
 		struct ipv6hdr ip6;
@@ -323,9 +324,14 @@ static __always_inline int xt_fwd_decap_tc(struct __sk_buff *skb, struct ethhdr 
 	__u32 off = proto == ETH_P_IP ? 8 : 4;
 	__u8 dst[XT_ADDR_LEN];
 
-	if (!xt_fwd_lookup(skb, data + ETH_HLEN, data_end, proto, xt_cfg.overlay_ifindex, &fib, dst,
+	/* As if it had arrived on the overlay device (fwd.h): addressed to the device's MAC
+	 * (which the L3 encapsulations write themselves), from a source routed back through it. */
+	if (!xt_mac_is(eth->h_dest, xt_cfg.overlay_mac) ||
+	    !xt_fwd_lookup(skb, data + ETH_HLEN, data_end, proto, xt_cfg.overlay_ifindex, &fib, dst,
 			   true) ||
-	    !xt_fwd_is_port(&fib))
+	    !xt_fwd_is_port(&fib) ||
+	    !xt_fwd_reverse_ok(skb, data + ETH_HLEN, data_end, proto, xt_cfg.overlay_ifindex,
+			       BPF_FIB_LOOKUP_SKIP_NEIGH, &rev))
 		return 0;
 	xt_fwd_macs(eth, &fib);
 	if (bpf_skb_store_bytes(skb, 0, eth, ETH_ALEN * 2, 0))

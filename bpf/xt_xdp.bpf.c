@@ -21,21 +21,30 @@ static __always_inline int xt_fwd_slow(void)
 
 /*
  * A decapsulated IP packet the FIB routes out of a forward-from port: straight there, one
- * hop less. -1: not this way (the overlay device gets it, and the kernel decides).
+ * hop less. -1: not this way (the overlay device gets it, and the kernel decides). As if it
+ * had arrived on the overlay device (fwd.h): an inner frame addressed to the device's MAC
+ * (the L3 encapsulations have no inner MAC), from a source routed back through it.
  */
 static __always_inline int xt_fwd_decap(struct xdp_md *ctx, const struct xt_rx *rx, __u32 cut)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
-	struct bpf_fib_lookup fib;
+	struct bpf_fib_lookup fib, rev;
 	__u8 dst[XT_ADDR_LEN];
 	struct ethhdr *eth;
 	__u32 len;
 	void *l3;
 
 	l3 = data + ((cut + ETH_HLEN) & 0x3ff);
+	eth = data + (cut & 0x3ff);
+	if ((void *)(eth + 1) > data_end)
+		return -1;
+	if (xt_encap_is_l2(xt_cfg.encap) && !xt_mac_is(eth->h_dest, xt_cfg.overlay_mac))
+		return -1;
 	if (!xt_fwd_lookup(ctx, l3, data_end, rx->inner_proto, xt_cfg.overlay_ifindex, &fib, dst,
 			   false) ||
-	    !xt_fwd_is_port(&fib))
+	    !xt_fwd_is_port(&fib) ||
+	    !xt_fwd_reverse_ok(ctx, l3, data_end, rx->inner_proto, xt_cfg.overlay_ifindex,
+			       BPF_FIB_LOOKUP_SKIP_NEIGH, &rev))
 		return -1;
 	len = data_end - data - cut;
 	if (bpf_xdp_adjust_head(ctx, cut))
@@ -150,6 +159,9 @@ int xt_fwd_xdp(struct xdp_md *ctx)
 		xt_count(XT_PASS_NOT_IP);
 		return XDP_PASS;
 	}
+	/* Broadcast and multicast frames are not forwarded (fwd.h). */
+	if (eth->h_dest[0] & 1)
+		return xt_fwd_slow();
 	if (!xt_fwd_lookup(ctx, l3, data_end, proto, ctx->ingress_ifindex, &fib, dst, false) ||
 	    fib.ifindex != xt_cfg.overlay_ifindex)
 		return xt_fwd_slow();
@@ -157,6 +169,12 @@ int xt_fwd_xdp(struct xdp_md *ctx)
 	if (!rp)
 		return xt_fwd_slow(); /* the overlay device counts it as drop-no-route */
 	r = *rp;
+	/* The way back through this port, whose own MAC the frame must be addressed to: the
+	 * reverse lookup gives both, the MAC as the source of the way back. `out` is free
+	 * until the underlay lookup below. */
+	if (!xt_fwd_reverse_ok(ctx, l3, data_end, proto, ctx->ingress_ifindex, 0, &out) ||
+	    !xt_mac_is(eth->h_dest, out.smac))
+		return xt_fwd_slow();
 	len = data_end - data;
 
 	/* The underlay next hop: out of the uplink, with its MAC known. */
@@ -189,7 +207,8 @@ int xt_fwd_xdp(struct xdp_md *ctx)
 	/* Everything is known: build the outer headers, then change the packet. */
 	__builtin_memcpy(&inner, eth, ETH_HLEN);
 	xt_fwd_macs(&inner, &fib);
-	n = xt_outer_build(&b, &r, len, proto, &inner, xt_flow_hash(l3, data_end, proto), inner_sum);
+	n = xt_outer_build(&b, &r, len, proto, &inner, xt_flow_hash(l3, data_end, proto),
+			   inner_sum);
 	xt_fwd_macs(&b.v4.eth, &out);
 	if (bpf_xdp_adjust_head(ctx, -(int)overhead))
 		return xt_fwd_slow(); /* no headroom: unchanged */
