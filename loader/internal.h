@@ -44,6 +44,11 @@ int xt_route_del(const struct xt_route_maps *m, const struct xt_route_key *k);
 int xt_route_put_batch(const struct xt_route_maps *m, const struct xt_route_key *keys,
 		       const struct xt_route *vals, uint32_t n);
 
+/* Waits for an RCU grace period before a list of prefix lengths is rewritten; 0, or -errno
+ * if the kernel cannot (routes.c says what happens then). A variable so that the tests can
+ * take the path of a kernel that cannot. */
+extern int (*xt_lens_grace_period)(void);
+
 /* The route maps of a loaded object (a skeleton's obj), found by name. */
 struct xt_route_maps xt_route_maps_of_obj(const struct bpf_object *obj);
 
