@@ -9,7 +9,7 @@
  *
  * BPF_PROG_TEST_RUN gives a TC program a linear skb of the whole frame on this kernel (it
  * refuses ctx->data_end, and frames above a page), so the TC path's pull of bytes beyond
- * its linear area is tested in tests/e2e/nonlinear.sh, with real non-linear skbs.
+ * its linear area is tested in tests/e2e/hostile_frames.sh, with real non-linear skbs.
  */
 #include "harness.h"
 
@@ -119,25 +119,18 @@ static void chain_of_nine_extension_headers_is_dropped(void **state)
  * lengths are made to fit the cut frame, as a sender that cut it on purpose would. */
 static void chain_cut_short_is_dropped_at_every_offset(void **state)
 {
-	const struct test_fixture *f = *state;
+	const struct run_expect want = {
+		.verdict = TEST_DROP,
+		.reason = XT_DROP_EXT_HEADERS,
+		.peer_a = { .drops = 1 },
+	};
 	struct pkt full = {}, inner = {};
-	size_t chain_start = OFF_INNER_L3 + 40, len;
+	size_t chain = OFF_INNER_L3 + 40;
 
-	put_advertisement_from_peer_a(f, &full, &inner, TEST_PEER_B_HOST6, eight, sizeof(eight));
-	for (len = chain_start; len < chain_start + 8 * 8 + 16; len++) {
-		const struct run_expect want = {
-			.verdict = TEST_DROP,
-			.reason = XT_DROP_EXT_HEADERS,
-			.peer_a = { .drops = 1 },
-		};
-		struct pkt in = full;
-		char what[64];
-
-		pkt_cut(&in, len);
-		outer_lengths_fit(&in);
-		snprintf(what, sizeof(what), "cut %zu bytes into the chain", len - chain_start);
-		expect_run(f, &in, &want, what);
-	}
+	put_advertisement_from_peer_a(*state, &full, &inner, TEST_PEER_B_HOST6, eight,
+				      sizeof(eight));
+	expect_cut_at_every_offset(*state, &full, chain, chain + 7 * 8 + 24, &want,
+				   "extension header chain");
 }
 
 /* A Hop-by-Hop header whose length says 2048 bytes, in a frame that ends 8 bytes later. */
@@ -188,31 +181,22 @@ static void later_fragment_is_checked_by_its_source_only(void **state)
  * not delivered (the kernel would drop it too, but a check never leaves that to chance). */
 static void advertisement_cut_before_its_target_is_malformed(void **state)
 {
-	const struct test_fixture *f = *state;
+	const struct run_expect want = {
+		.verdict = TEST_DROP,
+		.reason = XT_DROP_MALFORMED,
+		.peer_a = { .drops = 1 },
+	};
 	struct pkt full = {}, inner = {};
-	size_t icmp = OFF_INNER_L3 + 40 + 8, len;
+	size_t icmp = OFF_INNER_L3 + 40 + 8;
 
-	put_advertisement_from_peer_a(f, &full, &inner, TEST_PEER_B_HOST6, dest_opts, 1);
-	for (len = icmp; len < icmp + 24; len++) {
-		const struct run_expect want = {
-			.verdict = TEST_DROP,
-			.reason = XT_DROP_MALFORMED,
-			.peer_a = { .drops = 1 },
-		};
-		struct pkt in = full;
-		char what[48];
-
-		pkt_cut(&in, len);
-		outer_lengths_fit(&in);
-		snprintf(what, sizeof(what), "ICMPv6 cut after %zu bytes", len - icmp);
-		expect_run(f, &in, &want, what);
-	}
+	put_advertisement_from_peer_a(*state, &full, &inner, TEST_PEER_B_HOST6, dest_opts, 1);
+	expect_cut_at_every_offset(*state, &full, icmp, icmp + 24, &want, "ICMPv6");
 }
 
 /* Item 2 of the review: the longest outer IPv4 header (IHL 15) puts the target of an
  * advertisement at bytes 152-167 of the frame, past the 164 that TC decap pulls on every
- * packet. It is checked all the same (here the skb is linear; tests/e2e/nonlinear.sh sends
- * it as a non-linear one). */
+ * packet. It is checked all the same (here the skb is linear; tests/e2e/hostile_frames.sh
+ * sends it as a non-linear one). */
 static void advertisement_behind_the_longest_outer_ipv4_header_is_checked(void **state)
 {
 	static const uint8_t options[40] = { 0x94, 0x04, 0x00, 0x00, [4 ... 39] = 0x01 };

@@ -741,6 +741,26 @@ static inline void expect_run(const struct test_fixture *f, const struct pkt *in
 	expect_run_out(f, in, want, what, &out);
 }
 
+/* full cut to each length in [from, to), its outer lengths fitted to the cut frame as a
+ * sender that cut it on purpose would send it: each run must do what want says. what names
+ * the header cut, in failure messages. */
+static inline void expect_cut_at_every_offset(const struct test_fixture *f, const struct pkt *full,
+					      size_t from, size_t to, const struct run_expect *want,
+					      const char *what)
+{
+	size_t len;
+
+	for (len = from; len < to; len++) {
+		struct pkt in = *full;
+		char msg[96];
+
+		pkt_cut(&in, len);
+		outer_lengths_fit(&in);
+		snprintf(msg, sizeof(msg), "%s cut after %zu bytes", what, len - from);
+		expect_run(f, &in, want, msg);
+	}
+}
+
 /* The kernel does not run the program on in at all (BPF_PROG_TEST_RUN says EINVAL), so
  * nothing is counted. */
 static inline void expect_refused_by_kernel(const struct test_fixture *f, const struct pkt *in,
