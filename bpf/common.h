@@ -32,8 +32,10 @@
 const volatile struct xt_config xt_cfg = {};
 /* The uplink's MAC, read from the device by every load (attach and reload), for XDP to tell
  * frames addressed to this host from others' (TC has skb->pkt_type). Not part of xt_config,
- * which stays the 64 bytes that `show` reads back from any version's overlay. */
-const volatile __u8 xt_uplink_mac[ETH_ALEN] __attribute__((aligned(4))) = {};
+ * which stays the 64 bytes that `show` reads back from any version's overlay. 8 bytes, the
+ * last 2 unused: the section then ends where the skeleton's struct does (at a multiple of
+ * 4), and the loader, which compares the two to know its own layout, finds them equal. */
+const volatile __u8 xt_uplink_mac[8] __attribute__((aligned(4))) = {};
 
 /* Reads of xt_cfg's arrays must stay volatile: through a plain pointer clang would fold
  * them to the zeros the object is initialised with. Both arrays are 4-byte aligned. */
