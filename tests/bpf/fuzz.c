@@ -30,6 +30,15 @@
  *   xt_encap_seg in bpf/xt_tc.bpf.c for encap, as their comments state them), which
  *   model_decap and model_encap below restate on the packet's bytes.
  *
+ * The seeds include inner IPv6 extension-header chains (neighbour advertisements behind a
+ * Destination Options header, behind Hop-by-Hop, Routing and Authentication headers, in a
+ * first fragment, and behind the longest outer IPv4 header), frames padded to Ethernet's
+ * minimum, and a neighbour solicitation behind a Hop-by-Hop header for encap; the model
+ * walks the chains as bpf/ipv6.h says it does. BPF_PROG_TEST_RUN gives TC programs linear
+ * skbs only on this kernel (it refuses ctx->data_end and frames above a page), so what TC
+ * does with bytes beyond its linear area is tested with real non-linear skbs in
+ * tests/e2e/hostile_frames.sh.
+ *
  * Every case runs XT_FUZZ_ITERS iterations (default FUZZ_DEFAULT_ITERS) from a seed printed
  * at the start; XT_FUZZ_SEED=<that seed> replays the same packets. `make fuzz` runs
  * 2,000,000 iterations per case.
