@@ -35,11 +35,14 @@ BENCH_SKELS := $(patsubst bench/%.bpf.c,$(BUILD)/bench/%.skel.h,$(wildcard bench
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
 VARIANT := $(BUILD)/tests/variant
 VARIANT_LOADER_OBJS := $(patsubst loader/%.c,$(VARIANT)/loader/%.o,$(wildcard loader/*.c))
+TEST_LIB_OBJS := $(patsubst tests/lib/%.c,$(BUILD)/tests/lib/%.o,$(wildcard tests/lib/*.c))
+TEST_SKELS := $(patsubst tests/bpf/progs/%.bpf.c,$(BUILD)/tests/progs/%.skel.h,\
+	$(wildcard tests/bpf/progs/*.bpf.c))
 
 .PHONY: all deps test demo bench soak fuzz install clean vmlinux
 .DELETE_ON_ERROR:
-.SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o) \
-	$(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h
+.SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o) $(TEST_SKELS) \
+	$(TEST_SKELS:.skel.h=.bpf.o) $(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h
 
 all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS) $(BENCH_BINS) $(TOOL_BINS) $(VARIANT)/xtunnel
 
@@ -78,18 +81,39 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CLI_LIB_OBJS)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(XT_CFLAGS) -Icli $(filter-out %.h,$^) $(LIBS) -lcmocka -o $@
 
+# Helpers the C tests and test tools share (tests/lib/*.c), compiled once.
+$(BUILD)/tests/lib/%.o: tests/lib/%.c $(wildcard tests/lib/*.h) $(wildcard loader/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(XT_CFLAGS) -c $< -o $@
+
+# BPF programs of the tests' own (tests/bpf/progs/NAME.bpf.c -> NAME.skel.h), built on the
+# data path's headers.
+$(BUILD)/tests/progs/%.bpf.o: tests/bpf/progs/%.bpf.c $(BPF_HDRS) | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibpf -c $< -o $@
+
+$(BUILD)/tests/progs/%.skel.h: $(BUILD)/tests/progs/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
+
 # The BPF tests, tools and bench write routes through the library (loader/routes.c), as
 # the loader does.
-$(BUILD)/tests/bpf/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(SKELS) $(BUILD)/libxtunnel.a
+$(BUILD)/tests/bpf/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(SKELS) $(TEST_SKELS) \
+		$(TEST_LIB_OBJS) $(BUILD)/libxtunnel.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(XT_CFLAGS) -Itests/bpf $< $(BUILD)/libxtunnel.a $(LIBS) -lcmocka -o $@
+	$(Q)$(CC) $(XT_CFLAGS) -Itests/bpf -Itests/lib -I$(BUILD)/tests/progs $< \
+		$(TEST_LIB_OBJS) $(BUILD)/libxtunnel.a $(LIBS) -lcmocka -lpthread -o $@
 
 # Test tools: not tests themselves (tests/run.sh does not run them), used by the tests.
-$(BUILD)/tests/tools/%: tests/tools/%.c $(SKELS) $(wildcard include/*.h) $(BUILD)/libxtunnel.a
+$(BUILD)/tests/tools/%: tests/tools/%.c $(SKELS) $(wildcard include/*.h) $(TEST_LIB_OBJS) \
+		$(BUILD)/libxtunnel.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(XT_CFLAGS) $< $(BUILD)/libxtunnel.a $(LIBS) -lpcap -o $@
+	$(Q)$(CC) $(XT_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJS) $(BUILD)/libxtunnel.a $(LIBS) -lpcap \
+		-o $@
 
 # Bench tools may have a BPF program of their own (bench/NAME.bpf.c -> NAME.skel.h).
 $(BUILD)/bench/%.bpf.o: bench/%.bpf.c | $(BUILD)

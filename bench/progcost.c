@@ -195,7 +195,10 @@ static size_t inner_frame(uint8_t *p, uint32_t src, uint32_t dst)
 	return 14 + 20 + 8 + 64;
 }
 
-/* The inner frame in VXLAN from endpoint, as a peer sends it to us. */
+/* The inner frame in VXLAN from endpoint, as a peer sends it to us. Addressed to the MAC
+ * 00:00:00:00:00:00: BPF_PROG_TEST_RUN gives a TC program an skb of the loopback device,
+ * whose MAC that is, so the kernel takes the frame for this host's (PACKET_HOST), and the
+ * XDP program's uplink MAC (xt_uplink_mac) is left at zero to agree. */
 static size_t vxlan_packet(uint8_t *p, const uint8_t *inner, size_t inner_len, uint32_t endpoint,
 			   uint32_t vni)
 {
@@ -203,7 +206,6 @@ static size_t vxlan_packet(uint8_t *p, const uint8_t *inner, size_t inner_len, u
 	size_t ip_len = 20 + 8 + 8 + inner_len;
 
 	memset(p, 0, 50);
-	p[0] = 2;
 	p[6] = 2;
 	p[12] = 0x08;
 	ip[0] = 0x45;

@@ -20,8 +20,9 @@
 #define IPV6_HLEN 40
 #define NEXTHDR_FRAGMENT 44
 #define IPPROTO_ICMPV6 58
-#define ICMPV6_NS 135 /* neighbour solicitation, RFC 4861 section 4.3 */
-#define ICMPV6_NA 136 /* neighbour advertisement, RFC 4861 section 4.4 */
+#define ICMPV6_NS 135	   /* neighbour solicitation, RFC 4861 section 4.3 */
+#define ICMPV6_NA 136	   /* neighbour advertisement, RFC 4861 section 4.4 */
+#define PACKET_OTHERHOST 3 /* skb->pkt_type: to another host's unicast MAC */
 #define TC_ACT_UNSPEC (-1)
 #define TC_ACT_OK 0
 #define TC_ACT_SHOT 2
@@ -29,6 +30,12 @@
 
 /* Per-overlay constants: set by the loader through the skeleton before load. */
 const volatile struct xt_config xt_cfg = {};
+/* The uplink's MAC, read from the device by every load (attach and reload), for XDP to tell
+ * frames addressed to this host from others' (TC has skb->pkt_type). Not part of xt_config,
+ * which stays the 64 bytes that `show` reads back from any version's overlay. 8 bytes, the
+ * last 2 unused: the section then ends where the skeleton's struct does (at a multiple of
+ * 4), and the loader, which compares the two to know its own layout, finds them equal. */
+const volatile __u8 xt_uplink_mac[8] __attribute__((aligned(4))) = {};
 
 /* Reads of xt_cfg's arrays must stay volatile: through a plain pointer clang would fold
  * them to the zeros the object is initialised with. Both arrays are 4-byte aligned. */
@@ -45,6 +52,16 @@ static __always_inline void xt_cfg_copy32(void *dst, const volatile __u8 *src, i
 static __always_inline __be32 xt_local4(void)
 {
 	return *(const volatile __be32 *)(xt_cfg.local + 12);
+}
+
+/* Whether a frame's destination MAC dest is mac, a receiving interface's own (rodata or the
+ * FIB's answer); both 2-byte aligned. */
+static __always_inline bool xt_mac_is(const __u8 *dest, const volatile __u8 *mac)
+{
+	const __u16 *d = (const __u16 *)dest;
+	const volatile __u16 *m = (const volatile __u16 *)mac;
+
+	return ((d[0] ^ m[0]) | (d[1] ^ m[1]) | (d[2] ^ m[2])) == 0;
 }
 
 /* Capacities are placeholders: the loader sets max_entries from `attach` before load. */

@@ -45,7 +45,10 @@ static __always_inline __u64 xt_pseudo6(const void *src, const void *dst, __u8 p
  * holds as well when the checksum is still to be filled in by offload (CHECKSUM_PARTIAL):
  * the same idea as the kernel's local checksum offload (lco_csum). A valid IPv4 header sums
  * to zero. Anything else (fragments, ARP, other protocols, extension headers, UDP over IPv4
- * without a checksum) must be summed byte by byte: 1 says so. -1: headers cut short.
+ * without a checksum) must be summed byte by byte: 1 says so. -1: headers cut short. An
+ * IPv6 extension header can never take the shortcut: with one, the fixed header's next
+ * header is its type, none of TCP, UDP and ICMPv6, and the pseudo-header's length would
+ * be wrong by the chain's.
  */
 static __always_inline int xt_inner_sum_known(void *l3, void *data_end, __u16 proto, __u64 *sum)
 {

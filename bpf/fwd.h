@@ -7,24 +7,55 @@
  * Whatever the FIB does not resolve to the end (local delivery, other devices, a neighbour
  * not yet resolved, TTL running out, a packet too big for the next MTU, IP options) takes
  * the kernel's own path, which handles it, and resolves the neighbour for the next packet.
+ *
+ * The fast path forwards only what the kernel would forward, by the kernel's own rules,
+ * and leaves the rest to the kernel, whose checks then apply as they would without
+ * xtunnel: a frame not addressed to the interface's own MAC (ip_forward forwards
+ * PACKET_HOST only), a martian source or destination (ip_route_input_slow, ip6_rcv_core,
+ * ip6_forward), a source that is one of this host's addresses, and a source the way back to
+ * which does not leave through the interface the packet came in on (rp_filter in its strict
+ * form, RFC 3704 section 2.2, whatever the interface's rp_filter setting: where the kernel
+ * is looser, it forwards the packet itself).
  */
 #ifndef XT_BPF_FWD_H
 #define XT_BPF_FWD_H
 
 #include "common.h"
 #include "csum.h"
+#include "ipv6.h"
 #include "rx.h"
 
 #define AF_INET 2
 #define AF_INET6 10
-#define NEXTHDR_HOP 0
+
+/* Sources and destinations the kernel never forwards: 0.0.0.0/8, 127.0.0.0/8, multicast
+ * and the limited broadcast (ip_route_input_slow's martians); other broadcasts and this
+ * host's own addresses the FIB answers as local (BPF_FIB_LKUP_RET_NOT_FWDED). */
+static __always_inline bool xt_ipv4_martian(__be32 addr)
+{
+	__u32 a = bpf_ntohl(addr);
+
+	return (a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) == 0xe || a == 0xffffffff;
+}
+
+/* The unspecified and loopback addresses, IPv4-mapped addresses, multicast (ip6_rcv_core,
+ * ip6_forward) and link-local ones, which never leave their link (RFC 4291 section 2.5.6). */
+static __always_inline bool xt_ipv6_martian(const struct in6_addr *addr)
+{
+	const __u32 *w = (const __u32 *)addr;
+
+	if ((w[0] & bpf_htonl(0xff000000)) == bpf_htonl(0xff000000) || xt_ipv6_link_local(addr))
+		return true;
+	return (w[0] | w[1]) == 0 &&
+	       ((w[2] == 0 && w[3] == bpf_htonl(1)) || w[2] == bpf_htonl(0xffff));
+}
 
 /*
  * Asks the FIB where the IP packet at l3, received on ifindex, goes next. true: a next hop
  * with its MACs in fib (fib->ifindex the egress device), and the destination in dst as
  * the maps spell it (the FIB overwrites its own copy with the next hop). Only packets the
  * kernel would forward unchanged but for the TTL qualify: no IPv4 options, no IPv6
- * hop-by-hop header, no link-local IPv6 source, a TTL that survives the hop. The egress
+ * hop-by-hop header, no martian address, a TTL that survives the hop. The egress
  * MTU is checked against the IP length, except for an skb (is_skb): there the kernel
  * checks the skb itself (tot_len 0), knowing that a GSO packet leaves as segments.
  */
@@ -37,7 +68,8 @@ static __always_inline bool xt_fwd_lookup(void *ctx, void *l3, void *data_end, _
 	if (proto == ETH_P_IP) {
 		struct iphdr *ip = l3;
 
-		if ((void *)(ip + 1) > data_end || ip->ihl != 5 || ip->ttl <= 1)
+		if ((void *)(ip + 1) > data_end || ip->ihl != 5 || ip->ttl <= 1 ||
+		    xt_ipv4_martian(ip->saddr) || xt_ipv4_martian(ip->daddr))
 			return false;
 		fib->family = AF_INET;
 		fib->tos = ip->tos;
@@ -50,7 +82,8 @@ static __always_inline bool xt_fwd_lookup(void *ctx, void *l3, void *data_end, _
 		struct ipv6hdr *ip6 = l3;
 
 		if ((void *)(ip6 + 1) > data_end || ip6->hop_limit <= 1 ||
-		    ip6->nexthdr == NEXTHDR_HOP || xt_ipv6_link_local(&ip6->saddr))
+		    ip6->nexthdr == NEXTHDR_HOP || xt_ipv6_martian(&ip6->saddr) ||
+		    xt_ipv6_martian(&ip6->daddr))
 			return false;
 		fib->family = AF_INET6;
 		fib->flowinfo = *(__be32 *)ip6 & bpf_htonl(0x0fffffff);
@@ -65,6 +98,47 @@ static __always_inline bool xt_fwd_lookup(void *ctx, void *l3, void *data_end, _
 	if (is_skb)
 		fib->tot_len = 0;
 	return bpf_fib_lookup(ctx, fib, sizeof(*fib), 0) == BPF_FIB_LKUP_RET_SUCCESS;
+}
+
+/*
+ * The way back to the source of the IP packet at l3 (whose header xt_fwd_lookup has seen)
+ * leaves through in_ifindex, the interface it came in on, as strict rp_filter requires
+ * (fib_validate_source): the FIB is asked for the source, from the packet's destination, as
+ * the kernel asks it. A source that is one of this host's addresses is answered as local
+ * (BPF_FIB_LKUP_RET_NOT_FWDED) and fails too, as it fails fib_validate_source in any
+ * rp_filter mode. flags 0: rev->smac is then in_ifindex's own MAC (which needs the
+ * neighbour on the way back: the source host itself on a LAN, known from its ARP or
+ * neighbour solicitation for the gateway); BPF_FIB_LOOKUP_SKIP_NEIGH: no MAC.
+ */
+static __always_inline bool xt_fwd_reverse_ok(void *ctx, void *l3, void *data_end, __u16 proto,
+					      __u32 in_ifindex, __u32 flags,
+					      struct bpf_fib_lookup *rev)
+{
+	__builtin_memset(rev, 0, sizeof(*rev));
+	rev->ifindex = in_ifindex;
+	if (proto == ETH_P_IP) {
+		struct iphdr *ip = l3;
+
+		if ((void *)(ip + 1) > data_end)
+			return false;
+		rev->family = AF_INET;
+		rev->tos = ip->tos;
+		rev->l4_protocol = ip->protocol;
+		rev->ipv4_src = ip->daddr;
+		rev->ipv4_dst = ip->saddr;
+	} else {
+		struct ipv6hdr *ip6 = l3;
+
+		if ((void *)(ip6 + 1) > data_end)
+			return false;
+		rev->family = AF_INET6;
+		rev->flowinfo = *(__be32 *)ip6 & bpf_htonl(0x0fffffff);
+		rev->l4_protocol = ip6->nexthdr;
+		__builtin_memcpy(rev->ipv6_src, &ip6->daddr, XT_ADDR_LEN);
+		__builtin_memcpy(rev->ipv6_dst, &ip6->saddr, XT_ADDR_LEN);
+	}
+	return bpf_fib_lookup(ctx, rev, sizeof(*rev), flags) == BPF_FIB_LKUP_RET_SUCCESS &&
+	       rev->ifindex == in_ifindex;
 }
 
 /* One hop less, as the kernel's ip_decrease_ttl does it (RFC 1624 incremental checksum).

@@ -9,23 +9,37 @@
 #define XT_BPF_RX_H
 
 #include "common.h"
+#include "csum.h"
+#include "ipv6.h"
 #include "route.h"
 #include "stats.h"
 #include "tunnel.h"
+
+#define ETH_ZLEN 60 /* the shortest Ethernet frame (IEEE 802.3), FCS not counted */
 
 enum xt_rx_verdict {
 	XT_RX_PASS,
 	XT_RX_DROP,
 	XT_RX_DECAP,
 	XT_RX_CONTINUE, /* internal: this header is fine, go on parsing */
+	/* A check needs bytes that are in the packet but not in what data_end lets it read
+	 * (an skb's linear area): make rx->need bytes readable and check the inner packet
+	 * again (xt_rx_recheck_upper6). Only an skb can be short of its own bytes: XDP sees
+	 * the whole frame, so there the bytes do not exist and the packet is dropped. */
+	XT_RX_NEED,
 };
 
 struct xt_rx {
 	__u32 peer_id;		    /* valid once peer_known */
 	__u8 endpoint[XT_ADDR_LEN]; /* the outer source, as the maps spell it */
 	__u32 outer_len;   /* bytes in front of the inner frame (L2) or inner IP packet (L3) */
+	__u32 inner_off;   /* where the inner IP header (or ARP body) starts */
+	__u32 frame_len;   /* the whole frame, readable or not */
+	__u32 need;	   /* with XT_RX_NEED: bytes from the start of the frame to make readable */
+	__u32 trim;	   /* Ethernet padding behind the outer IP packet, to cut off */
 	__u16 inner_proto; /* host order: ETH_P_IP, ETH_P_IPV6 or ETH_P_ARP */
-	__u16 reason;	   /* enum xt_reason */
+	__u16 reason;	   /* enum xt_reason; with XT_RX_NEED, the one to drop under if the
+			    * bytes cannot be made readable */
 	bool peer_known;
 };
 
@@ -89,17 +103,77 @@ static __always_inline bool xt_ipv6_v4_mapped(const struct in6_addr *a)
 	return (w[0] | w[1]) == 0 && w[2] == bpf_htonl(0xffff);
 }
 
-/* The inner IP packet's source must be one of the peer's allowed-ips. */
-static __always_inline int xt_rx_check_inner_ip(void *l3, void *data_end, struct xt_rx *rx)
+/* A check needs the frame's bytes up to off, and data_end stops short of them: a check
+ * that cannot see its bytes never passes a packet. */
+static __always_inline int xt_rx_short(struct xt_rx *rx, __u32 off, enum xt_reason reason)
 {
-	bool allowed;
+	if (off <= rx->frame_len) {
+		rx->need = off;
+		return xt_rx_verdict(rx, XT_RX_NEED, reason);
+	}
+	return xt_rx_peer_drop(rx, reason);
+}
+
+/*
+ * The checks that read the inner IPv6 packet's upper-layer header, found behind its
+ * extension headers as the kernel finds it (ipv6.h): without the walk, one Hop-by-Hop or
+ * Destination Options header in front of a neighbour advertisement would hide it.
+ * - A neighbour advertisement claims its target address (RFC 4861 section 4.4), as an ARP
+ *   sender does: it must be the peer's too, or a peer could point our neighbour entry for
+ *   another peer's address at its own MAC.
+ * - A neighbour advertisement in fragments is dropped whatever its target: the first
+ *   fragment need not hold the target (the kernel asks only for the 8-byte ICMPv6 header in
+ *   it, ipv6_frag_thdr_truncated), and RFC 6980 section 5 makes receivers ignore fragmented
+ *   neighbour discovery anyway (as Linux does unless suppress_frag_ndisc is turned off).
+ * - A chain longer than XT_MAX_EXT_HEADERS, or one that runs past the end of the packet (a
+ *   first fragment that ends inside it, or a header longer than what is left), hides its
+ *   upper layer: drop-ext-headers.
+ * TCP and UDP right behind the fixed header, by far the most packets, cost one comparison.
+ */
+static __always_inline int xt_rx_check_upper6(void *data, void *data_end, const struct ipv6hdr *ip6,
+					      struct xt_rx *rx)
+{
+	struct xt_ipv6_upper u;
+	__u8 *icmp;
+	int walk;
+
+	if (ip6->nexthdr == IPPROTO_TCP || ip6->nexthdr == IPPROTO_UDP)
+		return XT_RX_CONTINUE;
+	walk = xt_ipv6_walk(data, data_end, rx->inner_off & 0x3ff, &u);
+	if (walk == XT_IPV6_SHORT)
+		return xt_rx_short(rx, u.off, XT_DROP_EXT_HEADERS);
+	if (walk == XT_IPV6_TOO_LONG || (walk == XT_IPV6_UPPER && u.off > rx->frame_len))
+		return xt_rx_peer_drop(rx, XT_DROP_EXT_HEADERS);
+	if (walk == XT_IPV6_NO_UPPER || u.proto != IPPROTO_ICMPV6)
+		return XT_RX_CONTINUE;
+	icmp = data + (u.off & XT_OFF_MASK);
+	if ((void *)(icmp + 1) > data_end)
+		return xt_rx_short(rx, u.off + 1, XT_DROP_MALFORMED);
+	if (icmp[0] != ICMPV6_NA)
+		return XT_RX_CONTINUE;
+	if (u.fragment)
+		return xt_rx_peer_drop(rx, XT_DROP_EXT_HEADERS);
+	if ((void *)(icmp + 24) > data_end)
+		return xt_rx_short(rx, u.off + 24, XT_DROP_MALFORMED);
+	if (!xt_source_allowed(icmp + 8, rx->peer_id))
+		return xt_rx_peer_drop(rx, XT_DROP_SPOOFED);
+	return XT_RX_CONTINUE;
+}
+
+/* The inner IP packet (at rx->inner_off): its source must be one of the peer's
+ * allowed-ips, and so must what its upper layer claims. */
+static __always_inline int xt_rx_check_inner_ip(void *data, void *data_end, struct xt_rx *rx)
+{
+	void *l3 = data + (rx->inner_off & 0x3ff);
+	int v;
 
 	if (rx->inner_proto == ETH_P_IP) {
 		struct iphdr *ip = l3;
 
 		if ((void *)(ip + 1) > data_end || ip->version != 4)
 			return xt_rx_peer_drop(rx, XT_DROP_MALFORMED);
-		allowed = xt_rx_source_ok(rx, xt_route_lookup4(ip->saddr));
+		if (!xt_rx_source_ok(rx, xt_route_lookup4(ip->saddr)))
+			return xt_rx_peer_drop(rx, XT_DROP_SPOOFED);
 	} else if (rx->inner_proto == ETH_P_IPV6) {
 		struct ipv6hdr *ip6 = l3;
 
@@ -112,31 +186,40 @@ static __always_inline int xt_rx_check_inner_ip(void *l3, void *data_end, struct
 		/* ::ffff:a.b.c.d is how the maps spell IPv4: no IPv6 packet may claim it. */
 		if (xt_ipv6_v4_mapped(&ip6->saddr))
 			return xt_rx_peer_drop(rx, XT_DROP_SPOOFED);
-		allowed = xt_rx_source_ok(rx, xt_route_lookup((__u8 *)&ip6->saddr));
-		/* A neighbour advertisement claims its target address (RFC 4861 section 4.4),
-		 * as an ARP sender does: it must be the peer's too, or a peer could point our
-		 * neighbour entry for another peer's address at its own MAC. */
-		if (allowed && ip6->nexthdr == IPPROTO_ICMPV6) {
-			__u8 *icmp = (void *)(ip6 + 1);
-
-			if ((void *)(icmp + 24) <= data_end && icmp[0] == ICMPV6_NA)
-				allowed = xt_source_allowed(icmp + 8, rx->peer_id);
-		}
+		if (!xt_rx_source_ok(rx, xt_route_lookup((__u8 *)&ip6->saddr)))
+			return xt_rx_peer_drop(rx, XT_DROP_SPOOFED);
+		v = xt_rx_check_upper6(data, data_end, ip6, rx);
+		if (v != XT_RX_CONTINUE)
+			return v;
 	} else {
 		return xt_rx_peer_drop(rx, XT_DROP_INNER_PROTO);
 	}
-	if (!allowed)
-		return xt_rx_peer_drop(rx, XT_DROP_SPOOFED);
 	return xt_rx_verdict(rx, XT_RX_DECAP, XT_OK_DECAP);
 }
 
-static __always_inline int xt_rx_check_inner_eth(void *inner, void *data_end, struct xt_rx *rx)
+/* After XT_RX_NEED: the inner IPv6 packet's source was found fine, and its upper-layer
+ * checks wanted bytes that are now readable; those checks again. */
+static __always_inline int xt_rx_recheck_upper6(void *data, void *data_end, struct xt_rx *rx)
 {
-	struct ethhdr *eth = inner;
+	struct ipv6hdr *ip6 = data + (rx->inner_off & 0x3ff);
+	int v;
+
+	if ((void *)(ip6 + 1) > data_end)
+		return xt_rx_peer_drop(rx, XT_DROP_MALFORMED);
+	v = xt_rx_check_upper6(data, data_end, ip6, rx);
+	if (v != XT_RX_CONTINUE)
+		return v;
+	return xt_rx_verdict(rx, XT_RX_DECAP, XT_OK_DECAP);
+}
+
+static __always_inline int xt_rx_check_inner_eth(void *data, void *data_end, struct xt_rx *rx)
+{
+	struct ethhdr *eth = data + (rx->outer_len & 0x3ff);
 
 	if ((void *)(eth + 1) > data_end)
 		return xt_rx_peer_drop(rx, XT_DROP_MALFORMED);
 	rx->inner_proto = bpf_ntohs(eth->h_proto);
+	rx->inner_off = rx->outer_len + ETH_HLEN;
 	if (rx->inner_proto == ETH_P_ARP) {
 		struct xt_arp *arp = (void *)(eth + 1);
 		__be32 spa;
@@ -150,7 +233,7 @@ static __always_inline int xt_rx_check_inner_eth(void *inner, void *data_end, st
 			return xt_rx_peer_drop(rx, XT_DROP_SPOOFED);
 		return xt_rx_verdict(rx, XT_RX_DECAP, XT_OK_DECAP);
 	}
-	return xt_rx_check_inner_ip(eth + 1, data_end, rx);
+	return xt_rx_check_inner_ip(data, data_end, rx);
 }
 
 static __always_inline bool xt_rx_proto_ours(__u8 proto)
@@ -267,23 +350,46 @@ static __always_inline int xt_rx_gre(struct xt_grehdr *gre, void *data_end, void
 }
 
 /*
+ * The outer IPv4 header's checksum (RFC 791, RFC 1071): a header whose checksum is right
+ * sums to all ones. The stack drops a wrong one before anything else (ip_rcv_core, as RFC
+ * 1122 section 3.2.1.2 asks), so its own vxlan never sees such a packet; neither do we.
+ * Options are summed where they can be read; a header that runs past what can be read is
+ * cut short. 0, or the reason to drop for.
+ */
+static __always_inline int xt_ipv4_header_fault(struct iphdr *ip, void *data_end)
+{
+	__u32 *w = (__u32 *)ip, i;
+	__u64 sum = (__u64)w[0] + w[1] + w[2] + w[3] + w[4];
+
+	for (i = 5; i < 15 && i < ip->ihl; i++) {
+		if ((void *)(w + i + 1) > data_end)
+			return XT_DROP_MALFORMED;
+		sum += w[i];
+	}
+	return xt_csum_fold(sum) == 0xffff ? 0 : XT_DROP_OUTER_CHECKSUM;
+}
+
+/*
  * Decide what to do with a frame received on the uplink. Anything that is not our
  * encapsulation to our address (and port, VNI or key) from a known peer is not ours and
  * passes untouched. frame_len is the whole frame, not only what the program can read
  * directly. The outer lengths must describe the frame exactly: the stack would drop a
  * datagram longer than its frame and trim one shorter, and we must not carry trailing
- * bytes into the inner packet.
+ * bytes into the inner packet. The one exception is Ethernet's padding: a frame of the
+ * minimum size (60 bytes) may carry a shorter IP packet, and then rx->trim says how much
+ * to cut off.
  */
 static __always_inline int xt_rx_parse(void *data, void *data_end, __u32 frame_len,
 				       struct xt_rx *rx)
 {
 	struct ethhdr *eth = data;
+	struct iphdr *ip4 = NULL;
 	__u32 l3_len, ip_len;
 	void *l4, *inner = NULL;
-	bool len_ok;
 	__u8 proto;
 	int v;
 
+	rx->frame_len = frame_len;
 	if ((void *)(eth + 1) > data_end)
 		return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_NOT_IP);
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
@@ -296,9 +402,11 @@ static __always_inline int xt_rx_parse(void *data, void *data_end, __u32 frame_l
 			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_PROTO);
 		if (xt_cfg.family != XT_FAMILY_V4 || ip->daddr != xt_local4())
 			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_NOT_LOCAL);
-		/* Fragments are left to the stack to reassemble. */
+		/* Fragments are left to the stack to reassemble; having no socket on the
+		 * port, it cannot give the reassembled packet back to us (docs/security.md). */
 		if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
 			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_FRAGMENT);
+		ip4 = ip;
 		l3_len = ip->ihl * 4;
 		ip_len = bpf_ntohs(ip->tot_len);
 		/* IPv4 total length 0 marks a GSO packet above 64 KiB (BIG TCP). */
@@ -327,7 +435,6 @@ static __always_inline int xt_rx_parse(void *data, void *data_end, __u32 frame_l
 	} else {
 		return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_NOT_IP);
 	}
-	len_ok = ip_len == frame_len - ETH_HLEN;
 	l4 = (void *)(eth + 1) + (l3_len & 0x3f);
 
 	if (xt_encap_is_udp(xt_cfg.encap)) {
@@ -337,19 +444,34 @@ static __always_inline int xt_rx_parse(void *data, void *data_end, __u32 frame_l
 			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_PROTO);
 		if (udp->dest != bpf_htons(xt_cfg.port))
 			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_PORT);
-		if (!len_ok || bpf_ntohs(udp->len) != ip_len - l3_len)
+	}
+	/* Ethernet pads a frame to 60 bytes (IEEE 802.3 section 4.2.3.3); the stack trims an IP
+	 * packet to its own length (ip_rcv_core). Only IPv4 GRE and IPIP packets can be that
+	 * short: the UDP encapsulations and any IPv6 underlay take more than 46 bytes of IP. */
+	if (frame_len == ETH_ZLEN && ip_len < ETH_ZLEN - ETH_HLEN)
+		rx->trim = ETH_ZLEN - ETH_HLEN - ip_len;
+	else if (ip_len != frame_len - ETH_HLEN)
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+	/* What is read of a padded packet must be the packet's, not the padding: the GRE
+	 * header and an inner IPv4 header (the only inner header that short) within the IP
+	 * length. The exact end is checked once the encapsulation header is known. */
+	if (rx->trim &&
+	    (xt_encap_is_l2(xt_cfg.encap) ||
+	     ip_len < l3_len + (xt_cfg.encap == XT_ENCAP_GRE ? 4 : 0) + sizeof(struct iphdr)))
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+
+	if (xt_encap_is_udp(xt_cfg.encap)) {
+		struct udphdr *udp = l4;
+
+		if (bpf_ntohs(udp->len) != ip_len - l3_len)
 			return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
 		if (xt_cfg.encap == XT_ENCAP_VXLAN)
 			v = xt_rx_vxlan((void *)(udp + 1), data_end, &inner, rx);
 		else
 			v = xt_rx_geneve((void *)(udp + 1), data_end, &inner, rx);
 	} else if (xt_cfg.encap == XT_ENCAP_GRE) {
-		if (!len_ok)
-			return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
 		v = xt_rx_gre(l4, data_end, &inner, rx);
 	} else {
-		if (!len_ok)
-			return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
 		rx->inner_proto = proto == IPPROTO_IPIP ? ETH_P_IP : ETH_P_IPV6;
 		inner = l4;
 		v = XT_RX_CONTINUE;
@@ -358,9 +480,24 @@ static __always_inline int xt_rx_parse(void *data, void *data_end, __u32 frame_l
 		return v;
 
 	rx->outer_len = inner - data;
+	rx->inner_off = rx->outer_len;
+	if (rx->trim && (rx->inner_proto != ETH_P_IP ||
+			 rx->outer_len + sizeof(struct iphdr) > ETH_HLEN + ip_len))
+		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
 	if (xt_encap_is_l2(xt_cfg.encap))
-		return xt_rx_check_inner_eth(inner, data_end, rx);
-	return xt_rx_check_inner_ip(inner, data_end, rx);
+		v = xt_rx_check_inner_eth(data, data_end, rx);
+	else
+		v = xt_rx_check_inner_ip(data, data_end, rx);
+	/* Last, where a packet would otherwise be decapsulated (or the inner checks want more
+	 * bytes): its options make the sum a loop, and what follows a loop the verifier walks
+	 * once for each way out of it. */
+	if (ip4 && (v == XT_RX_DECAP || v == XT_RX_NEED)) {
+		int fault = xt_ipv4_header_fault(ip4, data_end);
+
+		if (fault)
+			v = xt_rx_verdict(rx, XT_RX_DROP, fault);
+	}
+	return v;
 }
 
 #endif

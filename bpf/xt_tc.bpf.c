@@ -12,10 +12,12 @@
 #include "rx.h"
 #include "fwd.h"
 
-/* The most either direction parses in the linear area: outer Ethernet, IPv6 (or IPv4 with
- * options), UDP and an 8-byte tunnel header, inner Ethernet and IPv4 with options (or IPv6
- * with a neighbour solicitation's target); GENEVE options come on top, as many as there
- * are. */
+/* What either direction parses in the linear area on every packet: outer Ethernet, IPv6
+ * (or IPv4 with options), UDP and an 8-byte tunnel header, inner Ethernet and IPv4 with
+ * options (or IPv6 with a neighbour solicitation's target); GENEVE options come on top, as
+ * many as there are. A check that needs more (extension headers, an advertisement's target
+ * behind the longest outer header) asks for it (XT_RX_NEED, xt_ns_route) and gets it: a
+ * check never passes what it could not read. */
 #define XT_PULL_LEN (ETH_HLEN + 60 + 8 + 8 + ETH_HLEN + 60)
 
 static __always_inline int xt_tc_drop(enum xt_reason reason)
@@ -160,26 +162,74 @@ static __always_inline int xt_encap_ipv4(struct __sk_buff *skb, struct ethhdr *e
 	return xt_encap_to(skb, r, eth, ETH_P_IP);
 }
 
-/* A neighbour solicitation goes to the peer that owns its target, never flooded: the one
- * multicast packet an L2 overlay must carry for IPv6 (RFC 4861 section 7.2.2). */
+/*
+ * The address a multicast IPv6 frame is routed by on an L2 overlay: a neighbour
+ * solicitation goes to the peer that owns its target, never flooded, the one multicast
+ * packet an L2 overlay must carry for IPv6 (RFC 4861 section 7.2.2); anything else by its
+ * destination (and multicast has no route). The ICMPv6 header is found behind extension
+ * headers as decap finds it (ipv6.h). Returns 0 with *by set, or the reason to drop for.
+ * *need > 0: the headers run past the linear area to there; pull and ask again.
+ */
+static __always_inline int xt_ns_route(void *data, void *data_end, __u32 frame_len, __u8 *by,
+				       __u32 *need)
+{
+	struct ipv6hdr *ip6 = data + ETH_HLEN;
+	struct xt_ipv6_upper u;
+	__u8 *icmp;
+	int walk;
+
+	*need = 0;
+	if ((void *)(ip6 + 1) > data_end)
+		return XT_DROP_MALFORMED;
+	__builtin_memcpy(by, &ip6->daddr, XT_ADDR_LEN);
+	walk = xt_ipv6_walk(data, data_end, ETH_HLEN, &u);
+	if (walk == XT_IPV6_SHORT) {
+		*need = u.off;
+		return XT_DROP_EXT_HEADERS;
+	}
+	if (walk == XT_IPV6_TOO_LONG || (walk == XT_IPV6_UPPER && u.off > frame_len))
+		return XT_DROP_EXT_HEADERS;
+	if (walk == XT_IPV6_NO_UPPER || u.proto != IPPROTO_ICMPV6)
+		return 0;
+	icmp = data + (u.off & XT_OFF_MASK);
+	if ((void *)(icmp + 24) > data_end) {
+		*need = u.off + 24;
+		return XT_DROP_MALFORMED;
+	}
+	if (icmp[0] == ICMPV6_NS)
+		__builtin_memcpy(by, icmp + 8, XT_ADDR_LEN);
+	return 0;
+}
+
 static __always_inline int xt_encap_ipv6(struct __sk_buff *skb, struct ethhdr *eth, void *data_end)
 {
 	struct ipv6hdr *ip6 = (void *)(eth + 1);
+	__u8 by[XT_ADDR_LEN];
 	struct xt_route *r;
-	__u8 *dst;
+	__u32 need;
+	int err;
 
 	if ((void *)(ip6 + 1) > data_end)
 		return xt_tc_drop(XT_DROP_MALFORMED);
-	dst = (__u8 *)&ip6->daddr;
-	if (xt_encap_is_l2(xt_cfg.encap) && ip6->nexthdr == IPPROTO_ICMPV6 && dst[0] == 0xff) {
-		__u8 *icmp = (void *)(ip6 + 1);
-
-		if ((void *)(icmp + 24) > data_end)
+	if (!xt_encap_is_l2(xt_cfg.encap) || ip6->daddr.in6_u.u6_addr8[0] != 0xff) {
+		r = xt_route_lookup((__u8 *)&ip6->daddr);
+	} else {
+		err = xt_ns_route(eth, data_end, skb->len, by, &need);
+		if (err && need && need <= skb->len) {
+			xt_tc_pull(skb, ETH_HLEN + XT_IPV6_CHAIN_MAX);
+			err = xt_ns_route((void *)(long)skb->data, (void *)(long)skb->data_end,
+					  skb->len, by, &need);
+		}
+		if (err)
+			return xt_tc_drop(err);
+		r = xt_route_lookup(by);
+		/* Read afresh, pulled or not: what the walk proved of the old pointers (as many
+		 * lengths as ways out of it) would make the verifier go through the rest once
+		 * for each. */
+		eth = (void *)(long)skb->data;
+		if ((void *)(eth + 1) > (void *)(long)skb->data_end)
 			return xt_tc_drop(XT_DROP_MALFORMED);
-		if (icmp[0] == ICMPV6_NS)
-			dst = icmp + 8;
 	}
-	r = xt_route_lookup(dst);
 	if (!r)
 		return xt_tc_drop(XT_DROP_NO_ROUTE);
 	return xt_encap_to(skb, r, eth, ETH_P_IPV6);
@@ -256,13 +306,14 @@ int xt_encap_seg(struct __sk_buff *skb)
 /*
  * A decapsulated IP packet the FIB routes out of a forward-from port (fwd.h) leaves there
  * directly, one hop less: 1, and the port in *ifindex. 0: not this way, nothing changed.
- * -1: changed half-way, drop. The stores keep a NIC's CHECKSUM_COMPLETE sum right.
+ * -1: changed half-way, drop. The stores keep a NIC's CHECKSUM_COMPLETE sum right. eth is
+ * the frame's Ethernet header as decap wrote it (a copy on the stack).
  */
 static __always_inline int xt_fwd_decap_tc(struct __sk_buff *skb, struct ethhdr *eth, __u16 proto,
 					   __u32 *ifindex)
 {
 	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
-	struct bpf_fib_lookup fib;
+	struct bpf_fib_lookup fib, rev;
 	union {
 		struct iphdr ip;
 		struct ipv6hdr ip6;
@@ -273,9 +324,14 @@ static __always_inline int xt_fwd_decap_tc(struct __sk_buff *skb, struct ethhdr 
 	__u32 off = proto == ETH_P_IP ? 8 : 4;
 	__u8 dst[XT_ADDR_LEN];
 
-	if (!xt_fwd_lookup(skb, data + ETH_HLEN, data_end, proto, xt_cfg.overlay_ifindex, &fib, dst,
+	/* As if it had arrived on the overlay device (fwd.h): addressed to the device's MAC
+	 * (which the L3 encapsulations write themselves), from a source routed back through it. */
+	if (!xt_mac_is(eth->h_dest, xt_cfg.overlay_mac) ||
+	    !xt_fwd_lookup(skb, data + ETH_HLEN, data_end, proto, xt_cfg.overlay_ifindex, &fib, dst,
 			   true) ||
-	    !xt_fwd_is_port(&fib))
+	    !xt_fwd_is_port(&fib) ||
+	    !xt_fwd_reverse_ok(skb, data + ETH_HLEN, data_end, proto, xt_cfg.overlay_ifindex,
+			       BPF_FIB_LOOKUP_SKIP_NEIGH, &rev))
 		return 0;
 	xt_fwd_macs(eth, &fib);
 	if (bpf_skb_store_bytes(skb, 0, eth, ETH_ALEN * 2, 0))
@@ -287,6 +343,21 @@ static __always_inline int xt_fwd_decap_tc(struct __sk_buff *skb, struct ethhdr 
 		return -1;
 	*ifindex = fib.ifindex;
 	return 1;
+}
+
+/* The parser needed bytes beyond the linear area (rx->need): extension headers, or an
+ * advertisement's target behind the longest outer header, or a NIC that built a small head.
+ * Pull all that the inner checks could need, not only rx->need (a walk that goes on may
+ * need more), and check the inner packet again; still short, the pull failed: drop. */
+static __always_inline int xt_tc_check_again(struct __sk_buff *skb, struct xt_rx *rx)
+{
+	int verdict;
+
+	xt_tc_pull(skb, rx->inner_off + XT_IPV6_CHAIN_MAX);
+	verdict = xt_rx_recheck_upper6((void *)(long)skb->data, (void *)(long)skb->data_end, rx);
+	if (verdict == XT_RX_NEED)
+		verdict = xt_rx_peer_drop(rx, rx->reason);
+	return verdict;
 }
 
 SEC("tc")
@@ -304,14 +375,24 @@ int xt_decap_tc(struct __sk_buff *skb)
 		xt_count(XT_PASS_NOT_IP);
 		return TC_ACT_UNSPEC;
 	}
+	/* Another host's frame: the stack drops it after us (ip_rcv), before its own vxlan
+	 * could see it. Not ours. */
+	if (skb->pkt_type == PACKET_OTHERHOST) {
+		xt_count(XT_PASS_OTHER_HOST);
+		return TC_ACT_UNSPEC;
+	}
 	xt_tc_pull(skb, XT_PULL_LEN + xt_geneve_options_len(skb));
 	verdict = xt_rx_parse((void *)(long)skb->data, (void *)(long)skb->data_end, skb->len, &rx);
+	if (verdict == XT_RX_NEED)
+		verdict = xt_tc_check_again(skb, &rx);
 	if (verdict != XT_RX_DECAP)
 		xt_count(rx.reason);
 	if (verdict == XT_RX_PASS)
 		return TC_ACT_UNSPEC; /* continue with the next filter, untouched */
 	if (verdict == XT_RX_DROP)
 		return TC_ACT_SHOT;
+	if (rx.trim && bpf_skb_change_tail(skb, skb->len - rx.trim, 0))
+		goto fail;
 	segs = xt_tc_segments(skb);
 	if (xt_encap_is_l2(xt_cfg.encap)) {
 		/* Remove the outer IP and tunnel headers and the inner Ethernet header right

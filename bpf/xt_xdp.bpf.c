@@ -21,21 +21,30 @@ static __always_inline int xt_fwd_slow(void)
 
 /*
  * A decapsulated IP packet the FIB routes out of a forward-from port: straight there, one
- * hop less. -1: not this way (the overlay device gets it, and the kernel decides).
+ * hop less. -1: not this way (the overlay device gets it, and the kernel decides). As if it
+ * had arrived on the overlay device (fwd.h): an inner frame addressed to the device's MAC
+ * (the L3 encapsulations have no inner MAC), from a source routed back through it.
  */
 static __always_inline int xt_fwd_decap(struct xdp_md *ctx, const struct xt_rx *rx, __u32 cut)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
-	struct bpf_fib_lookup fib;
+	struct bpf_fib_lookup fib, rev;
 	__u8 dst[XT_ADDR_LEN];
 	struct ethhdr *eth;
 	__u32 len;
 	void *l3;
 
 	l3 = data + ((cut + ETH_HLEN) & 0x3ff);
+	eth = data + (cut & 0x3ff);
+	if ((void *)(eth + 1) > data_end)
+		return -1;
+	if (xt_encap_is_l2(xt_cfg.encap) && !xt_mac_is(eth->h_dest, xt_cfg.overlay_mac))
+		return -1;
 	if (!xt_fwd_lookup(ctx, l3, data_end, rx->inner_proto, xt_cfg.overlay_ifindex, &fib, dst,
 			   false) ||
-	    !xt_fwd_is_port(&fib))
+	    !xt_fwd_is_port(&fib) ||
+	    !xt_fwd_reverse_ok(ctx, l3, data_end, rx->inner_proto, xt_cfg.overlay_ifindex,
+			       BPF_FIB_LOOKUP_SKIP_NEIGH, &rev))
 		return -1;
 	len = data_end - data - cut;
 	if (bpf_xdp_adjust_head(ctx, cut))
@@ -56,6 +65,19 @@ static __always_inline int xt_fwd_decap(struct xdp_md *ctx, const struct xt_rx *
 	return bpf_redirect_map(&xt_ports, fib.ifindex, 0);
 }
 
+/* A frame the stack would take for another host's (eth_type_trans makes it
+ * PACKET_OTHERHOST, ip_rcv drops it): a unicast destination MAC that is not the uplink's.
+ * Broadcast and multicast frames are the stack's too: it accepts unicast IP in them unless
+ * drop_unicast_in_l2_multicast is set, which is not the default. */
+static __always_inline bool xt_xdp_other_host(struct xdp_md *ctx)
+{
+	struct ethhdr *eth = (void *)(long)ctx->data;
+
+	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
+		return false; /* the parser passes it as not IP */
+	return !(eth->h_dest[0] & 1) && !xt_mac_is(eth->h_dest, xt_uplink_mac);
+}
+
 SEC("xdp")
 int xt_decap_xdp(struct xdp_md *ctx)
 {
@@ -64,8 +86,16 @@ int xt_decap_xdp(struct xdp_md *ctx)
 	__u32 len, cut;
 	int verdict;
 
+	if (xt_xdp_other_host(ctx)) {
+		xt_count(XT_PASS_OTHER_HOST);
+		return XDP_PASS;
+	}
 	verdict = xt_rx_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end,
 			      ctx->data_end - ctx->data, &rx);
+	/* Cannot be: XDP reads the whole frame (no multi-buffer), so what it cannot read is not
+	 * there. Kept for the verifier, and closed. */
+	if (verdict == XT_RX_NEED)
+		verdict = xt_rx_peer_drop(&rx, rx.reason);
 	if (verdict == XT_RX_PASS) {
 		xt_count(rx.reason);
 		return XDP_PASS;
@@ -74,6 +104,8 @@ int xt_decap_xdp(struct xdp_md *ctx)
 		xt_count(rx.reason);
 		return XDP_DROP;
 	}
+	if (rx.trim && bpf_xdp_adjust_tail(ctx, -(int)rx.trim))
+		goto fail;
 	/* L2: the inner frame starts at outer_len. L3: keep room for an Ethernet header. */
 	cut = xt_encap_is_l2(xt_cfg.encap) ? rx.outer_len : rx.outer_len - ETH_HLEN;
 	if (xt_cfg.forward && rx.inner_proto != ETH_P_ARP) {
@@ -127,6 +159,9 @@ int xt_fwd_xdp(struct xdp_md *ctx)
 		xt_count(XT_PASS_NOT_IP);
 		return XDP_PASS;
 	}
+	/* Broadcast and multicast frames are not forwarded (fwd.h). */
+	if (eth->h_dest[0] & 1)
+		return xt_fwd_slow();
 	if (!xt_fwd_lookup(ctx, l3, data_end, proto, ctx->ingress_ifindex, &fib, dst, false) ||
 	    fib.ifindex != xt_cfg.overlay_ifindex)
 		return xt_fwd_slow();
@@ -134,6 +169,12 @@ int xt_fwd_xdp(struct xdp_md *ctx)
 	if (!rp)
 		return xt_fwd_slow(); /* the overlay device counts it as drop-no-route */
 	r = *rp;
+	/* The way back through this port, whose own MAC the frame must be addressed to: the
+	 * reverse lookup gives both, the MAC as the source of the way back. `out` is free
+	 * until the underlay lookup below. */
+	if (!xt_fwd_reverse_ok(ctx, l3, data_end, proto, ctx->ingress_ifindex, 0, &out) ||
+	    !xt_mac_is(eth->h_dest, out.smac))
+		return xt_fwd_slow();
 	len = data_end - data;
 
 	/* The underlay next hop: out of the uplink, with its MAC known. */
@@ -166,7 +207,8 @@ int xt_fwd_xdp(struct xdp_md *ctx)
 	/* Everything is known: build the outer headers, then change the packet. */
 	__builtin_memcpy(&inner, eth, ETH_HLEN);
 	xt_fwd_macs(&inner, &fib);
-	n = xt_outer_build(&b, &r, len, proto, &inner, xt_flow_hash(l3, data_end, proto), inner_sum);
+	n = xt_outer_build(&b, &r, len, proto, &inner, xt_flow_hash(l3, data_end, proto),
+			   inner_sum);
 	xt_fwd_macs(&b.v4.eth, &out);
 	if (bpf_xdp_adjust_head(ctx, -(int)overhead))
 		return xt_fwd_slow(); /* no headroom: unchanged */

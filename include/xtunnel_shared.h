@@ -105,8 +105,10 @@ enum xt_reason {
 	XT_PASS_OTHER_VNI,
 	XT_PASS_OTHER_KEY, /* GRE key (or its absence) of another overlay */
 	XT_PASS_UNKNOWN_PEER,
-	XT_PASS_SLOW_PATH, /* forward-from port: the kernel's FIB sends it elsewhere, or not
-			    * yet (local, other route, unresolved neighbour, TTL, MTU) */
+	XT_PASS_SLOW_PATH,  /* forward-from port: the kernel's FIB sends it elsewhere, or not
+			     * yet (local, other route, unresolved neighbour, TTL, MTU), or the
+			     * kernel's forwarding rules must judge it (fwd.h) */
+	XT_PASS_OTHER_HOST, /* uplink frame to another host's unicast MAC (PACKET_OTHERHOST) */
 	XT_DROP_MALFORMED,
 	XT_DROP_VXLAN_FLAGS,
 	XT_DROP_GENEVE_HEADER,	 /* version, OAM, option lengths that do not add up */
@@ -119,6 +121,8 @@ enum xt_reason {
 	XT_DROP_RELAY,
 	XT_DROP_ENCAP_FAILED,
 	XT_DROP_DECAP_FAILED,
+	XT_DROP_OUTER_CHECKSUM, /* outer IPv4 header checksum wrong (RFC 1122 3.2.1.2) */
+	XT_DROP_EXT_HEADERS,	/* inner IPv6 extension headers that hide what a check needs */
 	XT_REASON_COUNT,
 };
 

@@ -49,6 +49,11 @@ int xt_route_del(const struct xt_route_maps *m, const struct xt_route_key *k);
 int xt_route_put_batch(const struct xt_route_maps *m, const struct xt_route_key *keys,
 		       const struct xt_route *vals, uint32_t n);
 
+/* Waits for an RCU grace period before a list of prefix lengths is rewritten; 0, or -errno
+ * if the kernel cannot (routes.c says what happens then). A variable so that the tests can
+ * take the path of a kernel that cannot. */
+extern int (*xt_lens_grace_period)(void);
+
 /* The route maps of a loaded object (a skeleton's obj), found by name. */
 struct xt_route_maps xt_route_maps_of_obj(const struct bpf_object *obj);
 
@@ -112,6 +117,7 @@ int xt_nl_tc_filter_count(int ifindex);
 int xt_dev_mtu(const char *name, uint32_t *mtu);
 int xt_dev_driver(const char *name, char *buf, size_t len);
 int xt_dev_mac(const char *name, uint8_t mac[6]);
+int xt_dev_mac_of(uint32_t ifindex, uint8_t mac[6]);
 /* Turns off every feature of the device whose name (as `ethtool -k` prints it) `match`
  * accepts. -EOPNOTSUPP, with the name in stuck, if one stays on. */
 int xt_dev_features_set(const char *name, bool (*match)(const char *feature), bool on,

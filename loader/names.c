@@ -21,6 +21,7 @@ static const char *const reason_names[XT_REASON_COUNT] = {
 	[XT_PASS_OTHER_KEY] = "pass-other-key",
 	[XT_PASS_UNKNOWN_PEER] = "pass-unknown-peer",
 	[XT_PASS_SLOW_PATH] = "pass-slow-path",
+	[XT_PASS_OTHER_HOST] = "pass-other-host",
 	[XT_DROP_MALFORMED] = "drop-malformed",
 	[XT_DROP_VXLAN_FLAGS] = "drop-vxlan-flags",
 	[XT_DROP_GENEVE_HEADER] = "drop-geneve-header",
@@ -33,6 +34,8 @@ static const char *const reason_names[XT_REASON_COUNT] = {
 	[XT_DROP_RELAY] = "drop-relay",
 	[XT_DROP_ENCAP_FAILED] = "drop-encap-failed",
 	[XT_DROP_DECAP_FAILED] = "drop-decap-failed",
+	[XT_DROP_OUTER_CHECKSUM] = "drop-outer-checksum",
+	[XT_DROP_EXT_HEADERS] = "drop-ext-headers",
 };
 
 static const char *const encap_names[XT_ENCAP_COUNT] = {

@@ -369,6 +369,15 @@ int xt_dev_mac(const char *name, uint8_t mac[6])
 	return err;
 }
 
+int xt_dev_mac_of(uint32_t ifindex, uint8_t mac[6])
+{
+	char name[IF_NAMESIZE];
+
+	if (!if_indextoname(ifindex, name))
+		return -errno;
+	return xt_dev_mac(name, mac);
+}
+
 /* The device's feature names (ethtool's "features" string set); *count of them. */
 static char *feature_names(const char *name, uint32_t *count, int *err)
 {

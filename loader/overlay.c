@@ -481,7 +481,10 @@ static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
 	if (!st->xdp)
 		return -errno;
 	st->xdp->rodata->xt_cfg = *cfg;
-	err = xt_reuse_maps(st->xdp->obj, &st->ov);
+	/* XDP tells this host's frames from others' by the uplink's MAC (bpf/common.h). */
+	err = xt_dev_mac_of(cfg->uplink_ifindex, st->xdp->rodata->xt_uplink_mac);
+	if (!err)
+		err = xt_reuse_maps(st->xdp->obj, &st->ov);
 	if (err)
 		return err;
 	/* libxdp keeps its multi-program dispatcher alive through pins in bpffs. A bpffs we
@@ -1270,7 +1273,10 @@ static int reload_locked(const char *dev)
 			goto out;
 		}
 		xs->rodata->xt_cfg = ov.cfg;
-		err = xt_reuse_maps(xs->obj, &ov);
+		/* Read again: the uplink's MAC may have changed since attach. */
+		err = xt_dev_mac_of(ov.cfg.uplink_ifindex, xs->rodata->xt_uplink_mac);
+		if (!err)
+			err = xt_reuse_maps(xs->obj, &ov);
 		if (!err)
 			err = xdp_replace(&ov, xs);
 		if (err) {

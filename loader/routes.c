@@ -9,27 +9,65 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
 #include "internal.h"
 
-/* The lengths with a prefix, longest first, in the list not in use; then that list is
- * made the one in use. Two writes: the list a reader may be reading is never changed. */
+/* membarrier(MEMBARRIER_CMD_GLOBAL) returns once every CPU has passed an RCU grace period
+ * (it is synchronize_rcu(), kernel/sched/membarrier.c). Every BPF program runs inside an
+ * RCU read-side critical section (softirq for XDP and TC ingress, rcu_read_lock_bh for TC
+ * egress, rcu_read_lock for BPF_PROG_TEST_RUN), so no lookup that began before the call is
+ * still running when it returns. It fails on a kernel booted with nohz_full (EINVAL). */
+static int rcu_grace_period(void)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		return -errno;
+	return 0;
+}
+
+int (*xt_lens_grace_period)(void) = rcu_grace_period;
+
+/*
+ * The lengths with a prefix, longest first, in the list not in use; then that list is made
+ * the one in use (bpf/route.h reads cur once, then list[cur]).
+ *
+ * The list not in use was in use until the last flip, and a lookup that read cur just
+ * before it may still be reading it: rewriting it under that lookup could show it a list
+ * torn between two versions, in which a length present in both has moved and is missed,
+ * and the lookup would take a shorter prefix than the longest match (another peer's
+ * route). So the list is written only after an RCU grace period, when no such lookup is
+ * left. Each bpf_map_update_elem copies the whole value and is not atomic, but rewrites
+ * the list in use and cur with the bytes they already hold, except the one write of cur
+ * that flips it, which changes its low byte only: a reader never sees a list in use
+ * change.
+ *
+ * Without a grace period (nohz_full), the list not in use keeps its lengths as a late
+ * reader may be reading them and gets only n = XT_MAX_LENS + 1, "walk the trie", which
+ * changes n's low byte alone: that reader sees the old count or the trie. Once both lists
+ * say so, every lookup takes the trie: slower, never wrong.
+ */
 static int lens_publish(int fd, struct xt_lens *l)
 {
 	uint32_t zero = 0, next = !(l->cur & 1);
 	struct xt_len_list *list = &l->list[next];
 	int len;
 
-	memset(list, 0, sizeof(*list));
-	for (len = XT_KEY_LENS - 1; len >= 0; len--) {
-		if (!l->count[len])
-			continue;
-		if (list->n == XT_MAX_LENS) {
-			list->n = XT_MAX_LENS + 1; /* too many: the trie */
-			break;
+	if (xt_lens_grace_period()) {
+		list->n = XT_MAX_LENS + 1;
+	} else {
+		memset(list, 0, sizeof(*list));
+		for (len = XT_KEY_LENS - 1; len >= 0; len--) {
+			if (!l->count[len])
+				continue;
+			if (list->n == XT_MAX_LENS) {
+				list->n = XT_MAX_LENS + 1; /* too many: the trie */
+				break;
+			}
+			list->len[list->n++] = (uint8_t)len;
 		}
-		list->len[list->n++] = (uint8_t)len;
 	}
 	if (bpf_map_update_elem(fd, &zero, l, BPF_ANY))
 		return -errno;

@@ -373,17 +373,63 @@ static void udp_length_not_matching_ipv4_length_is_malformed(void **state)
 		lengths_disagree(*state, &cases[i]);
 }
 
-/* The outer checksums. Neither is among the rules, so a packet whose only fault is a wrong
- * checksum is decapsulated. The IPv4 header checksum is what the stack's ip_rcv would have
- * checked (RFC 1122 section 3.2.1.2); RFC 7348 section 5 lets a receiver choose whether to
- * verify a non-zero UDP checksum, and xtunnel does not. */
-static void wrong_outer_ipv4_checksum_is_not_verified(void **state)
+/* Ethernet's padding (60-byte frames) is accepted behind GRE and IPIP only
+ * (tests/bpf/gre_ipip.c): a VXLAN packet takes 50 bytes of IPv4 at least (UDP, VXLAN and
+ * the inner Ethernet header), so one that fits in a padded frame is cut short. Cut inside
+ * the VXLAN header, lengths fitted, padded with zeros: still drop-malformed. */
+static void padded_vxlan_frame_is_malformed(void **state)
 {
-	struct pkt inner = {}, in = {};
+	const struct run_expect want = dropped(XT_DROP_MALFORMED, 0);
+	struct pkt inner = {}, valid = {};
+	size_t len;
+
+	put_valid_from_peer_a(&valid, &inner);
+	for (len = OFF_VXLAN; len < 60; len++) {
+		struct pkt in = valid;
+		char what[48];
+
+		pkt_cut(&in, len);
+		outer_lengths_fit(&in);
+		while (in.len < 60)
+			put8(&in, 0);
+		snprintf(what, sizeof(what), "%zu bytes of IPv4, padded", len - OFF_IP);
+		expect_run(*state, &in, &want, what);
+	}
+}
+
+/* The outer checksums. drop-outer-checksum: the IPv4 header checksum, which the stack's
+ * ip_rcv checks before its own vxlan could see the packet (RFC 1122 section 3.2.1.2), is
+ * checked, over the options too; every other header field right, so that only the sum can
+ * say. Not held against peer A: anyone can send such a packet in its name. RFC 7348
+ * section 5 lets a receiver choose whether to verify a non-zero UDP checksum, and xtunnel
+ * does not. */
+static void wrong_outer_ipv4_checksum_is_dropped(void **state)
+{
+	/* Router Alert, then NOPs: IHL 15, a sum over 30 words. */
+	static const uint8_t options[40] = { 0x94, 0x04, 0x00, 0x00, [4 ... 39] = 0x01 };
+	const struct run_expect want = dropped(XT_DROP_OUTER_CHECKSUM, 0);
+	struct pkt inner = {}, in = {}, with_options = {};
+	struct vxlan_fields vx;
+	size_t at;
 
 	put_valid_from_peer_a(&in, &inner);
 	set16(&in, OFF_IP_CHECK, (uint16_t)~get16(&in, OFF_IP_CHECK));
-	assert_decapped(*state, &in, &inner);
+	expect_run(*state, &in, &want, "checksum complemented");
+	vx = from_peer_a(&inner);
+	vx.ip.options = options;
+	vx.ip.options_len = sizeof(options);
+	put_vxlan_packet(&with_options, &vx);
+	assert_decapped(*state, &with_options, &inner);
+	/* One bit of the last option word, the checksum unchanged: only a sum that covers
+	 * all 60 bytes sees it. */
+	for (at = OFF_IP + 20; at < OFF_IP + 60; at += 4) {
+		struct pkt bad = with_options;
+		char what[48];
+
+		bad.b[at + 3] ^= 0x02;
+		snprintf(what, sizeof(what), "option byte %zu changed", at + 3 - OFF_IP);
+		expect_run(*state, &bad, &want, what);
+	}
 }
 
 static void wrong_outer_udp_checksum_is_not_verified(void **state)
@@ -670,6 +716,8 @@ static void nested_vxlan_is_decapsulated_once(void **state)
 	once.peer_a.rx_packets = 1;
 	once.peer_a.rx_bytes = inner.len;
 	expect_run_out(f, &in, &once, "VXLAN in VXLAN", &out);
+	/* Routed back out to the uplink, it would be addressed to the uplink's MAC. */
+	memcpy(out.b, test_uplink_mac, 6);
 	again.out = &out;
 	expect_run(f, &out, &again, "the delivered inner VXLAN packet, received again");
 }
@@ -917,7 +965,8 @@ int main(void)
 		DECAP_CASE(outer_ipv4_total_length_shorter_than_frame_is_malformed),
 		DECAP_CASE(outer_ipv4_total_length_longer_than_frame_is_malformed),
 		DECAP_CASE(udp_length_not_matching_ipv4_length_is_malformed),
-		DECAP_CASE(wrong_outer_ipv4_checksum_is_not_verified),
+		DECAP_CASE(padded_vxlan_frame_is_malformed),
+		DECAP_CASE(wrong_outer_ipv4_checksum_is_dropped),
 		DECAP_CASE(wrong_outer_udp_checksum_is_not_verified),
 		DECAP_CASE(vxlan_without_i_flag_is_dropped),
 		DECAP_CASE(vxlan_reserved_flag_bits_are_ignored),

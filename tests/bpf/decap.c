@@ -74,6 +74,62 @@ static void delivers_inner_frame_when_vni_reserved_byte_is_set(void **state)
 	assert_decapped(*state, &in, &inner);
 }
 
+/*
+ * The stack takes a frame to another host's unicast MAC for that host's (PACKET_OTHERHOST)
+ * and drops it (ip_rcv) before its own vxlan sees it: so do we, by passing it on untouched.
+ * TC reads the kernel's verdict (skb->pkt_type, which BPF_PROG_TEST_RUN computes against
+ * the test uplink's MAC); XDP compares with the uplink's MAC. Every byte but one of the
+ * uplink's, and all six, are tried: a comparison of part of the address shows.
+ */
+static void passes_frame_to_another_hosts_mac(void **state)
+{
+	size_t i;
+
+	for (i = 0; i <= 6; i++) {
+		struct run_expect want = { .verdict = TEST_PASS, .reason = XT_PASS_OTHER_HOST };
+		struct pkt inner = {}, in = {};
+		struct vxlan_fields vx;
+		uint8_t mac[6];
+		char what[48];
+
+		memcpy(mac, test_uplink_mac, 6);
+		if (i < 6)
+			mac[i] ^=
+				i ? 0x80 : 0x02; /* stays unicast: bit 0 of byte 0 is not touched */
+		else
+			memcpy(mac, test_peer_uplink_mac, 6);
+		inner_ipv4_from(&inner, TEST_PEER_A_HOST);
+		vx = from_peer_a(&inner);
+		vx.eth_dst = mac;
+		put_vxlan_packet(&in, &vx);
+		snprintf(what, sizeof(what), "to %02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+			 mac[2], mac[3], mac[4], mac[5]);
+		want.out = &in;
+		expect_run(*state, &in, &want, what);
+	}
+}
+
+/* Broadcast and multicast frames carrying unicast IP to our address are the stack's too
+ * (unless drop_unicast_in_l2_multicast is set, which is not the default): decapsulated. */
+static void delivers_frame_to_broadcast_or_multicast_mac(void **state)
+{
+	static const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t multicast[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	const uint8_t *macs[] = { broadcast, multicast };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		struct pkt inner = {}, in = {};
+		struct vxlan_fields vx;
+
+		inner_ipv4_from(&inner, TEST_PEER_A_HOST);
+		vx = from_peer_a(&inner);
+		vx.eth_dst = macs[i];
+		put_vxlan_packet(&in, &vx);
+		expect_decapped(*state, &in, &inner, i ? "multicast" : "broadcast");
+	}
+}
+
 /* The Ethernet type says IPv6, the header behind it is IPv4's: not IP at all. */
 static void passes_ipv6_type_frame_with_ipv4_header_as_not_ip(void **state)
 {
@@ -199,6 +255,7 @@ static void drops_outer_ipv4_length_beyond_frame(void **state)
 
 	put_valid_from_peer_a(&in, &inner);
 	set16(&in, OFF_IP_TOT_LEN, (uint16_t)(in.len - 14 + 40));
+	outer_ipv4_checksum_update(&in);
 	assert_dropped(*state, &in, XT_DROP_MALFORMED, 0);
 }
 
@@ -393,6 +450,8 @@ int main(void)
 		DECAP_CASE(delivers_inner_arp_request_from_known_peer),
 		DECAP_CASE(delivers_inner_frame_when_outer_ipv4_has_options),
 		DECAP_CASE(delivers_inner_frame_when_vni_reserved_byte_is_set),
+		DECAP_CASE(passes_frame_to_another_hosts_mac),
+		DECAP_CASE(delivers_frame_to_broadcast_or_multicast_mac),
 		DECAP_CASE(passes_ipv6_type_frame_with_ipv4_header_as_not_ip),
 		DECAP_CASE(passes_tcp_segment),
 		DECAP_CASE(passes_packet_for_other_address),

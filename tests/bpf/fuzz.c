@@ -30,6 +30,15 @@
  *   xt_encap_seg in bpf/xt_tc.bpf.c for encap, as their comments state them), which
  *   model_decap and model_encap below restate on the packet's bytes.
  *
+ * The seeds include inner IPv6 extension-header chains (neighbour advertisements behind a
+ * Destination Options header, behind Hop-by-Hop, Routing and Authentication headers, in a
+ * first fragment, and behind the longest outer IPv4 header), frames padded to Ethernet's
+ * minimum, and a neighbour solicitation behind a Hop-by-Hop header for encap; the model
+ * walks the chains as bpf/ipv6.h says it does. BPF_PROG_TEST_RUN gives TC programs linear
+ * skbs only on this kernel (it refuses ctx->data_end and frames above a page), so what TC
+ * does with bytes beyond its linear area is tested with real non-linear skbs in
+ * tests/e2e/hostile_frames.sh.
+ *
  * Every case runs XT_FUZZ_ITERS iterations (default FUZZ_DEFAULT_ITERS) from a seed printed
  * at the start; XT_FUZZ_SEED=<that seed> replays the same packets. `make fuzz` runs
  * 2,000,000 iterations per case.
@@ -173,8 +182,11 @@ struct model_out {
 	uint32_t sender;     /* decap: the peer the outer source belongs to, once looked up */
 	bool peer_drop;	     /* decap: the drop is held against the sender */
 	size_t outer_len;    /* decap: bytes in front of the inner frame (L2) or packet (L3) */
+	size_t end;	     /* decap: where the outer IP packet ends (the frame's end unless
+			      * Ethernet padding follows it) */
 	uint16_t inner_type; /* decap: of the inner packet */
 	const struct model_route *route; /* encap: where the frame goes */
+	enum xt_reason outer_fault;	 /* decap: what is wrong with the outer IPv4 header */
 };
 
 static struct model_out model_pass(enum xt_reason reason)
@@ -351,6 +363,84 @@ static bool ipv6_v4_mapped(const uint8_t *a)
 	return !memcmp(a, prefix, 12);
 }
 
+static bool model_ipv6_is_ext(uint8_t proto)
+{
+	return proto == IPV6_NEXT_HOP_BY_HOP || proto == IPV6_NEXT_ROUTING ||
+	       proto == IPV6_NEXT_FRAGMENT || proto == IPV6_NEXT_AUTH ||
+	       proto == IPV6_NEXT_DEST_OPTS;
+}
+
+enum model_walk { WALK_UPPER, WALK_NO_UPPER, WALK_SHORT, WALK_TOO_LONG };
+
+/* The upper-layer header behind the IPv6 header at l3 and at most 8 extension headers
+ * (RFC 8200 section 4; the Authentication header's length in 4-byte units less 2, RFC 4302
+ * section 2.2), as bpf/ipv6.h says it walks them: every header must be whole in the frame
+ * (8 bytes at least), a Fragment header with an offset is a later fragment, whose upper
+ * layer is in the first. The upper layer's offset may lie past the frame's end. */
+static enum model_walk model_ipv6_walk(const struct pkt *in, size_t l3, size_t *off, uint8_t *proto,
+				       bool *fragment)
+{
+	uint8_t next = in->b[l3 + 6];
+	size_t at = l3 + 40;
+	int i;
+
+	*fragment = false;
+	for (i = 0; i < 8 && model_ipv6_is_ext(next); i++) {
+		uint8_t type = next;
+
+		if (at + 8 > in->len)
+			return WALK_SHORT;
+		next = in->b[at];
+		if (type == IPV6_NEXT_FRAGMENT) {
+			*fragment = true;
+			if (get16(in, at + 2) & 0xfff8)
+				return WALK_NO_UPPER;
+			at += 8;
+		} else if (type == IPV6_NEXT_AUTH) {
+			at += (in->b[at + 1] + 2) * 4;
+		} else {
+			at += (in->b[at + 1] + 1) * 8;
+		}
+	}
+	if (model_ipv6_is_ext(next))
+		return WALK_TOO_LONG;
+	*off = at;
+	*proto = next;
+	return WALK_UPPER;
+}
+
+/* What the inner IPv6 packet's upper layer claims, from a sender whose source is fine: a
+ * neighbour advertisement's target must be the sender's too; a chain too long, or cut
+ * short, or an advertisement in fragments, is not delivered. */
+static struct model_out model_upper6(const struct pkt *in, struct model_out m, size_t l3)
+{
+	const struct model_route *route;
+	uint8_t next = in->b[l3 + 6], proto;
+	enum model_walk walk;
+	bool fragment;
+	size_t off;
+
+	if (next == IP_PROTO_TCP || next == IP_PROTO_UDP)
+		return m;
+	walk = model_ipv6_walk(in, l3, &off, &proto, &fragment);
+	if (walk == WALK_SHORT || walk == WALK_TOO_LONG || (walk == WALK_UPPER && off > in->len))
+		return model_peer_drop(m, XT_DROP_EXT_HEADERS);
+	if (walk == WALK_NO_UPPER || proto != IP_PROTO_ICMPV6)
+		return m;
+	if (off + 1 > in->len)
+		return model_peer_drop(m, XT_DROP_MALFORMED);
+	if (in->b[off] != ICMPV6_NEIGHBOUR_ADVERTISEMENT)
+		return m;
+	if (fragment)
+		return model_peer_drop(m, XT_DROP_EXT_HEADERS);
+	if (off + 24 > in->len)
+		return model_peer_drop(m, XT_DROP_MALFORMED);
+	route = model_route_lookup(in->b + off + 8);
+	if (!route || route->peer_id != m.sender)
+		return model_peer_drop(m, XT_DROP_SPOOFED);
+	return m;
+}
+
 /* The inner packet of a known sender, of type m.inner_type at l3: present, of its version,
  * from the sender's own prefixes (link-local and unspecified IPv6 sources counted apart). */
 static struct model_out model_inner(const struct pkt *in, struct model_out m, size_t l3,
@@ -376,15 +466,18 @@ static struct model_out model_inner(const struct pkt *in, struct model_out m, si
 		if (ipv6_v4_mapped(b + l3 + 8))
 			return model_peer_drop(m, XT_DROP_SPOOFED);
 		route = model_route_lookup(b + l3 + 8);
-		/* A neighbour advertisement's target is claimed as well (RFC 4861 4.4). */
-		if (route && route->peer_id == m.sender && b[l3 + 6] == 58 && len >= l3 + 64 &&
-		    b[l3 + 40] == 136)
-			route = model_route_lookup(b + l3 + 48);
+		if (!route || route->peer_id != m.sender)
+			return model_peer_drop(m, XT_DROP_SPOOFED);
+		m = model_upper6(in, m, l3);
+		if (m.verdict == TEST_DROP)
+			return m;
 	} else {
 		return model_peer_drop(m, XT_DROP_INNER_PROTO);
 	}
 	if (!route || route->peer_id != m.sender)
 		return model_peer_drop(m, XT_DROP_SPOOFED);
+	if (m.outer_fault)
+		return model_drop(m.outer_fault);
 	if (decap_fails)
 		return model_peer_drop(m, XT_DROP_DECAP_FAILED);
 	m.verdict = TEST_REDIRECT;
@@ -401,10 +494,14 @@ static struct model_out model_decap(const struct xt_config *cfg, const struct pk
 	size_t len = in->len, l3_len, l4;
 	uint8_t src[16], proto;
 	uint32_t ip_len;
-	bool len_ok, go_on;
+	bool padded, go_on;
 
 	if (len < 14)
 		return model_pass(XT_PASS_NOT_IP);
+	/* Another host's unicast MAC: the kernel's PACKET_OTHERHOST (TC), the uplink's MAC
+	 * compared (XDP). */
+	if (!(b[0] & 1) && memcmp(b, test_uplink_mac, 6))
+		return model_pass(XT_PASS_OTHER_HOST);
 	if (get16(in, 12) == ETHERTYPE_IPV4) {
 		if (len < 34 || b[OFF_IP] >> 4 != 4 || (b[OFF_IP] & 0x0f) < 5)
 			return model_pass(XT_PASS_NOT_IP);
@@ -439,19 +536,36 @@ static struct model_out model_decap(const struct xt_config *cfg, const struct pk
 	} else {
 		return model_pass(XT_PASS_NOT_IP);
 	}
-	len_ok = ip_len == len - 14;
 	l4 = 14 + l3_len;
 	if (xt_encap_is_udp(cfg->encap)) {
 		if (len < l4 + 8)
 			return model_pass(XT_PASS_OTHER_PROTO);
 		if (get16(in, l4 + 2) != cfg->port)
 			return model_pass(XT_PASS_OTHER_PORT);
-		if (!len_ok || get16(in, l4 + 4) != ip_len - l3_len)
+	}
+	/* RFC 791's header checksum, over the options too (RFC 1071: a right one sums to all
+	 * ones), options cut short being malformed: checked last, on what would be decapsulated
+	 * (model_inner). */
+	if (get16(in, 12) == ETHERTYPE_IPV4) {
+		if (14 + l3_len > len)
+			m.outer_fault = XT_DROP_MALFORMED;
+		else if (inet_fold(inet_sum(b + 14, l3_len, 0)) != 0xffff)
+			m.outer_fault = XT_DROP_OUTER_CHECKSUM;
+	}
+	/* Ethernet's padding: a 60-byte frame may carry less IP; only an IPv4 GRE or IPIP
+	 * packet with an inner IPv4 header within the IP length can be that short. */
+	padded = len == 60 && ip_len < 46;
+	if (!padded && ip_len != len - 14)
+		return model_drop(XT_DROP_MALFORMED);
+	if (padded && (xt_encap_is_l2(cfg->encap) ||
+		       ip_len < l3_len + (cfg->encap == XT_ENCAP_GRE ? 4 : 0) + 20))
+		return model_drop(XT_DROP_MALFORMED);
+	m.end = padded ? 14 + ip_len : len;
+	if (xt_encap_is_udp(cfg->encap)) {
+		if (get16(in, l4 + 4) != ip_len - l3_len)
 			return model_drop(XT_DROP_MALFORMED);
 		go_on = cfg->encap == XT_ENCAP_VXLAN ? model_vxlan(cfg, in, l4 + 8, &m)
 						     : model_geneve(cfg, in, l4 + 8, &m);
-	} else if (!len_ok) {
-		return model_drop(XT_DROP_MALFORMED);
 	} else if (cfg->encap == XT_ENCAP_GRE) {
 		go_on = model_gre(cfg, in, l4, &m);
 	} else {
@@ -461,6 +575,11 @@ static struct model_out model_decap(const struct xt_config *cfg, const struct pk
 	}
 	if (!go_on)
 		return m;
+	if (padded && (m.inner_type != ETHERTYPE_IPV4 || m.outer_len + 20 > m.end))
+		return model_drop(XT_DROP_MALFORMED);
+	/* Trimming the padding first takes the skb's GSO state (bpf_skb_change_tail resets it),
+	 * so decap no longer fails. */
+	gso = gso && !padded;
 	m.sender = model_peer_of(cfg->family, src);
 	if (!m.sender)
 		return model_pass(XT_PASS_UNKNOWN_PEER);
@@ -508,12 +627,24 @@ static struct model_out model_encap(const struct xt_config *cfg, const struct pk
 		if (in->len < 14 + 40)
 			return model_drop(XT_DROP_MALFORMED);
 		memcpy(dst, b + 14 + 24, 16);
-		/* A neighbour solicitation goes to its target's owner (RFC 4861 7.2.2). */
-		if (xt_encap_is_l2(cfg->encap) && b[14 + 6] == IP_PROTO_ICMPV6 && dst[0] == 0xff) {
-			if (in->len < 14 + 40 + 24)
-				return model_drop(XT_DROP_MALFORMED);
-			if (b[14 + 40] == ICMPV6_NEIGHBOUR_SOLICITATION)
-				memcpy(dst, b + 14 + 40 + 8, 16);
+		/* A neighbour solicitation goes to its target's owner (RFC 4861 7.2.2), its
+		 * ICMPv6 header found behind the extension headers as decap finds it. */
+		if (xt_encap_is_l2(cfg->encap) && dst[0] == 0xff) {
+			enum model_walk walk;
+			uint8_t upper;
+			bool fragment;
+			size_t off;
+
+			walk = model_ipv6_walk(in, 14, &off, &upper, &fragment);
+			if (walk == WALK_SHORT || walk == WALK_TOO_LONG ||
+			    (walk == WALK_UPPER && off > in->len))
+				return model_drop(XT_DROP_EXT_HEADERS);
+			if (walk == WALK_UPPER && upper == IP_PROTO_ICMPV6) {
+				if (in->len < off + 24)
+					return model_drop(XT_DROP_MALFORMED);
+				if (b[off] == ICMPV6_NEIGHBOUR_SOLICITATION)
+					memcpy(dst, b + off + 8, 16);
+			}
 		}
 	} else if (type == ETHERTYPE_ARP && xt_encap_is_l2(cfg->encap)) {
 		if (in->len < 14 + 28 || get16(in, 14) != 1 || get16(in, 16) != ETHERTYPE_IPV4 ||
@@ -597,7 +728,7 @@ static uint16_t model_outer_udp_checksum(const struct pkt *expected, const struc
 
 /* One overlay under fuzzing: its four programs, and the packets to start from. */
 struct seeds {
-	struct pkt p[16];
+	struct pkt p[32];
 	size_t n;
 };
 
@@ -691,7 +822,8 @@ static bool reason_fits(enum test_prog prog, enum test_verdict v, enum xt_reason
 {
 	switch (v) {
 	case TEST_PASS:
-		return r >= XT_PASS_NOT_IP && r <= XT_PASS_UNKNOWN_PEER;
+		return (r >= XT_PASS_NOT_IP && r <= XT_PASS_UNKNOWN_PEER) ||
+		       r == XT_PASS_OTHER_HOST;
 	case TEST_REDIRECT:
 		return r == (prog_is_encap(prog) ? XT_OK_ENCAP : XT_OK_DECAP);
 	case TEST_ACCEPT:
@@ -700,11 +832,12 @@ static bool reason_fits(enum test_prog prog, enum test_verdict v, enum xt_reason
 		if (prog_is_encap(prog))
 			return r == XT_DROP_MALFORMED || r == XT_DROP_INNER_PROTO ||
 			       r == XT_DROP_NO_ROUTE || r == XT_DROP_RELAY ||
-			       r == XT_DROP_ENCAP_FAILED;
+			       r == XT_DROP_ENCAP_FAILED || r == XT_DROP_EXT_HEADERS;
 		return r == XT_DROP_MALFORMED || r == XT_DROP_VXLAN_FLAGS ||
 		       r == XT_DROP_GENEVE_HEADER || r == XT_DROP_GENEVE_CRITICAL ||
 		       r == XT_DROP_GRE_FLAGS || r == XT_DROP_SPOOFED || r == XT_DROP_LINK_LOCAL ||
-		       r == XT_DROP_INNER_PROTO || r == XT_DROP_DECAP_FAILED;
+		       r == XT_DROP_INNER_PROTO || r == XT_DROP_DECAP_FAILED ||
+		       r == XT_DROP_OUTER_CHECKSUM || r == XT_DROP_EXT_HEADERS;
 	}
 	return false;
 }
@@ -780,12 +913,12 @@ static void check_decap_output(const struct fuzz_case *c, enum test_prog prog,
 
 	if (!xt_encap_is_l2(cfg->encap))
 		put_eth(&want, cfg->overlay_mac, zero_mac, m->inner_type);
-	put_bytes(&want, in->b + m->outer_len, in->len - m->outer_len);
+	put_bytes(&want, in->b + m->outer_len, m->end - m->outer_len);
 	if (out->len != want.len || memcmp(out->b, want.b, out->len))
 		fuzz_fail(c,
 			  "%s: delivered %zu bytes that are not the %zu behind %zu bytes of"
 			  " outer headers",
-			  prog_names[prog], out->len, in->len - m->outer_len, m->outer_len);
+			  prog_names[prog], out->len, m->end - m->outer_len, m->outer_len);
 	check_delivered_source(c, out, m->sender);
 }
 
@@ -915,8 +1048,64 @@ static void seed_tunnel(struct seeds *s, const struct tunnel_fields *t)
 	put_tunnel_packet(seed_next(s), t);
 }
 
+/* Neighbour advertisements from peer A behind extension headers: of its own address behind
+ * a Destination Options header; of peer B's behind Hop-by-Hop, Routing and Authentication
+ * headers; one in a first fragment; and one behind the longest outer IPv4 header. */
+static void ext_header_seeds(const struct test_fixture *f, struct seeds *s)
+{
+	static const uint8_t dest[] = { IPV6_NEXT_DEST_OPTS };
+	static const uint8_t three[] = { IPV6_NEXT_HOP_BY_HOP, IPV6_NEXT_ROUTING, IPV6_NEXT_AUTH };
+	static const uint8_t fragment[] = { IPV6_NEXT_FRAGMENT };
+	static const uint8_t options[40] = { 0x94, 0x04, 0x00, 0x00, [4 ... 39] = 0x01 };
+	struct pkt own = {}, other = {}, frag = {}, plain = {};
+	struct tunnel_fields t;
+
+	put_neighbour_advertisement_behind(&own, test_local_host_mac, test_peer_host_mac,
+					   TEST_PEER_A_HOST6, TEST_LOCAL_HOST6, TEST_PEER_A_HOST6,
+					   dest, sizeof(dest));
+	t = tunnel_from_peer_a(f, &own);
+	seed_tunnel(s, &t);
+	put_neighbour_advertisement_behind(&other, test_local_host_mac, test_peer_host_mac,
+					   TEST_PEER_A_HOST6, TEST_LOCAL_HOST6, TEST_PEER_B_HOST6,
+					   three, sizeof(three));
+	t.inner = &other;
+	seed_tunnel(s, &t);
+	put_neighbour_advertisement_behind(&frag, test_local_host_mac, test_peer_host_mac,
+					   TEST_PEER_A_HOST6, TEST_LOCAL_HOST6, TEST_PEER_A_HOST6,
+					   fragment, sizeof(fragment));
+	t.inner = &frag;
+	seed_tunnel(s, &t);
+	if (f->cfg.family == XT_FAMILY_V4) {
+		put_neighbour_advertisement_frame(&plain, test_local_host_mac, test_peer_host_mac,
+						  TEST_PEER_A_HOST6, TEST_LOCAL_HOST6,
+						  TEST_PEER_B_HOST6);
+		t.inner = &plain;
+		t.ip.options = options;
+		t.ip.options_len = sizeof(options);
+		seed_tunnel(s, &t);
+	}
+}
+
+/* A GRE or IPIP packet over IPv4 whose inner packet is a bare IPv4 header: shorter than
+ * Ethernet's minimum, so padded to 60 bytes with zeros, as a NIC sends it. */
+static void padded_seed(const struct test_fixture *f, struct seeds *s)
+{
+	struct ipv4_fields ip = inner_ipv4_fields(TEST_PEER_A_HOST, TEST_LOCAL_HOST);
+	struct pkt inner = {}, *p;
+	struct tunnel_fields t;
+
+	ip.protocol = 59;
+	put_eth(&inner, test_local_host_mac, test_peer_host_mac, ETHERTYPE_IPV4);
+	put_ipv4(&inner, &ip, 0);
+	t = tunnel_from_peer_a(f, &inner);
+	p = seed_next(s);
+	put_tunnel_packet(p, &t);
+	while (p->len < 60)
+		put8(p, 0);
+}
+
 /* What peers A and B send on the overlay: every inner family, the other peer's addresses,
- * the edges of each encapsulation, a tunnel in the tunnel. */
+ * the edges of each encapsulation, a tunnel in the tunnel, extension headers, padding. */
 static void decap_seeds(const struct test_fixture *f, struct seeds *s)
 {
 	static const uint8_t router_alert[4] = { 0x94, 0x04, 0x00, 0x00 };
@@ -977,6 +1166,24 @@ static void decap_seeds(const struct test_fixture *f, struct seeds *s)
 		t.geneve.options = &opts;
 		seed_tunnel(s, &t);
 	}
+	ext_header_seeds(f, s);
+	if (f->cfg.family == XT_FAMILY_V4 && !xt_encap_is_l2(f->cfg.encap))
+		padded_seed(f, s);
+}
+
+/* A neighbour solicitation for peer A's host behind a Hop-by-Hop header, as the host would
+ * send it with a Router Alert option (the walk finds it, encap routes by its target). */
+static void ns_behind_ext_headers_seed(struct pkt *p)
+{
+	struct pkt ns = {};
+
+	put_neighbour_solicitation_frame(&ns, test_local_host_mac, TEST_LOCAL_HOST6,
+					 TEST_PEER_A_HOST6);
+	put_bytes(p, ns.b, 14 + 40);
+	p->b[14 + 6] = IPV6_NEXT_HOP_BY_HOP;
+	set16(p, 14 + 4, (uint16_t)(get16(&ns, 14 + 4) + 8));
+	put_ipv6_extension(p, IPV6_NEXT_HOP_BY_HOP, IP_PROTO_ICMPV6);
+	put_bytes(p, ns.b + 14 + 40, ns.len - 14 - 40);
 }
 
 /* What the host sends on the overlay: to each peer, to an address moved from A to B, to
@@ -1013,6 +1220,7 @@ static void encap_seeds(struct seeds *s)
 	p = seed_next(s);
 	put_eth(p, test_peer_host_mac, test_local_host_mac, ETHERTYPE_IPV6);
 	put_bytes(p, bare6, sizeof(bare6));
+	ns_behind_ext_headers_seed(seed_next(s));
 }
 
 /* Values near the edges of what each field may hold, and the ones the rules look for. */
@@ -1157,9 +1365,10 @@ static const struct field encap_fields[] = {
 
 static void mutate_field(struct rng *r, struct pkt *p, const struct xt_config *cfg, bool encap)
 {
-	static const uint8_t values8[] = { 0,	 1,    4,    6,	   8,	 17,   0x20, 0x3f,
-					   0x40, 0x44, 0x45, 0x46, 0x4f, 0x60, 0x65, 0x7f,
-					   0x80, 0xff, 41,   47,   58,	 135,  44,   0x86 };
+	static const uint8_t values8[] = { 0,	 1,    4,    6,	   8,	 17,   0x20,
+					   0x3f, 0x40, 0x44, 0x45, 0x46, 0x4f, 0x60,
+					   0x65, 0x7f, 0x80, 0xff, 41,	 47,   58,
+					   135,	 44,   0x86, 136,  43,	 51,   60 };
 	const struct field *f = encap ? &PICK(r, encap_fields) : &PICK(r, decap_fields);
 	size_t at = layout_of(cfg, p, encap).at[f->base] + f->off;
 	uint32_t vni;

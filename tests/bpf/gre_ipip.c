@@ -139,19 +139,12 @@ static void drops_truncated_gre_header_as_malformed(void **state)
 	const struct run_expect want = { .verdict = TEST_DROP, .reason = XT_DROP_MALFORMED };
 	struct pkt inner = {}, valid = {};
 	struct tunnel_fields t = ipv4_from_peer_a(f, &inner);
-	size_t len, at, gre_len = f->cfg.has_key ? 8 : 4;
+	size_t at;
 
 	put_tunnel_packet(&valid, &t);
 	at = outer_l4_offset(&valid);
-	for (len = at; len < at + gre_len; len++) {
-		struct pkt in = valid;
-		char what[48];
-
-		pkt_cut(&in, len);
-		outer_lengths_fit(&in);
-		snprintf(what, sizeof(what), "GRE header cut after %zu bytes", len - at);
-		expect_run(f, &in, &want, what);
-	}
+	expect_cut_at_every_offset(f, &valid, at, at + (f->cfg.has_key ? 8 : 4), &want,
+				   "GRE header");
 }
 
 static void passes_packet_from_unknown_endpoint(void **state)
@@ -251,6 +244,98 @@ static void drops_ipip_without_inner_header(void **state)
 	assert_dropped(*state, &in, XT_DROP_MALFORMED, 1);
 }
 
+/*
+ * Ethernet pads a frame to 60 bytes (IEEE 802.3; FCS not counted), and the stack trims an
+ * IPv4 packet to its total length (ip_rcv_core). A GRE or IPIP packet over IPv4 whose inner
+ * packet is a bare IPv4 header, or one with a byte or two of payload, is shorter than that:
+ * it arrives padded, and is decapsulated without the padding. Padding bytes are not always
+ * zero (a NIC may send what its buffer held), so these are not.
+ */
+static void put_short_ipv4_from_peer_a(const struct test_fixture *f, struct pkt *in,
+				       struct pkt *inner, size_t payload_len, size_t frame_len)
+{
+	struct ipv4_fields ip = inner_ipv4_fields(TEST_PEER_A_HOST, TEST_LOCAL_HOST);
+	struct tunnel_fields t;
+	size_t i;
+
+	ip.protocol = 253; /* RFC 3692: for experiments; nothing of it is read */
+	put_eth(inner, test_local_host_mac, test_peer_host_mac, ETHERTYPE_IPV4);
+	put_ipv4(inner, &ip, payload_len);
+	for (i = 0; i < payload_len; i++)
+		put8(inner, (uint8_t)(0x70 + i));
+	t = tunnel_from_peer_a(f, inner);
+	put_tunnel_packet(in, &t);
+	while (in->len < frame_len) /* 0: no padding */
+		put8(in, 0xee);
+}
+
+static void delivers_padded_minimum_frame_without_its_padding(void **state)
+{
+	size_t payload;
+
+	for (payload = 0; payload <= 1; payload++) {
+		struct pkt inner = {}, in = {};
+		char what[48];
+
+		put_short_ipv4_from_peer_a(*state, &in, &inner, payload, 60);
+		assert_int_equal(get16(&in, 14 + 2) + 14 < 60, 1);
+		snprintf(what, sizeof(what), "inner IPv4 with %zu payload bytes", payload);
+		expect_decapped(*state, &in, &inner, what);
+	}
+}
+
+/* The same bytes behind a longer frame are not Ethernet's padding: the outer length must
+ * describe a frame above the minimum exactly. */
+static void drops_trailing_bytes_behind_frames_above_the_minimum(void **state)
+{
+	static const size_t frame_lens[] = { 61, 62, 64, 80 };
+	const struct run_expect want = { .verdict = TEST_DROP, .reason = XT_DROP_MALFORMED };
+	struct pkt inner = {}, in = {};
+	struct tunnel_fields t = ipv4_from_peer_a(*state, &inner);
+	size_t i;
+
+	for (i = 0; i < sizeof(frame_lens) / sizeof(frame_lens[0]); i++) {
+		struct pkt short_in = {}, short_inner = {};
+		char what[48];
+
+		put_short_ipv4_from_peer_a(*state, &short_in, &short_inner, 0, frame_lens[i]);
+		snprintf(what, sizeof(what), "%zu-byte frame", frame_lens[i]);
+		expect_run(*state, &short_in, &want, what);
+	}
+	put_tunnel_packet(&in, &t);
+	put8(&in, 0);
+	put8(&in, 0);
+	expect_run(*state, &in, &want, "full-size packet and 2 bytes");
+}
+
+/* A padded frame whose IP length stops inside the inner IPv4 header: the rest of the header
+ * would be read from the padding, which is not the packet's. With a GRE key, the IP length
+ * holds the GRE header and most of the inner one, and only the key's length says how much
+ * is missing. */
+static void drops_padded_frame_whose_inner_header_reaches_into_the_padding(void **state)
+{
+	const struct run_expect want = { .verdict = TEST_DROP, .reason = XT_DROP_MALFORMED };
+	size_t cut;
+
+	for (cut = 1; cut <= 19; cut++) {
+		struct pkt inner = {}, in = {};
+		size_t start, i;
+		char what[48];
+
+		put_short_ipv4_from_peer_a(*state, &in, &inner, 0, 0);
+		start = in.len - 20; /* the inner header */
+		pkt_cut(&in, in.len - cut);
+		if (in.len >= 60)
+			continue; /* not a frame Ethernet pads */
+		outer_lengths_fit(&in);
+		/* padded with what the header would have held, so that only the length tells */
+		for (i = in.len; i < 60; i++)
+			put8(&in, inner.b[14 + (i - start) % 20]);
+		snprintf(what, sizeof(what), "inner header cut to %zu bytes", 20 - cut);
+		expect_run(*state, &in, &want, what);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +370,16 @@ int main(void)
 			      ipip_over_ipv4),
 		DECAP_CASE_ON(drops_ipip_whose_protocol_disagrees_with_inner_header,
 			      ipip_over_ipv6),
+		DECAP_CASE_ON(delivers_padded_minimum_frame_without_its_padding, gre_over_ipv4),
+		DECAP_CASE_ON(delivers_padded_minimum_frame_without_its_padding, ipip_over_ipv4),
+		DECAP_CASE_ON(drops_trailing_bytes_behind_frames_above_the_minimum, gre_over_ipv4),
+		DECAP_CASE_ON(drops_trailing_bytes_behind_frames_above_the_minimum, ipip_over_ipv4),
+		DECAP_CASE_ON(drops_padded_frame_whose_inner_header_reaches_into_the_padding,
+			      gre_over_ipv4),
+		DECAP_CASE_ON(drops_padded_frame_whose_inner_header_reaches_into_the_padding,
+			      ipip_over_ipv4),
+		DECAP_CASE_ON(drops_padded_frame_whose_inner_header_reaches_into_the_padding,
+			      gre_key_over_ipv4),
 		DECAP_CASE_ON(drops_ipip_without_inner_header, ipip_over_ipv4),
 		DECAP_CASE_ON(drops_ipip_without_inner_header, ipip_over_ipv6),
 	};

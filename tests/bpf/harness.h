@@ -21,6 +21,7 @@
 #include "internal.h" /* xt_route_put: routes are written as the loader writes them */
 #include "xt_tc.skel.h"
 #include "xt_xdp.skel.h"
+#include "uplink_dev.h"
 
 /* The overlay under test. Underlay addresses are from TEST-NET-2 (RFC 5737). */
 #define TEST_VNI 0x12ab34 /* three different bytes: a byte order slip shows */
@@ -193,6 +194,7 @@ static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
 		f->xdp = xt_xdp_bpf__open();
 		assert_non_null(f->xdp);
 		f->xdp->rodata->xt_cfg = *cfg;
+		memcpy((void *)f->xdp->rodata->xt_uplink_mac, test_uplink_mac, 6);
 		assert_int_equal(xt_xdp_bpf__load(f->xdp), 0);
 		f->prog_fd = bpf_program__fd(f->xdp->progs.xt_decap_xdp);
 		f->maps.peers = bpf_map__fd(f->xdp->maps.xt_peers);
@@ -204,6 +206,7 @@ static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
 	f->tc = xt_tc_bpf__open();
 	assert_non_null(f->tc);
 	f->tc->rodata->xt_cfg = *cfg;
+	memcpy((void *)f->tc->rodata->xt_uplink_mac, test_uplink_mac, 6);
 	run = prog == TEST_PROG_ENCAP	    ? f->tc->progs.xt_encap
 	      : prog == TEST_PROG_ENCAP_SEG ? f->tc->progs.xt_encap_seg
 					    : f->tc->progs.xt_decap_tc;
@@ -387,17 +390,38 @@ static inline void assert_drop_counted(const struct test_maps *m, enum xt_reason
 	assert_peer_stats(m, TEST_PEER_B_ID, &none);
 }
 
+/* The skb fields a TC run starts with: skb's (NULL: none), and for decap the uplink the frame
+ * arrives on, unless skb names a device itself. The kernel gives the skb the pkt_type that
+ * device's MAC makes of the frame's destination (tests/lib/uplink_dev.c). */
+static inline struct __sk_buff *run_ctx(const struct test_fixture *f, struct __sk_buff *skb,
+					struct __sk_buff *ctx)
+{
+	int ifindex;
+
+	assert_true(!skb || f->prog != TEST_PROG_DECAP_XDP);
+	if (f->prog != TEST_PROG_DECAP_TC)
+		return skb;
+	*ctx = skb ? *skb : (struct __sk_buff){};
+	if (!ctx->ifindex) {
+		ifindex = test_uplink_dev(test_uplink_mac);
+		if (ifindex < 0)
+			fail_msg("making the test uplink: %s", strerror(-ifindex));
+		ctx->ifindex = (uint32_t)ifindex;
+	}
+	return ctx;
+}
+
 /* Run the program once on a copy of in; returns its verdict. TC programs take and give a
  * whole Ethernet frame, as XDP programs do. skb, TC only and may be NULL, sets the skb fields
  * the kernel lets a test choose (mark, priority, gso_segs, gso_size, ...). */
 static inline int prog_run_skb(const struct test_fixture *f, const struct pkt *in, struct pkt *out,
 			       struct __sk_buff *skb)
 {
+	struct __sk_buff ctx, *c = run_ctx(f, skb, &ctx);
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in->b, .data_size_in = in->len,
-		    .data_out = out->b, .data_size_out = sizeof(out->b), .ctx_in = skb,
-		    .ctx_size_in = skb ? sizeof(*skb) : 0);
+		    .data_out = out->b, .data_size_out = sizeof(out->b), .ctx_in = c,
+		    .ctx_size_in = c ? sizeof(*c) : 0);
 
-	assert_true(!skb || f->prog != TEST_PROG_DECAP_XDP);
 	assert_int_equal(bpf_prog_test_run_opts(f->prog_fd, &opts), 0);
 	out->len = opts.data_size_out;
 	return (int)opts.retval;
@@ -412,12 +436,12 @@ static inline int prog_run(const struct test_fixture *f, const struct pkt *in, s
 static inline int prog_try_run_skb(const struct test_fixture *f, const struct pkt *in,
 				   struct pkt *out, struct __sk_buff *skb, int *verdict)
 {
+	struct __sk_buff ctx, *c = run_ctx(f, skb, &ctx);
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in->b, .data_size_in = in->len,
-		    .data_out = out->b, .data_size_out = sizeof(out->b), .ctx_in = skb,
-		    .ctx_size_in = skb ? sizeof(*skb) : 0);
+		    .data_out = out->b, .data_size_out = sizeof(out->b), .ctx_in = c,
+		    .ctx_size_in = c ? sizeof(*c) : 0);
 	int err;
 
-	assert_true(!skb || f->prog != TEST_PROG_DECAP_XDP);
 	err = bpf_prog_test_run_opts(f->prog_fd, &opts);
 	out->len = err ? 0 : opts.data_size_out;
 	*verdict = (int)opts.retval;
@@ -715,6 +739,26 @@ static inline void expect_run(const struct test_fixture *f, const struct pkt *in
 	struct pkt out = {};
 
 	expect_run_out(f, in, want, what, &out);
+}
+
+/* full cut to each length in [from, to), its outer lengths fitted to the cut frame as a
+ * sender that cut it on purpose would send it: each run must do what want says. what names
+ * the header cut, in failure messages. */
+static inline void expect_cut_at_every_offset(const struct test_fixture *f, const struct pkt *full,
+					      size_t from, size_t to, const struct run_expect *want,
+					      const char *what)
+{
+	size_t len;
+
+	for (len = from; len < to; len++) {
+		struct pkt in = *full;
+		char msg[96];
+
+		pkt_cut(&in, len);
+		outer_lengths_fit(&in);
+		snprintf(msg, sizeof(msg), "%s cut after %zu bytes", what, len - from);
+		expect_run(f, &in, want, msg);
+	}
 }
 
 /* The kernel does not run the program on in at all (BPF_PROG_TEST_RUN says EINVAL), so

@@ -39,8 +39,8 @@
 #define IP_FLAG_DF 0x4000
 #define IP_FLAG_MF 0x2000
 #define ARP_OP_REQUEST 1
-#define VXLAN_FLAG_I 0x08		  /* RFC 7348 section 5: first byte of the header */
-#define ICMPV6_NEIGHBOUR_SOLICITATION 135 /* RFC 4861 section 4.3 */
+#define VXLAN_FLAG_I 0x08		   /* RFC 7348 section 5: first byte of the header */
+#define ICMPV6_NEIGHBOUR_SOLICITATION 135  /* RFC 4861 section 4.3 */
 #define ICMPV6_NEIGHBOUR_ADVERTISEMENT 136 /* RFC 4861 section 4.4 */
 
 /* RFC 8926 section 3.4: the version in the top two bits of the first byte, the O and C
@@ -63,6 +63,7 @@
 #define IPV6_NEXT_ROUTING 43
 #define IPV6_NEXT_FRAGMENT 44
 #define IPV6_NEXT_DEST_OPTS 60
+#define IPV6_NEXT_AUTH 51 /* RFC 4302 */
 
 /* Where the fields are in a VXLAN packet whose outer IPv4 header has no options. */
 #define OFF_IP (14)
@@ -424,13 +425,24 @@ static inline void upper_layer_checksum_fill(struct pkt *p, size_t ip_off, size_
 	set16(p, check_off, udp && !check ? 0xffff : check);
 }
 
-/* An 8-byte IPv6 extension header (RFC 8200 section 4): Hop-by-Hop or Destination Options
- * filled with one PadN option, a Routing header with no segments left, or a Fragment
- * header of the first fragment with more to come. */
+/* An IPv6 extension header (RFC 8200 section 4), 8 bytes long: Hop-by-Hop or Destination
+ * Options filled with one PadN option, a Routing header with no segments left, or a
+ * Fragment header of the first fragment with more to come; or an Authentication header
+ * (RFC 4302 section 2) of 24 bytes, whose length field counts 4-byte units less 2 where the
+ * others count 8-byte units less 1: 12 bytes of header and a 96-bit ICV (RFC 2404). */
 static inline void put_ipv6_extension(struct pkt *p, uint8_t type, uint8_t next_header)
 {
 	put8(p, next_header);
 	switch (type) {
+	case IPV6_NEXT_AUTH:
+		put8(p, 24 / 4 - 2);  /* payload length */
+		put16(p, 0);	      /* reserved */
+		put32(p, 0x1000);     /* security parameters index */
+		put32(p, 1);	      /* sequence number */
+		put32(p, 0xa1a2a3a4); /* integrity check value */
+		put32(p, 0xa5a6a7a8);
+		put32(p, 0xa9aaabac);
+		break;
 	case IPV6_NEXT_ROUTING:
 		put8(p, 0);  /* header extension length */
 		put8(p, 4);  /* routing type: RFC 8754 segment routing */
@@ -503,33 +515,53 @@ static inline void put_neighbour_solicitation_frame(struct pkt *p, const uint8_t
 }
 
 /* RFC 4861 section 4.4: a solicited neighbour advertisement of target from saddr to daddr,
- * with the target link-layer address option. */
-static inline void put_neighbour_advertisement_frame(struct pkt *p, const uint8_t dst[6],
-						     const uint8_t src[6], const char *saddr,
-						     const char *daddr, const char *target)
+ * with the target link-layer address option, behind the extension headers chain[0..n) as
+ * put_ipv6_extension writes them (none: n 0). Its checksum covers the ICMPv6 message alone,
+ * with the pseudo-header's length and next header of the message, not of the chain (RFC
+ * 8200 section 8.1). */
+static inline void put_neighbour_advertisement_behind(struct pkt *p, const uint8_t dst[6],
+						      const uint8_t src[6], const char *saddr,
+						      const char *daddr, const char *target,
+						      const uint8_t *chain, size_t n)
 {
 	struct ipv6_fields ip = {
-		.next_header = IP_PROTO_ICMPV6,
+		.next_header = n ? chain[0] : IP_PROTO_ICMPV6,
 		.hop_limit = 255,
 		.saddr = saddr,
 		.daddr = daddr,
 	};
-	uint8_t t[16];
-	size_t ip_off;
+	uint8_t t[16], pseudo[8] = { 0, 0, 0, 32, 0, 0, 0, IP_PROTO_ICMPV6 };
+	struct pkt chain_bytes = {};
+	size_t ip_off, icmp_off, i;
 
+	for (i = 0; i < n; i++)
+		put_ipv6_extension(&chain_bytes, chain[i],
+				   i + 1 < n ? chain[i + 1] : IP_PROTO_ICMPV6);
 	assert_int_equal(inet_pton(AF_INET6, target, t), 1);
 	put_eth(p, dst, src, ETHERTYPE_IPV6);
 	ip_off = p->len;
-	put_ipv6_header(p, &ip, 32);
+	put_ipv6_header(p, &ip, chain_bytes.len + 32);
+	put_bytes(p, chain_bytes.b, chain_bytes.len);
+	icmp_off = p->len;
 	put8(p, ICMPV6_NEIGHBOUR_ADVERTISEMENT);
-	put8(p, 0);	     /* code */
-	put16(p, 0);	     /* checksum, below */
+	put8(p, 0);	      /* code */
+	put16(p, 0);	      /* checksum, below */
 	put32(p, 0x60000000); /* solicited, override */
 	put_bytes(p, t, sizeof(t));
 	put8(p, 2); /* target link-layer address, 8 bytes */
 	put8(p, 1);
 	put_bytes(p, src, 6);
-	upper_layer_checksum_fill(p, ip_off, ip_off + 40 + 2, false);
+	set16(p, icmp_off + 2,
+	      (uint16_t)~inet_fold(
+		      inet_sum(p->b + icmp_off, 32,
+			       inet_sum(pseudo, 8, inet_sum(p->b + ip_off + 8, 32, 0)))));
+}
+
+static inline void put_neighbour_advertisement_frame(struct pkt *p, const uint8_t dst[6],
+						     const uint8_t src[6], const char *saddr,
+						     const char *daddr, const char *target)
+{
+	put_neighbour_advertisement_behind(p, dst, src, saddr, daddr, target, NULL, 0);
 }
 
 /* One GENEVE option (RFC 8926 section 3.5): class, type, length in 4-byte words (5 bits),

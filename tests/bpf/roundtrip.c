@@ -74,6 +74,10 @@ static void assert_round_trip(const struct round_trip *rt, const struct pkt *fra
 	bool xdp = rt->there.prog == TEST_PROG_DECAP_XDP;
 
 	assert_int_equal(prog_run(&rt->here, frame, &wire), TC_ACT_REDIRECT);
+	/* On the way out bpf_redirect_neigh fills in the MACs: the next hop's is peer A's
+	 * uplink (which the fixtures give test_uplink_mac), the source ours. */
+	memcpy(wire.b, test_uplink_mac, 6);
+	memcpy(wire.b + 6, test_peer_uplink_mac, 6);
 	assert_int_equal(prog_run(&rt->there, &wire, &delivered),
 			 xdp ? XDP_REDIRECT : TC_ACT_REDIRECT);
 	expected_delivery(&expected, &rt->there.cfg, frame);

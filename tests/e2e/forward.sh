@@ -6,6 +6,7 @@
 #
 #   C c0 --- la A ua ==== ub B lb --- s0 S      (topo_lans in tests/lib/netns.sh)
 . "$(dirname "$0")/../lib/netns.sh"
+PY=/usr/bin/python3 # Debian's interpreter, where python3-scapy is (see DESIGN.md)
 
 C4=10.1.0.2 S4=10.2.0.2 C6=fd01::2 S6=fd02::2
 
@@ -164,6 +165,125 @@ errors() {
 		[ -z "$(ip -n "$NS_A" link show la | grep -w xdp)" ]
 }
 
+# udp_to_s: UDP datagrams S received for a port where nothing listens (IPv4 and IPv6).
+udp_to_s() {
+	in_ns "$NS_S" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { n = $3 }
+		$1 == "Udp6NoPorts" { m = $2 } END { print n + m }' /proc/net/snmp /proc/net/snmp6
+}
+
+# from_c KIND...: 5 UDP datagrams to S's port 9 from C for each KIND (see the Python).
+from_c() {
+	in_ns "$NS_C" "$PY" - "$mac_la" "$mac_c0" "$@" <<'PY' 2>&1 | grep -v WARNING
+import sys
+from scapy.all import Ether, IP, IPv6, UDP, Raw, sendp
+mac_la, mac_c0 = sys.argv[1:3]
+frames = []
+for kind in sys.argv[3:]:
+    dst_mac, l3 = mac_la, IP(src="10.1.0.2", dst="10.2.0.2")
+    if kind == "broadcast-mac":
+        dst_mac = "ff:ff:ff:ff:ff:ff"
+    elif kind == "other-mac":
+        dst_mac = "02:00:00:00:99:99"
+    elif kind.startswith("from-"):
+        src = kind[5:]
+        l3 = IPv6(src=src, dst="fd02::2") if ":" in src else IP(src=src, dst="10.2.0.2")
+    elif kind != "good":
+        raise SystemExit("unknown kind " + kind)
+    frames += [Ether(dst=dst_mac, src=mac_c0) / l3 / UDP(sport=40000, dport=9) / Raw(b"x" * 32)] * 5
+sendp(frames, iface="c0", verbose=False)
+PY
+	sleep 0.5
+}
+
+# from_a INNER_MAC [SRC]: 5 VXLAN packets from A's underlay address to B, each carrying a
+# UDP datagram from SRC (default C) to S's port 9 in an inner frame to INNER_MAC, as A's
+# encap would send it.
+from_a() {
+	in_ns "$NS_A" "$PY" - "$1" "${2:-10.1.0.2}" "$(mac_of "$NS_B" ub)" "$(mac_of "$NS_A" ua)" \
+		"$(mac_of "$NS_A" xt0)" <<'PY' 2>&1 | grep -v WARNING
+import sys
+from scapy.all import Ether, IP, UDP, Raw, sendp
+from scapy.layers.vxlan import VXLAN
+inner_mac, src, mac_ub, mac_ua, mac_xt0 = sys.argv[1:6]
+inner = (Ether(dst=inner_mac, src=mac_xt0) / IP(src=src, dst="10.2.0.2", ttl=63) /
+         UDP(sport=40000, dport=9) / Raw(b"y" * 32))
+frame = (Ether(dst=mac_ub, src=mac_ua) / IP(src="192.0.2.1", dst="192.0.2.2", flags="DF") /
+         UDP(sport=50000, dport=4789, chksum=0) / VXLAN(vni=1, flags=0x08) / inner)
+sendp([frame] * 5, iface="ua", verbose=False)
+PY
+	sleep 0.5
+}
+
+mac_of() {
+	ip -n "$1" -j link show "$2" | jq -r '.[0].address'
+}
+
+# Decapsulated, a packet goes straight to B's LAN port only if B's kernel would forward it
+# from the overlay device: an inner frame to another MAC than the device's is the kernel's
+# to drop (PACKET_OTHERHOST), and so is a source (within A's allowed-ips) whose way back
+# does not leave through the overlay device (rp_filter); S never sees either.
+decap_rules() {
+	local rx=$1 fwd got
+	fwd=$(counter "$NS_B" forward-decap) got=$(udp_to_s)
+	from_a "$(mac_of "$NS_B" xt0)"
+	check "kernel rules, B rx $rx: an inner frame to B's overlay MAC goes straight to S" \
+		[ "$(counter "$NS_B" forward-decap)" = $((fwd + 5)) ] && [ "$(udp_to_s)" = $((got + 5)) ]
+	fwd=$(counter "$NS_B" forward-decap) got=$(udp_to_s)
+	from_a 02:00:00:00:99:98
+	check "kernel rules, B rx $rx: an inner frame to another MAC is left to the kernel" \
+		[ "$(counter "$NS_B" forward-decap)" = "$fwd" ]
+	check "kernel rules, B rx $rx: which drops it: S receives nothing" [ "$(udp_to_s)" = "$got" ]
+	in_ns "$NS_B" sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.xt0.rp_filter=1
+	ip -n "$NS_B" route add 10.1.0.77/32 dev lb
+	fwd=$(counter "$NS_B" forward-decap) got=$(udp_to_s)
+	from_a "$(mac_of "$NS_B" xt0)" 10.1.0.77
+	check "kernel rules, B rx $rx: a source routed back through the LAN is left to the kernel" \
+		[ "$(counter "$NS_B" forward-decap)" = "$fwd" ]
+	check "kernel rules, B rx $rx: whose rp_filter drops it: S receives nothing" \
+		[ "$(udp_to_s)" = "$got" ]
+}
+
+# What the kernel refuses to forward, the fast path must not forward either (fwd.h):
+# frames not addressed to the port's MAC, sources that are the gateway's own addresses or
+# martians, or not routed back through the port they came in on. A LAN host sends each;
+# A's fast path must leave them all to the kernel (pass-slow-path, never forward-encap),
+# and the kernel drops them (rp_filter on), so S receives nothing; while C's own datagrams
+# still take the fast path to S. IPv6 has no rp_filter nor a check of local sources in the
+# kernel's forwarding (ip6_forward): a LAN packet from A's own IPv6 address is refused by
+# the fast path and forwarded by the kernel, as by any Linux router (docs/security.md).
+kernel_rules() {
+	local rx=$1 fwd slow got bad
+	lans_del
+	topo_lans 4 && gateways vxlan "$rx" 4 || { not_ok "kernel rules, rx $rx: set up"; return; }
+	in_ns "$NS_A" sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.la.rp_filter=1
+	# A default route back through the LAN port: every source is then routed back the way
+	# it came, and only the martian rule refuses 0.0.0.7 and 224.0.0.9.
+	ip -n "$NS_A" route add default via 10.1.0.2 dev la
+	ping_ok "$NS_C" "$S4" 2 && ping_ok "$NS_C" "$S6" 2 # neighbours, both ways
+	mac_la=$(mac_of "$NS_A" la) mac_c0=$(mac_of "$NS_C" c0)
+	fwd=$(counter "$NS_A" forward-encap) got=$(udp_to_s)
+	from_c good
+	check "kernel rules: C's datagrams take the fast path to S" \
+		[ "$(counter "$NS_A" forward-encap)" -ge $((fwd + 5)) ] &&
+		[ "$(udp_to_s)" = $((got + 5)) ]
+	for bad in from-10.99.0.1 from-10.1.0.1 broadcast-mac other-mac from-127.0.0.1 \
+		from-0.0.0.7 from-224.0.0.9 from-192.0.2.99; do
+		fwd=$(counter "$NS_A" forward-encap) slow=$(counter "$NS_A" pass-slow-path)
+		got=$(udp_to_s)
+		from_c "$bad"
+		check "kernel rules: $bad is left to the kernel, not forwarded by XDP" \
+			[ "$(counter "$NS_A" forward-encap)" = "$fwd" ] &&
+			[ "$(counter "$NS_A" pass-slow-path)" -ge $((slow + 5)) ]
+		check "kernel rules: $bad does not reach S" [ "$(udp_to_s)" = "$got" ]
+	done
+	fwd=$(counter "$NS_A" forward-encap) slow=$(counter "$NS_A" pass-slow-path)
+	from_c from-fd99::1
+	check "kernel rules: from A's own IPv6 address is left to the kernel" \
+		[ "$(counter "$NS_A" forward-encap)" = "$fwd" ] &&
+		[ "$(counter "$NS_A" pass-slow-path)" -ge $((slow + 5)) ]
+	decap_rules "$rx"
+}
+
 reload_replaces() {
 	local before after
 	before=$(ip -n "$NS_A" -j link show la | jq -r '.[0].xdp.prog.id')
@@ -174,6 +294,8 @@ reload_replaces() {
 
 errors
 wire_check
+kernel_rules xdp
+kernel_rules tc
 run_case vxlan xdp 4
 run_case vxlan tc 4
 run_case gre tc 4

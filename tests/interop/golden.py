@@ -34,6 +34,7 @@ UNDERLAY = {4: ("198.51.100.1", "198.51.100.2"), 6: ("2001:db8::1", "2001:db8::2
 INNER = {4: ("10.10.1.1", "10.10.2.7", "10.10.2.0/24"),
          6: ("fd00:10:1::1", "fd00:10:2::7", "fd00:10:2::/64")}
 HOST_MAC, REMOTE_MAC, OVERLAY_MAC = "02:00:00:0a:01:01", "02:00:00:0a:02:07", "02:00:00:00:00:aa"
+UPLINK_MAC, PEER_UPLINK_MAC = "02:00:5e:00:00:01", "02:00:5e:00:00:02"
 PORTS = {"vxlan": 4789, "geneve": 6081}
 PEER_ID = 5
 TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT, TC_ACT_UNSPEC = 0, 2, 7, -1
@@ -82,7 +83,8 @@ def run(prog, frames, opts, tmp):
 def overlay_opts(encap, fam):
     local, peer = UNDERLAY[fam]
     kind = "gre" if encap == "gre-key" else encap
-    opts = [("encap", kind), ("local", local), ("overlay-mac", OVERLAY_MAC)]
+    opts = [("encap", kind), ("local", local), ("overlay-mac", OVERLAY_MAC),
+            ("uplink-mac", UPLINK_MAC)]
     if kind in PORTS:
         opts += [("vni", VNI), ("port", PORTS[kind])]
     if encap == "gre-key":
@@ -259,7 +261,7 @@ def outer(encap, fam, payload, sport=50000, key=KEY, gre=None):
     ip = (IP(src=peer, dst=local, flags="DF") if fam == 4 else IPv6(src=peer, dst=local)) / l4
     if kind == "ipip":
         ip.proto if fam == 4 else None
-    return Ether(src="02:00:5e:00:00:02", dst="02:00:5e:00:00:01") / ip
+    return Ether(src=PEER_UPLINK_MAC, dst=UPLINK_MAC) / ip
 
 
 def inner_for(encap, inner_fam):

@@ -8,8 +8,10 @@
  * pcaprun PROG IN.pcap OUT.pcap [option VALUE]...
  *   PROG: encap, encap-seg, decap-tc, decap-xdp
  *   encap vxlan|geneve|gre|ipip   local ADDR   vni N   port N   key N   overlay-mac MAC
- *   peer ENDPOINT,ID,PORT   route PREFIX/LEN,ID,ENDPOINT,PORT   gso SIZE
- * Addresses are IPv4 or IPv6; the underlay family is local's.
+ *   uplink-mac MAC   peer ENDPOINT,ID,PORT   route PREFIX/LEN,ID,ENDPOINT,PORT   gso SIZE
+ * Addresses are IPv4 or IPv6; the underlay family is local's. The decap programs take the
+ * frames to uplink-mac (default 00:00:00:00:00:00) for this host's; TC runs them on a device
+ * with that MAC (tests/lib/uplink_dev.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +29,7 @@
 #include "internal.h" /* xt_route_put: routes are written as the loader writes them */
 #include "xt_tc.skel.h"
 #include "xt_xdp.skel.h"
+#include "uplink_dev.h"
 
 #define MAX_FRAME 65535
 
@@ -65,6 +68,7 @@ static char *field(char **s)
 struct run {
 	const char *prog_name;
 	struct xt_config cfg;
+	uint8_t uplink_mac[6];
 	char *peers[64], *routes[64];
 	int n_peers, n_routes;
 	uint32_t gso;
@@ -121,6 +125,16 @@ static void reasons_sum(int fd, uint64_t *out)
 	}
 }
 
+static void parse_mac(const char *val, uint8_t mac[6])
+{
+	unsigned int m[6], i;
+
+	if (sscanf(val, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6)
+		die("'%s' is not a MAC address", val);
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)m[i];
+}
+
 static void parse_option(struct run *r, const char *key, char *val)
 {
 	if (!strcmp(key, "encap")) {
@@ -142,12 +156,9 @@ static void parse_option(struct run *r, const char *key, char *val)
 		r->cfg.key = (uint32_t)strtoul(val, NULL, 0);
 		r->cfg.has_key = 1;
 	} else if (!strcmp(key, "overlay-mac")) {
-		unsigned int m[6], i;
-
-		if (sscanf(val, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6)
-			die("'%s' is not a MAC address", val);
-		for (i = 0; i < 6; i++)
-			r->cfg.overlay_mac[i] = (uint8_t)m[i];
+		parse_mac(val, r->cfg.overlay_mac);
+	} else if (!strcmp(key, "uplink-mac")) {
+		parse_mac(val, r->uplink_mac);
 	} else if (!strcmp(key, "peer") && r->n_peers < 64) {
 		r->peers[r->n_peers++] = val;
 	} else if (!strcmp(key, "route") && r->n_routes < 64) {
@@ -174,7 +185,7 @@ int main(int argc, char **argv)
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct xt_tc_bpf *tc = NULL;
 	struct xt_xdp_bpf *xdp = NULL;
-	int prog_fd, peers_fd, reasons_fd, i, n = 0;
+	int prog_fd, peers_fd, reasons_fd, i, n = 0, uplink = 0;
 	struct xt_route_maps routes;
 	struct pcap_pkthdr *hdr;
 	const u_char *frame;
@@ -191,6 +202,7 @@ int main(int argc, char **argv)
 		if (!xdp)
 			die("opening the XDP object%s", "");
 		xdp->rodata->xt_cfg = r.cfg;
+		memcpy(xdp->rodata->xt_uplink_mac, r.uplink_mac, 6);
 		if (xt_xdp_bpf__load(xdp))
 			die("loading the XDP object%s", "");
 		prog_fd = bpf_program__fd(xdp->progs.xt_decap_xdp);
@@ -217,6 +229,11 @@ int main(int argc, char **argv)
 		reasons_fd = bpf_map__fd(tc->maps.xt_reasons);
 	}
 	maps_fill(peers_fd, &routes, &r);
+	if (tc) {
+		uplink = test_uplink_dev(r.uplink_mac);
+		if (uplink < 0)
+			die("making a device with the uplink's MAC: %s", strerror(-uplink));
+	}
 
 	in = pcap_open_offline(argv[2], errbuf);
 	if (!in)
@@ -227,6 +244,10 @@ int main(int argc, char **argv)
 		die("%s", pcap_geterr(dead));
 	while (pcap_next_ex(in, &hdr, &frame) == 1) {
 		struct __sk_buff ctx = { .gso_size = r.gso, .gso_segs = r.gso ? 2 : 0 };
+
+		/* Decap only: encap runs on the loopback device, as before. */
+		if (!strcmp(argv[1], "decap-tc"))
+			ctx.ifindex = (uint32_t)uplink;
 		DECLARE_LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
 				    .data_size_in = hdr->caplen, .data_out = out,
 				    .data_size_out = sizeof(out), .repeat = 1);

@@ -63,19 +63,20 @@ static void reason_names_follow_their_enum_class(void **state)
 	assert_string_equal(xt_reason_name(XT_OK_FWD_ENCAP), "forward-encap");
 	assert_string_equal(xt_reason_name(XT_OK_FWD_DECAP), "forward-decap");
 	assert_int_equal(XT_OK_FWD_DECAP + 1, XT_PASS_NOT_IP);
-	for (i = XT_PASS_NOT_IP; i <= XT_PASS_SLOW_PATH; i++) {
+	for (i = XT_PASS_NOT_IP; i <= XT_PASS_OTHER_HOST; i++) {
 		const char *name = xt_reason_name((enum xt_reason)i);
 
 		if (strncmp(name, "pass-", 5))
 			fail_because("pass reason %d is \"%s\"", i, name);
 	}
-	for (i = XT_DROP_MALFORMED; i <= XT_DROP_DECAP_FAILED; i++) {
+	assert_int_equal(XT_PASS_OTHER_HOST + 1, XT_DROP_MALFORMED);
+	for (i = XT_DROP_MALFORMED; i <= XT_DROP_EXT_HEADERS; i++) {
 		const char *name = xt_reason_name((enum xt_reason)i);
 
 		if (strncmp(name, "drop-", 5))
 			fail_because("drop reason %d is \"%s\"", i, name);
 	}
-	assert_int_equal(XT_DROP_DECAP_FAILED + 1, XT_REASON_COUNT);
+	assert_int_equal(XT_DROP_EXT_HEADERS + 1, XT_REASON_COUNT);
 }
 
 static void reason_names_spell_the_enum_names(void **state)
@@ -89,6 +90,7 @@ static void reason_names_spell_the_enum_names(void **state)
 	assert_string_equal(xt_reason_name(XT_PASS_OTHER_VNI), "pass-other-vni");
 	assert_string_equal(xt_reason_name(XT_PASS_OTHER_KEY), "pass-other-key");
 	assert_string_equal(xt_reason_name(XT_PASS_UNKNOWN_PEER), "pass-unknown-peer");
+	assert_string_equal(xt_reason_name(XT_PASS_OTHER_HOST), "pass-other-host");
 	assert_string_equal(xt_reason_name(XT_DROP_MALFORMED), "drop-malformed");
 	assert_string_equal(xt_reason_name(XT_DROP_VXLAN_FLAGS), "drop-vxlan-flags");
 	assert_string_equal(xt_reason_name(XT_DROP_GENEVE_HEADER), "drop-geneve-header");
@@ -101,6 +103,8 @@ static void reason_names_spell_the_enum_names(void **state)
 	assert_string_equal(xt_reason_name(XT_DROP_RELAY), "drop-relay");
 	assert_string_equal(xt_reason_name(XT_DROP_ENCAP_FAILED), "drop-encap-failed");
 	assert_string_equal(xt_reason_name(XT_DROP_DECAP_FAILED), "drop-decap-failed");
+	assert_string_equal(xt_reason_name(XT_DROP_OUTER_CHECKSUM), "drop-outer-checksum");
+	assert_string_equal(xt_reason_name(XT_DROP_EXT_HEADERS), "drop-ext-headers");
 }
 
 static void reason_name_out_of_range_is_unknown(void **state)
