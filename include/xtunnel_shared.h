@@ -30,6 +30,11 @@
 #define XT_DEFAULT_MAX_PEERS 1024
 #define XT_DEFAULT_MAX_ROUTES 16384
 #define XT_MAX_FWD_PORTS 32 /* forward-from interfaces of one overlay */
+/* Outer UDP source ports of VXLAN and GENEVE: the dynamic range RFC 7348 section 5 and
+ * RFC 8926 section 3.3 ask for, and the range the kernel's vxlan device is given
+ * (IFLA_VXLAN_PORT_RANGE), so that both pick the same port for a flow (tunnel.h). */
+#define XT_SRC_PORT_MIN 49152
+#define XT_SRC_PORT_MAX 65535
 
 /* TC filters: the encap filter on the overlay's egress has a fixed handle and priority so
  * that any process, in any mount namespace, can find the overlay through it. The decap
