@@ -10,7 +10,8 @@
 #include "common.h"
 #include "csum.h"
 
-#define XT_ARP_LEN 28 /* Ethernet/IPv4 ARP body, RFC 826 */
+#define XT_ARP_LEN 28	/* Ethernet/IPv4 ARP body, RFC 826 */
+#define XT_OUTER_TTL 64 /* outer IPv4 TTL and IPv6 hop limit */
 
 struct xt_arp {
 	__be16 hrd;
@@ -120,15 +121,34 @@ static __always_inline __u8 xt_outer_proto(__u16 inner_proto)
 	return inner_proto == ETH_P_IPV6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
 }
 
+/*
+ * The outer UDP source port of a flow: the kernel's udp_flow_src_port (include/net/udp.h)
+ * over XT_SRC_PORT_MIN-XT_SRC_PORT_MAX, in the dynamic range RFC 7348 section 5 and RFC 8926
+ * section 3.3 ask for; entropy for ECMP and RSS on the underlay. The kernel's vxlan device
+ * picks its port this way from the skb's hash, which xt_encap sets to ours (bpf_set_hash),
+ * so a flow's GSO packets, which that device encapsulates, and its other packets, which we
+ * encapsulate, take one path through the underlay: on two paths ECMP would reorder it.
+ */
+static __always_inline __u16 xt_src_port(__u32 hash)
+{
+	hash ^= hash << 16;
+	return (((__u64)hash * (XT_SRC_PORT_MAX - XT_SRC_PORT_MIN)) >> 32) + XT_SRC_PORT_MIN;
+}
+
+/* The outer IPv6 flow label of a flow: the low 20 bits of its hash, ours and the vxlan
+ * device's alike (bpf_skb_set_tunnel_key takes the label as is). */
+static __always_inline __u32 xt_flow_label(__u32 hash)
+{
+	return hash & 0xfffff;
+}
+
 /* Everything behind the outer IP header. l4_len: from there to the end of the packet. */
 static __always_inline void xt_l4_build(union xt_encap_l4 *l4, const struct xt_route *r,
 					__u32 l4_len, __u32 hash, const struct ethhdr *inner,
 					__u16 inner_proto)
 {
 	if (xt_encap_is_udp(xt_cfg.encap)) {
-		/* Source port from the inner flow hash, in 49152-65535 as RFC 7348 section 5
-		 * and RFC 8926 section 3.3 ask: entropy for ECMP and RSS on the underlay. */
-		l4->udp.udp.source = bpf_htons(((hash ^ (hash >> 16)) & 0x3fff) | 0xc000);
+		l4->udp.udp.source = bpf_htons(xt_src_port(hash));
 		l4->udp.udp.dest = bpf_htons(r->port);
 		l4->udp.udp.len = bpf_htons(l4_len);
 		l4->udp.udp.check = 0;
@@ -158,7 +178,7 @@ static __always_inline void xt_ipv4_build(struct iphdr *ip, const struct xt_rout
 	/* DF set, so the ID may be zero (RFC 6864 section 4.1). */
 	ip->id = 0;
 	ip->frag_off = bpf_htons(0x4000);
-	ip->ttl = 64;
+	ip->ttl = XT_OUTER_TTL;
 	ip->protocol = proto;
 	ip->check = 0;
 	ip->saddr = xt_local4();
@@ -172,16 +192,18 @@ static __always_inline void xt_ipv4_build(struct iphdr *ip, const struct xt_rout
 static __always_inline void xt_ipv6_build(struct ipv6hdr *ip6, const struct xt_route *r,
 					  __u32 payload_len, __u8 nexthdr, __u32 hash)
 {
+	__u32 label = xt_flow_label(hash);
+
 	ip6->version = 6;
 	ip6->priority = 0;
 	/* The flow label carries the inner flow's hash, as RFC 6438 asks of tunnels: the
 	 * only entropy ECMP has for GRE and IPIP. */
-	ip6->flow_lbl[0] = (hash >> 16) & 0x0f;
-	ip6->flow_lbl[1] = (hash >> 8) & 0xff;
-	ip6->flow_lbl[2] = hash & 0xff;
+	ip6->flow_lbl[0] = label >> 16;
+	ip6->flow_lbl[1] = (label >> 8) & 0xff;
+	ip6->flow_lbl[2] = label & 0xff;
 	ip6->payload_len = bpf_htons(payload_len);
 	ip6->nexthdr = nexthdr;
-	ip6->hop_limit = 64;
+	ip6->hop_limit = XT_OUTER_TTL;
 	xt_cfg_copy32(&ip6->saddr, xt_cfg.local, XT_ADDR_LEN / 4);
 	__builtin_memcpy(&ip6->daddr, r->endpoint, XT_ADDR_LEN);
 }

@@ -113,6 +113,44 @@ static __always_inline __u64 xt_encap_flags(void)
 	return flags;
 }
 
+/*
+ * A GSO packet over an IPv6 UDP underlay. bpf_skb_adjust_room marks a UDP tunnel GSO packet
+ * SKB_GSO_UDP_TUNNEL, never SKB_GSO_UDP_TUNNEL_CSUM, so the kernel would copy one outer
+ * checksum into every segment, and an IPv6 UDP checksum may not be left out (RFC 8200
+ * section 8.1). Two ways out:
+ * - VXLAN to a peer on the overlay's port, when the loader has the kernel's vxlan device in
+ *   collect-metadata mode (loader/vxlan_dev.c): the packet goes there whole with its outer
+ *   headers as a tunnel key, and the kernel encapsulates it as UDP-tunnel GSO with checksums,
+ *   completed per segment where it is segmented (on a NIC, or not at all on a veth). The
+ *   device has no per-packet destination port, hence the port condition.
+ * - Otherwise the packet goes on to the overlay device, which has segmentation offloads off:
+ *   the kernel segments it in software, and xt_encap_seg encapsulates each segment where
+ *   they come out, on the ingress of the device's veth peer.
+ */
+static __always_inline int xt_encap_gso6(struct __sk_buff *skb, const struct xt_route *r,
+					 __u32 hash, __u32 segs, __u32 len)
+{
+	struct bpf_tunnel_key key = {};
+
+	if (!xt_cfg.vxlan_dev || xt_cfg.encap != XT_ENCAP_VXLAN || r->port != xt_cfg.port) {
+		xt_count(XT_OK_SEGMENT);
+		return TC_ACT_OK;
+	}
+	__builtin_memcpy(key.remote_ipv6, r->endpoint, XT_ADDR_LEN);
+	xt_cfg_copy32(key.local_ipv6, xt_cfg.local, XT_ADDR_LEN / 4);
+	key.tunnel_id = xt_cfg.vni;
+	key.tunnel_ttl = XT_OUTER_TTL;
+	key.tunnel_label = xt_flow_label(hash);
+	/* The device derives the source port from the skb's hash as xt_src_port does. A hash
+	 * set here also counts as a full one, which the kernel then takes as it is. */
+	bpf_set_hash(skb, hash);
+	if (bpf_skb_set_tunnel_key(skb, &key, sizeof(key), BPF_F_TUNINFO_IPV6))
+		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+	xt_count_tx(r->peer_id, segs, len);
+	xt_count(XT_OK_VXLAN_DEV);
+	return bpf_redirect(xt_cfg.vxlan_dev_ifindex, 0);
+}
+
 static __always_inline int xt_encap_to(struct __sk_buff *skb, struct xt_route *rp,
 				       const struct ethhdr *eth, __u16 inner_proto)
 {
@@ -130,6 +168,8 @@ static __always_inline int xt_encap_to(struct __sk_buff *skb, struct xt_route *r
 	hash = skb->hash;
 	if (!hash)
 		hash = xt_flow_hash((void *)(eth + 1), (void *)(long)skb->data_end, inner_proto);
+	if (xt_udp6() && skb->gso_size)
+		return xt_encap_gso6(skb, &r, hash, segs, len);
 	if (xt_udp6() && xt_inner_sum(skb, inner_proto, &inner_sum))
 		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
 	if (inner_proto == ETH_P_ARP && xt_arp_as_ipv4(skb))
@@ -281,20 +321,10 @@ int xt_encap(struct __sk_buff *skb)
 	 * peer and would go to another: never relay (the host may forward for others). */
 	if (skb->ingress_ifindex == xt_cfg.overlay_ifindex)
 		return xt_tc_drop(XT_DROP_RELAY);
-	/* bpf_skb_adjust_room marks a UDP tunnel GSO packet SKB_GSO_UDP_TUNNEL, never
-	 * SKB_GSO_UDP_TUNNEL_CSUM, so the kernel would copy one outer checksum into every
-	 * segment, and an IPv6 UDP checksum may not be left out (RFC 8200 section 8.1). Such a
-	 * packet goes on to the device, which has segmentation offloads off: the kernel
-	 * segments it in software, and xt_encap_seg encapsulates each segment where they come
-	 * out, on the ingress of the device's veth peer. */
-	if (xt_udp6() && skb->gso_size) {
-		xt_count(XT_OK_SEGMENT);
-		return TC_ACT_OK;
-	}
 	return xt_encap_frame(skb);
 }
 
-/* The segments of what xt_encap left to the kernel (IPv6 underlay, UDP encapsulations). */
+/* The segments of what xt_encap left to the kernel (xt_encap_gso6). */
 SEC("tc")
 int xt_encap_seg(struct __sk_buff *skb)
 {
@@ -439,6 +469,33 @@ fail:
 	xt_count(XT_DROP_DECAP_FAILED);
 	xt_count_peer_drop(rx.peer_id);
 	return TC_ACT_SHOT;
+}
+
+/*
+ * On the ingress of the kernel's vxlan device (loader/vxlan_dev.c): what its UDP socket
+ * decapsulated. That socket listens on the overlay's port, IPv4 and IPv6, for the whole
+ * namespace. Decap sends every packet of a known peer on before the socket sees it, so what
+ * reaches it is what decap passed (an unknown sender, another VNI, ...), which the kernel
+ * would deliver past every check of ours: it is dropped here. Each overlay that uses the
+ * device has one such filter and counts what is addressed to it (its VNI, its local
+ * address); the rest goes on to the next filter, and xt_sock_other (xt_sock.bpf.c) drops it.
+ */
+SEC("tc")
+int xt_sock_drop(struct __sk_buff *skb)
+{
+	struct bpf_tunnel_key key = {};
+	__u32 local[XT_ADDR_LEN / 4];
+	int i;
+
+	if (bpf_skb_get_tunnel_key(skb, &key, sizeof(key), BPF_F_TUNINFO_IPV6))
+		return TC_ACT_UNSPEC; /* IPv4, or no tunnel: not this overlay's to count */
+	xt_cfg_copy32(local, xt_cfg.local, XT_ADDR_LEN / 4);
+	if (key.tunnel_id != xt_cfg.vni)
+		return TC_ACT_UNSPEC;
+	for (i = 0; i < XT_ADDR_LEN / 4; i++)
+		if (key.local_ipv6[i] != local[i])
+			return TC_ACT_UNSPEC;
+	return xt_tc_drop(XT_DROP_KERNEL_SOCKET);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -129,6 +129,8 @@ static json_object *json_overlay(const struct xt_overlay_info *ov)
 	json_object_object_add(o, "rx_request",
 			       json_object_new_string(xt_rx_mode_name(ov->rx_request)));
 	json_object_object_add(o, "rx_reason", json_object_new_string(ov->rx_reason));
+	json_object_object_add(o, "gso", json_object_new_string(xt_gso_path_name(ov->gso)));
+	json_object_object_add(o, "gso_reason", json_object_new_string(ov->gso_reason));
 	fwd = json_object_new_array();
 	for (i = 0; i < ov->n_forward; i++)
 		json_object_array_add(fwd, json_name(ov->forward_from[i]));
@@ -209,6 +211,7 @@ static void print_overlay(FILE *f, const struct xt_overlay_info *ov)
 		fprintf(f, ", key %u", ov->key);
 	fprintf(f, ", mtu %u\n", ov->mtu);
 	fprintf(f, "  receive path: %s (%s)\n", xt_rx_mode_name(ov->rx), ov->rx_reason);
+	fprintf(f, "  GSO path: %s (%s)\n", xt_gso_path_name(ov->gso), ov->gso_reason);
 	for (i = 0; i < ov->n_forward; i++)
 		fprintf(f, "%s%s", i ? ", " : "  forward from: ", ov->forward_from[i]);
 	if (ov->n_forward)

@@ -30,6 +30,11 @@
 #define XT_DEFAULT_MAX_PEERS 1024
 #define XT_DEFAULT_MAX_ROUTES 16384
 #define XT_MAX_FWD_PORTS 32 /* forward-from interfaces of one overlay */
+/* Outer UDP source ports of VXLAN and GENEVE: the dynamic range RFC 7348 section 5 and
+ * RFC 8926 section 3.3 ask for, and the range the kernel's vxlan device is given
+ * (IFLA_VXLAN_PORT_RANGE), so that both pick the same port for a flow (tunnel.h). */
+#define XT_SRC_PORT_MIN 49152
+#define XT_SRC_PORT_MAX 65535
 
 /* TC filters: the encap filter on the overlay's egress has a fixed handle and priority so
  * that any process, in any mount namespace, can find the overlay through it. The decap
@@ -95,6 +100,8 @@ enum xt_reason {
 	XT_OK_ENCAP = 0,
 	XT_OK_DECAP,
 	XT_OK_SEGMENT,	 /* GSO over an IPv6 UDP underlay: left to the kernel to segment first */
+	XT_OK_VXLAN_DEV, /* GSO over an IPv6 UDP underlay: sent whole through the kernel's vxlan
+			  * device, which fills in each segment's outer checksum */
 	XT_OK_FWD_ENCAP, /* forward-from port -> encapsulated in XDP -> out of the uplink */
 	XT_OK_FWD_DECAP, /* decapsulated -> straight out of a forward-from port */
 	XT_PASS_NOT_IP,
@@ -119,11 +126,26 @@ enum xt_reason {
 	XT_DROP_INNER_PROTO,
 	XT_DROP_NO_ROUTE,
 	XT_DROP_RELAY,
+	XT_DROP_KERNEL_SOCKET, /* decapsulated by the kernel's vxlan socket (what our decap
+				* passed): never delivered */
 	XT_DROP_ENCAP_FAILED,
 	XT_DROP_DECAP_FAILED,
 	XT_DROP_OUTER_CHECKSUM, /* outer IPv4 header checksum wrong (RFC 1122 3.2.1.2) */
 	XT_DROP_EXT_HEADERS,	/* inner IPv6 extension headers that hide what a check needs */
 	XT_REASON_COUNT,
+};
+
+/*
+ * Why GSO packets over an IPv6 UDP underlay are segmented in software (XT_OK_SEGMENT)
+ * instead of going through the kernel's vxlan device: recorded by attach and reload, shown
+ * by show. Peers on a port other than the overlay's always take the segment path.
+ */
+enum xt_gso_fallback {
+	XT_GSO_FALLBACK_NONE = 0,	 /* the device is used (or: attached by an older version) */
+	XT_GSO_FALLBACK_GENEVE = 1,	 /* the kernel has no collect-metadata GENEVE device here */
+	XT_GSO_FALLBACK_PORT_IN_USE = 2, /* another UDP socket holds the port (EADDRINUSE) */
+	XT_GSO_FALLBACK_NAME_TAKEN = 3,	 /* a device that is not ours has the device's name */
+	XT_GSO_FALLBACK_FAILED = 4,	 /* creating the device failed otherwise */
 };
 
 /* rodata of the programs, set by the loader before load; read back by `show`. */
@@ -139,13 +161,17 @@ struct xt_config {
 	__u8 forward;		 /* forward-from ports exist: decap asks the FIB for a port first */
 	__u8 local[XT_ADDR_LEN]; /* underlay source address */
 	__u8 overlay_mac[6];	 /* L3 encapsulations: destination MAC of decapsulated frames */
-	__u16 pad2;
+	__u8 vxlan_dev;		 /* GSO packets go through vxlan_dev_ifindex (VXLAN, IPv6) */
+	__u8 gso_fallback;	 /* enum xt_gso_fallback: why not, when vxlan_dev is 0 */
 	__u32 uplink_ifindex;
 	__u32 overlay_ifindex;
 	__u32 overlay_peer_ifindex; /* the hidden end of the overlay veth pair */
 	__u32 max_peers;
 	__u32 max_routes;
-	__u32 mtu;
+	/* The kernel's collect-metadata vxlan device GSO packets are redirected to when
+	 * vxlan_dev is 1 (loader/vxlan_dev.c). Once the overlay's MTU was kept here, which
+	 * nothing read after attach: an overlay attached by that version has vxlan_dev 0. */
+	__u32 vxlan_dev_ifindex;
 };
 _Static_assert(sizeof(struct xt_config) == 64, "xt_config layout");
 

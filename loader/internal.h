@@ -89,6 +89,27 @@ int xt_fwd_port_names(const struct xt_overlay *ov, char (*names)[IF_NAMESIZE], i
 
 /* One lock for every command that changes an overlay: /run/xtunnel/lock. Taken again by
  * the process that holds it (a command inside a batch), it counts. */
+/*
+ * The kernel's collect-metadata vxlan device that GSO packets over an IPv6 underlay go
+ * through (vxlan_dev.c): one per UDP port per namespace, shared by the overlays on it.
+ */
+void xt_vxlan_dev_name(uint16_t port, char name[IF_NAMESIZE]);
+/* 0 and *ifindex: our device for port. -ENOENT: none; -EEXIST: another device has its name. */
+int xt_vxlan_dev_lookup(uint16_t port, int *ifindex);
+/* Our device for port, created if needed (with its catch-all drop filter, up).
+ * -EADDRINUSE: another socket or vxlan device holds the port; -EEXIST: its name is taken. */
+int xt_vxlan_dev_ensure(uint16_t port, int *ifindex);
+/* Sets cfg's GSO path for an IPv6 UDP underlay: the device (ensured), or why not (a
+ * warning too). Never fails: the segment path always works. */
+void xt_gso_path_choose(struct xt_config *cfg, const char *dev);
+/* The overlay's xt_sock_drop filter on the device's ingress, added or replaced. */
+int xt_vxlan_dev_use(int ifindex, uint32_t overlay_ifindex, int drop_fd);
+/* Removes the overlay's filter (none when 0), and the device once no overlay uses it. */
+void xt_vxlan_dev_release(int ifindex, uint16_t port, uint32_t overlay_ifindex);
+/* show: the GSO path of the overlay, and why. */
+void xt_gso_path_describe(const struct xt_config *cfg, struct xt_overlay_info *info);
+
+/* One lock for every command that changes an overlay: /run/xtunnel/lock. */
 int xt_lock(void);
 void xt_unlock(int fd);
 
@@ -99,6 +120,12 @@ void xt_pins_remove(const char *dev);
 bool xt_mount_ns_is_private(void);
 
 /* Netlink (libmnl). ifindex-based; all return 0 or -errno. */
+struct nlmsghdr;
+typedef int (*xt_nl_cb)(const struct nlmsghdr *nlh, void *data);
+/* A request in buf (MNL_SOCKET_BUFFER_SIZE bytes) with NLM_F_REQUEST and flags. */
+struct nlmsghdr *xt_nl_new(char *buf, uint16_t type, uint16_t flags);
+/* Sends one request and reads until its ACK (or DONE for dumps); cb sees each reply. */
+int xt_nl_talk(struct nlmsghdr *nlh, xt_nl_cb cb, void *data);
 int xt_nl_veth_create(const char *name, const char *peer, uint32_t mtu);
 int xt_nl_link_up(int ifindex);
 int xt_nl_link_del(int ifindex);
@@ -112,6 +139,9 @@ int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out);
 /* Every address of the device, both families, any scope; free *out. */
 int xt_nl_addrs(int ifindex, struct xt_ip **out, int *n);
 int xt_nl_tc_filter_count(int ifindex);
+
+/* Writes /proc/sys/net/ipv6/conf/DEV/KEY: only there while DEV can carry IPv6. */
+int xt_ipv6_conf(const char *dev, const char *key, const char *value);
 
 /* Device facts through ioctl. */
 int xt_dev_mtu(const char *name, uint32_t *mtu);

@@ -10,6 +10,7 @@ static const char *const reason_names[XT_REASON_COUNT] = {
 	[XT_OK_ENCAP] = "encap",
 	[XT_OK_DECAP] = "decap",
 	[XT_OK_SEGMENT] = "segment",
+	[XT_OK_VXLAN_DEV] = "vxlan-device",
 	[XT_OK_FWD_ENCAP] = "forward-encap",
 	[XT_OK_FWD_DECAP] = "forward-decap",
 	[XT_PASS_NOT_IP] = "pass-not-ip",
@@ -32,6 +33,7 @@ static const char *const reason_names[XT_REASON_COUNT] = {
 	[XT_DROP_INNER_PROTO] = "drop-inner-proto",
 	[XT_DROP_NO_ROUTE] = "drop-no-route",
 	[XT_DROP_RELAY] = "drop-relay",
+	[XT_DROP_KERNEL_SOCKET] = "drop-kernel-socket",
 	[XT_DROP_ENCAP_FAILED] = "drop-encap-failed",
 	[XT_DROP_DECAP_FAILED] = "drop-decap-failed",
 	[XT_DROP_OUTER_CHECKSUM] = "drop-outer-checksum",
@@ -122,4 +124,17 @@ int xt_dev_name_check(const char *what, const char *name)
 					    : *c == ':' ? "':'"
 							: "whitespace");
 	return 0;
+}
+
+const char *xt_gso_path_name(enum xt_gso_path path)
+{
+	switch (path) {
+	case XT_GSO_ENCAP:
+		return "encap";
+	case XT_GSO_SEGMENT:
+		return "segment";
+	case XT_GSO_VXLAN_DEV:
+		return "vxlan-device";
+	}
+	return "unknown";
 }

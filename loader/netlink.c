@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* rtnetlink through libmnl: the overlay device, its addresses, routes and neighbours. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,10 +18,7 @@
 #include <sys/socket.h>
 #include "internal.h"
 
-typedef int (*xt_nl_cb)(const struct nlmsghdr *nlh, void *data);
-
-/* Sends one request and reads until its ACK (or DONE for dumps); cb sees each reply. */
-static int nl_talk(struct nlmsghdr *nlh, xt_nl_cb cb, void *data)
+int xt_nl_talk(struct nlmsghdr *nlh, xt_nl_cb cb, void *data)
 {
 	char buf[32768]; /* MNL_SOCKET_DUMP_SIZE, not in libmnl 1.0.4 */
 	struct mnl_socket *nl;
@@ -61,7 +59,7 @@ out:
 	return ret;
 }
 
-static struct nlmsghdr *nl_new(char *buf, uint16_t type, uint16_t flags)
+struct nlmsghdr *xt_nl_new(char *buf, uint16_t type, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 
@@ -73,7 +71,7 @@ static struct nlmsghdr *nl_new(char *buf, uint16_t type, uint16_t flags)
 int xt_nl_veth_create(const char *name, const char *peer, uint32_t mtu)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_new(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct nlattr *linkinfo, *data, *peer_attr;
 	struct ifinfomsg *ifi, *peer_ifi;
 
@@ -92,20 +90,20 @@ int xt_nl_veth_create(const char *name, const char *peer, uint32_t mtu)
 	mnl_attr_nest_end(nlh, peer_attr);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
-	return nl_talk(nlh, NULL, NULL);
+	return xt_nl_talk(nlh, NULL, NULL);
 }
 
 int xt_nl_link_flags(int ifindex, unsigned int flags, unsigned int change)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_new(buf, RTM_NEWLINK, 0);
+	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_NEWLINK, 0);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
 	ifi->ifi_flags = flags;
 	ifi->ifi_change = change;
-	return nl_talk(nlh, NULL, NULL);
+	return xt_nl_talk(nlh, NULL, NULL);
 }
 
 int xt_nl_link_up(int ifindex)
@@ -116,12 +114,12 @@ int xt_nl_link_up(int ifindex)
 int xt_nl_link_del(int ifindex)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_new(buf, RTM_DELLINK, 0);
+	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_DELLINK, 0);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
-	return nl_talk(nlh, NULL, NULL);
+	return xt_nl_talk(nlh, NULL, NULL);
 }
 
 /* The bytes of an address as its family has them: 4 (behind the mapped prefix) or 16. */
@@ -134,7 +132,7 @@ static const void *family_bytes(const struct xt_ip *ip, size_t *len)
 int xt_nl_addr_add(int ifindex, const struct xt_prefix *p)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_new(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	size_t len;
 	const void *a = family_bytes(&p->ip, &len);
@@ -151,14 +149,14 @@ int xt_nl_addr_add(int ifindex, const struct xt_prefix *p)
 		ifa->ifa_flags = IFA_F_NODAD;
 	mnl_attr_put(nlh, IFA_LOCAL, len, a);
 	mnl_attr_put(nlh, IFA_ADDRESS, len, a);
-	return nl_talk(nlh, NULL, NULL);
+	return xt_nl_talk(nlh, NULL, NULL);
 }
 
 int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh =
-		nl_new(buf, add ? RTM_NEWROUTE : RTM_DELROUTE, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	struct nlmsghdr *nlh = xt_nl_new(buf, add ? RTM_NEWROUTE : RTM_DELROUTE,
+					 add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	size_t len;
 	const void *a = family_bytes(&p->ip, &len);
@@ -172,7 +170,7 @@ int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p)
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_DST, len, a);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
-	return nl_talk(nlh, NULL, NULL);
+	return xt_nl_talk(nlh, NULL, NULL);
 }
 
 /* The address an RTM_NEWADDR message carries, if it is of family (AF_INET or AF_INET6). */
@@ -227,14 +225,14 @@ static int first_addr_cb(const struct nlmsghdr *nlh, void *data)
 int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_new(buf, RTM_GETADDR, NLM_F_DUMP);
+	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETADDR, NLM_F_DUMP);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	struct first_addr f = { .ifindex = ifindex,
 				.family = family == XT_FAMILY_V4 ? AF_INET : AF_INET6 };
 	int err;
 
 	ifa->ifa_family = f.family;
-	err = nl_talk(nlh, first_addr_cb, &f);
+	err = xt_nl_talk(nlh, first_addr_cb, &f);
 	if (err)
 		return err;
 	if (!f.found)
@@ -276,13 +274,13 @@ static int all_addrs_cb(const struct nlmsghdr *nlh, void *data)
 int xt_nl_addrs(int ifindex, struct xt_ip **out, int *n)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_new(buf, RTM_GETADDR, NLM_F_DUMP);
+	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETADDR, NLM_F_DUMP);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	struct all_addrs a = { .ifindex = ifindex };
 	int err;
 
 	ifa->ifa_family = AF_UNSPEC;
-	err = nl_talk(nlh, all_addrs_cb, &a) ?: a.err;
+	err = xt_nl_talk(nlh, all_addrs_cb, &a) ?: a.err;
 	if (err) {
 		free(a.addrs);
 		return err;
@@ -309,17 +307,36 @@ int xt_nl_tc_filter_count(int ifindex)
 	size_t i;
 
 	for (i = 0; i < sizeof(parents) / sizeof(parents[0]); i++) {
-		struct nlmsghdr *nlh = nl_new(buf, RTM_GETTFILTER, NLM_F_DUMP);
+		struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETTFILTER, NLM_F_DUMP);
 		struct tcmsg *tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
 
 		tcm->tcm_family = AF_UNSPEC;
 		tcm->tcm_ifindex = ifindex;
 		tcm->tcm_parent = parents[i];
-		err = nl_talk(nlh, count_cb, &count);
+		err = xt_nl_talk(nlh, count_cb, &count);
 		if (err && err != -EINVAL && err != -ENOENT)
 			return err;
 	}
 	return count;
+}
+
+/* Writes /proc/sys/net/ipv6/conf/DEV/KEY. The directory exists only while the device can
+ * carry IPv6 (an MTU of 1280 or more). */
+int xt_ipv6_conf(const char *dev, const char *key, const char *value)
+{
+	char path[128];
+	FILE *f;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", dev, key);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	if (fputs(value, f) < 0)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
 }
 
 static int dev_ioctl(const char *name, unsigned long req, struct ifreq *ifr)

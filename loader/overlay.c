@@ -389,7 +389,8 @@ struct attach_state {
 	struct xdp_program *xdp_prog;
 	struct xt_fwd_state fwd;
 	struct xt_overlay ov; /* the maps of tc, not owned; cfg and peers_id once loaded */
-	int dev_ifindex, uplink_ifindex;
+	int dev_ifindex, uplink_ifindex, vxlan_dev_ifindex;
+	uint16_t port;
 	bool uplink_hook_created, xdp_attached, tc_decap_attached, pinned;
 	const char *dev;
 };
@@ -426,6 +427,7 @@ static void attach_rollback(struct attach_state *st)
 			    .priority = XT_TC_PRIORITY);
 
 	xt_fwd_rollback(&st->fwd, &st->ov);
+	xt_vxlan_dev_release(st->vxlan_dev_ifindex, st->port, (uint32_t)st->dev_ifindex);
 	if (st->xdp_attached)
 		xdp_program__detach(st->xdp_prog, st->uplink_ifindex, XDP_MODE_UNSPEC, 0);
 	if (st->tc_decap_attached)
@@ -514,25 +516,6 @@ static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
 	return err;
 }
 
-/* Writes /proc/sys/net/ipv6/conf/DEV/KEY. The directory exists only while the device can
- * carry IPv6 (an MTU of 1280 or more). */
-static int ipv6_conf(const char *dev, const char *key, const char *value)
-{
-	char path[128];
-	FILE *f;
-	int err = 0;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", dev, key);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	if (fputs(value, f) < 0)
-		err = -EIO;
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
-}
-
 /*
  * IPv6 on the overlay device, set before the link goes up. No link-local address
  * (addr_gen_mode 1, "none"): neighbour discovery then uses the global addresses, which
@@ -541,13 +524,13 @@ static int ipv6_conf(const char *dev, const char *key, const char *value)
  */
 static int overlay_ipv6_setup(const char *dev, const char *peer)
 {
-	int err = ipv6_conf(dev, "addr_gen_mode", "1");
+	int err = xt_ipv6_conf(dev, "addr_gen_mode", "1");
 
 	if (!err)
-		err = ipv6_conf(dev, "accept_ra", "0");
+		err = xt_ipv6_conf(dev, "accept_ra", "0");
 	if (!err)
-		err = ipv6_conf(dev, "disable_ipv6", "0");
-	ipv6_conf(peer, "disable_ipv6", "1");
+		err = xt_ipv6_conf(dev, "disable_ipv6", "0");
+	xt_ipv6_conf(peer, "disable_ipv6", "1");
 	return err;
 }
 
@@ -685,9 +668,9 @@ static int attach_local(const struct xt_attach_opts *o, int uplink, struct xt_co
 	return 0;
 }
 
-/* cfg->mtu: given or the most the uplink carries, and at least what the overlay's
+/* *mtu: given or the most the uplink carries, and at least what the overlay's
  * addresses need (IPv6: 1280, RFC 8200 section 5). */
-static int attach_mtu(const struct xt_attach_opts *o, struct xt_config *cfg)
+static int attach_mtu(const struct xt_attach_opts *o, const struct xt_config *cfg, uint32_t *mtu)
 {
 	uint32_t overhead = xt_encap_overhead(cfg->encap, cfg->family, cfg->has_key), uplink_mtu;
 	const char *encap = xt_encap_name((enum xt_encap)cfg->encap);
@@ -701,17 +684,17 @@ static int attach_mtu(const struct xt_attach_opts *o, struct xt_config *cfg)
 		return xt_err_input(-EINVAL, "uplink %s: MTU %u is too small for %s over %s",
 				    o->uplink, uplink_mtu, encap, family);
 	max = uplink_mtu - overhead;
-	cfg->mtu = o->mtu ? o->mtu : max;
-	if (cfg->mtu < 68 || cfg->mtu > max)
+	*mtu = o->mtu ? o->mtu : max;
+	if (*mtu < 68 || *mtu > max)
 		return xt_err_input(-EINVAL,
 				    "mtu %u: must be 68 to %u (uplink %s MTU %u minus %u for %s "
 				    "over %s)",
-				    cfg->mtu, max, o->uplink, uplink_mtu, overhead, encap, family);
-	if (cfg->mtu < min)
+				    *mtu, max, o->uplink, uplink_mtu, overhead, encap, family);
+	if (*mtu < min)
 		return xt_err_input(-EINVAL,
 				    "mtu %u: an overlay with an IPv6 address needs at least 1280 "
 				    "(uplink %s MTU %u minus %u for %s over %s leaves %u)",
-				    cfg->mtu, o->uplink, uplink_mtu, overhead, encap, family, max);
+				    *mtu, o->uplink, uplink_mtu, overhead, encap, family, max);
 	return 0;
 }
 
@@ -767,6 +750,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	struct xt_config cfg = {};
 	enum xt_rx_mode rx = o->rx;
 	char stuck[ETH_GSTRING_LEN + 1];
+	uint32_t mtu = 0;
 	bool veth;
 	int err, i;
 
@@ -794,7 +778,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	cfg.max_routes = o->max_routes ? o->max_routes : XT_DEFAULT_MAX_ROUTES;
 	err = attach_local(o, st->uplink_ifindex, &cfg);
 	if (!err)
-		err = attach_mtu(o, &cfg);
+		err = attach_mtu(o, &cfg, &mtu);
 	if (!err)
 		err = attach_unique(o, &cfg);
 	if (err)
@@ -811,7 +795,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 			o->uplink);
 
 	snprintf(peer, sizeof(peer), "%s%s", dev, XT_PEER_SUFFIX);
-	err = xt_nl_veth_create(dev, peer, cfg.mtu);
+	err = xt_nl_veth_create(dev, peer, mtu);
 	if (err)
 		return xt_err(err, "creating device %s: %s", dev, strerror(-err));
 	st->dev_ifindex = (int)if_nametoindex(dev);
@@ -846,6 +830,10 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 			return xt_err(err, "turning GRO off on %s: %s", peer, strerror(-err));
 	}
 
+	xt_gso_path_choose(&cfg, dev);
+	st->vxlan_dev_ifindex = (int)cfg.vxlan_dev_ifindex;
+	st->port = cfg.port;
+
 	st->tc = xt_tc_bpf__open();
 	if (!st->tc)
 		return xt_err(-errno, "opening BPF object: %s", strerror(errno));
@@ -873,6 +861,13 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 				bpf_program__fd(st->tc->progs.xt_encap_seg), NULL);
 		if (err)
 			return xt_err(err, "attaching segment encap to %s ingress: %s", peer,
+				      strerror(-err));
+	}
+	if (cfg.vxlan_dev) {
+		err = xt_vxlan_dev_use(st->vxlan_dev_ifindex, cfg.overlay_ifindex,
+				       bpf_program__fd(st->tc->progs.xt_sock_drop));
+		if (err)
+			return xt_err(err, "attaching the drop filter to the vxlan device: %s",
 				      strerror(-err));
 	}
 
@@ -1064,7 +1059,7 @@ static int detach_orphans(int *removed)
 		overlay_init(&ov);
 		if (prog_info(fd, &info, map_ids, 16) ||
 		    (strcmp(info.name, "xt_decap_tc") && strcmp(info.name, "xt_decap_xdp") &&
-		     strcmp(info.name, "xt_fwd_xdp")))
+		     strcmp(info.name, "xt_fwd_xdp") && strcmp(info.name, "xt_sock_drop")))
 			goto next;
 		for (i = 0; i < info.nr_map_ids && i < 16; i++) {
 			struct bpf_map_info minfo = {};
@@ -1095,6 +1090,12 @@ static int detach_orphans(int *removed)
 		}
 		if (!strcmp(info.name, "xt_fwd_xdp")) {
 			*removed += xt_fwd_detach_prog(id);
+		} else if (!strcmp(info.name, "xt_sock_drop") &&
+			   tc_prog_id((int)ov.cfg.vxlan_dev_ifindex, BPF_TC_INGRESS,
+				      ov.cfg.overlay_ifindex) == id) {
+			xt_vxlan_dev_release((int)ov.cfg.vxlan_dev_ifindex, ov.cfg.port,
+					     ov.cfg.overlay_ifindex);
+			(*removed)++;
 		} else if (!strcmp(info.name, "xt_decap_tc") &&
 			   tc_prog_id(uplink, BPF_TC_INGRESS, ov.cfg.overlay_ifindex) == id) {
 			if (!tc_decap_detach(uplink, ov.cfg.overlay_ifindex))
@@ -1154,6 +1155,9 @@ static int detach_locked(const char *dev)
 	if (err)
 		xt_warn("detaching XDP from uplink ifindex %d: %s", uplink, strerror(-err));
 	xt_fwd_detach(&ov); /* warns itself */
+	if (ov.cfg.vxlan_dev)
+		xt_vxlan_dev_release((int)ov.cfg.vxlan_dev_ifindex, ov.cfg.port,
+				     (uint32_t)ov.ifindex);
 	err = xt_nl_link_del(ov.ifindex);
 	if (err && err != -ENODEV) {
 		xt_overlay_close(&ov);
@@ -1238,10 +1242,16 @@ static int xdp_replace(const struct xt_overlay *ov, struct xt_xdp_bpf *xs)
 	return err;
 }
 
+static bool same_vxlan_dev(const struct xt_config *a, const struct xt_config *b)
+{
+	return a->vxlan_dev && b->vxlan_dev && a->vxlan_dev_ifindex == b->vxlan_dev_ifindex;
+}
+
 static int reload_locked(const char *dev)
 {
 	struct xt_tc_bpf *tc = NULL;
 	struct xt_xdp_bpf *xs = NULL;
+	struct xt_config cfg;
 	struct xt_overlay ov;
 	bool tc_rx;
 	int err;
@@ -1250,12 +1260,16 @@ static int reload_locked(const char *dev)
 	if (err)
 		return err;
 	tc_rx = tc_prog_id((int)ov.cfg.uplink_ifindex, BPF_TC_INGRESS, (uint32_t)ov.ifindex) != 0;
+	/* The GSO path is chosen again: the vxlan device comes back if somebody deleted it,
+	 * and an overlay attached by an older version gets it. */
+	cfg = ov.cfg;
+	xt_gso_path_choose(&cfg, ov.dev);
 	tc = xt_tc_bpf__open();
 	if (!tc) {
 		err = xt_err(-errno, "opening BPF object: %s", strerror(errno));
 		goto out;
 	}
-	tc->rodata->xt_cfg = ov.cfg;
+	tc->rodata->xt_cfg = cfg;
 	err = xt_reuse_maps(tc->obj, &ov);
 	if (!err)
 		err = xt_tc_bpf__load(tc);
@@ -1272,7 +1286,7 @@ static int reload_locked(const char *dev)
 			err = xt_err(-errno, "opening BPF object: %s", strerror(errno));
 			goto out;
 		}
-		xs->rodata->xt_cfg = ov.cfg;
+		xs->rodata->xt_cfg = cfg;
 		/* Read again: the uplink's MAC may have changed since attach. */
 		err = xt_dev_mac_of(ov.cfg.uplink_ifindex, xs->rodata->xt_uplink_mac);
 		if (!err)
@@ -1311,6 +1325,17 @@ static int reload_locked(const char *dev)
 			goto out;
 		}
 	}
+	if (cfg.vxlan_dev) {
+		err = xt_vxlan_dev_use((int)cfg.vxlan_dev_ifindex, (uint32_t)ov.ifindex,
+				       bpf_program__fd(tc->progs.xt_sock_drop));
+		if (err) {
+			err = xt_err(err,
+				     "attaching the drop filter to the vxlan device: %s (decap was "
+				     "replaced)",
+				     strerror(-err));
+			goto out;
+		}
+	}
 	/* Encap last: if it fails, the new decap program already runs on the same maps, and
 	 * the old encap program keeps working. */
 	err = tc_replace(ov.ifindex, BPF_TC_EGRESS, XT_TC_HANDLE,
@@ -1319,6 +1344,14 @@ static int reload_locked(const char *dev)
 		err = xt_err(err, "replacing the encap program: %s (decap was replaced)",
 			     strerror(-err));
 out:
+	/* Of the vxlan devices before and after, the one the running encap program does not
+	 * use (the new one after a failure, the old one after a success) goes, unless another
+	 * overlay uses it. */
+	if (err && cfg.vxlan_dev && !same_vxlan_dev(&cfg, &ov.cfg))
+		xt_vxlan_dev_release((int)cfg.vxlan_dev_ifindex, cfg.port, (uint32_t)ov.ifindex);
+	if (!err && ov.cfg.vxlan_dev && !same_vxlan_dev(&cfg, &ov.cfg))
+		xt_vxlan_dev_release((int)ov.cfg.vxlan_dev_ifindex, ov.cfg.port,
+				     (uint32_t)ov.ifindex);
 	xt_xdp_bpf__destroy(xs);
 	xt_tc_bpf__destroy(tc);
 	xt_overlay_close(&ov);
@@ -1434,12 +1467,12 @@ static int overlay_info(const struct xt_overlay *ov, struct xt_overlay_info *inf
 	info->has_key = ov->cfg.has_key;
 	info->key = ov->cfg.key;
 	xt_ip_from_bytes(&info->local, ov->cfg.local);
-	if (xt_dev_mtu(ov->dev, &info->mtu))
-		info->mtu = ov->cfg.mtu;
+	xt_dev_mtu(ov->dev, &info->mtu);
 	info->xdp_mode = (enum xt_xdp_mode)ov->cfg.xdp_mode;
 	info->max_peers = ov->cfg.max_peers;
 	info->max_routes = ov->cfg.max_routes;
 	rx_describe(ov, info);
+	xt_gso_path_describe(&ov->cfg, info);
 	xt_fwd_port_names(ov, info->forward_from, XT_MAX_FWD_PORTS, &info->n_forward);
 	if (!xt_pin_dir(ov->dev, pin_dir, sizeof(pin_dir), false)) {
 		snprintf(path, sizeof(path), "%s/peers", pin_dir);

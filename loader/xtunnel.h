@@ -75,6 +75,13 @@ struct xt_peer_info {
 	struct xt_peer_stats stats; /* summed over CPUs */
 };
 
+/* Where GSO packets (TCP super-packets) are encapsulated. */
+enum xt_gso_path {
+	XT_GSO_ENCAP = 0,     /* by xt_encap, whole: the kernel segments the tunnel packet */
+	XT_GSO_SEGMENT = 1,   /* IPv6 UDP underlay: segmented in software, then xt_encap_seg */
+	XT_GSO_VXLAN_DEV = 2, /* IPv6 VXLAN: by the kernel's vxlan device, whole */
+};
+
 struct xt_overlay_info {
 	char dev[16];
 	char uplink[16];
@@ -89,7 +96,9 @@ struct xt_overlay_info {
 	enum xt_rx_mode rx;	    /* what is attached */
 	enum xt_xdp_mode xdp_mode;
 	char rx_reason[128]; /* why this receive path */
-	char pin_dir[256];   /* where the maps are pinned ("" if not) */
+	enum xt_gso_path gso;
+	char gso_reason[160]; /* what encapsulates GSO packets, and why */
+	char pin_dir[256];    /* where the maps are pinned ("" if not) */
 	uint32_t max_peers, max_routes, n_routes;
 	char forward_from[XT_MAX_FWD_PORTS][16];
 	int n_forward;
@@ -145,5 +154,6 @@ int xt_format_endpoint(const struct xt_ip *ip, uint16_t port, char *buf, size_t 
 const char *xt_encap_name(enum xt_encap encap);
 const char *xt_reason_name(enum xt_reason reason);
 const char *xt_rx_mode_name(enum xt_rx_mode mode);
+const char *xt_gso_path_name(enum xt_gso_path path);
 
 #endif /* XTUNNEL_H */

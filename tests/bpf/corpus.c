@@ -751,7 +751,7 @@ static void zero_length_inner_frame_is_malformed(void **state)
 }
 
 /*
- * The overlay MTU (1450 here) is not among the rules: the programs never read xt_cfg.mtu.
+ * The overlay MTU (1450 here) is not among the rules: the programs know nothing of it.
  * A frame one byte over it, and a 3000-byte jumbo frame, are decapsulated and counted as
  * delivered like any other. The kernel drops them after the redirect: bpf_redirect to the
  * overlay's ingress goes through dev_forward_skb, which refuses a frame longer than the

@@ -244,16 +244,76 @@ static void encap_leaves_gso_packet_to_the_kernel_to_segment(void **state)
 	}
 }
 
-/* Not even a packet without a route is refused then: its segments will be. */
-static void encap_leaves_unrouted_gso_packet_to_the_kernel_to_segment(void **state)
+/* The route comes first (a GSO packet may go through the vxlan device, if its peer's port
+ * allows): a GSO packet without one is dropped whole, before it is segmented. */
+static void encap_drops_unrouted_gso_packet(void **state)
 {
 	struct __sk_buff skb = { .gso_segs = 2, .gso_size = 1200 };
-	struct run_expect want = { .verdict = TEST_ACCEPT, .reason = XT_OK_SEGMENT };
+	const struct run_expect want = { .verdict = TEST_DROP, .reason = XT_DROP_NO_ROUTE };
 	struct pkt in = {}, out = {};
 
 	frame_to(&in, XT_FAMILY_V4, TEST_UNROUTED_HOST);
+	expect_run_skb(*state, &in, &skb, &want, NULL, &out);
+}
+
+/* VXLAN over IPv6 as attach leaves it when it has the kernel's vxlan device
+ * (loader/vxlan_dev.c): GSO packets may go there. */
+#define TEST_VXLAN_DEV_IFINDEX 9
+
+static int setup_encap_vxlan_dev(void **state)
+{
+	struct test_fixture *f = calloc(1, sizeof(*f));
+	struct xt_config cfg = test_config_of(&vxlan_over_ipv6);
+
+	assert_non_null(f);
+	cfg.vxlan_dev = 1;
+	cfg.vxlan_dev_ifindex = TEST_VXLAN_DEV_IFINDEX;
+	fixture_load(f, TEST_PROG_ENCAP, &cfg);
+	topology_add_on(&f->maps, XT_FAMILY_V6);
+	*state = f;
+	return 0;
+}
+
+/* A GSO packet to a peer on the overlay's port (B) is redirected untouched: the device
+ * builds the outer headers from the tunnel key. It counts as sent, every segment of it. */
+static void encap_hands_gso_packet_whole_to_the_vxlan_device(void **state)
+{
+	static const uint8_t inner_families[] = { XT_FAMILY_V4, XT_FAMILY_V6 };
+	struct __sk_buff skb = { .gso_segs = 3, .gso_size = 1200 };
+	size_t i;
+
+	for (i = 0; i < sizeof(inner_families); i++) {
+		struct run_expect want = { .verdict = TEST_REDIRECT, .reason = XT_OK_VXLAN_DEV };
+		uint8_t family = inner_families[i];
+		struct pkt in = {}, out = {};
+
+		frame_to(&in, family, test_addrs(family)->peer_b_host);
+		want.out = &in;
+		want.peer_b = (struct xt_peer_stats){ .tx_packets = 3, .tx_bytes = in.len };
+		expect_run_skb(*state, &in, &skb, &want,
+			       family == XT_FAMILY_V6 ? "inner IPv6" : "inner IPv4", &out);
+	}
+}
+
+/* Peer A listens on another port, which the device cannot send to: the segment path. */
+static void encap_segments_gso_packet_to_peer_on_another_port(void **state)
+{
+	struct __sk_buff skb = { .gso_segs = 3, .gso_size = 1200 };
+	struct run_expect want = { .verdict = TEST_ACCEPT, .reason = XT_OK_SEGMENT };
+	struct pkt in = {}, out = {};
+
+	frame_to(&in, XT_FAMILY_V4, TEST_PEER_A_HOST);
 	want.out = &in;
 	expect_run_skb(*state, &in, &skb, &want, NULL, &out);
+}
+
+/* Single packets keep our own encapsulation, their checksum computed there. */
+static void encap_wraps_single_packet_itself_next_to_the_vxlan_device(void **state)
+{
+	struct pkt in = {};
+
+	frame_to(&in, XT_FAMILY_V4, TEST_PEER_B_HOST);
+	assert_encapped(*state, &in, TEST_PEER_B_ID);
 }
 
 /*
@@ -375,8 +435,14 @@ int main(void)
 			setup_encap),
 		CASE_ON(encap_leaves_gso_packet_to_the_kernel_to_segment, geneve_over_ipv6,
 			setup_encap),
-		CASE_ON(encap_leaves_unrouted_gso_packet_to_the_kernel_to_segment, vxlan_over_ipv6,
-			setup_encap),
+		CASE_ON(encap_drops_unrouted_gso_packet, vxlan_over_ipv6, setup_encap),
+		cmocka_unit_test_setup_teardown(encap_hands_gso_packet_whole_to_the_vxlan_device,
+						setup_encap_vxlan_dev, fixture_teardown),
+		cmocka_unit_test_setup_teardown(encap_segments_gso_packet_to_peer_on_another_port,
+						setup_encap_vxlan_dev, fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			encap_wraps_single_packet_itself_next_to_the_vxlan_device,
+			setup_encap_vxlan_dev, fixture_teardown),
 		cmocka_unit_test_setup_teardown(encap_counts_failed_encap_only_as_encap_failed,
 						setup_encap, fixture_teardown),
 		CASE_ON(encap_counts_failed_encap_only_as_encap_failed, gre_over_ipv6, setup_encap),

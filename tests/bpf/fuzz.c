@@ -597,8 +597,8 @@ static bool model_udp6(const struct xt_config *cfg)
 }
 
 /* xt_encap's rules and xt_encap_seg's (seg: no relay check, no GSO hand-off; a GSO packet
- * there fails closed). gso: as in model_decap, which also makes bpf_skb_adjust_room refuse
- * to grow the packet. */
+ * there fails closed). The hand-off of a GSO packet comes after its route is found. gso: as in
+ * model_decap, which also makes bpf_skb_adjust_room refuse to grow the packet. */
 static struct model_out model_encap(const struct xt_config *cfg, const struct pkt *in,
 				    uint32_t ingress_ifindex, bool gso, bool seg)
 {
@@ -609,11 +609,6 @@ static struct model_out model_encap(const struct xt_config *cfg, const struct pk
 
 	if (!seg && ingress_ifindex == TEST_OVERLAY_IFINDEX)
 		return model_drop(XT_DROP_RELAY);
-	if (!seg && gso && model_udp6(cfg)) {
-		m.verdict = TEST_ACCEPT;
-		m.reason = XT_OK_SEGMENT;
-		return m;
-	}
 	if (seg && gso)
 		return model_drop(XT_DROP_ENCAP_FAILED);
 	if (in->len < 14)
@@ -657,6 +652,12 @@ static struct model_out model_encap(const struct xt_config *cfg, const struct pk
 	m.route = model_route_lookup(dst);
 	if (!m.route)
 		return model_drop(XT_DROP_NO_ROUTE);
+	/* Routed, then handed back whole to be segmented first (no vxlan device here). */
+	if (!seg && gso && model_udp6(cfg)) {
+		m.verdict = TEST_ACCEPT;
+		m.reason = XT_OK_SEGMENT;
+		return m;
+	}
 	if (gso)
 		return model_drop(XT_DROP_ENCAP_FAILED);
 	m.verdict = TEST_REDIRECT;

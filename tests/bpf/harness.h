@@ -145,7 +145,6 @@ static inline struct xt_config test_config_of(const struct test_overlay *o)
 		.overlay_peer_ifindex = TEST_OVERLAY_PEER_IFINDEX,
 		.max_peers = XT_DEFAULT_MAX_PEERS,
 		.max_routes = XT_DEFAULT_MAX_ROUTES,
-		.mtu = 1500 - xt_encap_overhead(o->encap, o->family, o->has_key),
 	};
 
 	map_addr(test_addrs(o->family)->local, cfg.local);

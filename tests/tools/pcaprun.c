@@ -180,8 +180,7 @@ int main(int argc, char **argv)
 				  .overlay_ifindex = 7,
 				  .overlay_peer_ifindex = 8,
 				  .max_peers = 64,
-				  .max_routes = 64,
-				  .mtu = 1400 } };
+				  .max_routes = 64 } };
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct xt_tc_bpf *tc = NULL;
 	struct xt_xdp_bpf *xdp = NULL;

@@ -60,6 +60,7 @@ static void reason_names_follow_their_enum_class(void **state)
 	assert_string_equal(xt_reason_name(XT_OK_ENCAP), "encap");
 	assert_string_equal(xt_reason_name(XT_OK_DECAP), "decap");
 	assert_string_equal(xt_reason_name(XT_OK_SEGMENT), "segment");
+	assert_string_equal(xt_reason_name(XT_OK_VXLAN_DEV), "vxlan-device");
 	assert_string_equal(xt_reason_name(XT_OK_FWD_ENCAP), "forward-encap");
 	assert_string_equal(xt_reason_name(XT_OK_FWD_DECAP), "forward-decap");
 	assert_int_equal(XT_OK_FWD_DECAP + 1, XT_PASS_NOT_IP);
@@ -101,6 +102,7 @@ static void reason_names_spell_the_enum_names(void **state)
 	assert_string_equal(xt_reason_name(XT_DROP_INNER_PROTO), "drop-inner-proto");
 	assert_string_equal(xt_reason_name(XT_DROP_NO_ROUTE), "drop-no-route");
 	assert_string_equal(xt_reason_name(XT_DROP_RELAY), "drop-relay");
+	assert_string_equal(xt_reason_name(XT_DROP_KERNEL_SOCKET), "drop-kernel-socket");
 	assert_string_equal(xt_reason_name(XT_DROP_ENCAP_FAILED), "drop-encap-failed");
 	assert_string_equal(xt_reason_name(XT_DROP_DECAP_FAILED), "drop-decap-failed");
 	assert_string_equal(xt_reason_name(XT_DROP_OUTER_CHECKSUM), "drop-outer-checksum");

@@ -73,6 +73,8 @@ static int fixture_setup(void **state)
 	ov->rx_request = XT_RX_AUTO;
 	ov->rx = XT_RX_XDP;
 	snprintf(ov->rx_reason, sizeof(ov->rx_reason), "native XDP supported by veth");
+	ov->gso = XT_GSO_ENCAP;
+	snprintf(ov->gso_reason, sizeof(ov->gso_reason), "whole");
 	snprintf(ov->pin_dir, sizeof(ov->pin_dir), "/sys/fs/bpf/xtunnel/xt0");
 	snprintf(ov->forward_from[0], sizeof(ov->forward_from[0]), "lan0");
 	snprintf(ov->forward_from[1], sizeof(ov->forward_from[1]), "vethc1");
@@ -96,6 +98,8 @@ static int fixture_setup(void **state)
 	ov->rx_request = XT_RX_TC;
 	ov->rx = XT_RX_TC;
 	snprintf(ov->rx_reason, sizeof(ov->rx_reason), "asked for");
+	ov->gso = XT_GSO_VXLAN_DEV;
+	snprintf(ov->gso_reason, sizeof(ov->gso_reason), "xt-vxlan-8472 checksums");
 	ov->max_peers = 8;
 	ov->max_routes = 64;
 	ov->peers = NULL;
@@ -248,6 +252,8 @@ static void json_is_a_list_with_one_object_per_overlay(void **state)
 	assert_string_equal(member_string(o, "rx"), "xdp");
 	assert_string_equal(member_string(o, "rx_request"), "auto");
 	assert_string_equal(member_string(o, "rx_reason"), "native XDP supported by veth");
+	assert_string_equal(member_string(o, "gso"), "encap");
+	assert_string_equal(member_string(o, "gso_reason"), "whole");
 	assert_int_equal(member_int(o, "max_peers"), 1024);
 	assert_int_equal(member_int(o, "max_routes"), 16384);
 	assert_int_equal(member_int(o, "routes"), 5);
@@ -258,6 +264,8 @@ static void json_is_a_list_with_one_object_per_overlay(void **state)
 	assert_string_equal(member_string(o, "uplink"), "eth1");
 	assert_int_equal(member_int(o, "vni"), 16777215);
 	assert_int_equal(member_int(o, "port"), 8472);
+	assert_string_equal(member_string(o, "gso"), "vxlan-device");
+	assert_string_equal(member_string(o, "gso_reason"), "xt-vxlan-8472 checksums");
 	assert_int_equal(member_int(o, "mtu"), 1400);
 	assert_string_equal(member_string(o, "rx"), "tc");
 	json_object_put(j);
@@ -521,6 +529,8 @@ static void text_overlay_header_lines(void **state)
 	assert_has_line(text, "  uplink: eth0, local 192.0.2.1");
 	assert_has_line(text, "  encap: vxlan, vni 4242, port 4789, mtu 1450");
 	assert_has_line(text, "  receive path: xdp (native XDP supported by veth)");
+	assert_has_line(text, "  GSO path: encap (whole)");
+	assert_has_line(text, "  GSO path: vxlan-device (xt-vxlan-8472 checksums)");
 	assert_has_line(text, "  forward from: lan0, vethc1");
 	assert_has_line(text, "  peers: 2 of 1024, routes: 5 of 16384");
 	assert_has_line(text, "  maps: /sys/fs/bpf/xtunnel/xt0");
