@@ -22,7 +22,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "xtunnel_shared.h"
-#include "internal.h" /* xt_route_put: routes are written as the loader writes them */
+#include "routes.h" /* xt_route_put: routes are written as the loader writes them */
 #include "xt_tc.skel.h"
 #include "xt_xdp.skel.h"
 

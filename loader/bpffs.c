@@ -19,7 +19,10 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 #include <bpf/bpf.h>
-#include "internal.h"
+#include "bpffs.h"
+#include "errmsg.h"
+#include "lock.h"
+#include "overlay.h"
 
 #define XT_BPFFS "/sys/fs/bpf"
 #define XT_RUN_DIR "/run/xtunnel"

@@ -16,7 +16,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
-#include "internal.h"
+#include "errmsg.h"
+#include "forward.h"
 #include "xt_xdp.skel.h"
 
 static int read_sysctl(const char *path, char *buf, size_t len)

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include "internal.h"
+#include <net/if.h>
+#include "errmsg.h"
+#include "xtunnel.h"
 
 static const char *const reason_names[XT_REASON_COUNT] = {
 	[XT_OK_ENCAP] = "encap",

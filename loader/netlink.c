@@ -14,9 +14,13 @@
 #include <linux/sockios.h>
 #include <linux/veth.h>
 #include <libmnl/libmnl.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include "internal.h"
+#include "addr.h"
+#include "dev.h"
+#include "errmsg.h"
+#include "netlink.h"
 
 int xt_nl_talk(struct nlmsghdr *nlh, xt_nl_cb cb, void *data)
 {

@@ -19,7 +19,16 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
-#include "internal.h"
+#include "addr.h"
+#include "bpffs.h"
+#include "counters.h"
+#include "dev.h"
+#include "errmsg.h"
+#include "forward.h"
+#include "lock.h"
+#include "netlink.h"
+#include "overlay.h"
+#include "vxlan_dev.h"
 #include "view.h"
 #include "xt_tc.skel.h"
 #include "xt_xdp.skel.h"

@@ -22,6 +22,12 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
+#include "addr.h"
+#include "counters.h"
+#include "dev.h"
+#include "errmsg.h"
+#include "lock.h"
+#include "netlink.h"
 #include "view.h"
 
 static int name_validate(const char *name)

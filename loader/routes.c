@@ -14,7 +14,7 @@
 #include <bpf/libbpf.h>
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
-#include "internal.h"
+#include "routes.h"
 
 /* membarrier(MEMBARRIER_CMD_GLOBAL) returns once every CPU has passed an RCU grace period
  * (it is synchronize_rcu(), kernel/sched/membarrier.c). Every BPF program runs inside an

@@ -10,6 +10,10 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
+#include "addr.h"
+#include "errmsg.h"
+#include "lock.h"
+#include "netlink.h"
 #include "view.h"
 
 /* How the index keys a route: the prefix's bits first, so that every prefix inside another

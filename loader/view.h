@@ -14,7 +14,7 @@
 #define XT_VIEW_H
 
 #include "critbit.h"
-#include "internal.h"
+#include "overlay.h"
 
 struct xt_view_peer {
 	struct xt_peer_key key;

@@ -25,7 +25,10 @@
 #include <libmnl/libmnl.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "internal.h"
+#include "dev.h"
+#include "errmsg.h"
+#include "netlink.h"
+#include "vxlan_dev.h"
 #include "xt_sock.skel.h"
 
 #define XT_VXLAN_DEV_PREFIX "xt-vxlan-"

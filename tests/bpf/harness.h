@@ -18,7 +18,7 @@
 #include <bpf/libbpf.h>
 #include "packet.h"
 #include "xtunnel_shared.h"
-#include "internal.h" /* xt_route_put: routes are written as the loader writes them */
+#include "routes.h" /* xt_route_put: routes are written as the loader writes them */
 #include "xt_tc.skel.h"
 #include "xt_xdp.skel.h"
 #include "uplink_dev.h"

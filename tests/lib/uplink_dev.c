@@ -19,7 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "internal.h"
+#include "netlink.h"
 #include "uplink_dev.h"
 
 #define UPLINK_DEV "xtuplink0"

@@ -6,7 +6,7 @@
  */
 #include <errno.h>
 #include "unit.h"
-#include "internal.h"
+#include "addr.h"
 
 /* The last error message must contain every one of the given fragments. */
 static void assert_errmsg_has(const char *what, const char *fragment)
@@ -1039,7 +1039,7 @@ static void format_prefix_ipv6_output_parses_back(void **state)
 	}
 }
 
-/* Route keys (loader/internal.h): one trie for both families, IPv4 /N as /(96 + N). */
+/* Route keys (loader/addr.h): one trie for both families, IPv4 /N as /(96 + N). */
 
 static void route_key_length_of_ipv4_is_96_plus_n(void **state)
 {

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "internal.h"
+#include "counters.h"
 
 /* A zeroed buffer for one value per possible CPU; sets *ncpu, or *err and NULL. */
 static void *percpu_values(size_t size, int *ncpu, int *err)

@@ -3,7 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include "internal.h"
+#include "errmsg.h"
+#include "xtunnel.h"
 
 static __thread char errmsg[512];
 static __thread bool err_input;

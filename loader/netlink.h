@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Netlink (libmnl, netlink.c). ifindex-based; all return 0 or -errno. */
+#ifndef XT_NETLINK_H
+#define XT_NETLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "xtunnel.h"
+
+#define XT_RTPROT 0x78 /* routes xtunnel installs carry this protocol number */
+
+struct nlmsghdr;
+typedef int (*xt_nl_cb)(const struct nlmsghdr *nlh, void *data);
+/* A request in buf (MNL_SOCKET_BUFFER_SIZE bytes) with NLM_F_REQUEST and flags. */
+struct nlmsghdr *xt_nl_new(char *buf, uint16_t type, uint16_t flags);
+/* Sends one request and reads until its ACK (or DONE for dumps); cb sees each reply. */
+int xt_nl_talk(struct nlmsghdr *nlh, xt_nl_cb cb, void *data);
+int xt_nl_veth_create(const char *name, const char *peer, uint32_t mtu);
+int xt_nl_link_up(int ifindex);
+int xt_nl_link_del(int ifindex);
+/* Sets the flags in `change` to their value in `flags` (IFF_UP, IFF_NOARP). */
+int xt_nl_link_flags(int ifindex, unsigned int flags, unsigned int change);
+int xt_nl_addr_add(int ifindex, const struct xt_prefix *p);
+int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p);
+/* The device's first global-scope address of family XT_FAMILY_V4 or XT_FAMILY_V6;
+ * -EADDRNOTAVAIL if it has none. */
+int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out);
+/* Every address of the device, both families, any scope; free *out. */
+int xt_nl_addrs(int ifindex, struct xt_ip **out, int *n);
+int xt_nl_tc_filter_count(int ifindex);
+
+#endif
