@@ -34,8 +34,8 @@ struct xt_view {
 	int n_own;
 };
 
-/* Under the lock: the overlay dev (NULL: the only one) and its view, the batch's if one
- * runs. Give it back with xt_view_put. */
+/* Under the lock (batch.c): the overlay dev (NULL: the only one) and its view, the batch's
+ * if one runs. Give it back with xt_view_put. */
 int xt_view_get(const char *dev, struct xt_view **out);
 void xt_view_put(struct xt_view *v);
 /* fn for the view of every overlay of this network namespace but `except` (may be NULL),
@@ -65,5 +65,15 @@ int xt_view_peer_rekey(struct xt_view *v, struct xt_view_peer *p, const struct x
 int xt_view_route_put(struct xt_view *v, const struct xt_prefix *p, const struct xt_route *r,
 		      uint64_t flags);
 int xt_view_route_del(struct xt_view *v, const struct xt_prefix *p);
+
+/* A new view of overlay dev (view.c), read from the maps (xt_view_load, view_load.c). */
+int xt_view_open(const char *dev, struct xt_view **out);
+void xt_view_free(struct xt_view *v);
+int xt_view_load(struct xt_view *v);
+/* The index alone, for xt_view_load: the maps have these already. */
+int xt_view_index_peer(struct xt_view *v, const struct xt_peer_key *key, const struct xt_peer *val);
+int xt_view_index_route(struct xt_view *v, const struct xt_route_key *k, const struct xt_route *r);
+/* The indexed route of key k, or NULL. */
+struct xt_route *xt_view_indexed_route(const struct xt_view *v, const struct xt_route_key *k);
 
 #endif
