@@ -67,8 +67,10 @@ $(BUILD)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard loader/*.h) $(wildcard 
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(XT_CFLAGS) -c $< -o $@
 
+# Made anew each time: `ar r` would keep the members of files that were renamed or removed.
 $(BUILD)/libxtunnel.a: $(LOADER_OBJS)
 	$(call msg,AR,$@)
+	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/xtunnel: $(CLI_OBJS) $(BUILD)/libxtunnel.a

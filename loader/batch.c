@@ -140,3 +140,18 @@ int xt_view_each_other(const struct xt_view *except, int (*fn)(struct xt_view *v
 	}
 	return err;
 }
+
+/* Commands that change an overlay run under the one lock. */
+int locked(int (*fn)(const char *dev), const char *dev)
+{
+	int lock, err;
+
+	quiet_libs();
+	lock = xt_lock();
+	if (lock < 0)
+		return lock;
+	xt_views_forget(); /* a batch's views: the overlays change */
+	err = fn(dev);
+	xt_unlock(lock);
+	return err;
+}

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Error and warning plumbing: the library never prints, the CLI decides. */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
 #include "errmsg.h"
 #include "xtunnel.h"
 
@@ -58,4 +61,25 @@ void xt_warn(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	warn_fn(buf);
+}
+
+/* libbpf and libxdp print to stderr by default; the library must not. Their messages are
+ * shown only with XTUNNEL_DEBUG=1, whole (a verifier log runs to thousands of lines), on
+ * stderr: the one thing the library prints, and only when asked to. */
+static int lib_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!getenv("XTUNNEL_DEBUG") || level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int libxdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
+{
+	return lib_print((enum libbpf_print_level)level, fmt, ap);
+}
+
+void quiet_libs(void)
+{
+	libbpf_set_print(lib_print);
+	libxdp_set_print(libxdp_print);
 }

@@ -9,4 +9,6 @@ int xt_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int xt_err_input(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void xt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+void quiet_libs(void);
+
 #endif

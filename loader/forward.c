@@ -18,6 +18,7 @@
 #include <linux/if_link.h>
 #include "errmsg.h"
 #include "forward.h"
+#include "hooks.h"
 #include "xt_xdp.skel.h"
 
 static int read_sysctl(const char *path, char *buf, size_t len)
@@ -100,31 +101,6 @@ int xt_fwd_ports(const struct xt_overlay *ov, uint32_t *ports, int max, int *n)
 			ports[(*n)++] = key;
 	}
 	return 0;
-}
-
-/* The XDP program on ifindex and how it is attached (its flags); 0 if there is none. */
-static uint32_t xdp_prog_on(uint32_t ifindex, uint32_t *flags)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-
-	if (bpf_xdp_query((int)ifindex, 0, &q))
-		return 0;
-	*flags = q.attach_mode == XDP_ATTACHED_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-	return q.prog_id;
-}
-
-/* Takes program id off ifindex, only if it is still the one there (XDP_FLAGS_REPLACE). */
-static int xdp_detach_expected(uint32_t ifindex, uint32_t id, uint32_t flags)
-{
-	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
-	int err;
-
-	opts.old_prog_fd = bpf_prog_get_fd_by_id(id);
-	if (opts.old_prog_fd < 0)
-		return -errno;
-	err = bpf_xdp_detach((int)ifindex, flags, &opts);
-	close(opts.old_prog_fd);
-	return err;
 }
 
 /* The id of our forward program on ifindex (the one using this overlay's xt_ports), and

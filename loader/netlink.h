@@ -27,6 +27,5 @@ int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p);
 int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out);
 /* Every address of the device, both families, any scope; free *out. */
 int xt_nl_addrs(int ifindex, struct xt_ip **out, int *n);
-int xt_nl_tc_filter_count(int ifindex);
 
 #endif

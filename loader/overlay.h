@@ -41,6 +41,16 @@ static inline struct xt_route_maps xt_route_maps_of(const struct xt_overlay *ov)
 
 /* A second object (XDP, forward, or a reloaded one) takes the overlay's maps by name. */
 int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov);
-bool xt_prog_uses_map(int prog_fd, uint32_t map_id);
+
+struct bpf_map_info;
+struct xt_tc_bpf;
+bool is_rodata(const char *map_name);
+int read_config(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
+		bool *same_layout);
+void overlay_init(struct xt_overlay *ov);
+void overlay_of_skel(struct xt_tc_bpf *tc, const char *dev, struct xt_overlay *ov);
+int map_id(int fd, uint32_t *id);
+int bind_maps(int encap_fd, struct xt_overlay *ov);
+bool needs_segment_path(const struct xt_config *cfg);
 
 #endif

@@ -27,6 +27,7 @@
 #include <bpf/libbpf.h>
 #include "dev.h"
 #include "errmsg.h"
+#include "hooks.h"
 #include "netlink.h"
 #include "vxlan_dev.h"
 #include "xt_sock.skel.h"
@@ -108,27 +109,6 @@ static int vxlan_create(const char *name, uint16_t port)
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
 	return xt_nl_talk(nlh, NULL, NULL);
-}
-
-/* Adds the filter, or replaces the program of the one that is there. */
-static int filter_set(int ifindex, uint32_t priority, uint32_t handle, int prog_fd)
-{
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = handle, .priority = priority,
-			    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
-	int err = bpf_tc_hook_create(&hook);
-
-	if (err && err != -EEXIST)
-		return err;
-	return bpf_tc_attach(&hook, &opts);
-}
-
-static void filter_del(int ifindex, uint32_t priority, uint32_t handle)
-{
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = handle, .priority = priority);
-
-	bpf_tc_detach(&hook, &opts);
 }
 
 /* The catch-all xt_sock_other: loaded here, held by its filter once attached. */

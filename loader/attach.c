@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * attach: create the device, load, attach, pin; roll back on any failure.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+#include "addr.h"
+#include "bpffs.h"
+#include "dev.h"
+#include "errmsg.h"
+#include "forward.h"
+#include "hooks.h"
+#include "lock.h"
+#include "netlink.h"
+#include "overlay.h"
+#include "view.h"
+#include "vxlan_dev.h"
+#include "xt_tc.skel.h"
+#include "xt_xdp.skel.h"
+
+struct attach_state {
+	struct xt_tc_bpf *tc;
+	struct xt_xdp_bpf *xdp;
+	struct xdp_program *xdp_prog;
+	struct xt_fwd_state fwd;
+	struct xt_overlay ov; /* the maps of tc, not owned; cfg and peers_id once loaded */
+	int dev_ifindex, uplink_ifindex, vxlan_dev_ifindex;
+	uint16_t port;
+	bool uplink_hook_created, xdp_attached, tc_decap_attached, pinned;
+	const char *dev;
+};
+
+static void attach_rollback(struct attach_state *st)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = st->uplink_ifindex,
+			    .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = (uint32_t)st->dev_ifindex,
+			    .priority = XT_TC_PRIORITY);
+
+	xt_fwd_rollback(&st->fwd, &st->ov);
+	xt_vxlan_dev_release(st->vxlan_dev_ifindex, st->port, (uint32_t)st->dev_ifindex);
+	if (st->xdp_attached)
+		xdp_program__detach(st->xdp_prog, st->uplink_ifindex, XDP_MODE_UNSPEC, 0);
+	if (st->tc_decap_attached)
+		bpf_tc_detach(&hook, &opts);
+	if (st->uplink_hook_created && xt_nl_tc_filter_count(st->uplink_ifindex) == 0) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+	}
+	if (st->dev_ifindex)
+		xt_nl_link_del(st->dev_ifindex); /* takes its programs, addresses and routes */
+	if (st->pinned)
+		xt_pins_remove(st->dev);
+}
+
+static void attach_state_free(struct attach_state *st)
+{
+	xt_fwd_state_free(&st->fwd);
+	xdp_program__close(st->xdp_prog);
+	xt_xdp_bpf__destroy(st->xdp);
+	xt_tc_bpf__destroy(st->tc);
+}
+
+static bool driver_is_veth(const char *uplink)
+{
+	char driver[32] = "";
+
+	return xt_dev_driver(uplink, driver, sizeof(driver)) == 0 && !strcmp(driver, "veth");
+}
+
+static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
+		      const struct xt_config *cfg)
+{
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .prog_name = "xt_decap_xdp");
+	enum xdp_attach_mode mode = o->xdp_mode == XT_XDP_GENERIC ? XDP_MODE_SKB : XDP_MODE_NATIVE;
+	int err;
+
+	st->xdp = xt_xdp_bpf__open();
+	if (!st->xdp)
+		return -errno;
+	st->xdp->rodata->xt_cfg = *cfg;
+	/* XDP tells this host's frames from others' by the uplink's MAC (bpf/common.h). */
+	err = xt_dev_mac_of(cfg->uplink_ifindex, st->xdp->rodata->xt_uplink_mac);
+	if (!err)
+		err = xt_reuse_maps(st->xdp->obj, &st->ov);
+	if (err)
+		return err;
+	/* libxdp keeps its multi-program dispatcher alive through pins in bpffs. A bpffs we
+	 * mount in a private mount namespace (`ip netns exec`) dies with this command, and
+	 * our program would silently leave the dispatcher with it: attach it directly. */
+	if (xt_mount_ns_is_private()) {
+		setenv("LIBXDP_SKIP_DISPATCHER", "1", 1);
+		xt_warn("private mount namespace (ip netns exec?): XDP attached without libxdp's "
+			"dispatcher, so other XDP programs cannot share %s; use nsenter --net to "
+			"keep the host's bpffs",
+			o->uplink);
+	}
+	xopts.obj = st->xdp->obj;
+	st->xdp_prog = xdp_program__create(&xopts);
+	err = (int)libxdp_get_error(st->xdp_prog);
+	if (err) {
+		st->xdp_prog = NULL;
+		return err;
+	}
+	err = xdp_program__attach(st->xdp_prog, st->uplink_ifindex, mode, 0);
+	if (err)
+		return err;
+	st->xdp_attached = true;
+	/* Frames redirected into a veth are only accepted if its peer runs XDP. */
+	err = bpf_xdp_attach(st->dev_ifindex, bpf_program__fd(st->xdp->progs.xt_pass),
+			     XDP_FLAGS_DRV_MODE, NULL);
+	return err;
+}
+
+/*
+ * IPv6 on the overlay device, set before the link goes up. No link-local address
+ * (addr_gen_mode 1, "none"): neighbour discovery then uses the global addresses, which
+ * allowed-ips hold, so a peer can check and route it like any packet; and no router
+ * advertisements from across the tunnel. The hidden end carries nothing of its own.
+ */
+static int overlay_ipv6_setup(const char *dev, const char *peer)
+{
+	int err = xt_ipv6_conf(dev, "addr_gen_mode", "1");
+
+	if (!err)
+		err = xt_ipv6_conf(dev, "accept_ra", "0");
+	if (!err)
+		err = xt_ipv6_conf(dev, "disable_ipv6", "0");
+	xt_ipv6_conf(peer, "disable_ipv6", "1");
+	return err;
+}
+
+static bool has_ipv6_address(const struct xt_attach_opts *o)
+{
+	int i;
+
+	for (i = 0; i < o->n_addrs; i++)
+		if (o->addrs[i].ip.family == XT_FAMILY_V6)
+			return true;
+	return false;
+}
+
+/*
+ * Every segmentation offload of the overlay device (tx-*-segmentation, tx-gso-list,
+ * tx-gso-partial, and whatever this kernel adds, such as tx-tcp-accecn-segmentation in
+ * 6.18): with any of them on, the kernel hands a GSO packet to the veth whole, and it
+ * reaches the hidden end unsegmented. Matched by name, so that a kernel with a feature the
+ * list would not know still segments.
+ */
+static bool is_segmentation_feature(const char *feature)
+{
+	size_t len = strlen(feature), suffix = strlen("-segmentation");
+
+	if (strncmp(feature, "tx-", 3))
+		return false;
+	return !strncmp(feature, "tx-gso-", 7) ||
+	       (len > suffix && !strcmp(feature + len - suffix, "-segmentation"));
+}
+
+/* GRO on the hidden end would merge the segments back before xt_encap_seg sees them. On
+ * the visible end, with XDP receive, it merges what decap redirects through the pair. */
+static bool is_gro_feature(const char *feature)
+{
+	return !strcmp(feature, "rx-gro") || !strcmp(feature, "rx-gro-list") ||
+	       !strcmp(feature, "rx-udp-gro-forwarding");
+}
+
+static bool is_rx_gro_feature(const char *feature)
+{
+	return !strcmp(feature, "rx-gro");
+}
+
+static int attach_validate(const struct xt_attach_opts *o, const char *dev)
+{
+	const char *encap = xt_encap_name(o->encap);
+	char peer[IF_NAMESIZE + sizeof(XT_PEER_SUFFIX)];
+	int err, i, j;
+
+	if (!o->uplink || !*o->uplink)
+		return xt_err_input(-EINVAL, "attach needs an uplink device");
+	err = xt_dev_name_check("uplink", o->uplink) ?: xt_dev_name_check("dev", dev);
+	if (err)
+		return err;
+	if ((unsigned int)o->encap >= XT_ENCAP_COUNT)
+		return xt_err_input(-EINVAL, "encapsulation %d is not one xtunnel knows",
+				    (int)o->encap);
+	if (strlen(dev) > (size_t)XT_DEV_NAME_MAX)
+		return xt_err_input(-EINVAL, "device name '%s' is longer than %d characters", dev,
+				    XT_DEV_NAME_MAX);
+	if (!if_nametoindex(o->uplink))
+		return xt_err_input(-ENODEV, "uplink %s: no such device", o->uplink);
+	if (if_nametoindex(dev))
+		return xt_err_input(-EEXIST, "device %s exists already", dev);
+	snprintf(peer, sizeof(peer), "%s%s", dev, XT_PEER_SUFFIX);
+	if (if_nametoindex(peer))
+		return xt_err_input(-EEXIST, "device %s exists already (the hidden end of %s)",
+				    peer, dev);
+	if (!xt_encap_is_udp(o->encap) && o->has_vni)
+		return xt_err_input(-EINVAL, "vni: encap %s has no VNI (only vxlan and geneve)",
+				    encap);
+	if (!xt_encap_is_udp(o->encap) && o->port)
+		return xt_err_input(-EINVAL, "port: encap %s has no port (only vxlan and geneve)",
+				    encap);
+	if (o->encap != XT_ENCAP_GRE && o->has_key)
+		return xt_err_input(-EINVAL, "key: encap %s has no key (only gre)", encap);
+	if (o->vni > XT_VNI_MAX)
+		return xt_err_input(-EINVAL, "vni %u is above %u", o->vni, XT_VNI_MAX);
+	for (i = 0; i < o->n_addrs; i++)
+		for (j = 0; j < i; j++)
+			if (o->addrs[i].ip.family == o->addrs[j].ip.family &&
+			    !memcmp(o->addrs[i].ip.addr, o->addrs[j].ip.addr, XT_ADDR_LEN)) {
+				char a[INET6_ADDRSTRLEN];
+
+				xt_format_ip(&o->addrs[i].ip, a, sizeof(a));
+				return xt_err_input(-EEXIST, "address %s: given twice", a);
+			}
+	if (o->has_local && o->local.family != XT_FAMILY_V4 && o->local.family != XT_FAMILY_V6)
+		return xt_err_input(-EINVAL, "local: no address family");
+	if (o->has_local && !xt_ip_is_unicast(&o->local)) {
+		char a[INET6_ADDRSTRLEN];
+
+		xt_format_ip(&o->local, a, sizeof(a));
+		return xt_err_input(-EINVAL, "local %s: must be a unicast address", a);
+	}
+	return 0;
+}
+
+/* cfg->family and cfg->local: as given, else the uplink's first IPv4 address, else its
+ * first global IPv6 one. */
+static int attach_local(const struct xt_attach_opts *o, int uplink, struct xt_config *cfg)
+{
+	struct xt_ip local = o->local;
+	int err = 0;
+
+	if (!o->has_local) {
+		err = xt_nl_first_addr(uplink, XT_FAMILY_V4, &local);
+		if (err == -EADDRNOTAVAIL)
+			err = xt_nl_first_addr(uplink, XT_FAMILY_V6, &local);
+		if (err == -EADDRNOTAVAIL)
+			return xt_err_input(err,
+					    "uplink %s has no IPv4 or global IPv6 address: give "
+					    "'local ADDR'",
+					    o->uplink);
+		if (err)
+			return xt_err(err, "uplink %s: reading its addresses: %s", o->uplink,
+				      strerror(-err));
+	}
+	cfg->family = local.family;
+	memcpy(cfg->local, local.addr, XT_ADDR_LEN);
+	return 0;
+}
+
+/* *mtu: given or the most the uplink carries, and at least what the overlay's
+ * addresses need (IPv6: 1280, RFC 8200 section 5). */
+static int attach_mtu(const struct xt_attach_opts *o, const struct xt_config *cfg, uint32_t *mtu)
+{
+	uint32_t overhead = xt_encap_overhead(cfg->encap, cfg->family, cfg->has_key), uplink_mtu;
+	const char *encap = xt_encap_name((enum xt_encap)cfg->encap);
+	const char *family = cfg->family == XT_FAMILY_V6 ? "IPv6" : "IPv4";
+	uint32_t min = has_ipv6_address(o) ? 1280 : 68, max;
+	int err = xt_dev_mtu(o->uplink, &uplink_mtu);
+
+	if (err)
+		return xt_err(err, "uplink %s: reading its MTU: %s", o->uplink, strerror(-err));
+	if (uplink_mtu < 68 + overhead)
+		return xt_err_input(-EINVAL, "uplink %s: MTU %u is too small for %s over %s",
+				    o->uplink, uplink_mtu, encap, family);
+	max = uplink_mtu - overhead;
+	*mtu = o->mtu ? o->mtu : max;
+	if (*mtu < 68 || *mtu > max)
+		return xt_err_input(-EINVAL,
+				    "mtu %u: must be 68 to %u (uplink %s MTU %u minus %u for %s "
+				    "over %s)",
+				    *mtu, max, o->uplink, uplink_mtu, overhead, encap, family);
+	if (*mtu < min)
+		return xt_err_input(-EINVAL,
+				    "mtu %u: an overlay with an IPv6 address needs at least 1280 "
+				    "(uplink %s MTU %u minus %u for %s over %s leaves %u)",
+				    *mtu, o->uplink, uplink_mtu, overhead, encap, family, max);
+	return 0;
+}
+
+/*
+ * Overlays on one uplink tell their packets apart by what their decap programs match: the
+ * local address (and so the underlay family), the encapsulation, and the port and VNI of
+ * VXLAN and GENEVE or the key of GRE. Two overlays that match the same packets would both
+ * claim them: the decap filter that runs first would take every packet from an endpoint
+ * both know, and drop those meant for the other overlay as spoofed.
+ */
+static bool same_packets(const struct xt_config *a, const struct xt_config *b)
+{
+	if (a->uplink_ifindex != b->uplink_ifindex || a->encap != b->encap ||
+	    a->family != b->family || memcmp(a->local, b->local, XT_ADDR_LEN))
+		return false;
+	if (xt_encap_is_udp(a->encap))
+		return a->port == b->port && a->vni == b->vni;
+	if (a->encap == XT_ENCAP_GRE)
+		return a->has_key == b->has_key && (!a->has_key || a->key == b->key);
+	return true; /* IPIP has nothing more to tell overlays apart */
+}
+
+static int attach_unique(const struct xt_attach_opts *o, const struct xt_config *cfg)
+{
+	const char *what = xt_encap_is_udp(cfg->encap)	? ", port, VNI"
+			   : cfg->encap == XT_ENCAP_GRE ? ", GRE key"
+							: "";
+	char names[XT_MAX_OVERLAYS][IF_NAMESIZE];
+	struct xt_overlay ov;
+	int n, i, err;
+
+	err = xt_overlay_names(names, XT_MAX_OVERLAYS, &n, false);
+	for (i = 0; !err && i < n; i++) {
+		if (xt_overlay_open(names[i], &ov))
+			continue; /* gone meanwhile */
+		if (same_packets(cfg, &ov.cfg))
+			err = xt_err_input(
+				-EEXIST,
+				"overlay %s has the same uplink %s, encapsulation %s%s "
+				"and local address: its decap program would take every "
+				"packet meant for this one (give another vni, port, key or "
+				"local)",
+				ov.dev, o->uplink, xt_encap_name((enum xt_encap)cfg->encap), what);
+		xt_overlay_close(&ov);
+	}
+	return err;
+}
+
+static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st)
+{
+	const char *dev = o->dev ? o->dev : XT_DEFAULT_DEV;
+	char peer[IF_NAMESIZE];
+	struct xt_config cfg = {};
+	enum xt_rx_mode rx = o->rx;
+	char stuck[ETH_GSTRING_LEN + 1];
+	uint32_t mtu = 0;
+	bool veth;
+	int err, i;
+
+	st->dev = dev;
+	err = attach_validate(o, dev);
+	if (!err)
+		err = xt_fwd_validate(o);
+	if (err)
+		return err;
+	st->uplink_ifindex = (int)if_nametoindex(o->uplink);
+	cfg.encap = (uint8_t)o->encap;
+	if (xt_encap_is_udp(o->encap)) {
+		cfg.vni = o->has_vni ? o->vni : 1;
+		cfg.port = o->encap == XT_ENCAP_GENEVE ? XT_GENEVE_PORT : XT_VXLAN_PORT;
+		if (o->port)
+			cfg.port = o->port;
+	}
+	cfg.has_key = o->has_key;
+	cfg.key = o->has_key ? o->key : 0;
+	cfg.forward = o->n_forward > 0;
+	cfg.rx_request = (uint8_t)o->rx;
+	cfg.xdp_mode = (uint8_t)o->xdp_mode;
+	cfg.uplink_ifindex = (uint32_t)st->uplink_ifindex;
+	cfg.max_peers = o->max_peers ? o->max_peers : XT_DEFAULT_MAX_PEERS;
+	cfg.max_routes = o->max_routes ? o->max_routes : XT_DEFAULT_MAX_ROUTES;
+	err = attach_local(o, st->uplink_ifindex, &cfg);
+	if (!err)
+		err = attach_mtu(o, &cfg, &mtu);
+	if (!err)
+		err = attach_unique(o, &cfg);
+	if (err)
+		return err;
+
+	veth = driver_is_veth(o->uplink);
+	if (rx == XT_RX_AUTO && veth)
+		rx = XT_RX_TC;
+	if (o->rx == XT_RX_XDP && veth)
+		xt_warn("rx xdp on veth uplink %s: a veth sender leaves checksums to the receiver "
+			"(CHECKSUM_PARTIAL), which XDP cannot see, so TCP fails unless the sending "
+			"end turns transmit checksum offload off; XDP on a veth also costs the "
+			"sender its TSO. 'rx tc' is correct and faster on veth",
+			o->uplink);
+
+	snprintf(peer, sizeof(peer), "%s%s", dev, XT_PEER_SUFFIX);
+	err = xt_nl_veth_create(dev, peer, mtu);
+	if (err)
+		return xt_err(err, "creating device %s: %s", dev, strerror(-err));
+	st->dev_ifindex = (int)if_nametoindex(dev);
+	cfg.overlay_ifindex = (uint32_t)st->dev_ifindex;
+	cfg.overlay_peer_ifindex = if_nametoindex(peer);
+	/* The veth's MAC is random and fixed from here on; the L3 decapsulations write it as
+	 * the destination of the frames they build, so it goes in rodata. */
+	err = xt_dev_mac(dev, cfg.overlay_mac);
+	if (err)
+		return xt_err(err, "reading the MAC address of %s: %s", dev, strerror(-err));
+	/* GRE and IPIP carry no Ethernet header, so nothing answers ARP or neighbour
+	 * solicitations across them: with NOARP every neighbour resolves at once to the
+	 * device's own MAC, which encapsulation strips anyway. */
+	if (!xt_encap_is_l2(cfg.encap)) {
+		err = xt_nl_link_flags(st->dev_ifindex, IFF_NOARP, IFF_NOARP);
+		if (err)
+			return xt_err(err, "setting NOARP on %s: %s", dev, strerror(-err));
+	}
+	if (needs_segment_path(&cfg)) {
+		err = xt_dev_features_set(dev, is_segmentation_feature, false, stuck);
+		if (err == -EOPNOTSUPP)
+			return xt_err(err, "turning %s off on %s: the driver keeps it on", stuck,
+				      dev);
+		if (err)
+			return xt_err(err, "turning segmentation offload off on %s: %s", dev,
+				      strerror(-err));
+		err = xt_dev_features_set(peer, is_gro_feature, false, stuck);
+		if (err == -EOPNOTSUPP)
+			return xt_err(err, "turning %s off on %s: the driver keeps it on", stuck,
+				      peer);
+		if (err)
+			return xt_err(err, "turning GRO off on %s: %s", peer, strerror(-err));
+	}
+
+	xt_gso_path_choose(&cfg, dev);
+	st->vxlan_dev_ifindex = (int)cfg.vxlan_dev_ifindex;
+	st->port = cfg.port;
+
+	st->tc = xt_tc_bpf__open();
+	if (!st->tc)
+		return xt_err(-errno, "opening BPF object: %s", strerror(errno));
+	st->tc->rodata->xt_cfg = cfg;
+	bpf_map__set_max_entries(st->tc->maps.xt_peers, cfg.max_peers);
+	bpf_map__set_max_entries(st->tc->maps.xt_peer_stats, cfg.max_peers);
+	bpf_map__set_max_entries(st->tc->maps.xt_routes, cfg.max_routes);
+	bpf_map__set_max_entries(st->tc->maps.xt_prefixes, cfg.max_routes);
+	err = xt_tc_bpf__load(st->tc);
+	if (err)
+		return xt_err(err, "loading BPF programs: %s (XTUNNEL_DEBUG=1 shows the log)",
+			      strerror(-err));
+
+	overlay_of_skel(st->tc, dev, &st->ov);
+	st->ov.cfg = cfg;
+	err = bind_maps(bpf_program__fd(st->tc->progs.xt_encap), &st->ov);
+	if (err)
+		return xt_err(err, "binding maps to xt_encap: %s", strerror(-err));
+	err = tc_attach(st->dev_ifindex, BPF_TC_EGRESS, XT_TC_HANDLE,
+			bpf_program__fd(st->tc->progs.xt_encap), NULL);
+	if (err)
+		return xt_err(err, "attaching encap to %s: %s", dev, strerror(-err));
+	if (needs_segment_path(&cfg)) {
+		err = tc_attach((int)cfg.overlay_peer_ifindex, BPF_TC_INGRESS, XT_TC_HANDLE,
+				bpf_program__fd(st->tc->progs.xt_encap_seg), NULL);
+		if (err)
+			return xt_err(err, "attaching segment encap to %s ingress: %s", peer,
+				      strerror(-err));
+	}
+	if (cfg.vxlan_dev) {
+		err = xt_vxlan_dev_use(st->vxlan_dev_ifindex, cfg.overlay_ifindex,
+				       bpf_program__fd(st->tc->progs.xt_sock_drop));
+		if (err)
+			return xt_err(err, "attaching the drop filter to the vxlan device: %s",
+				      strerror(-err));
+	}
+
+	if (rx != XT_RX_TC) {
+		err = attach_xdp(st, o, &cfg);
+		if ((err == -EBUSY || err == -EEXIST) && rx == XT_RX_XDP)
+			return xt_err(err,
+				      "attaching XDP to %s: another XDP program is attached "
+				      "there without libxdp's dispatcher, so it cannot be "
+				      "shared; detach it or use 'rx tc'",
+				      o->uplink);
+		if (err && rx == XT_RX_XDP)
+			return xt_err(err, "attaching XDP (%s) to %s: %s%s",
+				      o->xdp_mode == XT_XDP_GENERIC ? "generic" : "native",
+				      o->uplink, strerror(-err),
+				      o->xdp_mode == XT_XDP_GENERIC
+					      ? ""
+					      : "; the driver may lack native XDP: try "
+						"'xdp-mode generic' or 'rx tc'");
+		if (err) {
+			/* auto: no native XDP here, TC it is. */
+			if (st->xdp_attached)
+				xdp_program__detach(st->xdp_prog, st->uplink_ifindex,
+						    XDP_MODE_UNSPEC, 0);
+			st->xdp_attached = false;
+			rx = XT_RX_TC;
+		}
+	}
+	if (rx != XT_RX_TC) {
+		/* Decapsulated frames reach the overlay device through its veth peer, in NAPI:
+		 * GRO there gives TCP super-packets back (measured on a tx-off veth wire: 4.0-4.2
+		 * to 5.8 Gbit/s). Only speed depends on it, so a refusal is a warning. */
+		err = xt_dev_features_set(dev, is_rx_gro_feature, true, stuck);
+		if (err)
+			xt_warn("could not turn GRO on on %s (%s): XDP receive works, slower", dev,
+				*stuck ? stuck : strerror(-err));
+	}
+	if (rx == XT_RX_TC) {
+		err = tc_attach(st->uplink_ifindex, BPF_TC_INGRESS, (uint32_t)st->dev_ifindex,
+				bpf_program__fd(st->tc->progs.xt_decap_tc),
+				&st->uplink_hook_created);
+		if (err)
+			return xt_err(err, "attaching decap to %s ingress: %s", o->uplink,
+				      strerror(-err));
+		st->tc_decap_attached = true;
+	}
+	err = xt_fwd_attach(&st->fwd, &st->ov, o);
+	if (err)
+		return err;
+
+	/* Before any address and before the link is up: link-local addresses are made when
+	 * it comes up. Below 1280 bytes the device has no IPv6 at all, which is fine as long
+	 * as it gets no IPv6 address (attach_mtu). */
+	err = overlay_ipv6_setup(dev, peer);
+	if (err && has_ipv6_address(o))
+		return xt_err(err, "enabling IPv6 on %s: %s", dev, strerror(-err));
+	for (i = 0; i < o->n_addrs; i++) {
+		char a[INET6_ADDRSTRLEN + 4];
+
+		err = xt_nl_addr_add(st->dev_ifindex, &o->addrs[i]);
+		xt_format_prefix(&o->addrs[i], a, sizeof(a));
+		if (err)
+			return xt_err(err, "adding address %s to %s: %s", a, dev, strerror(-err));
+	}
+	err = xt_nl_link_up((int)cfg.overlay_peer_ifindex);
+	if (!err)
+		err = xt_nl_link_up(st->dev_ifindex);
+	if (err)
+		return xt_err(err, "bringing %s up: %s", dev, strerror(-err));
+
+	st->pinned = true;
+	return xt_pins_create(&st->ov);
+}
+
+int xt_attach(const struct xt_attach_opts *o)
+{
+	struct attach_state st = {};
+	int lock, err;
+
+	quiet_libs();
+	lock = xt_lock();
+	if (lock < 0)
+		return lock;
+	xt_views_forget(); /* a batch's views: the overlays change */
+	err = attach_locked(o, &st);
+	if (err)
+		attach_rollback(&st);
+	attach_state_free(&st);
+	xt_unlock(lock);
+	return err;
+}

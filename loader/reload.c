@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * reload: the overlay's programs replaced by the ones built into this library, keeping the
+ * maps (peers, routes, counters) and the flows: the upgrade path.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "dev.h"
+#include "errmsg.h"
+#include "forward.h"
+#include "hooks.h"
+#include "overlay.h"
+#include "view.h"
+#include "vxlan_dev.h"
+#include "xt_tc.skel.h"
+#include "xt_xdp.skel.h"
+
+static bool same_vxlan_dev(const struct xt_config *a, const struct xt_config *b)
+{
+	return a->vxlan_dev && b->vxlan_dev && a->vxlan_dev_ifindex == b->vxlan_dev_ifindex;
+}
+
+static int reload_locked(const char *dev)
+{
+	struct xt_tc_bpf *tc = NULL;
+	struct xt_xdp_bpf *xs = NULL;
+	struct xt_config cfg;
+	struct xt_overlay ov;
+	bool tc_rx;
+	int err;
+
+	err = xt_overlay_open(dev, &ov);
+	if (err)
+		return err;
+	tc_rx = tc_prog_id((int)ov.cfg.uplink_ifindex, BPF_TC_INGRESS, (uint32_t)ov.ifindex) != 0;
+	/* The GSO path is chosen again: the vxlan device comes back if somebody deleted it,
+	 * and an overlay attached by an older version gets it. */
+	cfg = ov.cfg;
+	xt_gso_path_choose(&cfg, ov.dev);
+	tc = xt_tc_bpf__open();
+	if (!tc) {
+		err = xt_err(-errno, "opening BPF object: %s", strerror(errno));
+		goto out;
+	}
+	tc->rodata->xt_cfg = cfg;
+	err = xt_reuse_maps(tc->obj, &ov);
+	if (!err)
+		err = xt_tc_bpf__load(tc);
+	if (!err)
+		err = bind_maps(bpf_program__fd(tc->progs.xt_encap), &ov);
+	if (err) {
+		err = xt_err(err, "loading the new programs: %s (nothing was changed)",
+			     strerror(-err));
+		goto out;
+	}
+	if (!tc_rx) {
+		xs = xt_xdp_bpf__open();
+		if (!xs) {
+			err = xt_err(-errno, "opening BPF object: %s", strerror(errno));
+			goto out;
+		}
+		xs->rodata->xt_cfg = cfg;
+		/* Read again: the uplink's MAC may have changed since attach. */
+		err = xt_dev_mac_of(ov.cfg.uplink_ifindex, xs->rodata->xt_uplink_mac);
+		if (!err)
+			err = xt_reuse_maps(xs->obj, &ov);
+		if (!err)
+			err = xdp_replace(&ov, xs);
+		if (err) {
+			err = xt_err(err,
+				     "replacing the XDP program on the uplink: %s (nothing was "
+				     "changed)",
+				     strerror(-err));
+			goto out;
+		}
+	} else {
+		err = tc_replace((int)ov.cfg.uplink_ifindex, BPF_TC_INGRESS, (uint32_t)ov.ifindex,
+				 bpf_program__fd(tc->progs.xt_decap_tc));
+		if (err) {
+			err = xt_err(err, "replacing the decap program: %s (nothing was changed)",
+				     strerror(-err));
+			goto out;
+		}
+	}
+	err = xt_fwd_reload(&ov);
+	if (err) {
+		err = xt_err(err, "replacing the forward programs: %s (decap was replaced)",
+			     strerror(-err));
+		goto out;
+	}
+	if (needs_segment_path(&ov.cfg)) {
+		err = tc_replace((int)ov.cfg.overlay_peer_ifindex, BPF_TC_INGRESS, XT_TC_HANDLE,
+				 bpf_program__fd(tc->progs.xt_encap_seg));
+		if (err) {
+			err = xt_err(err,
+				     "replacing the segment encap program: %s (decap was replaced)",
+				     strerror(-err));
+			goto out;
+		}
+	}
+	if (cfg.vxlan_dev) {
+		err = xt_vxlan_dev_use((int)cfg.vxlan_dev_ifindex, (uint32_t)ov.ifindex,
+				       bpf_program__fd(tc->progs.xt_sock_drop));
+		if (err) {
+			err = xt_err(err,
+				     "attaching the drop filter to the vxlan device: %s (decap was "
+				     "replaced)",
+				     strerror(-err));
+			goto out;
+		}
+	}
+	/* Encap last: if it fails, the new decap program already runs on the same maps, and
+	 * the old encap program keeps working. */
+	err = tc_replace(ov.ifindex, BPF_TC_EGRESS, XT_TC_HANDLE,
+			 bpf_program__fd(tc->progs.xt_encap));
+	if (err)
+		err = xt_err(err, "replacing the encap program: %s (decap was replaced)",
+			     strerror(-err));
+out:
+	/* Of the vxlan devices before and after, the one the running encap program does not
+	 * use (the new one after a failure, the old one after a success) goes, unless another
+	 * overlay uses it. */
+	if (err && cfg.vxlan_dev && !same_vxlan_dev(&cfg, &ov.cfg))
+		xt_vxlan_dev_release((int)cfg.vxlan_dev_ifindex, cfg.port, (uint32_t)ov.ifindex);
+	if (!err && ov.cfg.vxlan_dev && !same_vxlan_dev(&cfg, &ov.cfg))
+		xt_vxlan_dev_release((int)ov.cfg.vxlan_dev_ifindex, ov.cfg.port,
+				     (uint32_t)ov.ifindex);
+	xt_xdp_bpf__destroy(xs);
+	xt_tc_bpf__destroy(tc);
+	xt_overlay_close(&ov);
+	return err;
+}
+
+int xt_reload(const char *dev)
+{
+	return locked(reload_locked, dev);
+}
