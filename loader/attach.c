@@ -10,7 +10,6 @@
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <xdp/libxdp.h>
 #include "addr.h"
 #include "bpffs.h"
 #include "dev.h"
@@ -28,7 +27,6 @@
 struct attach_state {
 	struct xt_tc_bpf *tc;
 	struct xt_xdp_bpf *xdp;
-	struct xdp_program *xdp_prog;
 	struct xt_fwd_state fwd;
 	struct xt_overlay ov; /* the maps of tc, not owned; cfg and peers_id once loaded */
 	int dev_ifindex, uplink_ifindex, vxlan_dev_ifindex;
@@ -39,21 +37,15 @@ struct attach_state {
 
 static void attach_rollback(struct attach_state *st)
 {
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = st->uplink_ifindex,
-			    .attach_point = BPF_TC_INGRESS);
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = (uint32_t)st->dev_ifindex,
-			    .priority = XT_TC_PRIORITY);
-
 	xt_fwd_rollback(&st->fwd, &st->ov);
 	xt_vxlan_dev_release(st->vxlan_dev_ifindex, st->port, (uint32_t)st->dev_ifindex);
 	if (st->xdp_attached)
-		xdp_program__detach(st->xdp_prog, st->uplink_ifindex, XDP_MODE_UNSPEC, 0);
+		xt_xdp_multi_detach(st->uplink_ifindex, st->ov.peers_id);
 	if (st->tc_decap_attached)
-		bpf_tc_detach(&hook, &opts);
-	if (st->uplink_hook_created && xt_nl_tc_filter_count(st->uplink_ifindex) == 0) {
-		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-		bpf_tc_hook_destroy(&hook);
-	}
+		xt_tc_detach(xt_tc_filter_at(st->uplink_ifindex, BPF_TC_INGRESS,
+					     (uint32_t)st->dev_ifindex));
+	if (st->uplink_hook_created)
+		xt_tc_hook_release(st->uplink_ifindex);
 	if (st->dev_ifindex)
 		xt_nl_link_del(st->dev_ifindex); /* takes its programs, addresses and routes */
 	if (st->pinned)
@@ -63,7 +55,6 @@ static void attach_rollback(struct attach_state *st)
 static void attach_state_free(struct attach_state *st)
 {
 	xt_fwd_state_free(&st->fwd);
-	xdp_program__close(st->xdp_prog);
 	xt_xdp_bpf__destroy(st->xdp);
 	xt_tc_bpf__destroy(st->tc);
 }
@@ -78,8 +69,6 @@ static bool driver_is_veth(const char *uplink)
 static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
 		      const struct xt_config *cfg)
 {
-	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .prog_name = "xt_decap_xdp");
-	enum xdp_attach_mode mode = o->xdp_mode == XT_XDP_GENERIC ? XDP_MODE_SKB : XDP_MODE_NATIVE;
 	int err;
 
 	st->xdp = xt_xdp_bpf__open();
@@ -90,33 +79,15 @@ static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
 	err = xt_dev_mac_of(cfg->uplink_ifindex, st->xdp->rodata->xt_uplink_mac);
 	if (!err)
 		err = xt_reuse_maps(st->xdp->obj, &st->ov);
-	if (err)
-		return err;
-	/* libxdp keeps its multi-program dispatcher alive through pins in bpffs. A bpffs we
-	 * mount in a private mount namespace (`ip netns exec`) dies with this command, and
-	 * our program would silently leave the dispatcher with it: attach it directly. */
-	if (xt_mount_ns_is_private()) {
-		setenv("LIBXDP_SKIP_DISPATCHER", "1", 1);
-		xt_warn("private mount namespace (ip netns exec?): XDP attached without libxdp's "
-			"dispatcher, so other XDP programs cannot share %s; use nsenter --net to "
-			"keep the host's bpffs",
-			o->uplink);
-	}
-	xopts.obj = st->xdp->obj;
-	st->xdp_prog = xdp_program__create(&xopts);
-	err = (int)libxdp_get_error(st->xdp_prog);
-	if (err) {
-		st->xdp_prog = NULL;
-		return err;
-	}
-	err = xdp_program__attach(st->xdp_prog, st->uplink_ifindex, mode, 0);
+	if (!err)
+		err = xt_xdp_multi_attach(st->uplink_ifindex, st->xdp->obj, "xt_decap_xdp",
+					  o->xdp_mode);
 	if (err)
 		return err;
 	st->xdp_attached = true;
 	/* Frames redirected into a veth are only accepted if its peer runs XDP. */
-	err = bpf_xdp_attach(st->dev_ifindex, bpf_program__fd(st->xdp->progs.xt_pass),
-			     XDP_FLAGS_DRV_MODE, NULL);
-	return err;
+	return xt_xdp_attach(st->dev_ifindex, bpf_program__fd(st->xdp->progs.xt_pass),
+			     XDP_FLAGS_DRV_MODE);
 }
 
 /*
@@ -441,13 +412,14 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	err = bind_maps(bpf_program__fd(st->tc->progs.xt_encap), &st->ov);
 	if (err)
 		return xt_err(err, "binding maps to xt_encap: %s", strerror(-err));
-	err = tc_attach(st->dev_ifindex, BPF_TC_EGRESS, XT_TC_HANDLE,
-			bpf_program__fd(st->tc->progs.xt_encap), NULL);
+	err = xt_tc_attach(xt_tc_filter_at(st->dev_ifindex, BPF_TC_EGRESS, XT_TC_HANDLE),
+			   bpf_program__fd(st->tc->progs.xt_encap), XT_TC_CREATE, NULL);
 	if (err)
 		return xt_err(err, "attaching encap to %s: %s", dev, strerror(-err));
 	if (needs_segment_path(&cfg)) {
-		err = tc_attach((int)cfg.overlay_peer_ifindex, BPF_TC_INGRESS, XT_TC_HANDLE,
-				bpf_program__fd(st->tc->progs.xt_encap_seg), NULL);
+		err = xt_tc_attach(xt_tc_filter_at((int)cfg.overlay_peer_ifindex, BPF_TC_INGRESS,
+						   XT_TC_HANDLE),
+				   bpf_program__fd(st->tc->progs.xt_encap_seg), XT_TC_CREATE, NULL);
 		if (err)
 			return xt_err(err, "attaching segment encap to %s ingress: %s", peer,
 				      strerror(-err));
@@ -479,8 +451,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 		if (err) {
 			/* auto: no native XDP here, TC it is. */
 			if (st->xdp_attached)
-				xdp_program__detach(st->xdp_prog, st->uplink_ifindex,
-						    XDP_MODE_UNSPEC, 0);
+				xt_xdp_multi_detach(st->uplink_ifindex, st->ov.peers_id);
 			st->xdp_attached = false;
 			rx = XT_RX_TC;
 		}
@@ -495,9 +466,10 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 				*stuck ? stuck : strerror(-err));
 	}
 	if (rx == XT_RX_TC) {
-		err = tc_attach(st->uplink_ifindex, BPF_TC_INGRESS, (uint32_t)st->dev_ifindex,
-				bpf_program__fd(st->tc->progs.xt_decap_tc),
-				&st->uplink_hook_created);
+		err = xt_tc_attach(xt_tc_filter_at(st->uplink_ifindex, BPF_TC_INGRESS,
+						   (uint32_t)st->dev_ifindex),
+				   bpf_program__fd(st->tc->progs.xt_decap_tc), XT_TC_CREATE,
+				   &st->uplink_hook_created);
 		if (err)
 			return xt_err(err, "attaching decap to %s ingress: %s", o->uplink,
 				      strerror(-err));

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include "bpffs.h"
 #include "errmsg.h"
 #include "forward.h"
@@ -17,6 +16,16 @@
 #include "overlay.h"
 #include "view.h"
 #include "vxlan_dev.h"
+
+/* The decap filter of the overlay with ifindex `overlay` off the uplink's ingress, and the
+ * clsact with it if it was the last filter there. */
+static int decap_tc_detach(int uplink, uint32_t overlay)
+{
+	int err = xt_tc_detach(xt_tc_filter_at(uplink, BPF_TC_INGRESS, overlay));
+
+	xt_tc_hook_release(uplink);
+	return err;
+}
 
 /*
  * The overlay device was deleted behind our back (ip link del): its encap program went
@@ -33,13 +42,13 @@ static int detach_orphans(int *removed)
 	while (!bpf_prog_get_next_id(id, &id)) {
 		struct bpf_prog_info info;
 		struct xt_overlay ov;
-		uint32_t map_ids[16], i, xdp_id = 0;
+		uint32_t map_ids[16], i, flags;
 		int fd = bpf_prog_get_fd_by_id(id), uplink;
 
 		if (fd < 0)
 			continue;
 		overlay_init(&ov);
-		if (prog_info(fd, &info, map_ids, 16) ||
+		if (xt_prog_info(fd, &info, map_ids, 16) ||
 		    (strcmp(info.name, "xt_decap_tc") && strcmp(info.name, "xt_decap_xdp") &&
 		     strcmp(info.name, "xt_fwd_xdp") && strcmp(info.name, "xt_sock_drop")))
 			goto next;
@@ -73,18 +82,19 @@ static int detach_orphans(int *removed)
 		if (!strcmp(info.name, "xt_fwd_xdp")) {
 			*removed += xt_fwd_detach_prog(id);
 		} else if (!strcmp(info.name, "xt_sock_drop") &&
-			   tc_prog_id((int)ov.cfg.vxlan_dev_ifindex, BPF_TC_INGRESS,
-				      ov.cfg.overlay_ifindex) == id) {
+			   xt_tc_query(xt_tc_filter_at((int)ov.cfg.vxlan_dev_ifindex,
+						       BPF_TC_INGRESS, ov.cfg.overlay_ifindex)) ==
+				   id) {
 			xt_vxlan_dev_release((int)ov.cfg.vxlan_dev_ifindex, ov.cfg.port,
 					     ov.cfg.overlay_ifindex);
 			(*removed)++;
 		} else if (!strcmp(info.name, "xt_decap_tc") &&
-			   tc_prog_id(uplink, BPF_TC_INGRESS, ov.cfg.overlay_ifindex) == id) {
-			if (!tc_decap_detach(uplink, ov.cfg.overlay_ifindex))
+			   xt_tc_query(xt_tc_filter_at(uplink, BPF_TC_INGRESS,
+						       ov.cfg.overlay_ifindex)) == id) {
+			if (!decap_tc_detach(uplink, ov.cfg.overlay_ifindex))
 				(*removed)++;
-		} else if (!strcmp(info.name, "xt_decap_xdp") &&
-			   !bpf_xdp_query_id(uplink, 0, &xdp_id) && xdp_id) {
-			if (detach_xdp(&ov) == 0)
+		} else if (!strcmp(info.name, "xt_decap_xdp") && xt_xdp_query(uplink, &flags)) {
+			if (xt_xdp_multi_detach(uplink, ov.peers_id) == 0)
 				(*removed)++;
 		}
 	next:
@@ -131,9 +141,9 @@ static int detach_locked(const char *dev)
 	if (err)
 		return err;
 	uplink = (int)ov.cfg.uplink_ifindex;
-	if (tc_prog_id(uplink, BPF_TC_INGRESS, (uint32_t)ov.ifindex))
-		tc_decap_detach(uplink, (uint32_t)ov.ifindex);
-	err = detach_xdp(&ov);
+	if (xt_tc_query(xt_tc_filter_at(uplink, BPF_TC_INGRESS, (uint32_t)ov.ifindex)))
+		decap_tc_detach(uplink, (uint32_t)ov.ifindex);
+	err = xt_xdp_multi_detach(uplink, ov.peers_id);
 	if (err)
 		xt_warn("detaching XDP from uplink ifindex %d: %s", uplink, strerror(-err));
 	xt_fwd_detach(&ov); /* warns itself */

@@ -9,7 +9,6 @@
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include "dev.h"
 
 /* Writes /proc/sys/net/ipv6/conf/DEV/KEY. The directory exists only while the device can

@@ -80,11 +80,6 @@ int xt_fwd_validate(const struct xt_attach_opts *o)
 	return 0;
 }
 
-static uint32_t xdp_flags(enum xt_xdp_mode mode)
-{
-	return mode == XT_XDP_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-}
-
 /* The ports in xt_ports, without the uplink. */
 int xt_fwd_ports(const struct xt_overlay *ov, uint32_t *ports, int max, int *n)
 {
@@ -107,7 +102,7 @@ int xt_fwd_ports(const struct xt_overlay *ov, uint32_t *ports, int max, int *n)
  * how it is attached; 0 if there is none. */
 static uint32_t fwd_prog_on(const struct xt_overlay *ov, uint32_t ifindex, uint32_t *flags)
 {
-	uint32_t id = xdp_prog_on(ifindex, flags);
+	uint32_t id = xt_xdp_query((int)ifindex, flags);
 	int fd;
 	bool ours;
 
@@ -126,7 +121,7 @@ static int fwd_detach_port(const struct xt_overlay *ov, uint32_t ifindex)
 {
 	uint32_t flags = 0, id = fwd_prog_on(ov, ifindex, &flags);
 
-	return id ? xdp_detach_expected(ifindex, id, flags) : 0;
+	return id ? xt_xdp_detach_expected((int)ifindex, id, flags) : 0;
 }
 
 void xt_fwd_state_free(struct xt_fwd_state *st)
@@ -187,8 +182,8 @@ int xt_fwd_attach(struct xt_fwd_state *st, const struct xt_overlay *ov,
 
 		if (bpf_map_update_elem(ov->ports_fd, &ifindex, &ifindex, BPF_ANY))
 			return xt_err(-errno, "adding %s to xt_ports: %s", port, strerror(errno));
-		err = bpf_xdp_attach((int)ifindex, fd,
-				     xdp_flags(o->xdp_mode) | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+		err = xt_xdp_attach((int)ifindex, fd,
+				    xt_xdp_mode_flags(o->xdp_mode) | XDP_FLAGS_UPDATE_IF_NOEXIST);
 		if (err == -EBUSY || err == -EEXIST)
 			return xt_err(err,
 				      "forward-from %s: another XDP program is attached there; "
@@ -230,7 +225,6 @@ int xt_fwd_detach(const struct xt_overlay *ov)
 
 int xt_fwd_reload(const struct xt_overlay *ov)
 {
-	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
 	uint32_t ports[XT_MAX_FWD_PORTS];
 	struct xt_xdp_bpf *skel = NULL;
 	int n, i, err = 0;
@@ -244,14 +238,8 @@ int xt_fwd_reload(const struct xt_overlay *ov)
 
 		if (!id)
 			continue; /* taken off by someone else: not ours to put back */
-		opts.old_prog_fd = bpf_prog_get_fd_by_id(id);
-		if (opts.old_prog_fd < 0) {
-			err = -errno;
-			break;
-		}
-		err = bpf_xdp_attach((int)ports[i], bpf_program__fd(skel->progs.xt_fwd_xdp), flags,
-				     &opts);
-		close(opts.old_prog_fd);
+		err = xt_xdp_replace((int)ports[i], bpf_program__fd(skel->progs.xt_fwd_xdp), id,
+				     flags);
 	}
 	xt_xdp_bpf__destroy(skel);
 	return err;
@@ -281,8 +269,8 @@ int xt_fwd_detach_prog(uint32_t prog_id)
 	if (!ifs)
 		return 0;
 	for (i = ifs; i->if_index; i++)
-		if (xdp_prog_on(i->if_index, &flags) == prog_id &&
-		    !xdp_detach_expected(i->if_index, prog_id, flags))
+		if (xt_xdp_query((int)i->if_index, &flags) == prog_id &&
+		    !xt_xdp_detach_expected((int)i->if_index, prog_id, flags))
 			removed++;
 	if_freenameindex(ifs);
 	return removed;

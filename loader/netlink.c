@@ -7,19 +7,12 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <linux/ethtool.h>
 #include <linux/if_link.h>
-#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
-#include <linux/sockios.h>
 #include <linux/veth.h>
 #include <libmnl/libmnl.h>
 #include <net/if.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include "addr.h"
-#include "dev.h"
-#include "errmsg.h"
 #include "netlink.h"
 
 int xt_nl_talk(struct nlmsghdr *nlh, xt_nl_cb cb, void *data)

@@ -142,7 +142,7 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 	int err, fd;
 	size_t m;
 
-	err = prog_info(prog_fd, &info, map_ids, 16);
+	err = xt_prog_info(prog_fd, &info, map_ids, 16);
 	if (err)
 		return err;
 	if (strcmp(info.name, "xt_encap"))
@@ -214,7 +214,7 @@ void xt_overlay_close(struct xt_overlay *ov)
 /* 0 and the overlay if ifindex is an xtunnel overlay device, -ENOENT if it is not. */
 static int overlay_probe(int ifindex, struct xt_overlay *ov)
 {
-	uint32_t id = tc_prog_id(ifindex, BPF_TC_EGRESS, XT_TC_HANDLE);
+	uint32_t id = xt_tc_query(xt_tc_filter_at(ifindex, BPF_TC_EGRESS, XT_TC_HANDLE));
 	int fd, err;
 
 	overlay_init(ov);

@@ -34,7 +34,8 @@ static int reload_locked(const char *dev)
 	err = xt_overlay_open(dev, &ov);
 	if (err)
 		return err;
-	tc_rx = tc_prog_id((int)ov.cfg.uplink_ifindex, BPF_TC_INGRESS, (uint32_t)ov.ifindex) != 0;
+	tc_rx = xt_tc_query(xt_tc_filter_at((int)ov.cfg.uplink_ifindex, BPF_TC_INGRESS,
+					    (uint32_t)ov.ifindex)) != 0;
 	/* The GSO path is chosen again: the vxlan device comes back if somebody deleted it,
 	 * and an overlay attached by an older version gets it. */
 	cfg = ov.cfg;
@@ -67,7 +68,8 @@ static int reload_locked(const char *dev)
 		if (!err)
 			err = xt_reuse_maps(xs->obj, &ov);
 		if (!err)
-			err = xdp_replace(&ov, xs);
+			err = xt_xdp_multi_replace((int)ov.cfg.uplink_ifindex, ov.peers_id, xs->obj,
+						   "xt_decap_xdp");
 		if (err) {
 			err = xt_err(err,
 				     "replacing the XDP program on the uplink: %s (nothing was "
@@ -76,8 +78,9 @@ static int reload_locked(const char *dev)
 			goto out;
 		}
 	} else {
-		err = tc_replace((int)ov.cfg.uplink_ifindex, BPF_TC_INGRESS, (uint32_t)ov.ifindex,
-				 bpf_program__fd(tc->progs.xt_decap_tc));
+		err = xt_tc_attach(xt_tc_filter_at((int)ov.cfg.uplink_ifindex, BPF_TC_INGRESS,
+						   (uint32_t)ov.ifindex),
+				   bpf_program__fd(tc->progs.xt_decap_tc), XT_TC_REPLACE, NULL);
 		if (err) {
 			err = xt_err(err, "replacing the decap program: %s (nothing was changed)",
 				     strerror(-err));
@@ -91,8 +94,9 @@ static int reload_locked(const char *dev)
 		goto out;
 	}
 	if (needs_segment_path(&ov.cfg)) {
-		err = tc_replace((int)ov.cfg.overlay_peer_ifindex, BPF_TC_INGRESS, XT_TC_HANDLE,
-				 bpf_program__fd(tc->progs.xt_encap_seg));
+		err = xt_tc_attach(xt_tc_filter_at((int)ov.cfg.overlay_peer_ifindex, BPF_TC_INGRESS,
+						   XT_TC_HANDLE),
+				   bpf_program__fd(tc->progs.xt_encap_seg), XT_TC_REPLACE, NULL);
 		if (err) {
 			err = xt_err(err,
 				     "replacing the segment encap program: %s (decap was replaced)",
@@ -113,8 +117,8 @@ static int reload_locked(const char *dev)
 	}
 	/* Encap last: if it fails, the new decap program already runs on the same maps, and
 	 * the old encap program keeps working. */
-	err = tc_replace(ov.ifindex, BPF_TC_EGRESS, XT_TC_HANDLE,
-			 bpf_program__fd(tc->progs.xt_encap));
+	err = xt_tc_attach(xt_tc_filter_at(ov.ifindex, BPF_TC_EGRESS, XT_TC_HANDLE),
+			   bpf_program__fd(tc->progs.xt_encap), XT_TC_REPLACE, NULL);
 	if (err)
 		err = xt_err(err, "replacing the encap program: %s (decap was replaced)",
 			     strerror(-err));

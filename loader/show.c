@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include <xdp/libxdp.h>
 #include "addr.h"
 #include "bpffs.h"
 #include "counters.h"
@@ -23,16 +22,13 @@ static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_info *inf
 {
 	char uplink[IF_NAMESIZE] = "?", driver[32] = "?";
 	int ifindex = (int)ov->cfg.uplink_ifindex;
-	struct xdp_multiprog *mp;
-	struct xdp_program *xp;
 
 	if_indextoname((unsigned int)ifindex, uplink);
 	xt_dev_driver(uplink, driver, sizeof(driver));
 	info->rx_request = (enum xt_rx_mode)ov->cfg.rx_request;
-	if (tc_prog_id(ifindex, BPF_TC_INGRESS, (uint32_t)ov->ifindex)) {
+	if (xt_tc_query(xt_tc_filter_at(ifindex, BPF_TC_INGRESS, (uint32_t)ov->ifindex))) {
 		info->rx = XT_RX_TC;
-	} else if ((mp = xdp_find(ov, &xp))) {
-		xdp_multiprog__close(mp);
+	} else if (xt_xdp_multi_find(ifindex, ov->peers_id)) {
 		info->rx = XT_RX_XDP;
 	} else {
 		info->rx = XT_RX_AUTO;

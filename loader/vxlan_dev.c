@@ -20,10 +20,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <linux/if_link.h>
-#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <libmnl/libmnl.h>
-#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "dev.h"
 #include "errmsg.h"
@@ -111,6 +109,14 @@ static int vxlan_create(const char *name, uint16_t port)
 	return xt_nl_talk(nlh, NULL, NULL);
 }
 
+/* A filter on the device's ingress. */
+static struct xt_tc_filter sock_filter(int ifindex, uint32_t priority, uint32_t handle)
+{
+	struct xt_tc_filter f = { ifindex, BPF_TC_INGRESS, priority, handle };
+
+	return f;
+}
+
 /* The catch-all xt_sock_other: loaded here, held by its filter once attached. */
 static int attach_sock_other(int ifindex)
 {
@@ -119,41 +125,11 @@ static int attach_sock_other(int ifindex)
 
 	if (!skel)
 		return -errno;
-	err = filter_set(ifindex, XT_TC_PRIORITY + 1, XT_TC_HANDLE,
-			 bpf_program__fd(skel->progs.xt_sock_other));
+	err = xt_tc_attach(sock_filter(ifindex, XT_TC_PRIORITY + 1, XT_TC_HANDLE),
+			   bpf_program__fd(skel->progs.xt_sock_other), XT_TC_CREATE | XT_TC_REPLACE,
+			   NULL);
 	xt_sock_bpf__destroy(skel);
 	return err;
-}
-
-struct users {
-	uint32_t handles[XT_VXLAN_DEV_MAX_USERS];
-	int n;
-};
-
-static int users_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
-	struct users *u = data;
-
-	/* A dump also has one message per priority with handle 0: the classifier itself. */
-	if (tcm->tcm_handle && TC_H_MAJ(tcm->tcm_info) >> 16 == XT_TC_PRIORITY &&
-	    u->n < XT_VXLAN_DEV_MAX_USERS)
-		u->handles[u->n++] = tcm->tcm_handle;
-	return MNL_CB_OK;
-}
-
-/* The per-overlay filters on the device's ingress: their handles are overlay ifindexes. */
-static int users_list(int ifindex, struct users *u)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETTFILTER, NLM_F_DUMP);
-	struct tcmsg *tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
-
-	tcm->tcm_family = AF_UNSPEC;
-	tcm->tcm_ifindex = ifindex;
-	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS);
-	u->n = 0;
-	return xt_nl_talk(nlh, users_cb, u);
 }
 
 int xt_vxlan_dev_lookup(uint16_t port, int *ifindex)
@@ -203,7 +179,8 @@ int xt_vxlan_dev_ensure(uint16_t port, int *ifindex)
 
 int xt_vxlan_dev_use(int ifindex, uint32_t overlay_ifindex, int drop_fd)
 {
-	int err = filter_set(ifindex, XT_TC_PRIORITY, overlay_ifindex, drop_fd);
+	int err = xt_tc_attach(sock_filter(ifindex, XT_TC_PRIORITY, overlay_ifindex), drop_fd,
+			       XT_TC_CREATE | XT_TC_REPLACE, NULL);
 
 	/* An older version of this device may have lost its catch-all: put it back. */
 	return err ?: attach_sock_other(ifindex);
@@ -212,24 +189,26 @@ int xt_vxlan_dev_use(int ifindex, uint32_t overlay_ifindex, int drop_fd)
 void xt_vxlan_dev_release(int ifindex, uint16_t port, uint32_t overlay_ifindex)
 {
 	char name[IF_NAMESIZE];
-	struct users u;
-	int i, live = 0;
+	uint32_t users[XT_VXLAN_DEV_MAX_USERS];
+	int i, n, live = 0;
 
 	if (!ifindex || !if_indextoname((unsigned int)ifindex, name) ||
 	    !is_metadata_vxlan(ifindex, port))
 		return; /* gone, or an ifindex that names another device now */
 	if (overlay_ifindex)
-		filter_del(ifindex, XT_TC_PRIORITY, overlay_ifindex);
-	if (users_list(ifindex, &u))
+		xt_tc_detach(sock_filter(ifindex, XT_TC_PRIORITY, overlay_ifindex));
+	/* The per-overlay filters: their handles are overlay ifindexes. */
+	if (xt_tc_handles(ifindex, BPF_TC_INGRESS, XT_TC_PRIORITY, users, XT_VXLAN_DEV_MAX_USERS,
+			  &n))
 		return;
-	for (i = 0; i < u.n; i++) {
+	for (i = 0; i < n; i++) {
 		char user[IF_NAMESIZE];
 
 		/* An overlay deleted behind our back left its filter: an orphan's. */
-		if (if_indextoname(u.handles[i], user))
+		if (if_indextoname(users[i], user))
 			live++;
 		else
-			filter_del(ifindex, XT_TC_PRIORITY, u.handles[i]);
+			xt_tc_detach(sock_filter(ifindex, XT_TC_PRIORITY, users[i]));
 	}
 	if (!live)
 		xt_nl_link_del(ifindex);
