@@ -22,6 +22,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "xtunnel_shared.h"
+#include "maps.h"
 #include "routes.h" /* xt_route_put: routes are written as the loader writes them */
 #include "xt_tc.skel.h"
 #include "xt_xdp.skel.h"
@@ -257,18 +258,14 @@ static uint32_t peer_endpoint(uint32_t i)
 	return htonl(0x0a800000u + i + 1);
 }
 
-/* The XDP object uses every map of the TC object, by name, as the loader's xt_reuse_maps
- * has it: one set of maps for both. */
+/* The XDP object uses the maps of the TC object, as the loader's xt_reuse_maps has it: one
+ * set of maps for both. */
 static void share_maps(struct bpf_object *xdp, struct bpf_object *tc)
 {
-	struct bpf_map *m, *t;
+	int fd[XT_MAP_COUNT];
 
-	bpf_object__for_each_map(m, xdp)
-	{
-		t = bpf_object__find_map_by_name(tc, bpf_map__name(m));
-		if (t && !bpf_map__is_internal(m))
-			bpf_map__reuse_fd(m, bpf_map__fd(t));
-	}
+	xt_maps_of_obj(tc, fd);
+	xt_maps_reuse(xdp, fd);
 }
 
 /* Prefix j of a table: 172.0.0.0/8 cut into /len pieces, the j-th of them. */

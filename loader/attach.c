@@ -28,7 +28,7 @@ struct attach_state {
 	struct xt_tc_bpf *tc;
 	struct xt_xdp_bpf *xdp;
 	struct xt_fwd_state fwd;
-	struct xt_overlay ov; /* the maps of tc, not owned; cfg and peers_id once loaded */
+	struct xt_overlay ov; /* the maps of tc, not owned; cfg and map ids once loaded */
 	int dev_ifindex, uplink_ifindex, vxlan_dev_ifindex;
 	uint16_t port;
 	bool uplink_hook_created, xdp_attached, tc_decap_attached, pinned;
@@ -40,7 +40,7 @@ static void attach_rollback(struct attach_state *st)
 	xt_fwd_rollback(&st->fwd, &st->ov);
 	xt_vxlan_dev_release(st->vxlan_dev_ifindex, st->port, (uint32_t)st->dev_ifindex);
 	if (st->xdp_attached)
-		xt_xdp_multi_detach(st->uplink_ifindex, st->ov.peers_id);
+		xt_xdp_multi_detach(st->uplink_ifindex, st->ov.map_id[XT_MAP_PEERS]);
 	if (st->tc_decap_attached)
 		xt_tc_detach(xt_tc_filter_at(st->uplink_ifindex, BPF_TC_INGRESS,
 					     (uint32_t)st->dev_ifindex));
@@ -69,16 +69,8 @@ static bool driver_is_veth(const char *uplink)
 static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
 		      const struct xt_config *cfg)
 {
-	int err;
+	int err = xt_overlay_xdp_object(&st->ov, cfg, &st->xdp);
 
-	st->xdp = xt_xdp_bpf__open();
-	if (!st->xdp)
-		return -errno;
-	st->xdp->rodata->xt_cfg = *cfg;
-	/* XDP tells this host's frames from others' by the uplink's MAC (bpf/common.h). */
-	err = xt_dev_mac_of(cfg->uplink_ifindex, st->xdp->rodata->xt_uplink_mac);
-	if (!err)
-		err = xt_reuse_maps(st->xdp->obj, &st->ov);
 	if (!err)
 		err = xt_xdp_multi_attach(st->uplink_ifindex, st->xdp->obj, "xt_decap_xdp",
 					  o->xdp_mode);
@@ -374,7 +366,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 		if (err)
 			return xt_err(err, "setting NOARP on %s: %s", dev, strerror(-err));
 	}
-	if (needs_segment_path(&cfg)) {
+	if (xt_needs_segment_path(&cfg)) {
 		err = xt_dev_features_set(dev, is_segmentation_feature, false, stuck);
 		if (err == -EOPNOTSUPP)
 			return xt_err(err, "turning %s off on %s: the driver keeps it on", stuck,
@@ -407,16 +399,16 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 		return xt_err(err, "loading BPF programs: %s (XTUNNEL_DEBUG=1 shows the log)",
 			      strerror(-err));
 
-	overlay_of_skel(st->tc, dev, &st->ov);
+	xt_overlay_of_object(st->tc->obj, dev, &st->ov);
 	st->ov.cfg = cfg;
-	err = bind_maps(bpf_program__fd(st->tc->progs.xt_encap), &st->ov);
+	err = xt_overlay_bind_maps(bpf_program__fd(st->tc->progs.xt_encap), &st->ov);
 	if (err)
 		return xt_err(err, "binding maps to xt_encap: %s", strerror(-err));
 	err = xt_tc_attach(xt_tc_filter_at(st->dev_ifindex, BPF_TC_EGRESS, XT_TC_HANDLE),
 			   bpf_program__fd(st->tc->progs.xt_encap), XT_TC_CREATE, NULL);
 	if (err)
 		return xt_err(err, "attaching encap to %s: %s", dev, strerror(-err));
-	if (needs_segment_path(&cfg)) {
+	if (xt_needs_segment_path(&cfg)) {
 		err = xt_tc_attach(xt_tc_filter_at((int)cfg.overlay_peer_ifindex, BPF_TC_INGRESS,
 						   XT_TC_HANDLE),
 				   bpf_program__fd(st->tc->progs.xt_encap_seg), XT_TC_CREATE, NULL);
@@ -451,7 +443,8 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 		if (err) {
 			/* auto: no native XDP here, TC it is. */
 			if (st->xdp_attached)
-				xt_xdp_multi_detach(st->uplink_ifindex, st->ov.peers_id);
+				xt_xdp_multi_detach(st->uplink_ifindex,
+						    st->ov.map_id[XT_MAP_PEERS]);
 			st->xdp_attached = false;
 			rx = XT_RX_TC;
 		}
@@ -508,7 +501,7 @@ int xt_attach(const struct xt_attach_opts *o)
 	struct attach_state st = {};
 	int lock, err;
 
-	quiet_libs();
+	xt_libs_quiet();
 	lock = xt_lock();
 	if (lock < 0)
 		return lock;

@@ -142,11 +142,11 @@ int xt_view_each_other(const struct xt_view *except, int (*fn)(struct xt_view *v
 }
 
 /* Commands that change an overlay run under the one lock. */
-int locked(int (*fn)(const char *dev), const char *dev)
+int xt_run_locked(int (*fn)(const char *dev), const char *dev)
 {
 	int lock, err;
 
-	quiet_libs();
+	xt_libs_quiet();
 	lock = xt_lock();
 	if (lock < 0)
 		return lock;

@@ -112,24 +112,18 @@ int xt_pin_dir(const char *dev, char *buf, size_t len, bool create)
 	return 0;
 }
 
-static const char *const pin_names[] = { "peers",      "routes",  "prefixes", "lens",
-					 "peer_stats", "reasons", "ports" };
-
 int xt_pins_create(const struct xt_overlay *ov)
 {
-	const int fds[] = { ov->peers_fd,      ov->routes_fd,  ov->prefixes_fd, ov->lens_fd,
-			    ov->peer_stats_fd, ov->reasons_fd, ov->ports_fd };
 	char dir[256], path[300];
-	size_t i;
-	int err;
+	int m, err;
 
 	err = xt_pin_dir(ov->dev, dir, sizeof(dir), true);
 	if (err)
 		return err;
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, pin_names[i]);
+	for (m = 0; m < XT_MAP_COUNT; m++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, xt_maps[m].pin);
 		unlink(path); /* a stale pin from an overlay of the same name that is gone */
-		if (bpf_obj_pin(fds[i], path))
+		if (bpf_obj_pin(ov->fd[m], path))
 			return xt_err(-errno, "pinning %s: %s", path, strerror(errno));
 	}
 	return 0;
@@ -142,11 +136,12 @@ void xt_pins_remove(const char *dev)
 {
 	char dir[256], path[300];
 	size_t i;
+	int m;
 
 	if (xt_pin_dir(dev, dir, sizeof(dir), false))
 		return;
-	for (i = 0; i < sizeof(pin_names) / sizeof(pin_names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, pin_names[i]);
+	for (m = 0; m < XT_MAP_COUNT; m++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, xt_maps[m].pin);
 		unlink(path);
 	}
 	for (i = 0; i < sizeof(old_pin_names) / sizeof(old_pin_names[0]); i++) {

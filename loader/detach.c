@@ -47,7 +47,7 @@ static int detach_orphans(int *removed)
 
 		if (fd < 0)
 			continue;
-		overlay_init(&ov);
+		xt_overlay_init(&ov);
 		if (xt_prog_info(fd, &info, map_ids, 16) ||
 		    (strcmp(info.name, "xt_decap_tc") && strcmp(info.name, "xt_decap_xdp") &&
 		     strcmp(info.name, "xt_fwd_xdp") && strcmp(info.name, "xt_sock_drop")))
@@ -63,10 +63,10 @@ static int detach_orphans(int *removed)
 			if (!bpf_obj_get_info_by_fd(mfd, &minfo, &len)) {
 				/* Any version's: what it says is checked against the uplink below.
 				 */
-				if (is_rodata(minfo.name))
-					read_config(mfd, &minfo, &ov.cfg, &same);
-				if (!strcmp(minfo.name, "xt_peers"))
-					ov.peers_id = minfo.id;
+				if (xt_map_is_rodata(minfo.name))
+					xt_config_read(mfd, &minfo, &ov.cfg, &same);
+				if (xt_map_named(minfo.name) == XT_MAP_PEERS)
+					ov.map_id[XT_MAP_PEERS] = minfo.id;
 			}
 			close(mfd);
 		}
@@ -94,7 +94,7 @@ static int detach_orphans(int *removed)
 			if (!decap_tc_detach(uplink, ov.cfg.overlay_ifindex))
 				(*removed)++;
 		} else if (!strcmp(info.name, "xt_decap_xdp") && xt_xdp_query(uplink, &flags)) {
-			if (xt_xdp_multi_detach(uplink, ov.peers_id) == 0)
+			if (xt_xdp_multi_detach(uplink, ov.map_id[XT_MAP_PEERS]) == 0)
 				(*removed)++;
 		}
 	next:
@@ -143,7 +143,7 @@ static int detach_locked(const char *dev)
 	uplink = (int)ov.cfg.uplink_ifindex;
 	if (xt_tc_query(xt_tc_filter_at(uplink, BPF_TC_INGRESS, (uint32_t)ov.ifindex)))
 		decap_tc_detach(uplink, (uint32_t)ov.ifindex);
-	err = xt_xdp_multi_detach(uplink, ov.peers_id);
+	err = xt_xdp_multi_detach(uplink, ov.map_id[XT_MAP_PEERS]);
 	if (err)
 		xt_warn("detaching XDP from uplink ifindex %d: %s", uplink, strerror(-err));
 	xt_fwd_detach(&ov); /* warns itself */
@@ -167,5 +167,5 @@ int xt_detach(const char *dev)
 
 	if (err)
 		return err;
-	return locked(detach_locked, dev);
+	return xt_run_locked(detach_locked, dev);
 }

@@ -78,7 +78,7 @@ static int libxdp_print(enum libxdp_print_level level, const char *fmt, va_list 
 	return lib_print((enum libbpf_print_level)level, fmt, ap);
 }
 
-void quiet_libs(void)
+void xt_libs_quiet(void)
 {
 	libbpf_set_print(lib_print);
 	libxdp_set_print(libxdp_print);

@@ -9,6 +9,7 @@ int xt_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int xt_err_input(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void xt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-void quiet_libs(void);
+/* libbpf and libxdp print to stderr by default; after this, only with XTUNNEL_DEBUG=1. */
+void xt_libs_quiet(void);
 
 #endif

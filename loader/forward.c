@@ -87,9 +87,9 @@ int xt_fwd_ports(const struct xt_overlay *ov, uint32_t *ports, int max, int *n)
 	void *prev = NULL;
 
 	*n = 0;
-	if (ov->ports_fd < 0)
+	if (ov->fd[XT_MAP_PORTS] < 0)
 		return 0;
-	while (!bpf_map_get_next_key(ov->ports_fd, prev, &next)) {
+	while (!bpf_map_get_next_key(ov->fd[XT_MAP_PORTS], prev, &next)) {
 		key = next;
 		prev = &key;
 		if (key != ov->cfg.uplink_ifindex && *n < max)
@@ -111,7 +111,7 @@ static uint32_t fwd_prog_on(const struct xt_overlay *ov, uint32_t ifindex, uint3
 	fd = bpf_prog_get_fd_by_id(id);
 	if (fd < 0)
 		return 0;
-	ours = xt_prog_uses_map(fd, ov->ports_id);
+	ours = xt_prog_uses_map(fd, ov->map_id[XT_MAP_PORTS]);
 	close(fd);
 	return ours ? id : 0;
 }
@@ -142,15 +142,12 @@ void xt_fwd_rollback(struct xt_fwd_state *st, const struct xt_overlay *ov)
 /* A forward object sharing the overlay's maps, loaded. */
 static int fwd_load(const struct xt_overlay *ov, struct xt_xdp_bpf **out)
 {
-	struct xt_xdp_bpf *skel = xt_xdp_bpf__open();
-	int err;
+	struct xt_xdp_bpf *skel;
+	int err = xt_overlay_xdp_object(ov, &ov->cfg, &skel);
 
-	if (!skel)
-		return -errno;
-	skel->rodata->xt_cfg = ov->cfg;
-	err = xt_reuse_maps(skel->obj, ov);
-	if (!err)
-		err = xt_xdp_bpf__load(skel);
+	if (err)
+		return err;
+	err = xt_xdp_bpf__load(skel);
 	if (err) {
 		xt_xdp_bpf__destroy(skel);
 		return err;
@@ -168,7 +165,7 @@ int xt_fwd_attach(struct xt_fwd_state *st, const struct xt_overlay *ov,
 	if (o->n_forward == 0)
 		return 0;
 	/* The uplink first: every encapsulated packet is redirected to it through the map. */
-	if (bpf_map_update_elem(ov->ports_fd, &uplink, &uplink, BPF_ANY))
+	if (bpf_map_update_elem(ov->fd[XT_MAP_PORTS], &uplink, &uplink, BPF_ANY))
 		return xt_err(-errno, "adding the uplink to xt_ports: %s", strerror(errno));
 	err = fwd_load(ov, &st->skel);
 	if (err)
@@ -180,7 +177,7 @@ int xt_fwd_attach(struct xt_fwd_state *st, const struct xt_overlay *ov,
 		const char *port = o->forward_from[i];
 		uint32_t ifindex = if_nametoindex(port);
 
-		if (bpf_map_update_elem(ov->ports_fd, &ifindex, &ifindex, BPF_ANY))
+		if (bpf_map_update_elem(ov->fd[XT_MAP_PORTS], &ifindex, &ifindex, BPF_ANY))
 			return xt_err(-errno, "adding %s to xt_ports: %s", port, strerror(errno));
 		err = xt_xdp_attach((int)ifindex, fd,
 				    xt_xdp_mode_flags(o->xdp_mode) | XDP_FLAGS_UPDATE_IF_NOEXIST);

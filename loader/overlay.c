@@ -15,57 +15,13 @@
 #include <bpf/libbpf.h>
 #include "errmsg.h"
 #include "hooks.h"
+#include "dev.h"
+#include "maps.h"
 #include "overlay.h"
 #include "xt_tc.skel.h"
+#include "xt_xdp.skel.h"
 
-/*
- * The maps of an overlay, by the names its programs give them, with the sizes this build
- * reads and writes them with. A map of another size is another version's: a lookup copies
- * value_size bytes, whatever the struct it is read into.
- */
-static const struct overlay_map {
-	const char *name;
-	size_t fd_offset; /* of its fd in struct xt_overlay */
-	uint32_t key_size, value_size;
-} overlay_maps[] = {
-	{ "xt_peers", offsetof(struct xt_overlay, peers_fd), sizeof(struct xt_peer_key),
-	  sizeof(struct xt_peer) },
-	{ "xt_routes", offsetof(struct xt_overlay, routes_fd), sizeof(struct xt_route_key),
-	  sizeof(struct xt_route) },
-	{ "xt_prefixes", offsetof(struct xt_overlay, prefixes_fd), sizeof(struct xt_route_key),
-	  sizeof(struct xt_route) },
-	{ "xt_lens", offsetof(struct xt_overlay, lens_fd), sizeof(uint32_t),
-	  sizeof(struct xt_lens) },
-	{ "xt_peer_stats", offsetof(struct xt_overlay, peer_stats_fd), sizeof(uint32_t),
-	  sizeof(struct xt_peer_stats) },
-	{ "xt_reasons", offsetof(struct xt_overlay, reasons_fd), sizeof(uint32_t),
-	  sizeof(uint64_t) },
-	{ "xt_ports", offsetof(struct xt_overlay, ports_fd), sizeof(uint32_t), sizeof(uint32_t) },
-};
-
-#define N_OVERLAY_MAPS (sizeof(overlay_maps) / sizeof(overlay_maps[0]))
-
-static int *overlay_map_fd(struct xt_overlay *ov, const struct overlay_map *m)
-{
-	return (int *)((char *)ov + m->fd_offset);
-}
-
-static int overlay_map_fd_of(const struct xt_overlay *ov, const struct overlay_map *m)
-{
-	return *(const int *)((const char *)ov + m->fd_offset);
-}
-
-static const struct overlay_map *overlay_map_named(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < N_OVERLAY_MAPS; i++)
-		if (!strcmp(overlay_maps[i].name, name))
-			return &overlay_maps[i];
-	return NULL;
-}
-
-bool is_rodata(const char *map_name)
+bool xt_map_is_rodata(const char *map_name)
 {
 	size_t len = strlen(map_name);
 
@@ -80,8 +36,8 @@ bool is_rodata(const char *map_name)
  * *same_layout: the section is laid out as this build's. -EPROTO if xt_cfg is not there
  * as we know it.
  */
-int read_config(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
-		bool *same_layout)
+int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
+		   bool *same_layout)
 {
 	const struct btf_var_secinfo *vsi;
 	const struct btf_type *sec, *var, *t;
@@ -139,8 +95,7 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 	uint32_t map_ids[16], i;
 	struct bpf_prog_info info;
 	bool other = false, config = false, same;
-	int err, fd;
-	size_t m;
+	int err, fd, m;
 
 	err = xt_prog_info(prog_fd, &info, map_ids, 16);
 	if (err)
@@ -150,7 +105,7 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
 		struct bpf_map_info minfo = {};
 		uint32_t len = sizeof(minfo);
-		const struct overlay_map *om;
+		int m;
 
 		fd = bpf_map_get_fd_by_id(map_ids[i]);
 		if (fd < 0)
@@ -160,20 +115,17 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 			close(fd);
 			return err;
 		}
-		om = overlay_map_named(minfo.name);
-		if (om && *overlay_map_fd(ov, om) < 0 && minfo.key_size == om->key_size &&
-		    minfo.value_size == om->value_size) {
-			*overlay_map_fd(ov, om) = fd;
-			if (om->fd_offset == offsetof(struct xt_overlay, peers_fd))
-				ov->peers_id = minfo.id;
-			if (om->fd_offset == offsetof(struct xt_overlay, ports_fd))
-				ov->ports_id = minfo.id;
+		m = xt_map_named(minfo.name);
+		if (m >= 0 && ov->fd[m] < 0 && minfo.key_size == xt_maps[m].key_size &&
+		    minfo.value_size == xt_maps[m].value_size) {
+			ov->fd[m] = fd;
+			ov->map_id[m] = minfo.id;
 			continue;
 		}
-		if (om) {
+		if (m >= 0) {
 			other = true; /* of another size, or twice */
-		} else if (is_rodata(minfo.name)) {
-			err = read_config(fd, &minfo, &ov->cfg, &same);
+		} else if (xt_map_is_rodata(minfo.name)) {
+			err = xt_config_read(fd, &minfo, &ov->cfg, &same);
 			if (err && err != -EPROTO) {
 				close(fd);
 				return err;
@@ -184,31 +136,20 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 		close(fd);
 	}
 	/* Our encap program without our maps or configuration: another version's. */
-	for (m = 0; m < N_OVERLAY_MAPS; m++)
-		other |= *overlay_map_fd(ov, &overlay_maps[m]) < 0;
+	for (m = 0; m < XT_MAP_COUNT; m++)
+		other |= ov->fd[m] < 0;
 	return other || !config ? -EPROTO : 0;
 }
 
-void overlay_init(struct xt_overlay *ov)
+void xt_overlay_init(struct xt_overlay *ov)
 {
-	size_t m;
-
 	memset(ov, 0, sizeof(*ov));
-	for (m = 0; m < N_OVERLAY_MAPS; m++)
-		*overlay_map_fd(ov, &overlay_maps[m]) = -1;
+	xt_maps_init(ov->fd);
 }
 
 void xt_overlay_close(struct xt_overlay *ov)
 {
-	size_t m;
-
-	for (m = 0; m < N_OVERLAY_MAPS; m++) {
-		int *fd = overlay_map_fd(ov, &overlay_maps[m]);
-
-		if (*fd >= 0)
-			close(*fd);
-		*fd = -1;
-	}
+	xt_maps_close(ov->fd);
 }
 
 /* 0 and the overlay if ifindex is an xtunnel overlay device, -ENOENT if it is not. */
@@ -217,7 +158,7 @@ static int overlay_probe(int ifindex, struct xt_overlay *ov)
 	uint32_t id = xt_tc_query(xt_tc_filter_at(ifindex, BPF_TC_EGRESS, XT_TC_HANDLE));
 	int fd, err;
 
-	overlay_init(ov);
+	xt_overlay_init(ov);
 	if (!id)
 		return -ENOENT;
 	fd = bpf_prog_get_fd_by_id(id);
@@ -242,7 +183,7 @@ int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n, bool warn_othe
 	struct xt_overlay ov;
 	int err;
 
-	quiet_libs();
+	xt_libs_quiet();
 	ifs = if_nameindex();
 	if (!ifs)
 		return xt_err(-errno, "listing devices: %s", strerror(errno));
@@ -279,7 +220,7 @@ int xt_overlay_open(const char *dev, struct xt_overlay *ov)
 	char names[XT_MAX_OVERLAYS][IF_NAMESIZE];
 	int ifindex, n = 0, err;
 
-	quiet_libs();
+	xt_libs_quiet();
 	if (!dev) {
 		err = xt_overlay_names(names, XT_MAX_OVERLAYS, &n, false);
 		if (err)
@@ -306,41 +247,55 @@ int xt_overlay_open(const char *dev, struct xt_overlay *ov)
 	return 0;
 }
 
-/* The overlay as the freshly loaded TC skeleton has it: its maps' fds, not owned. */
-void overlay_of_skel(struct xt_tc_bpf *tc, const char *dev, struct xt_overlay *ov)
+void xt_overlay_of_object(const struct bpf_object *obj, const char *dev, struct xt_overlay *ov)
 {
-	size_t m;
-
-	overlay_init(ov);
+	xt_overlay_init(ov);
 	snprintf(ov->dev, sizeof(ov->dev), "%s", dev);
-	for (m = 0; m < N_OVERLAY_MAPS; m++)
-		*overlay_map_fd(ov, &overlay_maps[m]) =
-			bpf_map__fd(bpf_object__find_map_by_name(tc->obj, overlay_maps[m].name));
+	xt_maps_of_obj(obj, ov->fd);
 }
 
-/* A second object (XDP, forward, or a reloaded one) uses the overlay's maps, not maps of
- * its own: each of its maps by name takes the overlay's fd. */
 int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov)
 {
-	size_t m;
+	return xt_maps_reuse(obj, ov->fd);
+}
 
-	for (m = 0; m < N_OVERLAY_MAPS; m++) {
-		struct bpf_map *map = bpf_object__find_map_by_name(obj, overlay_maps[m].name);
+int xt_overlay_tc_object(const struct xt_overlay *ov, const struct xt_config *cfg,
+			 struct xt_tc_bpf **out)
+{
+	struct xt_tc_bpf *tc = xt_tc_bpf__open();
+	int err;
 
-		if (!map || bpf_map__reuse_fd(map, overlay_map_fd_of(ov, &overlay_maps[m])))
-			return map ? -errno : -ENOENT;
+	if (!tc)
+		return -errno;
+	tc->rodata->xt_cfg = *cfg;
+	err = xt_reuse_maps(tc->obj, ov);
+	if (err) {
+		xt_tc_bpf__destroy(tc);
+		return err;
 	}
+	*out = tc;
 	return 0;
 }
 
-int map_id(int fd, uint32_t *id)
+int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *cfg,
+			  struct xt_xdp_bpf **out)
 {
-	struct bpf_map_info minfo = {};
-	uint32_t len = sizeof(minfo);
+	struct xt_xdp_bpf *xdp = xt_xdp_bpf__open();
+	int err;
 
-	if (bpf_obj_get_info_by_fd(fd, &minfo, &len))
+	if (!xdp)
 		return -errno;
-	*id = minfo.id;
+	xdp->rodata->xt_cfg = *cfg;
+	/* XDP tells this host's frames from others' by the uplink's MAC (bpf/common.h); read
+	 * each time, as it may have changed since attach. */
+	err = xt_dev_mac_of(cfg->uplink_ifindex, xdp->rodata->xt_uplink_mac);
+	if (!err)
+		err = xt_reuse_maps(xdp->obj, ov);
+	if (err) {
+		xt_xdp_bpf__destroy(xdp);
+		return err;
+	}
+	*out = xdp;
 	return 0;
 }
 
@@ -349,12 +304,12 @@ int map_id(int fd, uint32_t *id)
  * xt_ports, so bind them explicitly (BPF_PROG_BIND_MAP, kernel 5.10). Sets the map ids by
  * which our other programs are told apart from anybody else's.
  */
-int bind_maps(int encap_fd, struct xt_overlay *ov)
+int xt_overlay_bind_maps(int encap_fd, struct xt_overlay *ov)
 {
-	if (bpf_prog_bind_map(encap_fd, ov->peers_fd, NULL) ||
-	    bpf_prog_bind_map(encap_fd, ov->ports_fd, NULL))
+	if (bpf_prog_bind_map(encap_fd, ov->fd[XT_MAP_PEERS], NULL) ||
+	    bpf_prog_bind_map(encap_fd, ov->fd[XT_MAP_PORTS], NULL))
 		return -errno;
-	return map_id(ov->peers_fd, &ov->peers_id) ?: map_id(ov->ports_fd, &ov->ports_id);
+	return xt_maps_ids(ov->fd, ov->map_id);
 }
 
 /*
@@ -366,7 +321,7 @@ int bind_maps(int encap_fd, struct xt_overlay *ov)
  * (hence no segmentation offload there), and xt_encap_seg on the hidden end's TC ingress
  * encapsulates each segment.
  */
-bool needs_segment_path(const struct xt_config *cfg)
+bool xt_needs_segment_path(const struct xt_config *cfg)
 {
 	return cfg->family == XT_FAMILY_V6 && xt_encap_is_udp(cfg->encap);
 }

@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* An overlay found through the encap program attached to its device (overlay.c). */
+/*
+ * An overlay found through the encap program attached to its device (overlay.c): its
+ * device, its configuration (the programs' rodata) and its maps.
+ */
 #ifndef XT_OVERLAY_H
 #define XT_OVERLAY_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <net/if.h>
-#include "xtunnel.h"
+#include "maps.h"
 #include "routes.h"
+#include "xtunnel.h"
 
+struct bpf_map_info;
 struct bpf_object;
+struct xt_tc_bpf;
+struct xt_xdp_bpf;
 
 #define XT_MAX_OVERLAYS 64 /* of one network namespace that commands see */
 
@@ -20,9 +27,9 @@ struct xt_overlay {
 	char dev[IF_NAMESIZE];
 	int ifindex;
 	struct xt_config cfg;
-	int peers_fd, routes_fd, prefixes_fd, lens_fd, peer_stats_fd, reasons_fd, ports_fd;
-	uint32_t peers_id; /* map id of xt_peers: identifies the overlay's programs */
-	uint32_t ports_id; /* map id of xt_ports: identifies its forward programs */
+	int fd[XT_MAP_COUNT];	       /* by enum xt_map; -1: not open */
+	uint32_t map_id[XT_MAP_COUNT]; /* the kernel's ids: xt_peers' and xt_ports' tell our
+					* programs apart from others' */
 };
 
 int xt_overlay_open(const char *dev, struct xt_overlay *ov);
@@ -31,26 +38,39 @@ int xt_overlay_open(const char *dev, struct xt_overlay *ov);
 int xt_overlay_pick(const char *dev, char (*names)[IF_NAMESIZE], int n, const char **out);
 void xt_overlay_close(struct xt_overlay *ov);
 int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n, bool warn_other);
+/* No device, no configuration, no map. */
+void xt_overlay_init(struct xt_overlay *ov);
+/* The overlay as a freshly loaded object of its programs has it: its maps' fds, not owned. */
+void xt_overlay_of_object(const struct bpf_object *obj, const char *dev, struct xt_overlay *ov);
+/* Binds xt_peers and xt_ports to the encap program, which discovery goes through, and
+ * reads the maps' ids. */
+int xt_overlay_bind_maps(int encap_fd, struct xt_overlay *ov);
 
 static inline struct xt_route_maps xt_route_maps_of(const struct xt_overlay *ov)
 {
-	struct xt_route_maps m = { ov->routes_fd, ov->prefixes_fd, ov->lens_fd };
+	struct xt_route_maps m = { ov->fd[XT_MAP_ROUTES], ov->fd[XT_MAP_PREFIXES],
+				   ov->fd[XT_MAP_LENS] };
 
 	return m;
 }
 
 /* A second object (XDP, forward, or a reloaded one) takes the overlay's maps by name. */
 int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov);
+/* An object of the overlay's programs, configured with cfg (the overlay's, or what reload
+ * chose anew) and sharing the overlay's maps: opened, not loaded. The XDP object also gets
+ * the uplink's MAC. */
+int xt_overlay_tc_object(const struct xt_overlay *ov, const struct xt_config *cfg,
+			 struct xt_tc_bpf **out);
+int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *cfg,
+			  struct xt_xdp_bpf **out);
 
-struct bpf_map_info;
-struct xt_tc_bpf;
-bool is_rodata(const char *map_name);
-int read_config(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
-		bool *same_layout);
-void overlay_init(struct xt_overlay *ov);
-void overlay_of_skel(struct xt_tc_bpf *tc, const char *dev, struct xt_overlay *ov);
-int map_id(int fd, uint32_t *id);
-int bind_maps(int encap_fd, struct xt_overlay *ov);
-bool needs_segment_path(const struct xt_config *cfg);
+/* The map is a .rodata section (of any object). */
+bool xt_map_is_rodata(const char *map_name);
+/* The xt_cfg a .rodata map holds; -EPROTO if it holds none this build can read.
+ * *same_layout: the section is laid out as this build's. */
+int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
+		   bool *same_layout);
+/* GSO packets of this overlay take the segment path (xt_encap_seg on the hidden end). */
+bool xt_needs_segment_path(const struct xt_config *cfg);
 
 #endif

@@ -281,7 +281,7 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_view *v)
 	if (xt_view_peer_named(v, o->name))
 		return xt_err_input(-EEXIST, "peer %s exists already (use 'peer set')", o->name);
 	memcpy(key.endpoint, o->endpoint.addr, XT_ADDR_LEN);
-	if (!bpf_map_lookup_elem(v->ov.peers_fd, &key, &pv)) {
+	if (!bpf_map_lookup_elem(v->ov.fd[XT_MAP_PEERS], &key, &pv)) {
 		xt_format_ip(&o->endpoint, a, sizeof(a));
 		return xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already", a,
 				    XT_PEER_NAME_LEN, pv.name);
@@ -295,7 +295,7 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_view *v)
 	if (err)
 		return err;
 
-	err = xt_peer_stats_reset(v->ov.peer_stats_fd, id);
+	err = xt_peer_stats_reset(v->ov.fd[XT_MAP_PEER_STATS], id);
 	if (err)
 		return xt_err(err, "resetting counters: %s", strerror(-err));
 	rv.peer_id = id;
@@ -356,7 +356,7 @@ static int peer_move(struct xt_view *v, struct xt_view_peer *pe, const struct xt
 
 	memcpy(key.endpoint, ep->addr, XT_ADDR_LEN);
 	if (memcmp(pe->key.endpoint, ep->addr, XT_ADDR_LEN) &&
-	    !bpf_map_lookup_elem(v->ov.peers_fd, &key, &other)) {
+	    !bpf_map_lookup_elem(v->ov.fd[XT_MAP_PEERS], &key, &other)) {
 		xt_format_ip(ep, a, sizeof(a));
 		return xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already", a,
 				    XT_PEER_NAME_LEN, other.name);

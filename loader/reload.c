@@ -40,35 +40,21 @@ static int reload_locked(const char *dev)
 	 * and an overlay attached by an older version gets it. */
 	cfg = ov.cfg;
 	xt_gso_path_choose(&cfg, ov.dev);
-	tc = xt_tc_bpf__open();
-	if (!tc) {
-		err = xt_err(-errno, "opening BPF object: %s", strerror(errno));
-		goto out;
-	}
-	tc->rodata->xt_cfg = cfg;
-	err = xt_reuse_maps(tc->obj, &ov);
+	err = xt_overlay_tc_object(&ov, &cfg, &tc);
 	if (!err)
 		err = xt_tc_bpf__load(tc);
 	if (!err)
-		err = bind_maps(bpf_program__fd(tc->progs.xt_encap), &ov);
+		err = xt_overlay_bind_maps(bpf_program__fd(tc->progs.xt_encap), &ov);
 	if (err) {
 		err = xt_err(err, "loading the new programs: %s (nothing was changed)",
 			     strerror(-err));
 		goto out;
 	}
 	if (!tc_rx) {
-		xs = xt_xdp_bpf__open();
-		if (!xs) {
-			err = xt_err(-errno, "opening BPF object: %s", strerror(errno));
-			goto out;
-		}
-		xs->rodata->xt_cfg = cfg;
-		/* Read again: the uplink's MAC may have changed since attach. */
-		err = xt_dev_mac_of(ov.cfg.uplink_ifindex, xs->rodata->xt_uplink_mac);
+		err = xt_overlay_xdp_object(&ov, &cfg, &xs);
 		if (!err)
-			err = xt_reuse_maps(xs->obj, &ov);
-		if (!err)
-			err = xt_xdp_multi_replace((int)ov.cfg.uplink_ifindex, ov.peers_id, xs->obj,
+			err = xt_xdp_multi_replace((int)ov.cfg.uplink_ifindex,
+						   ov.map_id[XT_MAP_PEERS], xs->obj,
 						   "xt_decap_xdp");
 		if (err) {
 			err = xt_err(err,
@@ -93,7 +79,7 @@ static int reload_locked(const char *dev)
 			     strerror(-err));
 		goto out;
 	}
-	if (needs_segment_path(&ov.cfg)) {
+	if (xt_needs_segment_path(&ov.cfg)) {
 		err = xt_tc_attach(xt_tc_filter_at((int)ov.cfg.overlay_peer_ifindex, BPF_TC_INGRESS,
 						   XT_TC_HANDLE),
 				   bpf_program__fd(tc->progs.xt_encap_seg), XT_TC_REPLACE, NULL);
@@ -139,5 +125,5 @@ out:
 
 int xt_reload(const char *dev)
 {
-	return locked(reload_locked, dev);
+	return xt_run_locked(reload_locked, dev);
 }

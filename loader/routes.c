@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
+#include "maps.h"
 #include "routes.h"
 
 /* membarrier(MEMBARRIER_CMD_GLOBAL) returns once every CPU has passed an RCU grace period
@@ -169,11 +170,12 @@ int xt_route_put_batch(const struct xt_route_maps *m, const struct xt_route_key 
 
 struct xt_route_maps xt_route_maps_of_obj(const struct bpf_object *obj)
 {
-	struct xt_route_maps m = {
-		bpf_map__fd(bpf_object__find_map_by_name(obj, "xt_routes")),
-		bpf_map__fd(bpf_object__find_map_by_name(obj, "xt_prefixes")),
-		bpf_map__fd(bpf_object__find_map_by_name(obj, "xt_lens")),
-	};
+	int fd[XT_MAP_COUNT];
+	struct xt_route_maps m;
 
+	xt_maps_of_obj(obj, fd);
+	m.routes_fd = fd[XT_MAP_ROUTES];
+	m.prefixes_fd = fd[XT_MAP_PREFIXES];
+	m.lens_fd = fd[XT_MAP_LENS];
 	return m;
 }

@@ -28,7 +28,7 @@ static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_info *inf
 	info->rx_request = (enum xt_rx_mode)ov->cfg.rx_request;
 	if (xt_tc_query(xt_tc_filter_at(ifindex, BPF_TC_INGRESS, (uint32_t)ov->ifindex))) {
 		info->rx = XT_RX_TC;
-	} else if (xt_xdp_multi_find(ifindex, ov->peers_id)) {
+	} else if (xt_xdp_multi_find(ifindex, ov->map_id[XT_MAP_PEERS])) {
 		info->rx = XT_RX_XDP;
 	} else {
 		info->rx = XT_RX_AUTO;
@@ -66,13 +66,13 @@ static int routes_of_peers(const struct xt_overlay *ov, struct xt_overlay_info *
 		if (info->peers[i].id < max && by_id[info->peers[i].id] < 0)
 			by_id[info->peers[i].id] = i;
 	info->n_routes = 0;
-	while (!bpf_map_get_next_key(ov->routes_fd, prev, &next)) {
+	while (!bpf_map_get_next_key(ov->fd[XT_MAP_ROUTES], prev, &next)) {
 		struct xt_peer_info *p;
 		struct xt_prefix *grown;
 
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(ov->routes_fd, &key, &route))
+		if (bpf_map_lookup_elem(ov->fd[XT_MAP_ROUTES], &key, &route))
 			continue;
 		info->n_routes++;
 		if (route.peer_id >= max || by_id[route.peer_id] < 0)
@@ -129,14 +129,14 @@ static int overlay_info(const struct xt_overlay *ov, struct xt_overlay_info *inf
 		if (!access(path, F_OK))
 			snprintf(info->pin_dir, sizeof(info->pin_dir), "%s", pin_dir);
 	}
-	xt_reasons_read(ov->reasons_fd, info->reasons);
+	xt_reasons_read(ov->fd[XT_MAP_REASONS], info->reasons);
 
-	while (!bpf_map_get_next_key(ov->peers_fd, prev, &next)) {
+	while (!bpf_map_get_next_key(ov->fd[XT_MAP_PEERS], prev, &next)) {
 		struct xt_peer_info *p;
 
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(ov->peers_fd, &key, &peer))
+		if (bpf_map_lookup_elem(ov->fd[XT_MAP_PEERS], &key, &peer))
 			continue;
 		if (info->n_peers == cap) {
 			void *grown;
@@ -154,7 +154,7 @@ static int overlay_info(const struct xt_overlay *ov, struct xt_overlay_info *inf
 		p->id = peer.id;
 		xt_ip_from_bytes(&p->endpoint, key.endpoint);
 		p->port = peer.port;
-		xt_peer_stats_read(ov->peer_stats_fd, peer.id, &p->stats);
+		xt_peer_stats_read(ov->fd[XT_MAP_PEER_STATS], peer.id, &p->stats);
 	}
 	if (routes_of_peers(ov, info))
 		return -ENOMEM;
@@ -170,7 +170,7 @@ int xt_show(const char *dev, struct xt_overlay_info **out, int *n)
 	struct xt_overlay ov;
 	int count = 1, i, err;
 
-	quiet_libs();
+	xt_libs_quiet();
 	if (!dev) {
 		err = xt_overlay_names(names, XT_MAX_OVERLAYS, &count, true);
 		if (err)

@@ -249,17 +249,17 @@ int xt_view_peer_add(struct xt_view *v, const struct xt_peer_key *key, const str
 
 	if (val->id >= v->ov.cfg.max_peers)
 		return -ENOSPC;
-	if (bpf_map_update_elem(v->ov.peers_fd, key, val, BPF_NOEXIST))
+	if (bpf_map_update_elem(v->ov.fd[XT_MAP_PEERS], key, val, BPF_NOEXIST))
 		return -errno;
 	err = xt_view_index_peer(v, key, val);
 	if (err)
-		bpf_map_delete_elem(v->ov.peers_fd, key);
+		bpf_map_delete_elem(v->ov.fd[XT_MAP_PEERS], key);
 	return err;
 }
 
 int xt_view_peer_del(struct xt_view *v, struct xt_view_peer *p)
 {
-	if (bpf_map_delete_elem(v->ov.peers_fd, &p->key))
+	if (bpf_map_delete_elem(v->ov.fd[XT_MAP_PEERS], &p->key))
 		return -errno;
 	unindex_peer(v, p);
 	return 0;
@@ -270,7 +270,7 @@ int xt_view_peer_rekey(struct xt_view *v, struct xt_view_peer *p, const struct x
 {
 	bool same = !memcmp(p->key.endpoint, key->endpoint, XT_ADDR_LEN);
 	struct xt_peer val = p->val;
-	int fd = v->ov.peers_fd, err;
+	int fd = v->ov.fd[XT_MAP_PEERS], err;
 
 	val.port = port;
 	if (bpf_map_update_elem(fd, key, &val, same ? BPF_EXIST : BPF_NOEXIST)) {

@@ -63,8 +63,8 @@ static int read_peers(struct xt_view *v, struct leftovers *l)
 	}
 	while (!last) {
 		count = CHUNK;
-		if (bpf_map_lookup_batch(v->ov.peers_fd, first ? NULL : &batch, &batch, keys, vals,
-					 &count, &opts)) {
+		if (bpf_map_lookup_batch(v->ov.fd[XT_MAP_PEERS], first ? NULL : &batch, &batch,
+					 keys, vals, &count, &opts)) {
 			if (errno != ENOENT) { /* ENOENT: that was the last of them */
 				err = -errno;
 				goto out;
@@ -106,10 +106,10 @@ static int read_routes(struct xt_view *v, struct leftovers *l)
 	void *prev = NULL;
 	int err;
 
-	while (!bpf_map_get_next_key(v->ov.routes_fd, prev, &next)) {
+	while (!bpf_map_get_next_key(v->ov.fd[XT_MAP_ROUTES], prev, &next)) {
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(v->ov.routes_fd, &key, &r))
+		if (bpf_map_lookup_elem(v->ov.fd[XT_MAP_ROUTES], &key, &r))
 			continue;
 		p = r.peer_id < v->ov.cfg.max_peers ? v->by_id[r.peer_id] : NULL;
 		if (!p || key.prefixlen >= XT_KEY_LENS) {
@@ -158,7 +158,7 @@ static void clean_orphans(struct xt_view *v, const struct leftovers *l)
 		xt_nl_route(false, v->ov.ifindex, &p);
 		/* A route the hash never got (a write stopped half-way) is in the trie alone. */
 		if (xt_route_del(&m, &l->orphans[i]))
-			bpf_map_delete_elem(v->ov.routes_fd, &l->orphans[i]);
+			bpf_map_delete_elem(v->ov.fd[XT_MAP_ROUTES], &l->orphans[i]);
 	}
 	if (!l->n_orphans)
 		return;
@@ -217,11 +217,11 @@ static int settle_peers(struct xt_view *v, const struct leftovers *l)
 			there += !memcmp(r->endpoint, l->twins[i].key.endpoint, XT_ADDR_LEN);
 		}
 		if (there > here) {
-			bpf_map_delete_elem(v->ov.peers_fd, &p->key);
+			bpf_map_delete_elem(v->ov.fd[XT_MAP_PEERS], &p->key);
 			p->key = l->twins[i].key;
 			p->val.port = l->twins[i].val.port;
 		} else {
-			bpf_map_delete_elem(v->ov.peers_fd, &l->twins[i].key);
+			bpf_map_delete_elem(v->ov.fd[XT_MAP_PEERS], &l->twins[i].key);
 		}
 		xt_ip_from_bytes(&ip, p->key.endpoint);
 		xt_format_ip(&ip, a, sizeof(a));

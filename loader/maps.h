@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The maps of an overlay, in one list (maps.c): discovery, the check that an overlay is
+ * whole, pinning, reuse by a second object and closing all go by it.
+ *
+ * X(ID, name, key, value): XT_MAP_ID; "xt_" name in the BPF objects (bpf/common.h), name
+ * as the pin under the overlay's pin directory; and the key and value types this build
+ * reads and writes it with. A map of other sizes is another version's: a lookup copies
+ * value_size bytes, whatever the struct it is read into.
+ */
+#ifndef XT_MAPS_H
+#define XT_MAPS_H
+
+#include <stdint.h>
+#include "xtunnel_shared.h"
+
+struct bpf_object;
+
+#define XT_MAPS(X)                                                                                 \
+	X(PEERS, peers, struct xt_peer_key, struct xt_peer)                                        \
+	X(ROUTES, routes, struct xt_route_key, struct xt_route)                                    \
+	X(PREFIXES, prefixes, struct xt_route_key, struct xt_route)                                \
+	X(LENS, lens, __u32, struct xt_lens)                                                       \
+	X(PEER_STATS, peer_stats, __u32, struct xt_peer_stats) /* per CPU */                       \
+	X(REASONS, reasons, __u32, __u64)		       /* per CPU */                       \
+	X(PORTS, ports, __u32, __u32)
+
+enum xt_map {
+#define XT_MAP_ENUM(id, name, key, value) XT_MAP_##id,
+	XT_MAPS(XT_MAP_ENUM)
+#undef XT_MAP_ENUM
+		XT_MAP_COUNT
+};
+
+struct xt_map_desc {
+	const char *name; /* in the BPF objects */
+	const char *pin;  /* under the pin directory */
+	uint32_t key_size, value_size;
+};
+
+extern const struct xt_map_desc xt_maps[XT_MAP_COUNT];
+
+/* The map of that name in the BPF objects: its XT_MAP_*, or -1. */
+int xt_map_named(const char *name);
+/* Every fd -1: no map. */
+void xt_maps_init(int fd[XT_MAP_COUNT]);
+/* Closes those that are open, and makes them -1. */
+void xt_maps_close(int fd[XT_MAP_COUNT]);
+/* The fds of obj's maps (loaded), not owned; -1 for a map obj lacks. */
+void xt_maps_of_obj(const struct bpf_object *obj, int fd[XT_MAP_COUNT]);
+/* Each map of obj (opened, not loaded) takes the fd of that name: obj then shares them. */
+int xt_maps_reuse(struct bpf_object *obj, const int fd[XT_MAP_COUNT]);
+/* The kernel's id of each map. */
+int xt_maps_ids(const int fd[XT_MAP_COUNT], uint32_t id[XT_MAP_COUNT]);
+
+#endif
