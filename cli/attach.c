@@ -9,19 +9,6 @@ const char attach_usage[] =
 	"                      [rx auto|xdp|tc] [xdp-mode native|generic]\n"
 	"                      [max-peers N] [max-routes N] [forward-from IF[,IF]...]";
 
-static int parse_rx(const char *s, enum xt_rx_mode *rx)
-{
-	if (!strcmp(s, "auto"))
-		*rx = XT_RX_AUTO;
-	else if (!strcmp(s, "xdp"))
-		*rx = XT_RX_XDP;
-	else if (!strcmp(s, "tc"))
-		*rx = XT_RX_TC;
-	else
-		return -1;
-	return 0;
-}
-
 /* IF[,IF]...; the option may also be given more than once. */
 static int parse_ports(const char *s, struct xt_attach_opts *o)
 {
@@ -88,18 +75,11 @@ int attach_parse(int argc, char **argv, struct xt_attach_opts *o)
 			if (xt_parse_u32(val, 68, 65535, &o->mtu))
 				return cli_usage_error(attach_usage, "mtu: %s", xt_errmsg());
 		} else if (!strcmp(key, "rx")) {
-			if (parse_rx(val, &o->rx))
-				return cli_usage_error(attach_usage,
-						       "rx: '%s' is not auto, xdp or tc", val);
+			if (xt_parse_rx_mode(val, &o->rx))
+				return cli_usage_error(attach_usage, "rx: %s", xt_errmsg());
 		} else if (!strcmp(key, "xdp-mode")) {
-			if (!strcmp(val, "native"))
-				o->xdp_mode = XT_XDP_NATIVE;
-			else if (!strcmp(val, "generic"))
-				o->xdp_mode = XT_XDP_GENERIC;
-			else
-				return cli_usage_error(attach_usage,
-						       "xdp-mode: '%s' is not native or generic",
-						       val);
+			if (xt_parse_xdp_mode(val, &o->xdp_mode))
+				return cli_usage_error(attach_usage, "xdp-mode: %s", xt_errmsg());
 		} else if (!strcmp(key, "max-peers")) {
 			if (xt_parse_u32(val, 1, 1u << 20, &o->max_peers))
 				return cli_usage_error(attach_usage, "max-peers: %s", xt_errmsg());

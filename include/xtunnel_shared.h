@@ -43,15 +43,33 @@
 #define XT_TC_HANDLE 0x7874
 #define XT_TC_PRIORITY 0x7874
 
-/* The encapsulations; keep xt_encap_name() in loader/names.c in step. VXLAN and GENEVE
- * carry the inner Ethernet frame (L2), GRE and IPIP the inner IP packet (L3). */
+/*
+ * Each list below makes an enum and its names, as the kernel's include/net/dropreason.h
+ * does: X(ID, name) is XT_<KIND>_ID, numbered in the order of the list (the maps and the
+ * rodata hold these numbers: a new entry goes at the end of its group, as the unit tests
+ * check), and name, a lower-case identifier. As it is, the name is the key in JSON
+ * (`show -j`); with '-' for '_' it is the word that `show`, the man page and the command
+ * line use (drop_spoofed, drop-spoofed). loader/names.c makes both from the list.
+ * (clang-format is off around the enums: it takes the count after a list for a
+ * continuation of the list's last line.)
+ */
+
+/* The encapsulations. VXLAN and GENEVE carry the inner Ethernet frame (L2), GRE and IPIP
+ * the inner IP packet (L3). */
+#define XT_ENCAPS(X)                                                                               \
+	X(VXLAN, vxlan)                                                                            \
+	X(GENEVE, geneve)                                                                          \
+	X(GRE, gre)                                                                                \
+	X(IPIP, ipip)
+
+/* clang-format off */
 enum xt_encap {
-	XT_ENCAP_VXLAN = 0,
-	XT_ENCAP_GENEVE = 1,
-	XT_ENCAP_GRE = 2,
-	XT_ENCAP_IPIP = 3,
+#define XT_ENCAP_ENUM(id, name) XT_ENCAP_##id,
+	XT_ENCAPS(XT_ENCAP_ENUM)
+#undef XT_ENCAP_ENUM
 	XT_ENCAP_COUNT,
 };
+/* clang-format on */
 
 static inline int xt_encap_is_l2(__u8 encap)
 {
@@ -80,60 +98,99 @@ static inline __u32 xt_encap_overhead(__u8 encap, __u8 family, int has_key)
 	return ip;
 }
 
-enum xt_rx_mode {
-	XT_RX_AUTO = 0,
-	XT_RX_XDP = 1,
-	XT_RX_TC = 2,
-};
+/* The receive paths `attach ... rx` takes: auto chooses. */
+#define XT_RX_MODES(X)                                                                             \
+	X(AUTO, auto)                                                                              \
+	X(XDP, xdp)                                                                                \
+	X(TC, tc)
 
-enum xt_xdp_mode {
-	XT_XDP_NATIVE = 0,
-	XT_XDP_GENERIC = 1,
+/* clang-format off */
+enum xt_rx_mode {
+#define XT_RX_MODE_ENUM(id, name) XT_RX_##id,
+	XT_RX_MODES(XT_RX_MODE_ENUM)
+#undef XT_RX_MODE_ENUM
+	XT_RX_MODE_COUNT,
 };
+/* clang-format on */
+
+/* How XDP programs are attached (`attach ... xdp-mode`): by the driver, or generic (skb). */
+#define XT_XDP_MODES(X)                                                                            \
+	X(NATIVE, native)                                                                          \
+	X(GENERIC, generic)
+
+/* clang-format off */
+enum xt_xdp_mode {
+#define XT_XDP_MODE_ENUM(id, name) XT_XDP_##id,
+	XT_XDP_MODES(XT_XDP_MODE_ENUM)
+#undef XT_XDP_MODE_ENUM
+	XT_XDP_MODE_COUNT,
+};
+/* clang-format on */
 
 /*
  * Why a packet left a program the way it did. XT_PASS_* packets continue untouched (not
- * ours); XT_DROP_* packets are dropped. XT_OK_* count the packets that were handled.
- * Keep xt_reason_name() in loader/names.c in step.
+ * ours); XT_DROP_* packets are dropped. XT_OK_* count the packets that were handled. The
+ * counters (xt_reasons) are indexed by these numbers.
  */
+#define XT_REASONS(X)                                                                              \
+	X(OK_ENCAP, encap)                                                                         \
+	X(OK_DECAP, decap)                                                                         \
+	/* GSO over an IPv6 UDP underlay: left to the kernel to segment first */                   \
+	X(OK_SEGMENT, segment)                                                                     \
+	/* GSO over an IPv6 UDP underlay: sent whole through the kernel's vxlan device, which      \
+	 * fills in each segment's outer checksum */                                               \
+	X(OK_VXLAN_DEV, vxlan_device)                                                              \
+	/* forward-from port -> encapsulated in XDP -> out of the uplink */                        \
+	X(OK_FWD_ENCAP, forward_encap)                                                             \
+	/* decapsulated -> straight out of a forward-from port */                                  \
+	X(OK_FWD_DECAP, forward_decap)                                                             \
+	X(PASS_NOT_IP, pass_not_ip)                                                                \
+	X(PASS_FRAGMENT, pass_fragment)                                                            \
+	X(PASS_NOT_LOCAL, pass_not_local)                                                          \
+	/* outer protocol is not this overlay's encapsulation */                                   \
+	X(PASS_OTHER_PROTO, pass_other_proto)                                                      \
+	X(PASS_OTHER_PORT, pass_other_port)                                                        \
+	X(PASS_OTHER_VNI, pass_other_vni)                                                          \
+	/* GRE key (or its absence) of another overlay */                                          \
+	X(PASS_OTHER_KEY, pass_other_key)                                                          \
+	X(PASS_UNKNOWN_PEER, pass_unknown_peer)                                                    \
+	/* forward-from port: the kernel's FIB sends it elsewhere, or not yet (local, other        \
+	 * route, unresolved neighbour, TTL, MTU), or the kernel's forwarding rules must judge     \
+	 * it (fwd.h) */                                                                           \
+	X(PASS_SLOW_PATH, pass_slow_path)                                                          \
+	/* uplink frame to another host's unicast MAC (PACKET_OTHERHOST) */                        \
+	X(PASS_OTHER_HOST, pass_other_host)                                                        \
+	X(DROP_MALFORMED, drop_malformed)                                                          \
+	X(DROP_VXLAN_FLAGS, drop_vxlan_flags)                                                      \
+	/* version, OAM, option lengths that do not add up */                                      \
+	X(DROP_GENEVE_HEADER, drop_geneve_header)                                                  \
+	/* C bit or a critical option: we understand no option */                                  \
+	X(DROP_GENEVE_CRITICAL, drop_geneve_critical)                                              \
+	/* checksum, sequence, routing or version != 0 */                                          \
+	X(DROP_GRE_FLAGS, drop_gre_flags)                                                          \
+	X(DROP_SPOOFED, drop_spoofed)                                                              \
+	/* inner IPv6 from a link-local or unspecified source */                                   \
+	X(DROP_LINK_LOCAL, drop_link_local)                                                        \
+	X(DROP_INNER_PROTO, drop_inner_proto)                                                      \
+	X(DROP_NO_ROUTE, drop_no_route)                                                            \
+	X(DROP_RELAY, drop_relay)                                                                  \
+	/* decapsulated by the kernel's vxlan socket (what our decap passed): never delivered */   \
+	X(DROP_KERNEL_SOCKET, drop_kernel_socket)                                                  \
+	X(DROP_ENCAP_FAILED, drop_encap_failed)                                                    \
+	X(DROP_DECAP_FAILED, drop_decap_failed)                                                    \
+	/* outer IPv4 header checksum wrong (RFC 1122 3.2.1.2) */                                  \
+	X(DROP_OUTER_CHECKSUM, drop_outer_checksum)                                                \
+	/* inner IPv6 extension headers that hide what a check needs */                            \
+	X(DROP_EXT_HEADERS, drop_ext_headers)
+
+/* clang-format off */
 enum xt_reason {
-	XT_OK_ENCAP = 0,
-	XT_OK_DECAP,
-	XT_OK_SEGMENT,	 /* GSO over an IPv6 UDP underlay: left to the kernel to segment first */
-	XT_OK_VXLAN_DEV, /* GSO over an IPv6 UDP underlay: sent whole through the kernel's vxlan
-			  * device, which fills in each segment's outer checksum */
-	XT_OK_FWD_ENCAP, /* forward-from port -> encapsulated in XDP -> out of the uplink */
-	XT_OK_FWD_DECAP, /* decapsulated -> straight out of a forward-from port */
-	XT_PASS_NOT_IP,
-	XT_PASS_FRAGMENT,
-	XT_PASS_NOT_LOCAL,
-	XT_PASS_OTHER_PROTO, /* outer protocol is not this overlay's encapsulation */
-	XT_PASS_OTHER_PORT,
-	XT_PASS_OTHER_VNI,
-	XT_PASS_OTHER_KEY, /* GRE key (or its absence) of another overlay */
-	XT_PASS_UNKNOWN_PEER,
-	XT_PASS_SLOW_PATH,  /* forward-from port: the kernel's FIB sends it elsewhere, or not
-			     * yet (local, other route, unresolved neighbour, TTL, MTU), or the
-			     * kernel's forwarding rules must judge it (fwd.h) */
-	XT_PASS_OTHER_HOST, /* uplink frame to another host's unicast MAC (PACKET_OTHERHOST) */
-	XT_DROP_MALFORMED,
-	XT_DROP_VXLAN_FLAGS,
-	XT_DROP_GENEVE_HEADER,	 /* version, OAM, option lengths that do not add up */
-	XT_DROP_GENEVE_CRITICAL, /* C bit or a critical option: we understand no option */
-	XT_DROP_GRE_FLAGS,	 /* checksum, sequence, routing or version != 0 */
-	XT_DROP_SPOOFED,
-	XT_DROP_LINK_LOCAL, /* inner IPv6 from a link-local or unspecified source */
-	XT_DROP_INNER_PROTO,
-	XT_DROP_NO_ROUTE,
-	XT_DROP_RELAY,
-	XT_DROP_KERNEL_SOCKET, /* decapsulated by the kernel's vxlan socket (what our decap
-				* passed): never delivered */
-	XT_DROP_ENCAP_FAILED,
-	XT_DROP_DECAP_FAILED,
-	XT_DROP_OUTER_CHECKSUM, /* outer IPv4 header checksum wrong (RFC 1122 3.2.1.2) */
-	XT_DROP_EXT_HEADERS,	/* inner IPv6 extension headers that hide what a check needs */
+#define XT_REASON_ENUM(id, name) XT_##id,
+	XT_REASONS(XT_REASON_ENUM)
+#undef XT_REASON_ENUM
 	XT_REASON_COUNT,
 };
+/* clang-format on */
 
 /*
  * Why GSO packets over an IPv6 UDP underlay are segmented in software (XT_OK_SEGMENT)

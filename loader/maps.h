@@ -25,12 +25,14 @@ struct bpf_object;
 	X(REASONS, reasons, __u32, __u64)		       /* per CPU */                       \
 	X(PORTS, ports, __u32, __u32)
 
+/* clang-format off */
 enum xt_map {
 #define XT_MAP_ENUM(id, name, key, value) XT_MAP_##id,
 	XT_MAPS(XT_MAP_ENUM)
 #undef XT_MAP_ENUM
-		XT_MAP_COUNT
+	XT_MAP_COUNT
 };
+/* clang-format on */
 
 struct xt_map_desc {
 	const char *name; /* in the BPF objects */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Names: printable names of enum values, as the man page documents them, and back; and the
- * rules for a device name. */
+/* Names: of the enum values, made from the lists that make the enums, as the man page
+ * documents them, and back; and the rules for a device name. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,85 +8,147 @@
 #include "errmsg.h"
 #include "xtunnel.h"
 
-static const char *const reason_names[XT_REASON_COUNT] = {
-	[XT_OK_ENCAP] = "encap",
-	[XT_OK_DECAP] = "decap",
-	[XT_OK_SEGMENT] = "segment",
-	[XT_OK_VXLAN_DEV] = "vxlan-device",
-	[XT_OK_FWD_ENCAP] = "forward-encap",
-	[XT_OK_FWD_DECAP] = "forward-decap",
-	[XT_PASS_NOT_IP] = "pass-not-ip",
-	[XT_PASS_FRAGMENT] = "pass-fragment",
-	[XT_PASS_NOT_LOCAL] = "pass-not-local",
-	[XT_PASS_OTHER_PROTO] = "pass-other-proto",
-	[XT_PASS_OTHER_PORT] = "pass-other-port",
-	[XT_PASS_OTHER_VNI] = "pass-other-vni",
-	[XT_PASS_OTHER_KEY] = "pass-other-key",
-	[XT_PASS_UNKNOWN_PEER] = "pass-unknown-peer",
-	[XT_PASS_SLOW_PATH] = "pass-slow-path",
-	[XT_PASS_OTHER_HOST] = "pass-other-host",
-	[XT_DROP_MALFORMED] = "drop-malformed",
-	[XT_DROP_VXLAN_FLAGS] = "drop-vxlan-flags",
-	[XT_DROP_GENEVE_HEADER] = "drop-geneve-header",
-	[XT_DROP_GENEVE_CRITICAL] = "drop-geneve-critical",
-	[XT_DROP_GRE_FLAGS] = "drop-gre-flags",
-	[XT_DROP_SPOOFED] = "drop-spoofed",
-	[XT_DROP_LINK_LOCAL] = "drop-link-local",
-	[XT_DROP_INNER_PROTO] = "drop-inner-proto",
-	[XT_DROP_NO_ROUTE] = "drop-no-route",
-	[XT_DROP_RELAY] = "drop-relay",
-	[XT_DROP_KERNEL_SOCKET] = "drop-kernel-socket",
-	[XT_DROP_ENCAP_FAILED] = "drop-encap-failed",
-	[XT_DROP_DECAP_FAILED] = "drop-decap-failed",
-	[XT_DROP_OUTER_CHECKSUM] = "drop-outer-checksum",
-	[XT_DROP_EXT_HEADERS] = "drop-ext-headers",
+#define XT_NAME_MAX 24 /* the longest name and its NUL */
+
+/*
+ * The names of one enum, from its list (include/xtunnel_shared.h): the keys as the list
+ * has them, and the words (the keys with '-' for '_'), made once before main() runs.
+ */
+struct names {
+	const char *const *keys;
+	char (*words)[XT_NAME_MAX];
+	unsigned int count;
 };
 
-static const char *const encap_names[XT_ENCAP_COUNT] = {
-	[XT_ENCAP_VXLAN] = "vxlan",
-	[XT_ENCAP_GENEVE] = "geneve",
-	[XT_ENCAP_GRE] = "gre",
-	[XT_ENCAP_IPIP] = "ipip",
-};
+#define NAMES(kind, list, count)                                                                   \
+	static const char *const kind##_keys[count] = { list(kind##_KEY) };                        \
+	static char kind##_words[count][XT_NAME_MAX];                                              \
+	static const struct names kind = { kind##_keys, kind##_words, count };                     \
+	list(FITS)
+
+#define FITS(id, name) _Static_assert(sizeof(#name) <= XT_NAME_MAX, #name " is too long");
+
+#define reasons_KEY(id, name) [XT_##id] = #name,
+NAMES(reasons, XT_REASONS, XT_REASON_COUNT)
+
+#define encaps_KEY(id, name) [XT_ENCAP_##id] = #name,
+NAMES(encaps, XT_ENCAPS, XT_ENCAP_COUNT)
+
+#define rx_modes_KEY(id, name) [XT_RX_##id] = #name,
+NAMES(rx_modes, XT_RX_MODES, XT_RX_MODE_COUNT)
+
+#define xdp_modes_KEY(id, name) [XT_XDP_##id] = #name,
+NAMES(xdp_modes, XT_XDP_MODES, XT_XDP_MODE_COUNT)
+
+#define gso_paths_KEY(id, name) [XT_GSO_##id] = #name,
+NAMES(gso_paths, XT_GSO_PATHS, XT_GSO_PATH_COUNT)
+
+static void words_make(const struct names *n)
+{
+	unsigned int i;
+	char *c;
+
+	for (i = 0; i < n->count; i++) {
+		snprintf(n->words[i], XT_NAME_MAX, "%s", n->keys[i]);
+		for (c = n->words[i]; *c; c++)
+			if (*c == '_')
+				*c = '-';
+	}
+}
+
+__attribute__((constructor)) static void names_make(void)
+{
+	words_make(&reasons);
+	words_make(&encaps);
+	words_make(&rx_modes);
+	words_make(&xdp_modes);
+	words_make(&gso_paths);
+}
+
+static const char *word_of(const struct names *n, unsigned int value)
+{
+	return value < n->count ? n->words[value] : "unknown";
+}
+
+/* value of word in *out, or an input error naming the choices ("'x' is not a, b or c"). */
+static int word_parse(const struct names *n, const char *word, unsigned int *out)
+{
+	char choices[160] = "";
+	size_t len = 0;
+	unsigned int i;
+
+	for (i = 0; word && i < n->count; i++)
+		if (!strcmp(word, n->words[i])) {
+			*out = i;
+			return 0;
+		}
+	for (i = 0; i < n->count; i++)
+		len += (size_t)snprintf(choices + len, sizeof(choices) - len, "%s%s",
+					i == 0		    ? ""
+					: i == n->count - 1 ? " or "
+							    : ", ",
+					n->words[i]);
+	return xt_err_input(-EINVAL, "'%s' is not %s", word ? word : "", choices);
+}
 
 const char *xt_reason_name(enum xt_reason reason)
 {
-	if ((unsigned int)reason >= XT_REASON_COUNT || !reason_names[reason])
-		return "unknown";
-	return reason_names[reason];
+	return word_of(&reasons, (unsigned int)reason);
+}
+
+const char *xt_reason_key(enum xt_reason reason)
+{
+	return (unsigned int)reason < XT_REASON_COUNT ? reasons_keys[reason] : "unknown";
 }
 
 const char *xt_encap_name(enum xt_encap encap)
 {
-	if ((unsigned int)encap >= XT_ENCAP_COUNT || !encap_names[encap])
-		return "unknown";
-	return encap_names[encap];
+	return word_of(&encaps, (unsigned int)encap);
 }
 
 int xt_parse_encap(const char *s, enum xt_encap *out)
 {
-	unsigned int i;
+	unsigned int v;
+	int err = word_parse(&encaps, s, &v);
 
-	for (i = 0; s && i < XT_ENCAP_COUNT; i++) {
-		if (encap_names[i] && !strcmp(s, encap_names[i])) {
-			*out = (enum xt_encap)i;
-			return 0;
-		}
-	}
-	return xt_err_input(-EINVAL, "'%s' is not vxlan, geneve, gre or ipip", s ? s : "");
+	if (!err)
+		*out = (enum xt_encap)v;
+	return err;
 }
 
 const char *xt_rx_mode_name(enum xt_rx_mode mode)
 {
-	switch (mode) {
-	case XT_RX_AUTO:
-		return "auto";
-	case XT_RX_XDP:
-		return "xdp";
-	case XT_RX_TC:
-		return "tc";
-	}
-	return "unknown";
+	return word_of(&rx_modes, (unsigned int)mode);
+}
+
+int xt_parse_rx_mode(const char *s, enum xt_rx_mode *out)
+{
+	unsigned int v;
+	int err = word_parse(&rx_modes, s, &v);
+
+	if (!err)
+		*out = (enum xt_rx_mode)v;
+	return err;
+}
+
+const char *xt_xdp_mode_name(enum xt_xdp_mode mode)
+{
+	return word_of(&xdp_modes, (unsigned int)mode);
+}
+
+int xt_parse_xdp_mode(const char *s, enum xt_xdp_mode *out)
+{
+	unsigned int v;
+	int err = word_parse(&xdp_modes, s, &v);
+
+	if (!err)
+		*out = (enum xt_xdp_mode)v;
+	return err;
+}
+
+const char *xt_gso_path_name(enum xt_gso_path path)
+{
+	return word_of(&gso_paths, (unsigned int)path);
 }
 
 /* Whitespace as the kernel's ctype has it: isspace() there is true for 0xa0 (NBSP) too. */
@@ -126,17 +188,4 @@ int xt_dev_name_check(const char *what, const char *name)
 					    : *c == ':' ? "':'"
 							: "whitespace");
 	return 0;
-}
-
-const char *xt_gso_path_name(enum xt_gso_path path)
-{
-	switch (path) {
-	case XT_GSO_ENCAP:
-		return "encap";
-	case XT_GSO_SEGMENT:
-		return "segment";
-	case XT_GSO_VXLAN_DEV:
-		return "vxlan-device";
-	}
-	return "unknown";
 }

@@ -75,12 +75,25 @@ struct xt_peer_info {
 	struct xt_peer_stats stats; /* summed over CPUs */
 };
 
-/* Where GSO packets (TCP super-packets) are encapsulated. */
+/*
+ * Where GSO packets (TCP super-packets) are encapsulated: by xt_encap, whole, and the
+ * kernel segments the tunnel packet; over an IPv6 UDP underlay, segmented in software,
+ * then xt_encap_seg; on IPv6 VXLAN, by the kernel's vxlan device, whole. A list as those
+ * of include/xtunnel_shared.h.
+ */
+#define XT_GSO_PATHS(X)                                                                            \
+	X(ENCAP, encap)                                                                            \
+	X(SEGMENT, segment)                                                                        \
+	X(VXLAN_DEV, vxlan_device)
+
+/* clang-format off */
 enum xt_gso_path {
-	XT_GSO_ENCAP = 0,     /* by xt_encap, whole: the kernel segments the tunnel packet */
-	XT_GSO_SEGMENT = 1,   /* IPv6 UDP underlay: segmented in software, then xt_encap_seg */
-	XT_GSO_VXLAN_DEV = 2, /* IPv6 VXLAN: by the kernel's vxlan device, whole */
+#define XT_GSO_PATH_ENUM(id, name) XT_GSO_##id,
+	XT_GSO_PATHS(XT_GSO_PATH_ENUM)
+#undef XT_GSO_PATH_ENUM
+	XT_GSO_PATH_COUNT,
 };
+/* clang-format on */
 
 struct xt_overlay_info {
 	char dev[16];
@@ -143,6 +156,8 @@ int xt_parse_prefix_list(const char *s, struct xt_prefix *out, int max, int *n);
 int xt_parse_endpoint(const char *s, struct xt_ip *addr, uint16_t *port);
 int xt_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int xt_parse_encap(const char *s, enum xt_encap *out);
+int xt_parse_rx_mode(const char *s, enum xt_rx_mode *out);
+int xt_parse_xdp_mode(const char *s, enum xt_xdp_mode *out);
 /* 0 if name is a valid device name (the kernel's rules, no control characters), else an
  * input error whose message starts with `what`. Every device name a command takes goes
  * through it. */
@@ -151,9 +166,13 @@ int xt_format_ip(const struct xt_ip *ip, char *buf, size_t len);
 int xt_format_prefix(const struct xt_prefix *p, char *buf, size_t len);
 /* ADDR:PORT or [V6]:PORT; the address alone when port is 0. */
 int xt_format_endpoint(const struct xt_ip *ip, uint16_t port, char *buf, size_t len);
+/* The words `show` prints and the command line takes ("unknown" out of range). */
 const char *xt_encap_name(enum xt_encap encap);
-const char *xt_reason_name(enum xt_reason reason);
+const char *xt_reason_name(enum xt_reason reason); /* drop-spoofed */
 const char *xt_rx_mode_name(enum xt_rx_mode mode);
+const char *xt_xdp_mode_name(enum xt_xdp_mode mode);
 const char *xt_gso_path_name(enum xt_gso_path path);
+/* The key of a reason's counter in JSON: drop_spoofed. */
+const char *xt_reason_key(enum xt_reason reason);
 
 #endif /* XTUNNEL_H */

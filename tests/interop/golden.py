@@ -42,10 +42,11 @@ XDP_DROP, XDP_PASS, XDP_REDIRECT = 1, 2, 4
 
 
 def reason_names():
-    """enum xt_reason, read from the header the programs are built from."""
+    """enum xt_reason, in order: the X(ID, name) entries of XT_REASONS in the header the
+    programs are built from, whose enum is XT_ID for each."""
     text = open(os.path.join(ROOT, "include", "xtunnel_shared.h")).read()
-    body = re.search(r"enum xt_reason \{(.*?)\};", text, re.S).group(1)
-    return [m for m in re.findall(r"^\s*(XT_[A-Z0-9_]+)", body, re.M) if m != "XT_REASON_COUNT"]
+    body = re.search(r"#define XT_REASONS\(X\)((?:.*\\\n)*.*)", text).group(1)
+    return ["XT_" + m for m in re.findall(r"\bX\(([A-Z0-9_]+),", body)]
 
 
 REASONS = reason_names()

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Unit tests of the names in loader/names.c: reasons, encapsulations, receive modes, and
- * the rules for device names. */
+/* Unit tests of the names in loader/names.c: reasons (their words and JSON keys),
+ * encapsulations, receive and XDP modes, GSO paths, and the rules for device names. */
 #include <errno.h>
 #include <limits.h>
 #include "unit.h"
@@ -191,6 +191,85 @@ static void rx_mode_name_out_of_range_is_unknown(void **state)
 	assert_string_equal(xt_rx_mode_name((enum xt_rx_mode)INT_MAX), "unknown");
 }
 
+/* The JSON keys (show -j): identifiers jq takes as they are (.counters.drop_spoofed), and
+ * the words with '_' for '-', so that one list gives both. */
+static void reason_keys_are_identifiers_spelling_the_words(void **state)
+{
+	char want[64];
+	const char *c;
+	int i;
+
+	(void)state;
+	for (i = 0; i < XT_REASON_COUNT; i++) {
+		const char *key = xt_reason_key((enum xt_reason)i);
+
+		if (!((key[0] >= 'a' && key[0] <= 'z') || key[0] == '_'))
+			fail_because("reason %d: key \"%s\" does not start with [a-z_]", i, key);
+		for (c = key; *c; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+				fail_because("reason %d: key \"%s\" has '%c'", i, key, *c);
+		snprintf(want, sizeof(want), "%s", xt_reason_name((enum xt_reason)i));
+		for (c = want; *c; c++)
+			if (*c == '-')
+				want[c - want] = '_';
+		assert_string_equal(key, want);
+	}
+	assert_string_equal(xt_reason_key(XT_OK_ENCAP), "encap");
+	assert_string_equal(xt_reason_key(XT_OK_VXLAN_DEV), "vxlan_device");
+	assert_string_equal(xt_reason_key(XT_PASS_NOT_IP), "pass_not_ip");
+	assert_string_equal(xt_reason_key(XT_DROP_SPOOFED), "drop_spoofed");
+	assert_string_equal(xt_reason_key(XT_DROP_EXT_HEADERS), "drop_ext_headers");
+	assert_string_equal(xt_reason_key(XT_REASON_COUNT), "unknown");
+	assert_string_equal(xt_reason_key((enum xt_reason) - 1), "unknown");
+}
+
+/* The spelling `attach ... rx` and `xdp-mode` take and show prints, and back. */
+static void rx_and_xdp_modes_parse_their_names_and_refuse_others(void **state)
+{
+	static const struct {
+		const char *name;
+		enum xt_rx_mode mode;
+	} rx[] = { { "auto", XT_RX_AUTO }, { "xdp", XT_RX_XDP }, { "tc", XT_RX_TC } };
+	enum xt_rx_mode r;
+	enum xt_xdp_mode x;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(rx); i++) {
+		r = XT_RX_MODE_COUNT;
+		if (xt_parse_rx_mode(rx[i].name, &r))
+			fail_because("rx '%s' refused: %s", rx[i].name, xt_errmsg());
+		assert_int_equal(r, rx[i].mode);
+	}
+	assert_string_equal(xt_xdp_mode_name(XT_XDP_NATIVE), "native");
+	assert_string_equal(xt_xdp_mode_name(XT_XDP_GENERIC), "generic");
+	assert_string_equal(xt_xdp_mode_name(XT_XDP_MODE_COUNT), "unknown");
+	assert_int_equal(xt_parse_xdp_mode("generic", &x), 0);
+	assert_int_equal(x, XT_XDP_GENERIC);
+	assert_int_equal(xt_parse_xdp_mode("native", &x), 0);
+	assert_int_equal(x, XT_XDP_NATIVE);
+
+	r = XT_RX_TC;
+	assert_int_equal(xt_parse_rx_mode("fast", &r), -EINVAL);
+	assert_string_equal(xt_errmsg(), "'fast' is not auto, xdp or tc");
+	assert_true(xt_err_is_input());
+	assert_int_equal(r, XT_RX_TC);
+	assert_int_equal(xt_parse_rx_mode("TC", &r), -EINVAL);
+	assert_int_equal(xt_parse_xdp_mode("turbo", &x), -EINVAL);
+	assert_string_equal(xt_errmsg(), "'turbo' is not native or generic");
+	assert_int_equal(xt_parse_xdp_mode(NULL, &x), -EINVAL);
+}
+
+/* What `show` prints after "GSO path:", and show -j under "gso". */
+static void gso_path_names_are_words(void **state)
+{
+	(void)state;
+	assert_string_equal(xt_gso_path_name(XT_GSO_ENCAP), "encap");
+	assert_string_equal(xt_gso_path_name(XT_GSO_SEGMENT), "segment");
+	assert_string_equal(xt_gso_path_name(XT_GSO_VXLAN_DEV), "vxlan-device");
+	assert_string_equal(xt_gso_path_name(XT_GSO_PATH_COUNT), "unknown");
+}
+
 /* What the kernel's dev_valid_name() accepts, up to IFNAMSIZ - 1 = 15 bytes. */
 static void dev_name_check_takes_what_the_kernel_takes(void **state)
 {
@@ -262,6 +341,9 @@ int main(void)
 		cmocka_unit_test(parse_encap_refuses_others_naming_them_and_the_choices),
 		cmocka_unit_test(rx_mode_names_are_the_attach_keywords),
 		cmocka_unit_test(rx_mode_name_out_of_range_is_unknown),
+		cmocka_unit_test(reason_keys_are_identifiers_spelling_the_words),
+		cmocka_unit_test(rx_and_xdp_modes_parse_their_names_and_refuse_others),
+		cmocka_unit_test(gso_path_names_are_words),
 		cmocka_unit_test(dev_name_check_takes_what_the_kernel_takes),
 		cmocka_unit_test(dev_name_check_refuses_paths_and_what_the_kernel_refuses),
 	};
