@@ -42,3 +42,27 @@ const char *cli_value(int argc, char **argv, int *i)
 		return NULL;
 	return argv[++*i];
 }
+
+const struct cli_command *cli_find(const struct cli_command *table, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(name, table[i].name))
+			return &table[i];
+	return NULL;
+}
+
+bool cli_output_option(struct cli *cli, const char *arg)
+{
+	if (!strcmp(arg, "-j") || !strcmp(arg, "--json")) {
+		cli->json = true;
+		return true;
+	}
+	/* As bpftool's -p: pretty-printed JSON, so -j may be left out. */
+	if (!strcmp(arg, "-p") || !strcmp(arg, "--pretty")) {
+		cli->json = cli->pretty = true;
+		return true;
+	}
+	return false;
+}

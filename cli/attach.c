@@ -10,7 +10,7 @@ const char attach_usage[] =
 	"                      [max-peers N] [max-routes N] [forward-from IF[,IF]...]";
 
 /* IF[,IF]...; the option may also be given more than once. */
-static int parse_ports(const char *s, struct xt_attach_opts *o)
+static int parse_ports(const char *s, struct xt_overlay_spec *o)
 {
 	const char *end;
 	size_t len;
@@ -21,6 +21,7 @@ static int parse_ports(const char *s, struct xt_attach_opts *o)
 		if (len == 0 || len >= sizeof(o->forward_from[0]) ||
 		    o->n_forward == XT_MAX_FWD_PORTS)
 			return -1;
+		o->has |= XT_OV_FORWARD_FROM;
 		memcpy(o->forward_from[o->n_forward], s, len);
 		o->forward_from[o->n_forward++][len] = '\0';
 		s = end + 1;
@@ -28,42 +29,58 @@ static int parse_ports(const char *s, struct xt_attach_opts *o)
 	return 0;
 }
 
+/* A device name into its place in the spec: checked first, as it must fit. */
+static int name_copy(char dst[IF_NAMESIZE], const char *what, const char *name)
+{
+	if (xt_dev_name_check(what, name))
+		return cli_usage_error(attach_usage, "%s", xt_errmsg());
+	snprintf(dst, IF_NAMESIZE, "%s", name);
+	return 0;
+}
+
 /* Returns 0 or an exit status (usage error). */
-int attach_parse(int argc, char **argv, struct xt_attach_opts *o)
+int attach_parse(int argc, char **argv, struct xt_overlay_spec *o)
 {
 	uint32_t v;
-	int i;
+	int i, err;
 
 	memset(o, 0, sizeof(*o));
 	if (argc < 2 || argv[1][0] == '\0')
 		return cli_usage_error(attach_usage, "attach: missing UPLINK");
-	o->uplink = argv[1];
+	err = name_copy(o->uplink, "uplink", argv[1]);
+	if (err)
+		return err;
+	o->has |= XT_OV_UPLINK;
 	for (i = 2; i < argc; i++) {
 		const char *key = argv[i], *val = cli_value(argc, argv, &i);
 
 		if (!val)
 			return cli_usage_error(attach_usage, "attach: '%s' needs a value", key);
 		if (!strcmp(key, "dev")) {
-			o->dev = val;
+			err = name_copy(o->dev, "dev", val);
+			if (err)
+				return err;
 		} else if (!strcmp(key, "encap")) {
 			if (xt_parse_encap(val, &o->encap))
 				return cli_usage_error(attach_usage, "encap: %s", xt_errmsg());
+			o->has |= XT_OV_ENCAP;
 		} else if (!strcmp(key, "key")) {
 			if (xt_parse_u32(val, 0, UINT32_MAX, &o->key))
 				return cli_usage_error(attach_usage, "key: %s", xt_errmsg());
-			o->has_key = true;
+			o->has |= XT_OV_KEY;
 		} else if (!strcmp(key, "vni")) {
 			if (xt_parse_u32(val, 0, XT_VNI_MAX, &o->vni))
 				return cli_usage_error(attach_usage, "vni: %s", xt_errmsg());
-			o->has_vni = true;
+			o->has |= XT_OV_VNI;
 		} else if (!strcmp(key, "port")) {
 			if (xt_parse_u32(val, 1, 65535, &v))
 				return cli_usage_error(attach_usage, "port: %s", xt_errmsg());
 			o->port = (uint16_t)v;
+			o->has |= XT_OV_PORT;
 		} else if (!strcmp(key, "local")) {
 			if (xt_parse_ip(val, &o->local))
 				return cli_usage_error(attach_usage, "local: %s", xt_errmsg());
-			o->has_local = true;
+			o->has |= XT_OV_LOCAL;
 		} else if (!strcmp(key, "address")) {
 			if (o->n_addrs == XT_MAX_ADDRS)
 				return cli_usage_error(attach_usage, "address: more than %d",
@@ -71,18 +88,23 @@ int attach_parse(int argc, char **argv, struct xt_attach_opts *o)
 			if (xt_parse_address(val, &o->addrs[o->n_addrs]))
 				return cli_usage_error(attach_usage, "address: %s", xt_errmsg());
 			o->n_addrs++;
+			o->has |= XT_OV_ADDRS;
 		} else if (!strcmp(key, "mtu")) {
 			if (xt_parse_u32(val, 68, 65535, &o->mtu))
 				return cli_usage_error(attach_usage, "mtu: %s", xt_errmsg());
+			o->has |= XT_OV_MTU;
 		} else if (!strcmp(key, "rx")) {
 			if (xt_parse_rx_mode(val, &o->rx))
 				return cli_usage_error(attach_usage, "rx: %s", xt_errmsg());
+			o->has |= XT_OV_RX;
 		} else if (!strcmp(key, "xdp-mode")) {
 			if (xt_parse_xdp_mode(val, &o->xdp_mode))
 				return cli_usage_error(attach_usage, "xdp-mode: %s", xt_errmsg());
+			o->has |= XT_OV_XDP_MODE;
 		} else if (!strcmp(key, "max-peers")) {
 			if (xt_parse_u32(val, 1, 1u << 20, &o->max_peers))
 				return cli_usage_error(attach_usage, "max-peers: %s", xt_errmsg());
+			o->has |= XT_OV_MAX_PEERS;
 		} else if (!strcmp(key, "forward-from")) {
 			if (parse_ports(val, o))
 				return cli_usage_error(attach_usage,
@@ -92,6 +114,7 @@ int attach_parse(int argc, char **argv, struct xt_attach_opts *o)
 		} else if (!strcmp(key, "max-routes")) {
 			if (xt_parse_u32(val, 1, 1u << 24, &o->max_routes))
 				return cli_usage_error(attach_usage, "max-routes: %s", xt_errmsg());
+			o->has |= XT_OV_MAX_ROUTES;
 		} else {
 			return cli_usage_error(attach_usage, "attach: unknown argument '%s'", key);
 		}
@@ -104,16 +127,16 @@ int attach_parse(int argc, char **argv, struct xt_attach_opts *o)
 
 int cmd_attach(struct cli *cli, int argc, char **argv)
 {
-	struct xt_attach_opts o;
+	struct xt_overlay_spec spec;
 	int err;
 
 	(void)cli;
 	if (cli_is_help(argc, argv))
 		return cli_print_usage(attach_usage);
-	err = attach_parse(argc, argv, &o);
+	err = attach_parse(argc, argv, &spec);
 	if (err)
 		return err;
-	if (xt_attach(&o))
+	if (xt_attach(&spec))
 		return cli_fail("attach");
 	return 0;
 }

@@ -10,8 +10,10 @@
 
 #define EXIT_USAGE 2
 
+/* The global options, selected once: how show prints (output.c). */
 struct cli {
-	bool json;
+	bool json;   /* -j, --json */
+	bool pretty; /* -p, --pretty: JSON, indented */
 };
 
 struct cli_command {
@@ -26,13 +28,26 @@ int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((form
 int cli_fail(const char *what);
 bool cli_is_help(int argc, char **argv);
 int cli_print_usage(const char *usage);
+/* The command of that name in a table of n, or NULL. */
+const struct cli_command *cli_find(const struct cli_command *table, size_t n, const char *name);
+/* -j, --json, -p or --pretty: sets it in cli and returns true; anything else, false. */
+bool cli_output_option(struct cli *cli, const char *arg);
 
 /* Keyword arguments: returns the value of argv[*i] (advancing *i) or NULL if missing. */
 const char *cli_value(int argc, char **argv, int *i);
 
-/* Argument parsers: 0, or the exit status of a usage error (already reported). */
-int attach_parse(int argc, char **argv, struct xt_attach_opts *o);
-int peer_parse(int argc, char **argv, struct xt_peer_opts *o);
+/* What a peer command line asks (peer add, set or del). */
+struct peer_args {
+	const char *dev;	  /* NULL: the only overlay */
+	const char *name;	  /* as given */
+	struct xt_peer_spec peer; /* add, set: the name and what is given; xt_peer_spec_free */
+	unsigned int flags;	  /* XT_PEER_MOVE */
+};
+
+/* Argument parsers: 0, or the exit status of a usage error (already reported). argv[0] is
+ * the command (attach) or the verb (add, set, del). */
+int attach_parse(int argc, char **argv, struct xt_overlay_spec *spec);
+int peer_parse(int argc, char **argv, struct peer_args *a);
 
 int cmd_attach(struct cli *cli, int argc, char **argv);
 int cmd_detach(struct cli *cli, int argc, char **argv);
@@ -48,7 +63,9 @@ extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[], re
 	batch_usage[];
 
 /* output.c: the one place that formats state, for humans and as JSON. */
-json_object *xt_json_overlays(const struct xt_overlay_info *ovs, int n);
-void xt_print_overlays(FILE *f, const struct xt_overlay_info *ovs, int n);
+json_object *json_overlays(const struct xt_overlay_state *ovs, int n);
+void print_overlays(FILE *f, const struct xt_overlay_state *ovs, int n);
+/* The overlays as the options say: human, compact JSON (-j) or indented JSON (-p). */
+void output_overlays(const struct cli *cli, FILE *f, const struct xt_overlay_state *ovs, int n);
 
 #endif

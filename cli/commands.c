@@ -20,13 +20,13 @@ static const struct cli_command commands[] = {
 
 static int cmd_help(struct cli *cli, int argc, char **argv)
 {
+	const struct cli_command *c = argc > 1 ? cli_find(commands, N_COMMANDS, argv[1]) : NULL;
 	size_t i;
 
 	(void)cli;
-	for (i = 0; argc > 1 && i < N_COMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return cli_print_usage(commands[i].usage);
-	printf("Usage: xtunnel [-j|--json] COMMAND [ARGS...]\n"
+	if (c)
+		return cli_print_usage(c->usage);
+	printf("Usage: xtunnel [-j|--json] [-p|--pretty] COMMAND [ARGS...]\n"
 	       "       xtunnel --version\n\n"
 	       "An overlay tunnel (VXLAN, GENEVE, GRE, IPIP) whose data path runs in eBPF.\n\n"
 	       "Commands:\n");
@@ -38,11 +38,10 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 
 int cli_run(struct cli *cli, int argc, char **argv)
 {
-	size_t i;
+	const struct cli_command *c = cli_find(commands, N_COMMANDS, argv[0]);
 
-	for (i = 0; i < N_COMMANDS; i++)
-		if (!strcmp(argv[0], commands[i].name))
-			return commands[i].run(cli, argc, argv);
+	if (c)
+		return c->run(cli, argc, argv);
 	fprintf(stderr, "xtunnel: unknown command '%s' (try 'xtunnel help')\n", argv[0]);
 	return EXIT_USAGE;
 }

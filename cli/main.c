@@ -19,8 +19,8 @@ int main(int argc, char **argv)
 	argc--;
 	argv++;
 	while (argc > 0 && argv[0][0] == '-') {
-		if (!strcmp(argv[0], "-j") || !strcmp(argv[0], "--json")) {
-			cli.json = true;
+		if (cli_output_option(&cli, argv[0])) {
+			/* -j, -p: selected once, for show */
 		} else if (!strcmp(argv[0], "--version") || !strcmp(argv[0], "-V")) {
 			printf("xtunnel %s\n", XT_VERSION);
 			return 0;

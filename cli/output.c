@@ -87,17 +87,17 @@ static json_object *json_prefixes(const struct xt_prefix *p, int n)
 }
 
 /* The endpoint is the address alone; "port" is there only for the UDP encapsulations. */
-static json_object *json_peer(const struct xt_peer_info *p, enum xt_encap encap)
+static json_object *json_peer(const struct xt_peer_state *p, enum xt_encap encap)
 {
 	json_object *o = json_object_new_object();
 	char a[ADDR_TEXT];
 
-	xt_format_ip(&p->endpoint, a, sizeof(a));
-	json_object_object_add(o, "name", json_object_new_string(p->name));
+	xt_format_ip(&p->spec.endpoint, a, sizeof(a));
+	json_object_object_add(o, "name", json_object_new_string(p->spec.name));
 	json_object_object_add(o, "endpoint", json_object_new_string(a));
 	if (xt_encap_is_udp(encap))
-		json_object_object_add(o, "port", json_object_new_int(p->port));
-	json_object_object_add(o, "allowed_ips", json_prefixes(p->allowed, p->n_allowed));
+		json_object_object_add(o, "port", json_object_new_int(p->spec.port));
+	json_object_object_add(o, "allowed_ips", json_prefixes(p->spec.allowed, p->spec.n_allowed));
 	json_object_object_add(o, "rx_packets", json_object_new_uint64(p->stats.rx_packets));
 	json_object_object_add(o, "rx_bytes", json_object_new_uint64(p->stats.rx_bytes));
 	json_object_object_add(o, "tx_packets", json_object_new_uint64(p->stats.tx_packets));
@@ -106,52 +106,62 @@ static json_object *json_peer(const struct xt_peer_info *p, enum xt_encap encap)
 	return o;
 }
 
-static json_object *json_overlay(const struct xt_overlay_info *ov)
+/* What `show` calls the uplink: its name, or "(gone)" when it no longer exists. */
+static const char *uplink_name(const struct xt_overlay_spec *spec)
 {
+	return spec->has & XT_OV_UPLINK ? spec->uplink : "(gone)";
+}
+
+/* Every setting (the spec: what attach takes), then what runs. Only the fields the
+ * encapsulation has: a GRE key of 0 is a key, not its absence. */
+static json_object *json_overlay(const struct xt_overlay_state *ov)
+{
+	const struct xt_overlay_spec *spec = &ov->spec;
 	json_object *o = json_object_new_object(), *peers, *counters, *fwd;
 	char a[ADDR_TEXT];
 	int i;
 
-	xt_format_ip(&ov->local, a, sizeof(a));
-	json_object_object_add(o, "dev", json_name(ov->dev));
-	json_object_object_add(o, "uplink", json_name(ov->uplink));
-	json_object_object_add(o, "encap", json_object_new_string(xt_encap_name(ov->encap)));
-	/* Only the fields the encapsulation has: a GRE key of 0 is a key, not its absence. */
-	if (xt_encap_is_udp(ov->encap)) {
-		json_object_object_add(o, "vni", json_object_new_int64(ov->vni));
-		json_object_object_add(o, "port", json_object_new_int(ov->port));
-	}
-	if (ov->encap == XT_ENCAP_GRE && ov->has_key)
-		json_object_object_add(o, "key", json_object_new_int64(ov->key));
+	xt_format_ip(&spec->local, a, sizeof(a));
+	json_object_object_add(o, "dev", json_name(spec->dev));
+	json_object_object_add(o, "uplink", json_name(uplink_name(spec)));
+	json_object_object_add(o, "encap", json_object_new_string(xt_encap_name(spec->encap)));
+	if (spec->has & XT_OV_VNI)
+		json_object_object_add(o, "vni", json_object_new_int64(spec->vni));
+	if (spec->has & XT_OV_PORT)
+		json_object_object_add(o, "port", json_object_new_int(spec->port));
+	if (spec->has & XT_OV_KEY)
+		json_object_object_add(o, "key", json_object_new_int64(spec->key));
 	json_object_object_add(o, "local", json_object_new_string(a));
-	json_object_object_add(o, "mtu", json_object_new_int64(ov->mtu));
+	json_object_object_add(o, "addresses", json_prefixes(spec->addrs, spec->n_addrs));
+	json_object_object_add(o, "mtu", json_object_new_int64(spec->mtu));
 	json_object_object_add(o, "rx", json_object_new_string(xt_rx_mode_name(ov->rx)));
-	json_object_object_add(o, "rx_request",
-			       json_object_new_string(xt_rx_mode_name(ov->rx_request)));
+	json_object_object_add(o, "rx_request", json_object_new_string(xt_rx_mode_name(spec->rx)));
 	json_object_object_add(o, "rx_reason", json_object_new_string(ov->rx_reason));
+	json_object_object_add(o, "xdp_mode",
+			       json_object_new_string(xt_xdp_mode_name(spec->xdp_mode)));
 	json_object_object_add(o, "gso", json_object_new_string(xt_gso_path_name(ov->gso)));
 	json_object_object_add(o, "gso_reason", json_object_new_string(ov->gso_reason));
 	fwd = json_object_new_array();
-	for (i = 0; i < ov->n_forward; i++)
-		json_object_array_add(fwd, json_name(ov->forward_from[i]));
+	for (i = 0; i < spec->n_forward; i++)
+		json_object_array_add(fwd, json_name(spec->forward_from[i]));
 	json_object_object_add(o, "forward_from", fwd);
-	json_object_object_add(o, "max_peers", json_object_new_int64(ov->max_peers));
-	json_object_object_add(o, "max_routes", json_object_new_int64(ov->max_routes));
+	json_object_object_add(o, "max_peers", json_object_new_int64(spec->max_peers));
+	json_object_object_add(o, "max_routes", json_object_new_int64(spec->max_routes));
 	json_object_object_add(o, "routes", json_object_new_int64(ov->n_routes));
 	json_object_object_add(o, "pin_dir", ov->pin_dir[0] ? json_name(ov->pin_dir) : NULL);
 	counters = json_object_new_object();
 	for (i = 0; i < XT_REASON_COUNT; i++)
-		json_object_object_add(counters, xt_reason_name((enum xt_reason)i),
+		json_object_object_add(counters, xt_reason_key((enum xt_reason)i),
 				       json_object_new_uint64(ov->reasons[i]));
 	json_object_object_add(o, "counters", counters);
 	peers = json_object_new_array();
 	for (i = 0; i < ov->n_peers; i++)
-		json_object_array_add(peers, json_peer(&ov->peers[i], ov->encap));
+		json_object_array_add(peers, json_peer(&ov->peers[i], spec->encap));
 	json_object_object_add(o, "peers", peers);
 	return o;
 }
 
-json_object *xt_json_overlays(const struct xt_overlay_info *ovs, int n)
+json_object *json_overlays(const struct xt_overlay_state *ovs, int n)
 {
 	json_object *a = json_object_new_array();
 	int i;
@@ -177,18 +187,27 @@ static void print_bytes(FILE *f, uint64_t b)
 		fprintf(f, "%.2f %s", v, units[u]);
 }
 
-static void print_peer(FILE *f, const struct xt_peer_info *p, enum xt_encap encap)
+/* A list of prefixes, comma-separated. */
+static void print_prefixes(FILE *f, const struct xt_prefix *p, int n)
 {
-	char a[ADDR_TEXT], pfx[ADDR_TEXT];
+	char text[ADDR_TEXT];
 	int i;
 
-	xt_format_endpoint(&p->endpoint, xt_encap_is_udp(encap) ? p->port : 0, a, sizeof(a));
-	fprintf(f, "\npeer: %s\n  endpoint: %s\n  allowed ips: ", p->name, a);
-	for (i = 0; i < p->n_allowed; i++) {
-		xt_format_prefix(&p->allowed[i], pfx, sizeof(pfx));
-		fprintf(f, "%s%s", i ? ", " : "", pfx);
+	for (i = 0; i < n; i++) {
+		xt_format_prefix(&p[i], text, sizeof(text));
+		fprintf(f, "%s%s", i ? ", " : "", text);
 	}
-	fprintf(f, "%s\n  transfer: %" PRIu64 " packets (", p->n_allowed ? "" : "(none)",
+}
+
+static void print_peer(FILE *f, const struct xt_peer_state *p, enum xt_encap encap)
+{
+	char a[ADDR_TEXT];
+
+	xt_format_endpoint(&p->spec.endpoint, xt_encap_is_udp(encap) ? p->spec.port : 0, a,
+			   sizeof(a));
+	fprintf(f, "\npeer: %s\n  endpoint: %s\n  allowed ips: ", p->spec.name, a);
+	print_prefixes(f, p->spec.allowed, p->spec.n_allowed);
+	fprintf(f, "%s\n  transfer: %" PRIu64 " packets (", p->spec.n_allowed ? "" : "(none)",
 		(uint64_t)p->stats.rx_packets);
 	print_bytes(f, (uint64_t)p->stats.rx_bytes);
 	fprintf(f, ") received, %" PRIu64 " packets (", (uint64_t)p->stats.tx_packets);
@@ -196,28 +215,38 @@ static void print_peer(FILE *f, const struct xt_peer_info *p, enum xt_encap enca
 	fprintf(f, ") sent\n  drops: %" PRIu64 "\n", (uint64_t)p->stats.drops);
 }
 
-static void print_overlay(FILE *f, const struct xt_overlay_info *ov)
+static void print_overlay(FILE *f, const struct xt_overlay_state *ov)
 {
+	const struct xt_overlay_spec *spec = &ov->spec;
 	char a[ADDR_TEXT];
 	int i, shown = 0;
 
-	xt_format_ip(&ov->local, a, sizeof(a));
-	fprintf(f, "overlay: %s\n", ov->dev);
-	fprintf(f, "  uplink: %s, local %s\n", ov->uplink, a);
-	fprintf(f, "  encap: %s", xt_encap_name(ov->encap));
-	if (xt_encap_is_udp(ov->encap))
-		fprintf(f, ", vni %u, port %u", ov->vni, ov->port);
-	if (ov->encap == XT_ENCAP_GRE && ov->has_key)
-		fprintf(f, ", key %u", ov->key);
-	fprintf(f, ", mtu %u\n", ov->mtu);
+	xt_format_ip(&spec->local, a, sizeof(a));
+	fprintf(f, "overlay: %s\n", spec->dev);
+	fprintf(f, "  uplink: %s, local %s\n", uplink_name(spec), a);
+	if (spec->n_addrs) {
+		fputs("  addresses: ", f);
+		print_prefixes(f, spec->addrs, spec->n_addrs);
+		fputc('\n', f);
+	}
+	fprintf(f, "  encap: %s", xt_encap_name(spec->encap));
+	if (spec->has & XT_OV_VNI)
+		fprintf(f, ", vni %u", spec->vni);
+	if (spec->has & XT_OV_PORT)
+		fprintf(f, ", port %u", spec->port);
+	if (spec->has & XT_OV_KEY)
+		fprintf(f, ", key %u", spec->key);
+	fprintf(f, ", mtu %u\n", spec->mtu);
 	fprintf(f, "  receive path: %s (%s)\n", xt_rx_mode_name(ov->rx), ov->rx_reason);
 	fprintf(f, "  GSO path: %s (%s)\n", xt_gso_path_name(ov->gso), ov->gso_reason);
-	for (i = 0; i < ov->n_forward; i++)
-		fprintf(f, "%s%s", i ? ", " : "  forward from: ", ov->forward_from[i]);
-	if (ov->n_forward)
+	if (spec->xdp_mode != XT_XDP_NATIVE)
+		fprintf(f, "  xdp mode: %s\n", xt_xdp_mode_name(spec->xdp_mode));
+	for (i = 0; i < spec->n_forward; i++)
+		fprintf(f, "%s%s", i ? ", " : "  forward from: ", spec->forward_from[i]);
+	if (spec->n_forward)
 		fputc('\n', f);
-	fprintf(f, "  peers: %d of %u, routes: %u of %u\n", ov->n_peers, ov->max_peers,
-		ov->n_routes, ov->max_routes);
+	fprintf(f, "  peers: %d of %u, routes: %u of %u\n", ov->n_peers, spec->max_peers,
+		ov->n_routes, spec->max_routes);
 	if (ov->pin_dir[0])
 		fprintf(f, "  maps: %s\n", ov->pin_dir);
 	for (i = 0; i < XT_REASON_COUNT; i++) {
@@ -230,10 +259,10 @@ static void print_overlay(FILE *f, const struct xt_overlay_info *ov)
 	if (shown)
 		fputc('\n', f);
 	for (i = 0; i < ov->n_peers; i++)
-		print_peer(f, &ov->peers[i], ov->encap);
+		print_peer(f, &ov->peers[i], spec->encap);
 }
 
-void xt_print_overlays(FILE *f, const struct xt_overlay_info *ovs, int n)
+void print_overlays(FILE *f, const struct xt_overlay_state *ovs, int n)
 {
 	int i;
 
@@ -242,4 +271,21 @@ void xt_print_overlays(FILE *f, const struct xt_overlay_info *ovs, int n)
 			fputc('\n', f);
 		print_overlay(f, &ovs[i]);
 	}
+}
+
+void output_overlays(const struct cli *cli, FILE *f, const struct xt_overlay_state *ovs, int n)
+{
+	/* Compact unless asked, as `ip -j` and `bpftool -j`: one line per show. */
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
+		    (cli->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+				 : JSON_C_TO_STRING_PLAIN);
+	json_object *j;
+
+	if (!cli->json) {
+		print_overlays(f, ovs, n);
+		return;
+	}
+	j = json_overlays(ovs, n);
+	fprintf(f, "%s\n", json_object_to_json_string_ext(j, flags));
+	json_object_put(j);
 }

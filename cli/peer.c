@@ -1,84 +1,169 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* xtunnel peer add|set|del. */
+/* xtunnel peer add|set|del: a table of verbs, as the command table is one of commands. */
 #include <string.h>
 #include "cli.h"
 
+#define PEER_ADD_USAGE                                                                             \
+	"xtunnel peer add NAME endpoint ENDPOINT allowed-ips CIDR[,CIDR...] [move] [dev NAME]"
+#define PEER_SET_USAGE                                                                             \
+	"xtunnel peer set NAME [endpoint ENDPOINT] [allowed-ips CIDR[,CIDR...]] [move] [dev NAME]"
+#define PEER_DEL_USAGE "xtunnel peer del NAME [dev NAME]"
 /* ENDPOINT: A.B.C.D[:PORT], [IPV6][:PORT] or a bare IPV6 (see xt_parse_endpoint). */
+#define PEER_FORMS "ENDPOINT := A.B.C.D[:PORT] | [IPV6][:PORT] | IPV6; CIDR is IPv4 or IPv6"
+
 const char peer_usage[] =
-	"xtunnel peer add NAME endpoint ENDPOINT allowed-ips CIDR[,CIDR...] [move] [dev NAME]\n"
-	"       xtunnel peer set NAME [endpoint ENDPOINT] [allowed-ips CIDR[,CIDR...]] [move] "
-	"[dev NAME]\n"
-	"       xtunnel peer del NAME [dev NAME]\n"
-	"ENDPOINT := A.B.C.D[:PORT] | [IPV6][:PORT] | IPV6; CIDR is IPv4 or IPv6";
+	PEER_ADD_USAGE "\n       " PEER_SET_USAGE "\n       " PEER_DEL_USAGE "\n" PEER_FORMS;
+static const char peer_add_usage[] = PEER_ADD_USAGE "\n" PEER_FORMS;
+static const char peer_set_usage[] = PEER_SET_USAGE "\n" PEER_FORMS;
+static const char peer_del_usage[] = PEER_DEL_USAGE;
 
-/* Returns 0 or an exit status (usage error). */
-int peer_parse(int argc, char **argv, struct xt_peer_opts *o)
+static int peer_add(struct cli *cli, int argc, char **argv);
+static int peer_set(struct cli *cli, int argc, char **argv);
+static int peer_del(struct cli *cli, int argc, char **argv);
+
+static const struct cli_command peer_commands[] = {
+	{ "add", peer_add, peer_add_usage, "add a peer" },
+	{ "set", peer_set, peer_set_usage, "change a peer's endpoint or allowed-ips" },
+	{ "del", peer_del, peer_del_usage, "remove a peer" },
+};
+
+#define N_PEER_COMMANDS (sizeof(peer_commands) / sizeof(peer_commands[0]))
+
+/* Replaces the allowed-ips of a with the list s; 0 or a usage error. */
+static int allowed_parse(const char *usage, const char *s, struct peer_args *a)
 {
-	const char *verb;
-	int i;
+	struct xt_prefix list[XT_MAX_ALLOWED];
+	int n, i;
 
-	memset(o, 0, sizeof(*o));
+	if (xt_parse_prefix_list(s, list, XT_MAX_ALLOWED, &n))
+		return cli_usage_error(usage, "allowed-ips: %s", xt_errmsg());
+	xt_peer_spec_free(&a->peer);
+	for (i = 0; i < n; i++)
+		if (xt_peer_spec_allow(&a->peer, &list[i]))
+			return cli_usage_error(usage, "allowed-ips: %s", xt_errmsg());
+	a->peer.has |= XT_PEER_ALLOWED;
+	return 0;
+}
+
+/* argv[0] is the verb. Returns 0 or an exit status (usage error); free a->peer either way. */
+int peer_parse(int argc, char **argv, struct peer_args *a)
+{
+	const char *verb = argv[0];
+	const struct cli_command *c = cli_find(peer_commands, N_PEER_COMMANDS, verb);
+	const char *usage = c ? c->usage : peer_usage;
+	bool del = !strcmp(verb, "del");
+	int i, err;
+
+	memset(a, 0, sizeof(*a));
 	if (argc < 2)
-		return cli_usage_error(peer_usage, "peer: missing add, set or del");
-	verb = argv[1];
-	if (strcmp(verb, "add") && strcmp(verb, "set") && strcmp(verb, "del"))
-		return cli_usage_error(peer_usage, "peer: unknown command '%s'", verb);
-	if (argc < 3)
-		return cli_usage_error(peer_usage, "peer %s: missing NAME", verb);
-	o->name = argv[2];
-	for (i = 3; i < argc; i++) {
+		return cli_usage_error(usage, "peer %s: missing NAME", verb);
+	a->name = argv[1];
+	/* A peer to add or set is described by its name, which must fit (a peer to remove is
+	 * only looked for). */
+	if (!del) {
+		if (xt_peer_name_check(a->name))
+			return cli_usage_error(usage, "peer %s: %s", verb, xt_errmsg());
+		snprintf(a->peer.name, sizeof(a->peer.name), "%s", a->name);
+	}
+	for (i = 2; i < argc; i++) {
 		const char *key = argv[i], *val;
 
-		if (!strcmp(key, "move") && strcmp(verb, "del")) {
-			o->move = true;
+		if (!strcmp(key, "move") && !del) {
+			a->flags |= XT_PEER_MOVE;
 			continue;
 		}
 		val = cli_value(argc, argv, &i);
 		if (!val)
-			return cli_usage_error(peer_usage, "peer %s: '%s' needs a value", verb,
-					       key);
+			return cli_usage_error(usage, "peer %s: '%s' needs a value", verb, key);
 		if (!strcmp(key, "dev")) {
-			o->dev = val;
-		} else if (!strcmp(key, "endpoint") && strcmp(verb, "del")) {
-			if (xt_parse_endpoint(val, &o->endpoint, &o->port))
-				return cli_usage_error(peer_usage, "endpoint: %s", xt_errmsg());
-			o->has_endpoint = true;
-		} else if (!strcmp(key, "allowed-ips") && strcmp(verb, "del")) {
-			if (xt_parse_prefix_list(val, o->allowed, XT_MAX_ALLOWED, &o->n_allowed))
-				return cli_usage_error(peer_usage, "allowed-ips: %s", xt_errmsg());
-			o->has_allowed = true;
+			a->dev = val;
+		} else if (!strcmp(key, "endpoint") && !del) {
+			if (xt_parse_endpoint(val, &a->peer.endpoint, &a->peer.port))
+				return cli_usage_error(usage, "endpoint: %s", xt_errmsg());
+			a->peer.has |= XT_PEER_ENDPOINT;
+		} else if (!strcmp(key, "allowed-ips") && !del) {
+			err = allowed_parse(usage, val, a);
+			if (err)
+				return err;
 		} else {
-			return cli_usage_error(peer_usage, "peer %s: unknown argument '%s'", verb,
-					       key);
+			return cli_usage_error(usage, "peer %s: unknown argument '%s'", verb, key);
 		}
 	}
-	if (!strcmp(verb, "add") && (!o->has_endpoint || !o->has_allowed))
-		return cli_usage_error(peer_usage, "peer add: needs endpoint and allowed-ips");
-	if (!strcmp(verb, "set") && !o->has_endpoint && !o->has_allowed)
-		return cli_usage_error(peer_usage, "peer set: needs endpoint or allowed-ips");
+	if (!strcmp(verb, "add") &&
+	    !(a->peer.has & XT_PEER_ENDPOINT && a->peer.has & XT_PEER_ALLOWED))
+		return cli_usage_error(usage, "peer add: needs endpoint and allowed-ips");
+	if (!strcmp(verb, "set") && !(a->peer.has & (XT_PEER_ENDPOINT | XT_PEER_ALLOWED)))
+		return cli_usage_error(usage, "peer set: needs endpoint or allowed-ips");
 	return 0;
+}
+
+/* A verb's help: its only argument is help, as a peer may be named "help". */
+static bool verb_is_help(int argc, char **argv)
+{
+	return argc == 2 && cli_is_help(argc, argv);
+}
+
+/* A verb: its usage, or what its arguments ask done by op (0 or -errno). */
+static int peer_run(int argc, char **argv, int (*op)(const struct peer_args *a))
+{
+	const struct cli_command *c = cli_find(peer_commands, N_PEER_COMMANDS, argv[0]);
+	struct peer_args a;
+	char what[16];
+	int status;
+
+	if (verb_is_help(argc, argv))
+		return cli_print_usage(c->usage);
+	status = peer_parse(argc, argv, &a);
+	snprintf(what, sizeof(what), "peer %s", c->name);
+	if (!status && op(&a))
+		status = cli_fail(what);
+	xt_peer_spec_free(&a.peer);
+	return status;
+}
+
+static int op_add(const struct peer_args *a)
+{
+	return xt_peer_add(a->dev, &a->peer, a->flags);
+}
+
+static int op_set(const struct peer_args *a)
+{
+	return xt_peer_set(a->dev, &a->peer, a->flags);
+}
+
+static int op_del(const struct peer_args *a)
+{
+	return xt_peer_del(a->dev, a->name);
+}
+
+static int peer_add(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	return peer_run(argc, argv, op_add);
+}
+
+static int peer_set(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	return peer_run(argc, argv, op_set);
+}
+
+static int peer_del(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	return peer_run(argc, argv, op_del);
 }
 
 int cmd_peer(struct cli *cli, int argc, char **argv)
 {
-	struct xt_peer_opts o;
-	int err;
+	const struct cli_command *c;
 
-	(void)cli;
 	if (cli_is_help(argc, argv))
 		return cli_print_usage(peer_usage);
-	err = peer_parse(argc, argv, &o);
-	if (err)
-		return err;
-	if (!strcmp(argv[1], "add"))
-		err = xt_peer_add(&o);
-	else if (!strcmp(argv[1], "set"))
-		err = xt_peer_set(&o);
-	else
-		err = xt_peer_del(o.dev, o.name);
-	if (err)
-		return cli_fail(!strcmp(argv[1], "add")	  ? "peer add"
-				: !strcmp(argv[1], "set") ? "peer set"
-							  : "peer del");
-	return 0;
+	if (argc < 2)
+		return cli_usage_error(peer_usage, "peer: missing add, set or del");
+	c = cli_find(peer_commands, N_PEER_COMMANDS, argv[1]);
+	if (!c)
+		return cli_usage_error(peer_usage, "peer: unknown command '%s'", argv[1]);
+	return c->run(cli, argc - 1, argv + 1);
 }

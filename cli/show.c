@@ -4,19 +4,20 @@
 #include "cli.h"
 
 /* "dev NAME" as in the peer commands, or NAME alone. */
-const char show_usage[] = "xtunnel [-j|--json] show [[dev] NAME] [-j|--json]";
+const char show_usage[] = "xtunnel [-j|--json] [-p|--pretty] show [[dev] NAME] [-j|--json] "
+			  "[-p|--pretty]";
 
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
-	struct xt_overlay_info *ovs;
+	struct xt_overlay_state *ovs;
 	const char *dev = NULL;
 	int i, n;
 
 	if (cli_is_help(argc, argv))
 		return cli_print_usage(show_usage);
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
-			cli->json = true;
+		if (cli_output_option(cli, argv[i]))
+			continue;
 		else if (!dev && !strcmp(argv[i], "dev") && i + 1 < argc)
 			dev = argv[++i];
 		else if (!dev && argv[i][0] != '-')
@@ -26,15 +27,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	}
 	if (xt_show(dev, &ovs, &n))
 		return cli_fail("show");
-	if (cli->json) {
-		json_object *j = xt_json_overlays(ovs, n);
-
-		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-							       JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(j);
-	} else {
-		xt_print_overlays(stdout, ovs, n);
-	}
-	xt_overlays_free(ovs, n);
+	output_overlays(cli, stdout, ovs, n);
+	xt_overlay_states_free(ovs, n);
 	return 0;
 }

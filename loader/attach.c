@@ -32,7 +32,7 @@ struct attach_state {
 	int dev_ifindex, uplink_ifindex, vxlan_dev_ifindex;
 	uint16_t port;
 	bool uplink_hook_created, xdp_attached, tc_decap_attached, pinned;
-	const char *dev;
+	char dev[IF_NAMESIZE];
 };
 
 static void attach_rollback(struct attach_state *st)
@@ -66,7 +66,7 @@ static bool driver_is_veth(const char *uplink)
 	return xt_dev_driver(uplink, driver, sizeof(driver)) == 0 && !strcmp(driver, "veth");
 }
 
-static int attach_xdp(struct attach_state *st, const struct xt_attach_opts *o,
+static int attach_xdp(struct attach_state *st, const struct xt_overlay_spec *o,
 		      const struct xt_config *cfg)
 {
 	int err = xt_overlay_xdp_object(&st->ov, cfg, &st->xdp);
@@ -100,7 +100,7 @@ static int overlay_ipv6_setup(const char *dev, const char *peer)
 	return err;
 }
 
-static bool has_ipv6_address(const struct xt_attach_opts *o)
+static bool has_ipv6_address(const struct xt_overlay_spec *o)
 {
 	int i;
 
@@ -140,13 +140,70 @@ static bool is_rx_gro_feature(const char *feature)
 	return !strcmp(feature, "rx-gro");
 }
 
-static int attach_validate(const struct xt_attach_opts *o, const char *dev)
+/*
+ * The request with the default of each field it leaves out (struct xt_overlay_spec), `has`
+ * as given, so that what follows reads every field, and checks what was given; or an input
+ * error if it cannot be read: a name without its end, a count out of bounds.
+ */
+static int spec_complete(const struct xt_overlay_spec *in, struct xt_overlay_spec *o)
 {
-	const char *encap = xt_encap_name(o->encap);
+	int i;
+
+	*o = *in;
+	if (!memchr(o->dev, 0, IF_NAMESIZE) || !memchr(o->uplink, 0, IF_NAMESIZE))
+		return xt_err_input(-EINVAL, "dev or uplink: a name without its end");
+	if (!o->dev[0])
+		snprintf(o->dev, IF_NAMESIZE, "%s", XT_DEFAULT_DEV);
+	if (!(o->has & XT_OV_UPLINK))
+		o->uplink[0] = '\0';
+	if (!(o->has & XT_OV_ENCAP))
+		o->encap = XT_ENCAP_VXLAN;
+	if (!(o->has & XT_OV_VNI))
+		o->vni = 1;
+	if (!(o->has & XT_OV_PORT))
+		o->port = o->encap == XT_ENCAP_GENEVE ? XT_GENEVE_PORT : XT_VXLAN_PORT;
+	else if (o->port == 0)
+		return xt_err_input(-EINVAL, "port 0: must be 1 to 65535");
+	if (!(o->has & XT_OV_KEY))
+		o->key = 0;
+	if (!(o->has & XT_OV_ADDRS))
+		o->n_addrs = 0;
+	if (o->n_addrs < 0 || o->n_addrs > XT_MAX_ADDRS)
+		return xt_err_input(-EINVAL, "address: %d of them, at most %d", o->n_addrs,
+				    XT_MAX_ADDRS);
+	if (!(o->has & XT_OV_MTU))
+		o->mtu = 0; /* attach_mtu: the most the uplink carries */
+	if (!(o->has & XT_OV_RX))
+		o->rx = XT_RX_AUTO;
+	if (!(o->has & XT_OV_XDP_MODE))
+		o->xdp_mode = XT_XDP_NATIVE;
+	if ((unsigned int)o->rx >= XT_RX_MODE_COUNT ||
+	    (unsigned int)o->xdp_mode >= XT_XDP_MODE_COUNT)
+		return xt_err_input(-EINVAL, "rx or xdp-mode: not one xtunnel knows");
+	if (!(o->has & XT_OV_MAX_PEERS))
+		o->max_peers = XT_DEFAULT_MAX_PEERS;
+	if (!(o->has & XT_OV_MAX_ROUTES))
+		o->max_routes = XT_DEFAULT_MAX_ROUTES;
+	if (!o->max_peers || !o->max_routes)
+		return xt_err_input(-EINVAL, "max-peers and max-routes: at least 1");
+	if (!(o->has & XT_OV_FORWARD_FROM))
+		o->n_forward = 0;
+	if (o->n_forward < 0 || o->n_forward > XT_MAX_FWD_PORTS)
+		return xt_err_input(-EINVAL, "forward-from: %d of them, at most %d", o->n_forward,
+				    XT_MAX_FWD_PORTS);
+	for (i = 0; i < o->n_forward; i++)
+		if (!memchr(o->forward_from[i], 0, IF_NAMESIZE))
+			return xt_err_input(-EINVAL, "forward-from: a name without its end");
+	return 0;
+}
+
+static int attach_validate(const struct xt_overlay_spec *o)
+{
+	const char *encap = xt_encap_name(o->encap), *dev = o->dev;
 	char peer[IF_NAMESIZE + sizeof(XT_PEER_SUFFIX)];
 	int err, i, j;
 
-	if (!o->uplink || !*o->uplink)
+	if (!*o->uplink)
 		return xt_err_input(-EINVAL, "attach needs an uplink device");
 	err = xt_dev_name_check("uplink", o->uplink) ?: xt_dev_name_check("dev", dev);
 	if (err)
@@ -165,13 +222,13 @@ static int attach_validate(const struct xt_attach_opts *o, const char *dev)
 	if (if_nametoindex(peer))
 		return xt_err_input(-EEXIST, "device %s exists already (the hidden end of %s)",
 				    peer, dev);
-	if (!xt_encap_is_udp(o->encap) && o->has_vni)
+	if (!xt_encap_is_udp(o->encap) && (o->has & XT_OV_VNI))
 		return xt_err_input(-EINVAL, "vni: encap %s has no VNI (only vxlan and geneve)",
 				    encap);
-	if (!xt_encap_is_udp(o->encap) && o->port)
+	if (!xt_encap_is_udp(o->encap) && (o->has & XT_OV_PORT))
 		return xt_err_input(-EINVAL, "port: encap %s has no port (only vxlan and geneve)",
 				    encap);
-	if (o->encap != XT_ENCAP_GRE && o->has_key)
+	if (o->encap != XT_ENCAP_GRE && (o->has & XT_OV_KEY))
 		return xt_err_input(-EINVAL, "key: encap %s has no key (only gre)", encap);
 	if (o->vni > XT_VNI_MAX)
 		return xt_err_input(-EINVAL, "vni %u is above %u", o->vni, XT_VNI_MAX);
@@ -184,9 +241,10 @@ static int attach_validate(const struct xt_attach_opts *o, const char *dev)
 				xt_format_ip(&o->addrs[i].ip, a, sizeof(a));
 				return xt_err_input(-EEXIST, "address %s: given twice", a);
 			}
-	if (o->has_local && o->local.family != XT_FAMILY_V4 && o->local.family != XT_FAMILY_V6)
+	if ((o->has & XT_OV_LOCAL) && o->local.family != XT_FAMILY_V4 &&
+	    o->local.family != XT_FAMILY_V6)
 		return xt_err_input(-EINVAL, "local: no address family");
-	if (o->has_local && !xt_ip_is_unicast(&o->local)) {
+	if ((o->has & XT_OV_LOCAL) && !xt_ip_is_unicast(&o->local)) {
 		char a[INET6_ADDRSTRLEN];
 
 		xt_format_ip(&o->local, a, sizeof(a));
@@ -197,12 +255,12 @@ static int attach_validate(const struct xt_attach_opts *o, const char *dev)
 
 /* cfg->family and cfg->local: as given, else the uplink's first IPv4 address, else its
  * first global IPv6 one. */
-static int attach_local(const struct xt_attach_opts *o, int uplink, struct xt_config *cfg)
+static int attach_local(const struct xt_overlay_spec *o, int uplink, struct xt_config *cfg)
 {
 	struct xt_ip local = o->local;
 	int err = 0;
 
-	if (!o->has_local) {
+	if (!(o->has & XT_OV_LOCAL)) {
 		err = xt_nl_first_addr(uplink, XT_FAMILY_V4, &local);
 		if (err == -EADDRNOTAVAIL)
 			err = xt_nl_first_addr(uplink, XT_FAMILY_V6, &local);
@@ -222,7 +280,7 @@ static int attach_local(const struct xt_attach_opts *o, int uplink, struct xt_co
 
 /* *mtu: given or the most the uplink carries, and at least what the overlay's
  * addresses need (IPv6: 1280, RFC 8200 section 5). */
-static int attach_mtu(const struct xt_attach_opts *o, const struct xt_config *cfg, uint32_t *mtu)
+static int attach_mtu(const struct xt_overlay_spec *o, const struct xt_config *cfg, uint32_t *mtu)
 {
 	uint32_t overhead = xt_encap_overhead(cfg->encap, cfg->family, cfg->has_key), uplink_mtu;
 	const char *encap = xt_encap_name((enum xt_encap)cfg->encap);
@@ -269,7 +327,7 @@ static bool same_packets(const struct xt_config *a, const struct xt_config *b)
 	return true; /* IPIP has nothing more to tell overlays apart */
 }
 
-static int attach_unique(const struct xt_attach_opts *o, const struct xt_config *cfg)
+static int attach_unique(const struct xt_overlay_spec *o, const struct xt_config *cfg)
 {
 	const char *what = xt_encap_is_udp(cfg->encap)	? ", port, VNI"
 			   : cfg->encap == XT_ENCAP_GRE ? ", GRE key"
@@ -295,39 +353,42 @@ static int attach_unique(const struct xt_attach_opts *o, const struct xt_config 
 	return err;
 }
 
-static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st)
+static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state *st)
 {
-	const char *dev = o->dev ? o->dev : XT_DEFAULT_DEV;
+	struct xt_overlay_spec complete, *o = &complete;
+	const char *dev = o->dev;
 	char peer[IF_NAMESIZE];
 	struct xt_config cfg = {};
-	enum xt_rx_mode rx = o->rx;
 	char stuck[ETH_GSTRING_LEN + 1];
+	enum xt_rx_mode rx;
 	uint32_t mtu = 0;
 	bool veth;
 	int err, i;
 
-	st->dev = dev;
-	err = attach_validate(o, dev);
+	err = spec_complete(spec, o);
+	if (err)
+		return err;
+	memcpy(st->dev, o->dev, sizeof(st->dev));
+	err = attach_validate(o);
 	if (!err)
 		err = xt_fwd_validate(o);
 	if (err)
 		return err;
+	rx = o->rx;
 	st->uplink_ifindex = (int)if_nametoindex(o->uplink);
 	cfg.encap = (uint8_t)o->encap;
 	if (xt_encap_is_udp(o->encap)) {
-		cfg.vni = o->has_vni ? o->vni : 1;
-		cfg.port = o->encap == XT_ENCAP_GENEVE ? XT_GENEVE_PORT : XT_VXLAN_PORT;
-		if (o->port)
-			cfg.port = o->port;
+		cfg.vni = o->vni;
+		cfg.port = o->port;
 	}
-	cfg.has_key = o->has_key;
-	cfg.key = o->has_key ? o->key : 0;
+	cfg.has_key = !!(o->has & XT_OV_KEY);
+	cfg.key = o->key;
 	cfg.forward = o->n_forward > 0;
 	cfg.rx_request = (uint8_t)o->rx;
 	cfg.xdp_mode = (uint8_t)o->xdp_mode;
 	cfg.uplink_ifindex = (uint32_t)st->uplink_ifindex;
-	cfg.max_peers = o->max_peers ? o->max_peers : XT_DEFAULT_MAX_PEERS;
-	cfg.max_routes = o->max_routes ? o->max_routes : XT_DEFAULT_MAX_ROUTES;
+	cfg.max_peers = o->max_peers;
+	cfg.max_routes = o->max_routes;
 	err = attach_local(o, st->uplink_ifindex, &cfg);
 	if (!err)
 		err = attach_mtu(o, &cfg, &mtu);
@@ -496,7 +557,7 @@ static int attach_locked(const struct xt_attach_opts *o, struct attach_state *st
 	return xt_pins_create(&st->ov);
 }
 
-int xt_attach(const struct xt_attach_opts *o)
+int xt_attach(const struct xt_overlay_spec *spec)
 {
 	struct attach_state st = {};
 	int lock, err;
@@ -506,7 +567,7 @@ int xt_attach(const struct xt_attach_opts *o)
 	if (lock < 0)
 		return lock;
 	xt_views_forget(); /* a batch's views: the overlays change */
-	err = attach_locked(o, &st);
+	err = attach_locked(spec, &st);
 	if (err)
 		attach_rollback(&st);
 	attach_state_free(&st);

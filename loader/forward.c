@@ -40,7 +40,7 @@ static int read_sysctl(const char *path, char *buf, size_t len)
  * under two names. The overlay device does not exist yet (attach_validate refuses a name in
  * use), so no port can be it.
  */
-int xt_fwd_validate(const struct xt_attach_opts *o)
+int xt_fwd_validate(const struct xt_overlay_spec *o)
 {
 	unsigned int ifindex[XT_MAX_FWD_PORTS], uplink = if_nametoindex(o->uplink);
 	char buf[16];
@@ -157,7 +157,7 @@ static int fwd_load(const struct xt_overlay *ov, struct xt_xdp_bpf **out)
 }
 
 int xt_fwd_attach(struct xt_fwd_state *st, const struct xt_overlay *ov,
-		  const struct xt_attach_opts *o)
+		  const struct xt_overlay_spec *o)
 {
 	uint32_t uplink = ov->cfg.uplink_ifindex;
 	int i, err, fd;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Names: of the enum values, made from the lists that make the enums, as the man page
  * documents them, and back; and the rules for a device name. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -187,5 +188,22 @@ int xt_dev_name_check(const char *what, const char *name)
 					    *c == '/'	? "'/'"
 					    : *c == ':' ? "':'"
 							: "whitespace");
+	return 0;
+}
+
+int xt_peer_name_check(const char *name)
+{
+	const char *c;
+
+	if (!name || !*name)
+		return xt_err_input(-EINVAL, "a peer needs a name");
+	if (strlen(name) >= XT_PEER_NAME_LEN)
+		return xt_err_input(-EINVAL, "peer name '%s' is longer than %d characters", name,
+				    XT_PEER_NAME_LEN - 1);
+	for (c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._-", *c))
+			return xt_err_input(-EINVAL,
+					    "peer name '%s': use letters, digits, '.', '_' and '-'",
+					    name);
 	return 0;
 }

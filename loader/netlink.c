@@ -240,7 +240,7 @@ int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out)
 
 struct all_addrs {
 	int ifindex, n, cap;
-	struct xt_ip *addrs;
+	struct xt_prefix *addrs;
 	int err;
 };
 
@@ -248,14 +248,15 @@ static int all_addrs_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	struct all_addrs *a = data;
-	struct xt_ip ip;
+	struct xt_prefix p;
 
 	if ((int)ifa->ifa_index != a->ifindex || a->err ||
 	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6) ||
-	    !ifa_address(nlh, ifa->ifa_family, &ip))
+	    !ifa_address(nlh, ifa->ifa_family, &p.ip))
 		return MNL_CB_OK;
+	p.len = ifa->ifa_prefixlen;
 	if (a->n == a->cap) {
-		void *grown = realloc(a->addrs, (size_t)(a->cap ? a->cap * 2 : 8) * sizeof(ip));
+		void *grown = realloc(a->addrs, (size_t)(a->cap ? a->cap * 2 : 8) * sizeof(p));
 
 		if (!grown) {
 			a->err = -ENOMEM;
@@ -264,11 +265,11 @@ static int all_addrs_cb(const struct nlmsghdr *nlh, void *data)
 		a->addrs = grown;
 		a->cap = a->cap ? a->cap * 2 : 8;
 	}
-	a->addrs[a->n++] = ip;
+	a->addrs[a->n++] = p;
 	return MNL_CB_OK;
 }
 
-int xt_nl_addrs(int ifindex, struct xt_ip **out, int *n)
+int xt_nl_addrs(int ifindex, struct xt_prefix **out, int *n)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETADDR, NLM_F_DUMP);

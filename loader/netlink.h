@@ -25,7 +25,8 @@ int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p);
 /* The device's first global-scope address of family XT_FAMILY_V4 or XT_FAMILY_V6;
  * -EADDRNOTAVAIL if it has none. */
 int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out);
-/* Every address of the device, both families, any scope; free *out. */
-int xt_nl_addrs(int ifindex, struct xt_ip **out, int *n);
+/* Every address of the device with its prefix length, both families, any scope, in the
+ * kernel's order (IPv4 first); free *out. */
+int xt_nl_addrs(int ifindex, struct xt_prefix **out, int *n);
 
 #endif

@@ -15,7 +15,6 @@
  * left. What such a stop leaves behind the next command cleans up (view.c). Any failure
  * undoes what the command did.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,23 +28,6 @@
 #include "lock.h"
 #include "netlink.h"
 #include "view.h"
-
-static int name_validate(const char *name)
-{
-	const char *c;
-
-	if (!name || !*name)
-		return xt_err_input(-EINVAL, "a peer needs a name");
-	if (strlen(name) >= XT_PEER_NAME_LEN)
-		return xt_err_input(-EINVAL, "peer name '%s' is longer than %d characters", name,
-				    XT_PEER_NAME_LEN - 1);
-	for (c = name; *c; c++)
-		if (!isalnum((unsigned char)*c) && !strchr("._-", *c))
-			return xt_err_input(-EINVAL,
-					    "peer name '%s': use letters, digits, '.', '_' and '-'",
-					    name);
-	return 0;
-}
 
 static const char *family_name(uint8_t family)
 {
@@ -122,11 +104,11 @@ static int prefix_own_validate(const struct xt_view *v, const struct xt_prefix *
 	int i;
 
 	for (i = 0; i < v->n_own; i++) {
-		if (v->own[i].family != p->ip.family ||
-		    !xt_bits_equal(v->own[i].addr, p->ip.addr, xt_prefix_key_len(p)))
+		if (v->own[i].ip.family != p->ip.family ||
+		    !xt_bits_equal(v->own[i].ip.addr, p->ip.addr, xt_prefix_key_len(p)))
 			continue;
 		xt_format_prefix(p, a, sizeof(a));
-		xt_format_ip(&v->own[i], own, sizeof(own));
+		xt_format_ip(&v->own[i].ip, own, sizeof(own));
 		return xt_err_input(-EINVAL,
 				    "allowed-ips %s holds %s, an address of %s itself: a peer's "
 				    "allowed-ips must leave out this host's overlay addresses",
@@ -154,7 +136,7 @@ static int overlap_refused(const struct xt_view *v, const struct xt_prefix *p,
  */
 static int other_overlay_validate(struct xt_view *other, void *ctx)
 {
-	const struct xt_peer_opts *o = ctx;
+	const struct xt_peer_spec *o = ctx;
 	char why[IF_NAMESIZE + 40];
 	struct xt_prefix q;
 	struct xt_route r;
@@ -172,7 +154,7 @@ static int other_overlay_validate(struct xt_view *other, void *ctx)
  * unless the request says `move`: then an identical prefix changes owner and an
  * overlapping one is added beside it (the longest prefix wins, as in any route table).
  */
-static int allowed_validate(struct xt_view *v, const struct xt_peer_opts *o, int self_id)
+static int allowed_validate(struct xt_view *v, const struct xt_peer_spec *o, bool move, int self_id)
 {
 	struct xt_prefix q;
 	struct xt_route r;
@@ -183,7 +165,7 @@ static int allowed_validate(struct xt_view *v, const struct xt_peer_opts *o, int
 		err = prefix_ipv6_validate(&v->ov, &o->allowed[i]);
 		if (err)
 			return err;
-		if (!o->move && xt_view_overlap(v, &o->allowed[i], self_id, &q, &r))
+		if (!move && xt_view_overlap(v, &o->allowed[i], self_id, &q, &r))
 			return overlap_refused(v, &o->allowed[i], &q, r.peer_id,
 					       " (add 'move' to take it)");
 		err = prefix_own_validate(v, &o->allowed[i]);
@@ -260,9 +242,9 @@ static void route_restore(struct xt_view *v, const struct xt_prefix *p,
 		xt_view_route_del(v, p);
 }
 
-static int peer_add_locked(const struct xt_peer_opts *o, struct xt_view *v)
+static int peer_add_locked(const struct xt_peer_spec *o, bool move, struct xt_view *v)
 {
-	struct route_before before[XT_MAX_ALLOWED];
+	struct route_before *before = NULL;
 	struct xt_peer_key key = {};
 	struct xt_route rv = {};
 	struct xt_peer pv = {};
@@ -270,10 +252,10 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_view *v)
 	char a[INET6_ADDRSTRLEN];
 	uint32_t id;
 
-	err = name_validate(o->name);
+	err = xt_peer_name_check(o->name);
 	if (err)
 		return err;
-	if (!o->has_endpoint || !o->has_allowed)
+	if (!(o->has & XT_PEER_ENDPOINT) || !(o->has & XT_PEER_ALLOWED))
 		return xt_err_input(-EINVAL, "peer add needs 'endpoint' and 'allowed-ips'");
 	err = endpoint_validate(&v->ov, &o->endpoint, o->port);
 	if (err)
@@ -291,13 +273,18 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_view *v)
 		return xt_err_input(-ENOSPC,
 				    "peer table full (%u peers): attach with a larger max-peers",
 				    v->ov.cfg.max_peers);
-	err = allowed_validate(v, o, -1);
+	err = allowed_validate(v, o, move, -1);
 	if (err)
 		return err;
+	before = calloc((size_t)o->n_allowed + 1, sizeof(*before));
+	if (!before)
+		return xt_err(-ENOMEM, "out of memory");
 
 	err = xt_peer_stats_reset(v->ov.fd[XT_MAP_PEER_STATS], id);
-	if (err)
-		return xt_err(err, "resetting counters: %s", strerror(-err));
+	if (err) {
+		err = xt_err(err, "resetting counters: %s", strerror(-err));
+		goto out;
+	}
 	rv.peer_id = id;
 	memcpy(rv.endpoint, o->endpoint.addr, XT_ADDR_LEN);
 	rv.port = o->port ? o->port : v->ov.cfg.port;
@@ -307,11 +294,13 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_view *v)
 	pv.port = rv.port;
 	/* The peer first, its routes after it (see the top of this file). */
 	err = xt_view_peer_add(v, &key, &pv);
-	if (err)
-		return xt_err(err, "adding peer %s: %s", o->name, strerror(-err));
+	if (err) {
+		err = xt_err(err, "adding peer %s: %s", o->name, strerror(-err));
+		goto out;
+	}
 	for (added = 0; added < o->n_allowed; added++) {
 		before[added] = route_before(v, &o->allowed[added]);
-		err = route_insert(v, &o->allowed[added], &rv, o->move ? BPF_ANY : BPF_NOEXIST);
+		err = route_insert(v, &o->allowed[added], &rv, move ? BPF_ANY : BPF_NOEXIST);
 		if (err)
 			goto undo;
 	}
@@ -322,7 +311,7 @@ static int peer_add_locked(const struct xt_peer_opts *o, struct xt_view *v)
 		if (err)
 			goto undo;
 	}
-	return 0;
+	goto out;
 
 undo:
 	for (i = 0; i < kadded; i++)
@@ -331,6 +320,8 @@ undo:
 	for (i = 0; i < added; i++)
 		route_restore(v, &o->allowed[i], &before[i]);
 	xt_view_peer_del(v, xt_view_peer_named(v, o->name));
+out:
+	free(before);
 	return err;
 }
 
@@ -396,14 +387,18 @@ static struct xt_prefix *peer_prefixes(const struct xt_view_peer *pe)
 
 /* Replaces the peer's allowed-ips: new prefixes are added before old ones go. */
 static int peer_set_allowed(struct xt_view *v, struct xt_view_peer *pe,
-			    const struct xt_peer_opts *o)
+			    const struct xt_peer_spec *o)
 {
 	struct xt_route rv = { .peer_id = pe->val.id, .port = pe->val.port };
-	struct route_before before[XT_MAX_ALLOWED];
-	struct xt_prefix added[XT_MAX_ALLOWED], *old;
+	struct route_before *before = calloc((size_t)o->n_allowed + 1, sizeof(*before));
+	struct xt_prefix *added = calloc((size_t)o->n_allowed + 1, sizeof(*added)), *old;
 	uint32_t n_old, j;
 	int i, n_added = 0, err = 0;
 
+	if (!before || !added) {
+		err = xt_err(-ENOMEM, "out of memory");
+		goto out;
+	}
 	memcpy(rv.endpoint, pe->key.endpoint, XT_ADDR_LEN);
 	for (i = 0; i < o->n_allowed; i++) {
 		struct route_before b = route_before(v, &o->allowed[i]);
@@ -435,17 +430,20 @@ static int peer_set_allowed(struct xt_view *v, struct xt_view_peer *pe,
 		xt_view_route_del(v, &old[j]);
 	}
 	free(old);
-	return 0;
+	goto out;
 undo:
 	for (i = 0; i < n_added; i++) {
 		if (!before[i].existed)
 			kernel_route_del(&v->ov, &added[i]);
 		route_restore(v, &added[i], &before[i]);
 	}
+out:
+	free(before);
+	free(added);
 	return err;
 }
 
-static int peer_set_locked(const struct xt_peer_opts *o, struct xt_view *v)
+static int peer_set_locked(const struct xt_peer_spec *o, bool move, struct xt_view *v)
 {
 	struct xt_view_peer *pe = xt_view_peer_named(v, o->name);
 	struct xt_ip ep, orig_ep;
@@ -453,33 +451,33 @@ static int peer_set_locked(const struct xt_peer_opts *o, struct xt_view *v)
 	int err;
 
 	if (!pe)
-		return xt_err_input(-ENOENT, "no peer named %s", o->name ? o->name : "");
-	if (!o->has_endpoint && !o->has_allowed)
+		return xt_err_input(-ENOENT, "no peer named %s", o->name);
+	if (!(o->has & (XT_PEER_ENDPOINT | XT_PEER_ALLOWED)))
 		return xt_err_input(-EINVAL, "peer set needs 'endpoint' or 'allowed-ips'");
 	xt_ip_from_bytes(&orig_ep, pe->key.endpoint);
 	orig_port = pe->val.port;
 	ep = orig_ep;
 	port = orig_port;
-	if (o->has_endpoint) {
+	if (o->has & XT_PEER_ENDPOINT) {
 		err = endpoint_validate(&v->ov, &o->endpoint, o->port);
 		if (err)
 			return err;
 		ep = o->endpoint;
 		port = o->port ? o->port : v->ov.cfg.port;
 	}
-	if (o->has_allowed) {
-		err = allowed_validate(v, o, (int)pe->val.id);
+	if (o->has & XT_PEER_ALLOWED) {
+		err = allowed_validate(v, o, move, (int)pe->val.id);
 		if (err)
 			return err;
 	}
-	if (o->has_endpoint) {
+	if (o->has & XT_PEER_ENDPOINT) {
 		err = peer_move(v, pe, &ep, port);
 		if (err)
 			return err;
 	}
-	if (o->has_allowed) {
+	if (o->has & XT_PEER_ALLOWED) {
 		err = peer_set_allowed(v, pe, o);
-		if (err && o->has_endpoint)
+		if (err && (o->has & XT_PEER_ENDPOINT))
 			peer_move(v, pe, &orig_ep, orig_port);
 		if (err)
 			return err;
@@ -514,11 +512,19 @@ static int peer_del_locked(const char *name, struct xt_view *v)
 
 enum peer_op { PEER_ADD, PEER_SET, PEER_DEL };
 
-static int peer_op(enum peer_op op, const struct xt_peer_opts *o, const char *dev, const char *name)
+static int peer_op(enum peer_op op, const char *dev, const struct xt_peer_spec *o,
+		   unsigned int flags, const char *name)
 {
+	bool move = flags & XT_PEER_MOVE;
 	struct xt_view *v;
 	int lock, err;
 
+	/* What the spec holds must be readable: a name with its end, a list of its length. */
+	if (o &&
+	    (!memchr(o->name, 0, sizeof(o->name)) ||
+	     ((o->has & XT_PEER_ALLOWED) && (o->n_allowed < 0 || (o->n_allowed && !o->allowed)))))
+		return xt_err_input(-EINVAL, "peer: a name without its end, or a list without "
+					     "its prefixes");
 	lock = xt_lock();
 	if (lock < 0)
 		return lock;
@@ -526,9 +532,9 @@ static int peer_op(enum peer_op op, const struct xt_peer_opts *o, const char *de
 	if (err)
 		goto out;
 	if (op == PEER_ADD)
-		err = peer_add_locked(o, v);
+		err = peer_add_locked(o, move, v);
 	else if (op == PEER_SET)
-		err = peer_set_locked(o, v);
+		err = peer_set_locked(o, move, v);
 	else
 		err = peer_del_locked(name, v);
 	xt_view_put(v);
@@ -537,17 +543,17 @@ out:
 	return err;
 }
 
-int xt_peer_add(const struct xt_peer_opts *o)
+int xt_peer_add(const char *dev, const struct xt_peer_spec *peer, unsigned int flags)
 {
-	return peer_op(PEER_ADD, o, o->dev, o->name);
+	return peer_op(PEER_ADD, dev, peer, flags, NULL);
 }
 
-int xt_peer_set(const struct xt_peer_opts *o)
+int xt_peer_set(const char *dev, const struct xt_peer_spec *peer, unsigned int flags)
 {
-	return peer_op(PEER_SET, o, o->dev, o->name);
+	return peer_op(PEER_SET, dev, peer, flags, NULL);
 }
 
 int xt_peer_del(const char *dev, const char *name)
 {
-	return peer_op(PEER_DEL, NULL, dev, name);
+	return peer_op(PEER_DEL, dev, NULL, 0, name);
 }

@@ -15,17 +15,17 @@
 #include "errmsg.h"
 #include "forward.h"
 #include "hooks.h"
+#include "netlink.h"
 #include "overlay.h"
 #include "vxlan_dev.h"
 
-static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_info *info)
+static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_state *info)
 {
 	char uplink[IF_NAMESIZE] = "?", driver[32] = "?";
 	int ifindex = (int)ov->cfg.uplink_ifindex;
 
 	if_indextoname((unsigned int)ifindex, uplink);
 	xt_dev_driver(uplink, driver, sizeof(driver));
-	info->rx_request = (enum xt_rx_mode)ov->cfg.rx_request;
 	if (xt_tc_query(xt_tc_filter_at(ifindex, BPF_TC_INGRESS, (uint32_t)ov->ifindex))) {
 		info->rx = XT_RX_TC;
 	} else if (xt_xdp_multi_find(ifindex, ov->map_id[XT_MAP_PEERS])) {
@@ -36,7 +36,7 @@ static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_info *inf
 			 "no decap program on the uplink: detach and attach again");
 		return;
 	}
-	if (info->rx_request != XT_RX_AUTO)
+	if (info->spec.rx != XT_RX_AUTO)
 		snprintf(info->rx_reason, sizeof(info->rx_reason), "requested");
 	else if (info->rx == XT_RX_TC && !strcmp(driver, "veth"))
 		snprintf(info->rx_reason, sizeof(info->rx_reason),
@@ -50,7 +50,7 @@ static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_info *inf
 }
 
 /* Each route to its peer's list, through an index by peer id: one pass over the routes. */
-static int routes_of_peers(const struct xt_overlay *ov, struct xt_overlay_info *info)
+static int routes_of_peers(const struct xt_overlay *ov, struct xt_overlay_state *info)
 {
 	uint32_t max = ov->cfg.max_peers;
 	struct xt_route_key key, next;
@@ -67,8 +67,7 @@ static int routes_of_peers(const struct xt_overlay *ov, struct xt_overlay_info *
 			by_id[info->peers[i].id] = i;
 	info->n_routes = 0;
 	while (!bpf_map_get_next_key(ov->fd[XT_MAP_ROUTES], prev, &next)) {
-		struct xt_peer_info *p;
-		struct xt_prefix *grown;
+		struct xt_prefix prefix;
 
 		key = next;
 		prev = &key;
@@ -77,18 +76,10 @@ static int routes_of_peers(const struct xt_overlay *ov, struct xt_overlay_info *
 		info->n_routes++;
 		if (route.peer_id >= max || by_id[route.peer_id] < 0)
 			continue;
-		p = &info->peers[by_id[route.peer_id]];
-		/* Grown by doubling: a peer may have thousands of prefixes. */
-		if (!(p->n_allowed & (p->n_allowed - 1))) {
-			grown = realloc(p->allowed, (size_t)(p->n_allowed ? p->n_allowed * 2 : 1) *
-							    sizeof(*grown));
-			if (!grown) {
-				err = -ENOMEM;
-				break;
-			}
-			p->allowed = grown;
-		}
-		xt_prefix_from_key(&p->allowed[p->n_allowed++], key.prefixlen, key.addr);
+		xt_prefix_from_key(&prefix, key.prefixlen, key.addr);
+		err = xt_peer_spec_allow(&info->peers[by_id[route.peer_id]].spec, &prefix);
+		if (err)
+			break;
 	}
 	free(by_id);
 	return err;
@@ -96,34 +87,62 @@ static int routes_of_peers(const struct xt_overlay *ov, struct xt_overlay_info *
 
 static int peer_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct xt_peer_info *)a)->name,
-		      ((const struct xt_peer_info *)b)->name);
+	return strcmp(((const struct xt_peer_state *)a)->spec.name,
+		      ((const struct xt_peer_state *)b)->spec.name);
 }
 
-static int overlay_info(const struct xt_overlay *ov, struct xt_overlay_info *info)
+/* The settings of ov as they are, every one that the overlay has (see struct
+ * xt_overlay_spec). */
+static int overlay_spec(const struct xt_overlay *ov, struct xt_overlay_spec *spec)
+{
+	struct xt_prefix *addrs;
+	int n, i, err;
+
+	memcpy(spec->dev, ov->dev, sizeof(spec->dev));
+	spec->has = XT_OV_ENCAP | XT_OV_LOCAL | XT_OV_ADDRS | XT_OV_MTU | XT_OV_RX |
+		    XT_OV_XDP_MODE | XT_OV_MAX_PEERS | XT_OV_MAX_ROUTES | XT_OV_FORWARD_FROM;
+	if (if_indextoname(ov->cfg.uplink_ifindex, spec->uplink))
+		spec->has |= XT_OV_UPLINK;
+	spec->encap = (enum xt_encap)ov->cfg.encap;
+	if (xt_encap_is_udp(ov->cfg.encap)) {
+		spec->has |= XT_OV_VNI | XT_OV_PORT;
+		spec->vni = ov->cfg.vni;
+		spec->port = ov->cfg.port;
+	}
+	if (ov->cfg.has_key) {
+		spec->has |= XT_OV_KEY;
+		spec->key = ov->cfg.key;
+	}
+	xt_ip_from_bytes(&spec->local, ov->cfg.local);
+	xt_dev_mtu(ov->dev, &spec->mtu);
+	spec->rx = (enum xt_rx_mode)ov->cfg.rx_request;
+	spec->xdp_mode = (enum xt_xdp_mode)ov->cfg.xdp_mode;
+	spec->max_peers = ov->cfg.max_peers;
+	spec->max_routes = ov->cfg.max_routes;
+	xt_fwd_port_names(ov, spec->forward_from, XT_MAX_FWD_PORTS, &spec->n_forward);
+	/* The device's addresses as they are: those attach gave, and any added since. */
+	err = xt_nl_addrs(ov->ifindex, &addrs, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n && spec->n_addrs < XT_MAX_ADDRS; i++)
+		spec->addrs[spec->n_addrs++] = addrs[i];
+	free(addrs);
+	return 0;
+}
+
+static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *info)
 {
 	struct xt_peer_key key, next;
 	struct xt_peer peer;
 	char pin_dir[256], path[300];
 	void *prev = NULL;
-	int cap = 0;
+	int cap = 0, err;
 
-	snprintf(info->dev, sizeof(info->dev), "%s", ov->dev);
-	if (!if_indextoname(ov->cfg.uplink_ifindex, info->uplink))
-		snprintf(info->uplink, sizeof(info->uplink), "(gone)");
-	info->encap = (enum xt_encap)ov->cfg.encap;
-	info->vni = ov->cfg.vni;
-	info->port = ov->cfg.port;
-	info->has_key = ov->cfg.has_key;
-	info->key = ov->cfg.key;
-	xt_ip_from_bytes(&info->local, ov->cfg.local);
-	xt_dev_mtu(ov->dev, &info->mtu);
-	info->xdp_mode = (enum xt_xdp_mode)ov->cfg.xdp_mode;
-	info->max_peers = ov->cfg.max_peers;
-	info->max_routes = ov->cfg.max_routes;
+	err = overlay_spec(ov, &info->spec);
+	if (err)
+		return err;
 	rx_describe(ov, info);
 	xt_gso_path_describe(&ov->cfg, info);
-	xt_fwd_port_names(ov, info->forward_from, XT_MAX_FWD_PORTS, &info->n_forward);
 	if (!xt_pin_dir(ov->dev, pin_dir, sizeof(pin_dir), false)) {
 		snprintf(path, sizeof(path), "%s/peers", pin_dir);
 		if (!access(path, F_OK))
@@ -132,7 +151,7 @@ static int overlay_info(const struct xt_overlay *ov, struct xt_overlay_info *inf
 	xt_reasons_read(ov->fd[XT_MAP_REASONS], info->reasons);
 
 	while (!bpf_map_get_next_key(ov->fd[XT_MAP_PEERS], prev, &next)) {
-		struct xt_peer_info *p;
+		struct xt_peer_state *p;
 
 		key = next;
 		prev = &key;
@@ -149,11 +168,12 @@ static int overlay_info(const struct xt_overlay *ov, struct xt_overlay_info *inf
 		}
 		p = &info->peers[info->n_peers++];
 		memset(p, 0, sizeof(*p));
-		memcpy(p->name, peer.name, sizeof(p->name));
-		p->name[sizeof(p->name) - 1] = '\0';
+		p->spec.has = XT_PEER_ENDPOINT | XT_PEER_ALLOWED;
+		memcpy(p->spec.name, peer.name, sizeof(p->spec.name));
+		p->spec.name[sizeof(p->spec.name) - 1] = '\0';
 		p->id = peer.id;
-		xt_ip_from_bytes(&p->endpoint, key.endpoint);
-		p->port = peer.port;
+		xt_ip_from_bytes(&p->spec.endpoint, key.endpoint);
+		p->spec.port = peer.port;
 		xt_peer_stats_read(ov->fd[XT_MAP_PEER_STATS], peer.id, &p->stats);
 	}
 	if (routes_of_peers(ov, info))
@@ -163,10 +183,10 @@ static int overlay_info(const struct xt_overlay *ov, struct xt_overlay_info *inf
 	return 0;
 }
 
-int xt_show(const char *dev, struct xt_overlay_info **out, int *n)
+int xt_show(const char *dev, struct xt_overlay_state **out, int *n)
 {
 	char names[XT_MAX_OVERLAYS][IF_NAMESIZE];
-	struct xt_overlay_info *ovs;
+	struct xt_overlay_state *ovs;
 	struct xt_overlay ov;
 	int count = 1, i, err;
 
@@ -176,6 +196,10 @@ int xt_show(const char *dev, struct xt_overlay_info **out, int *n)
 		if (err)
 			return err;
 	} else {
+		/* Checked before it is cut to fit: a longer name is no device's. */
+		err = xt_dev_name_check("device", dev);
+		if (err)
+			return err;
 		snprintf(names[0], IF_NAMESIZE, "%s", dev);
 	}
 	ovs = calloc((size_t)(count ? count : 1), sizeof(*ovs));
@@ -184,13 +208,13 @@ int xt_show(const char *dev, struct xt_overlay_info **out, int *n)
 	for (i = 0; i < count; i++) {
 		err = xt_overlay_open(names[i], &ov);
 		if (!err) {
-			err = overlay_info(&ov, &ovs[i]);
+			err = overlay_state(&ov, &ovs[i]);
 			xt_overlay_close(&ov);
 			if (err)
 				xt_err(err, "reading overlay %s: %s", names[i], strerror(-err));
 		}
 		if (err) {
-			xt_overlays_free(ovs, i + 1);
+			xt_overlay_states_free(ovs, i + 1);
 			return err;
 		}
 	}
@@ -199,7 +223,7 @@ int xt_show(const char *dev, struct xt_overlay_info **out, int *n)
 	return 0;
 }
 
-void xt_overlays_free(struct xt_overlay_info *ovs, int n)
+void xt_overlay_states_free(struct xt_overlay_state *ovs, int n)
 {
 	int i, j;
 
@@ -207,7 +231,7 @@ void xt_overlays_free(struct xt_overlay_info *ovs, int n)
 		return;
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < ovs[i].n_peers; j++)
-			free(ovs[i].peers[j].allowed);
+			xt_peer_spec_free(&ovs[i].peers[j].spec);
 		free(ovs[i].peers);
 	}
 	free(ovs);

@@ -30,7 +30,7 @@ struct xt_view {
 	uint32_t n_peers, free_id;   /* free_id: no id below it is free */
 	struct xt_critbit routes;    /* (prefix, length) -> struct xt_route */
 	uint32_t len_count[XT_KEY_LENS]; /* routes of each key length */
-	struct xt_ip *own;		 /* the overlay device's own addresses */
+	struct xt_prefix *own;		 /* the overlay device's own addresses */
 	int n_own;
 };
 

@@ -250,7 +250,7 @@ void xt_gso_path_choose(struct xt_config *cfg, const char *dev)
 	}
 }
 
-void xt_gso_path_describe(const struct xt_config *cfg, struct xt_overlay_info *info)
+void xt_gso_path_describe(const struct xt_config *cfg, struct xt_overlay_state *info)
 {
 	char name[IF_NAMESIZE] = "";
 	size_t len = sizeof(info->gso_reason);

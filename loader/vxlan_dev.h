@@ -24,6 +24,6 @@ int xt_vxlan_dev_use(int ifindex, uint32_t overlay_ifindex, int drop_fd);
 /* Removes the overlay's filter (none when 0), and the device once no overlay uses it. */
 void xt_vxlan_dev_release(int ifindex, uint16_t port, uint32_t overlay_ifindex);
 /* show: the GSO path of the overlay, and why. */
-void xt_gso_path_describe(const struct xt_config *cfg, struct xt_overlay_info *info);
+void xt_gso_path_describe(const struct xt_config *cfg, struct xt_overlay_state *info);
 
 #endif

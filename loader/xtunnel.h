@@ -10,11 +10,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include "xtunnel_shared.h"
 
-#define XT_MAX_ADDRS 16
-#define XT_MAX_ALLOWED 64
+#define XT_MAX_ADDRS 16	  /* addresses of an overlay device */
+#define XT_MAX_ALLOWED 64 /* prefixes in one allowed-ips list of the command line */
 #define XT_DEFAULT_DEV "xt0"
 
 /* An IPv4 or IPv6 address, kept as the maps keep it: IPv4 as ::ffff:a.b.c.d. */
@@ -28,52 +29,75 @@ struct xt_prefix {
 	uint8_t len; /* in the family's own terms: 0-32 or 0-128 */
 };
 
-struct xt_attach_opts {
-	const char *uplink;
-	const char *dev;     /* default XT_DEFAULT_DEV */
-	enum xt_encap encap; /* default XT_ENCAP_VXLAN */
-	bool has_vni;
-	uint32_t vni;  /* VXLAN, GENEVE; default 1 */
-	uint16_t port; /* VXLAN, GENEVE; default XT_VXLAN_PORT or XT_GENEVE_PORT */
-	bool has_key;
-	uint32_t key; /* GRE */
-	bool has_local;
-	struct xt_ip local; /* default: the uplink's first IPv4, else first global IPv6 */
-	struct xt_prefix addrs[XT_MAX_ADDRS];
+/*
+ * The model: one description of an overlay and one of a peer, for what is asked (attach,
+ * peer add and set, and next a config file or the fleet), what runs, and what show
+ * prints. As wireguard-tools' struct wgdevice and wgpeer do, `has` says which fields are
+ * given: a request leaves out what should take its default (or, for peer set, what stays),
+ * and show sets every field it knows. What show returns is everything needed to make the
+ * overlay again: attach with its spec, then peer add with each peer's.
+ */
+
+/* The fields of struct xt_overlay_spec that are given. */
+enum xt_overlay_has {
+	XT_OV_UPLINK = 1u << 0, /* attach needs it; show leaves it out if the uplink is gone */
+	XT_OV_ENCAP = 1u << 1,
+	XT_OV_VNI = 1u << 2,  /* VXLAN, GENEVE */
+	XT_OV_PORT = 1u << 3, /* VXLAN, GENEVE */
+	XT_OV_KEY = 1u << 4,  /* GRE: without it, the overlay's GRE has no key */
+	XT_OV_LOCAL = 1u << 5,
+	XT_OV_ADDRS = 1u << 6,
+	XT_OV_MTU = 1u << 7,
+	XT_OV_RX = 1u << 8,
+	XT_OV_XDP_MODE = 1u << 9,
+	XT_OV_MAX_PEERS = 1u << 10,
+	XT_OV_MAX_ROUTES = 1u << 11,
+	XT_OV_FORWARD_FROM = 1u << 12,
+};
+
+/* An overlay's settings. The defaults are those of a field whose bit is not in `has`. */
+struct xt_overlay_spec {
+	uint32_t has;		  /* XT_OV_* */
+	char dev[IF_NAMESIZE];	  /* always; "" is XT_DEFAULT_DEV */
+	char uplink[IF_NAMESIZE]; /* the device that reaches the peers */
+	enum xt_encap encap;	  /* XT_ENCAP_VXLAN */
+	uint32_t vni;		  /* 1 */
+	uint16_t port;		  /* UDP: XT_VXLAN_PORT or XT_GENEVE_PORT */
+	uint32_t key;		  /* none */
+	struct xt_ip local;	  /* the uplink's first IPv4, else its first global IPv6 */
+	struct xt_prefix addrs[XT_MAX_ADDRS]; /* the overlay device's addresses: none */
 	int n_addrs;
-	uint32_t mtu; /* 0: uplink MTU minus xt_encap_overhead() */
-	enum xt_rx_mode rx;
-	enum xt_xdp_mode xdp_mode;
-	uint32_t max_peers;  /* 0: XT_DEFAULT_MAX_PEERS */
-	uint32_t max_routes; /* 0: XT_DEFAULT_MAX_ROUTES */
+	uint32_t mtu;		   /* the uplink's MTU minus xt_encap_overhead() */
+	enum xt_rx_mode rx;	   /* as asked: XT_RX_AUTO */
+	enum xt_xdp_mode xdp_mode; /* XT_XDP_NATIVE */
+	uint32_t max_peers;	   /* XT_DEFAULT_MAX_PEERS */
+	uint32_t max_routes;	   /* XT_DEFAULT_MAX_ROUTES */
 	/* Local interfaces whose packets routed into the overlay XDP encapsulates (and
-	 * decapsulated packets routed out of them XDP sends there): see forward.c. */
-	char forward_from[XT_MAX_FWD_PORTS][16];
+	 * decapsulated packets routed out of them XDP sends there): see forward.c. None. */
+	char forward_from[XT_MAX_FWD_PORTS][IF_NAMESIZE];
 	int n_forward;
 };
 
-/* What a peer command sets; `has_*` marks the fields given (for peer set). */
-struct xt_peer_opts {
-	const char *dev; /* NULL: the only overlay there is */
-	const char *name;
-	bool has_endpoint;
+/* The fields of struct xt_peer_spec that are given. */
+enum xt_peer_has {
+	XT_PEER_ENDPOINT = 1u << 0, /* endpoint and port */
+	XT_PEER_ALLOWED = 1u << 1,  /* allowed-ips: the whole list */
+};
+
+/* A peer's settings: peer add needs both, peer set takes either. */
+struct xt_peer_spec {
+	uint32_t has; /* XT_PEER_* */
+	char name[XT_PEER_NAME_LEN];
 	struct xt_ip endpoint;
-	uint16_t port; /* 0: the overlay's port (VXLAN, GENEVE; GRE and IPIP have none) */
-	bool has_allowed;
-	bool move; /* take prefixes that overlap other peers' (see allowed-ips) */
-	struct xt_prefix allowed[XT_MAX_ALLOWED];
+	uint16_t port;		   /* 0: the overlay's (VXLAN, GENEVE; GRE and IPIP have none) */
+	struct xt_prefix *allowed; /* n_allowed of them, any number: see xt_peer_spec_allow */
 	int n_allowed;
 };
 
-struct xt_peer_info {
-	char name[XT_PEER_NAME_LEN];
-	uint32_t id;
-	struct xt_ip endpoint;
-	uint16_t port;		   /* 0 for GRE and IPIP */
-	struct xt_prefix *allowed; /* every prefix, however many; freed by xt_overlays_free */
-	int n_allowed;
-	struct xt_peer_stats stats; /* summed over CPUs */
-};
+/* Appends a prefix to p's allowed-ips, growing the list (malloc). */
+int xt_peer_spec_allow(struct xt_peer_spec *p, const struct xt_prefix *prefix);
+/* Frees the list xt_peer_spec_allow made. */
+void xt_peer_spec_free(struct xt_peer_spec *p);
 
 /*
  * Where GSO packets (TCP super-packets) are encapsulated: by xt_encap, whole, and the
@@ -95,28 +119,24 @@ enum xt_gso_path {
 };
 /* clang-format on */
 
-struct xt_overlay_info {
-	char dev[16];
-	char uplink[16];
-	enum xt_encap encap;
-	uint32_t vni;  /* VXLAN, GENEVE */
-	uint16_t port; /* VXLAN, GENEVE */
-	bool has_key;
-	uint32_t key; /* GRE */
-	uint32_t mtu;
-	struct xt_ip local;
-	enum xt_rx_mode rx_request; /* what the user asked */
-	enum xt_rx_mode rx;	    /* what is attached */
-	enum xt_xdp_mode xdp_mode;
-	char rx_reason[128]; /* why this receive path */
+/* A peer as it runs. */
+struct xt_peer_state {
+	struct xt_peer_spec spec;   /* endpoint with the port in use, and allowed-ips */
+	uint32_t id;		    /* index into xt_peer_stats */
+	struct xt_peer_stats stats; /* summed over CPUs */
+};
+
+/* An overlay as it runs: its settings, and what became of them. */
+struct xt_overlay_state {
+	struct xt_overlay_spec spec; /* rx is as asked, local and mtu as they are */
+	enum xt_rx_mode rx;	     /* what is attached; XT_RX_AUTO: no decap program found */
+	char rx_reason[128];	     /* why this receive path */
 	enum xt_gso_path gso;
 	char gso_reason[160]; /* what encapsulates GSO packets, and why */
 	char pin_dir[256];    /* where the maps are pinned ("" if not) */
-	uint32_t max_peers, max_routes, n_routes;
-	char forward_from[XT_MAX_FWD_PORTS][16];
-	int n_forward;
+	uint32_t n_routes;
 	uint64_t reasons[XT_REASON_COUNT]; /* summed over CPUs */
-	struct xt_peer_info *peers;
+	struct xt_peer_state *peers;	   /* sorted by name */
 	int n_peers;
 };
 
@@ -128,13 +148,16 @@ const char *xt_errmsg(void);
  * system's: the CLI exits 2 for these, 1 for the others. */
 bool xt_err_is_input(void);
 
-int xt_attach(const struct xt_attach_opts *opts);
+int xt_attach(const struct xt_overlay_spec *spec);
 int xt_detach(const char *dev);
 /* Replaces the overlay's programs with the ones built into this library, keeping the maps
  * (peers, routes, counters) and the flows: the upgrade path. dev NULL: the only overlay. */
 int xt_reload(const char *dev);
-int xt_peer_add(const struct xt_peer_opts *opts);
-int xt_peer_set(const struct xt_peer_opts *opts);
+/* Peers of overlay dev (NULL: the only overlay there is). XT_PEER_MOVE: take prefixes that
+ * overlap other peers' (see allowed-ips in the man page). */
+#define XT_PEER_MOVE 0x1
+int xt_peer_add(const char *dev, const struct xt_peer_spec *peer, unsigned int flags);
+int xt_peer_set(const char *dev, const struct xt_peer_spec *peer, unsigned int flags);
 int xt_peer_del(const char *dev, const char *name);
 
 /* Many commands in one process (`xtunnel batch`): from begin to end the lock is held, so
@@ -143,9 +166,9 @@ int xt_peer_del(const char *dev, const char *name);
 int xt_batch_begin(void);
 void xt_batch_end(void);
 
-/* All overlays when dev is NULL. Free with xt_overlays_free(). */
-int xt_show(const char *dev, struct xt_overlay_info **out, int *n);
-void xt_overlays_free(struct xt_overlay_info *ovs, int n);
+/* All overlays when dev is NULL. Free with xt_overlay_states_free(). */
+int xt_show(const char *dev, struct xt_overlay_state **out, int *n);
+void xt_overlay_states_free(struct xt_overlay_state *ovs, int n);
 
 /* Parsing and naming: pure functions, shared by the CLI and the tests. */
 int xt_parse_ip(const char *s, struct xt_ip *out);	    /* IPv4 or IPv6 */
@@ -162,6 +185,9 @@ int xt_parse_xdp_mode(const char *s, enum xt_xdp_mode *out);
  * input error whose message starts with `what`. Every device name a command takes goes
  * through it. */
 int xt_dev_name_check(const char *what, const char *name);
+/* 0 if name is a valid peer name (letters, digits, '.', '_', '-'; shorter than
+ * XT_PEER_NAME_LEN), else an input error. */
+int xt_peer_name_check(const char *name);
 int xt_format_ip(const struct xt_ip *ip, char *buf, size_t len);
 int xt_format_prefix(const struct xt_prefix *p, char *buf, size_t len);
 /* ADDR:PORT or [V6]:PORT; the address alone when port is 0. */

@@ -25,6 +25,14 @@ for c in attach detach peer show; do
 	check "$c help prints its usage" bash -c "$XTUNNEL $c help | grep -q '^Usage: xtunnel'"
 	check "help $c prints the usage of $c" bash -c "$XTUNNEL help $c | grep -q '^Usage: xtunnel.* $c'"
 done
+# The peer verbs dispatch from a table of their own, as the commands do.
+for v in add set del; do
+	check "peer $v help prints the usage of peer $v alone" bash -c "
+		$XTUNNEL peer $v help | grep -q '^Usage: xtunnel peer $v NAME' &&
+		[ \"\$($XTUNNEL peer $v help | grep -c 'xtunnel peer')\" = 1 ]"
+done
+check "peer help prints the usage of all three" \
+	[ "$($XTUNNEL peer help | grep -c 'xtunnel peer \(add\|set\|del\) NAME')" = 3 ]
 
 expect 2 "frobnicate" "unknown command named" -- frobnicate
 expect 2 "attach: missing UPLINK" "attach without uplink" -- attach

@@ -60,8 +60,8 @@ both_ways() {
 }
 
 no_bad_drops() { # NS DEV
-	[ "$(xt "$1" show dev "$2" -j | jq '.[0].counters | ."drop-malformed" +
-		."drop-spoofed" + ."drop-encap-failed" + ."drop-decap-failed"')" = 0 ]
+	[ "$(xt "$1" show dev "$2" -j | jq '.[0].counters | .drop_malformed +
+		.drop_spoofed + .drop_encap_failed + .drop_decap_failed')" = 0 ]
 }
 
 for encap in vxlan geneve gre ipip; do

@@ -75,10 +75,10 @@ run_case() {
 		tcp_transfer "$NS_S" "$NS_C" "$C6" 4
 	# The fast path carried the bulk: over 100 packets (GRO merges what reaches a TC
 	# receive path) and over 10 times what went through the overlay device.
-	check "$name: A encapsulated in XDP" bulk "$NS_A" forward-encap encap
-	check "$name: B sent decapsulated packets straight to S" bulk "$NS_B" forward-decap decap
+	check "$name: A encapsulated in XDP" bulk "$NS_A" forward_encap encap
+	check "$name: B sent decapsulated packets straight to S" bulk "$NS_B" forward_decap decap
 	check "$name: and the other way (B encapsulated, A straight to C)" \
-		bulk "$NS_B" forward-encap encap && bulk "$NS_A" forward-decap decap
+		bulk "$NS_B" forward_encap encap && bulk "$NS_A" forward_decap decap
 	check "$name: peer counters see the forwarded traffic" \
 		[ "$(json_field "$NS_A" '.[0].peers[0].tx_bytes')" -gt 4000000 ]
 	# Too big for the overlay: the fast path leaves it to the kernel, which says so.
@@ -224,21 +224,21 @@ mac_of() {
 # does not leave through the overlay device (rp_filter); S never sees either.
 decap_rules() {
 	local rx=$1 fwd got
-	fwd=$(counter "$NS_B" forward-decap) got=$(udp_to_s)
+	fwd=$(counter "$NS_B" forward_decap) got=$(udp_to_s)
 	from_a "$(mac_of "$NS_B" xt0)"
 	check "kernel rules, B rx $rx: an inner frame to B's overlay MAC goes straight to S" \
-		[ "$(counter "$NS_B" forward-decap)" = $((fwd + 5)) ] && [ "$(udp_to_s)" = $((got + 5)) ]
-	fwd=$(counter "$NS_B" forward-decap) got=$(udp_to_s)
+		[ "$(counter "$NS_B" forward_decap)" = $((fwd + 5)) ] && [ "$(udp_to_s)" = $((got + 5)) ]
+	fwd=$(counter "$NS_B" forward_decap) got=$(udp_to_s)
 	from_a 02:00:00:00:99:98
 	check "kernel rules, B rx $rx: an inner frame to another MAC is left to the kernel" \
-		[ "$(counter "$NS_B" forward-decap)" = "$fwd" ]
+		[ "$(counter "$NS_B" forward_decap)" = "$fwd" ]
 	check "kernel rules, B rx $rx: which drops it: S receives nothing" [ "$(udp_to_s)" = "$got" ]
 	in_ns "$NS_B" sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.xt0.rp_filter=1
 	ip -n "$NS_B" route add 10.1.0.77/32 dev lb
-	fwd=$(counter "$NS_B" forward-decap) got=$(udp_to_s)
+	fwd=$(counter "$NS_B" forward_decap) got=$(udp_to_s)
 	from_a "$(mac_of "$NS_B" xt0)" 10.1.0.77
 	check "kernel rules, B rx $rx: a source routed back through the LAN is left to the kernel" \
-		[ "$(counter "$NS_B" forward-decap)" = "$fwd" ]
+		[ "$(counter "$NS_B" forward_decap)" = "$fwd" ]
 	check "kernel rules, B rx $rx: whose rp_filter drops it: S receives nothing" \
 		[ "$(udp_to_s)" = "$got" ]
 }
@@ -261,26 +261,26 @@ kernel_rules() {
 	ip -n "$NS_A" route add default via 10.1.0.2 dev la
 	ping_ok "$NS_C" "$S4" 2 && ping_ok "$NS_C" "$S6" 2 # neighbours, both ways
 	mac_la=$(mac_of "$NS_A" la) mac_c0=$(mac_of "$NS_C" c0)
-	fwd=$(counter "$NS_A" forward-encap) got=$(udp_to_s)
+	fwd=$(counter "$NS_A" forward_encap) got=$(udp_to_s)
 	from_c good
 	check "kernel rules: C's datagrams take the fast path to S" \
-		[ "$(counter "$NS_A" forward-encap)" -ge $((fwd + 5)) ] &&
+		[ "$(counter "$NS_A" forward_encap)" -ge $((fwd + 5)) ] &&
 		[ "$(udp_to_s)" = $((got + 5)) ]
 	for bad in from-10.99.0.1 from-10.1.0.1 broadcast-mac other-mac from-127.0.0.1 \
 		from-0.0.0.7 from-224.0.0.9 from-192.0.2.99; do
-		fwd=$(counter "$NS_A" forward-encap) slow=$(counter "$NS_A" pass-slow-path)
+		fwd=$(counter "$NS_A" forward_encap) slow=$(counter "$NS_A" pass_slow_path)
 		got=$(udp_to_s)
 		from_c "$bad"
 		check "kernel rules: $bad is left to the kernel, not forwarded by XDP" \
-			[ "$(counter "$NS_A" forward-encap)" = "$fwd" ] &&
-			[ "$(counter "$NS_A" pass-slow-path)" -ge $((slow + 5)) ]
+			[ "$(counter "$NS_A" forward_encap)" = "$fwd" ] &&
+			[ "$(counter "$NS_A" pass_slow_path)" -ge $((slow + 5)) ]
 		check "kernel rules: $bad does not reach S" [ "$(udp_to_s)" = "$got" ]
 	done
-	fwd=$(counter "$NS_A" forward-encap) slow=$(counter "$NS_A" pass-slow-path)
+	fwd=$(counter "$NS_A" forward_encap) slow=$(counter "$NS_A" pass_slow_path)
 	from_c from-fd99::1
 	check "kernel rules: from A's own IPv6 address is left to the kernel" \
-		[ "$(counter "$NS_A" forward-encap)" = "$fwd" ] &&
-		[ "$(counter "$NS_A" pass-slow-path)" -ge $((slow + 5)) ]
+		[ "$(counter "$NS_A" forward_encap)" = "$fwd" ] &&
+		[ "$(counter "$NS_A" pass_slow_path)" -ge $((slow + 5)) ]
 	decap_rules "$rx"
 }
 

@@ -95,10 +95,10 @@ run_case() {
 	kinds="dest"
 	[ "$rx" = tc ] && kinds="dest big-ihl15 big-dest"
 	for kind in $kinds; do
-		spoofed=$(counter drop-spoofed)
+		spoofed=$(counter drop_spoofed)
 		send "$kind" fd99::3
 		check "rx $rx, $kind: an advertisement of peer C's address is dropped as spoofed" \
-			[ "$(counter drop-spoofed)" = $((spoofed + 1)) ]
+			[ "$(counter drop_spoofed)" = $((spoofed + 1)) ]
 		check "rx $rx, $kind: and A's entry for it keeps C's MAC" [ "$(lladdr fd99::3)" = "$C_MAC" ]
 		decap=$(counter decap)
 		send "$kind" fd99::2
@@ -109,17 +109,17 @@ run_case() {
 		entries
 	done
 	check "rx $rx: no packet went the wrong way" [ "$(json_field "$NS_A" '.[0].counters |
-		."drop-malformed" + ."drop-ext-headers" + ."drop-decap-failed"')" = 0 ]
+		.drop_malformed + .drop_ext_headers + .drop_decap_failed')" = 0 ]
 	decap=$(counter decap)
-	other=$(counter pass-other-host)
+	other=$(counter pass_other_host)
 	send other-mac fd99::2
 	check "rx $rx: a frame to another host's MAC passes to the kernel untouched" \
-		[ "$(counter pass-other-host)" = $((other + 1)) ] && [ "$(counter decap)" = "$decap" ]
+		[ "$(counter pass_other_host)" = $((other + 1)) ] && [ "$(counter decap)" = "$decap" ]
 	check "rx $rx: and the kernel does not act on it" [ "$(lladdr fd99::2)" = "$B_MAC" ]
-	bad=$(counter drop-outer-checksum)
+	bad=$(counter drop_outer_checksum)
 	send bad-checksum fd99::2
 	check "rx $rx: a bad outer IPv4 checksum is dropped" \
-		[ "$(counter drop-outer-checksum)" = $((bad + 1)) ] && [ "$(counter decap)" = "$decap" ]
+		[ "$(counter drop_outer_checksum)" = $((bad + 1)) ] && [ "$(counter decap)" = "$decap" ]
 	check "rx $rx: and the kernel does not act on it" [ "$(lladdr fd99::2)" = "$B_MAC" ]
 	ip netns del "$NS_A"
 	ip netns del "$NS_B"

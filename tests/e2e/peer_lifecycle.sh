@@ -54,7 +54,7 @@ ip -n "$NS_C" addr del 10.10.0.2/16 dev xt0
 xt "$NS_A" peer set b endpoint "$UNDER_B" >/dev/null
 ip -n "$NS_A" neigh flush dev xt0
 
-before=$(json_field "$NS_A" '.[0].counters."drop-no-route"')
+before=$(json_field "$NS_A" '.[0].counters.drop_no_route')
 check "peer del at run time" xt "$NS_A" peer del b
 check "peer del removes its kernel routes" \
 	bash -c "! ip -n $NS_A route show proto 0x78 | grep -q ."
@@ -68,7 +68,7 @@ leaks_a=$(leak_capture "$NS_A" ua 1)
 wait "$pinger"
 check "no inner packet leaves the uplink after peer del (seen on B's wire: $leaks_b)" \
 	[ "$leaks_b" = 0 ] && [ "$leaks_a" = 0 ]
-after=$(json_field "$NS_A" '.[0].counters."drop-no-route"')
+after=$(json_field "$NS_A" '.[0].counters.drop_no_route')
 check "traffic to the removed peer is counted as drop-no-route ($before -> $after)" \
 	[ "$after" -gt "$before" ]
 check "the remaining peer still works" xt "$NS_A" peer add b endpoint "$UNDER_B" \

@@ -21,9 +21,9 @@ ip -n "$NS_C" route replace 10.10.0.2/32 via 10.10.0.1 dev xt0
 
 check "B reaches A" ping_ok "$NS_B" 10.10.0.1
 check "C reaches A" ping_ok "$NS_C" 10.10.0.1
-before=$(json_field "$NS_A" '.[0].counters."drop-relay"')
+before=$(json_field "$NS_A" '.[0].counters.drop_relay')
 check_fails "B cannot reach C through A" ping_ok "$NS_B" 10.10.0.3 3
-after=$(json_field "$NS_A" '.[0].counters."drop-relay"')
+after=$(json_field "$NS_A" '.[0].counters.drop_relay')
 check "A dropped B's packets to C as drop-relay ($before -> $after)" [ "$after" -ge 3 ]
 check "C received nothing from A's overlay" [ "$(json_field "$NS_C" \
 	'.[0].peers[0].rx_packets')" = "$(json_field "$NS_A" '.[0].peers[] |

@@ -121,13 +121,13 @@ pair_case() {
 	check "pair: TCP over IPv6 8 MiB B -> A byte for byte" \
 		tcp_transfer "$NS_B" "$NS_A" fd00:10::1 8
 	check "pair: A's GSO packets all went through the device, none was segmented" \
-		[ "$(counter "$NS_A" vxlan-device)" -gt 0 ] && [ "$(counter "$NS_A" segment)" = 0 ]
+		[ "$(counter "$NS_A" vxlan_device)" -gt 0 ] && [ "$(counter "$NS_A" segment)" = 0 ]
 	# Peers count GSO segments, decap counts packets: fewer packets than segments means
 	# super-packets were decapsulated whole.
 	check "pair: B decapsulated super-packets whole" [ "$(counter "$NS_B" decap)" -lt \
 		"$(json_field "$NS_B" '.[0].peers[0].rx_packets')" ]
 	check "pair: nothing malformed, spoofed or failed" [ "$(json_field "$NS_B" '.[0].counters |
-		."drop-malformed" + ."drop-spoofed" + ."drop-encap-failed" + ."drop-decap-failed"')" = 0 ]
+		.drop_malformed + .drop_spoofed + .drop_encap_failed + .drop_decap_failed')" = 0 ]
 	if capture "$NS_B" ub "udp dst port 4789 and src host 2001:db8::1" "$pcap"; then
 		check "pair: TCP 4 MiB A -> B while capturing" \
 			transfer_on_port "$NS_A" "$NS_B" 10.10.0.2 5301 4
@@ -144,11 +144,11 @@ pair_case() {
 	check "reload: the same device, its filter replaced, still used" bash -c "
 		[ \"\$(ip -n $NS_A -j link show $DEV | jq '.[0].ifindex')\" = $ifindex ] &&
 		[ \"\$(ip netns exec $NS_A tc filter show dev $DEV ingress | grep -c xt_sock_drop)\" = 1 ]"
-	before=$(counter "$NS_A" vxlan-device)
+	before=$(counter "$NS_A" vxlan_device)
 	check "reload: TCP 4 MiB A -> B byte for byte" tcp_transfer "$NS_A" "$NS_B" 10.10.0.2 4
 	check "reload: GSO still goes through the device" \
-		[ "$(counter "$NS_A" vxlan-device)" -gt "$before" ]
-	before=$(counter "$NS_A" vxlan-device)
+		[ "$(counter "$NS_A" vxlan_device)" -gt "$before" ]
+	before=$(counter "$NS_A" vxlan_device)
 	ip -n "$NS_A" link del "$DEV"
 	check "reload: show says when the device is gone" \
 		bash -c "ip netns exec $NS_A $XTUNNEL show | grep -q 'GSO path: vxlan-device (.*gone'"
@@ -156,7 +156,7 @@ pair_case() {
 	check "reload: the device is back" bash -c "ip -n $NS_A link show $DEV >/dev/null"
 	check "reload: TCP 4 MiB A -> B byte for byte" tcp_transfer "$NS_A" "$NS_B" 10.10.0.2 4
 	check "reload: the new device is used" \
-		[ "$(counter "$NS_A" vxlan-device)" -gt "$before" ]
+		[ "$(counter "$NS_A" vxlan_device)" -gt "$before" ]
 	check "detach: A's device goes with A's overlay" \
 		bash -c "ip netns exec $NS_A $XTUNNEL detach xt0 && ! ip -n $NS_A link show $DEV 2>/dev/null"
 	teardown
@@ -170,7 +170,7 @@ hashless_flow_case() {
 	local pcap=$TMP/hashless.pcap mac_a mac_b before
 	mac_a=$(ip -n "$NS_A" -j link show xt0 | jq -r '.[0].address')
 	mac_b=$(ip -n "$NS_B" -j link show xt0 | jq -r '.[0].address')
-	before=$(counter "$NS_A" vxlan-device)
+	before=$(counter "$NS_A" vxlan_device)
 	cat >"$TMP/vnet.py" <<-'PY'
 		import socket, struct, sys
 		from scapy.all import Ether, IP, TCP, Raw, raw
@@ -192,7 +192,7 @@ hashless_flow_case() {
 	fi
 	capture_stop
 	check "no hash: the GSO packet went through the device" \
-		[ "$(counter "$NS_A" vxlan-device)" = $((before + 1)) ]
+		[ "$(counter "$NS_A" vxlan_device)" = $((before + 1)) ]
 	check "no hash: its GSO packet and its single one share one source port and label" \
 		same_flow_entropy "$pcap" 5303
 }
@@ -240,9 +240,9 @@ kernel_socket_case() {
 		IPv6, VNI 42 over IPv4)" [ "$(($(dev_rx) - rx0))" = 3 ]
 	check "kernel socket: none was delivered" [ ! -s "$TMP/got" ]
 	check "kernel socket: the one for this overlay counted as drop-kernel-socket" \
-		[ "$(counter "$NS_A" drop-kernel-socket)" = 1 ]
+		[ "$(counter "$NS_A" drop_kernel_socket)" = 1 ]
 	check "kernel socket: decap passed the IPv6 ones as from no peer or another VNI" \
-		[ "$(json_field "$NS_A" '.[0].counters | ."pass-unknown-peer" + ."pass-other-vni"')" \
+		[ "$(json_field "$NS_A" '.[0].counters | .pass_unknown_peer + .pass_other_vni')" \
 		-ge 2 ]
 }
 
@@ -253,7 +253,7 @@ other_port_case() {
 	check "other port: TCP 8 MiB A -> B byte for byte" tcp_transfer "$NS_A" "$NS_B" 10.10.0.2 8
 	check "other port: TCP 8 MiB B -> A byte for byte" tcp_transfer "$NS_B" "$NS_A" 10.10.0.1 8
 	check "other port: A segmented its GSO packets to B, none went through the device" \
-		[ "$(counter "$NS_A" segment)" -gt 0 ] && [ "$(counter "$NS_A" vxlan-device)" = 0 ]
+		[ "$(counter "$NS_A" segment)" -gt 0 ] && [ "$(counter "$NS_A" vxlan_device)" = 0 ]
 	teardown
 }
 

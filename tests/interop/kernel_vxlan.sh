@@ -33,8 +33,8 @@ run_case() {
 	# The kernel's vx0 also sends IPv6 link-local traffic (router solicitations, MLD),
 	# counted as drop-link-local; nothing else may be dropped.
 	check "rx $rx: no malformed, spoofed or failed packets" [ "$(json_field "$NS_A" \
-		'.[0].counters | ."drop-malformed" + ."drop-spoofed" + ."drop-encap-failed" +
-		."drop-decap-failed" + ."drop-vxlan-flags" + ."drop-no-route"')" = 0 ]
+		'.[0].counters | .drop_malformed + .drop_spoofed + .drop_encap_failed +
+		.drop_decap_failed + .drop_vxlan_flags + .drop_no_route')" = 0 ]
 	ip netns del "$NS_A"
 	ip netns del "$NS_B"
 }
@@ -73,7 +73,7 @@ run_case6() {
 	check "IPv6 underlay, $w wire: TCP over IPv6 8 MiB kernel vxlan -> xtunnel byte for byte" \
 		tcp_transfer "$NS_B" "$NS_A" fd00:10::1 8
 	check "IPv6 underlay, $w wire: GSO packets went whole through xtunnel's vxlan device" \
-		[ "$(json_field "$NS_A" '.[0].counters | [."vxlan-device" > 0, .segment]')" = \
+		[ "$(json_field "$NS_A" '.[0].counters | [.vxlan_device > 0, .segment]')" = \
 		"$(jq -n '[true, 0]')" ]
 	# Peers count GSO segments, decap counts packets. On the default wire the kernel's
 	# super-packets (SKB_GSO_UDP_TUNNEL_CSUM) cross the veth whole; on the tx-off wire its
@@ -86,8 +86,8 @@ decapsulated whole" [ "$(json_field "$NS_A" '.[0].counters.decap')" -lt \
 		[ "${udp_errs:-missing}" = 0 ]
 	# Not drop-no-route: with IPv6 on, the overlay's own MLD reports have no peer to go to.
 	check "IPv6 underlay, $w wire: no malformed, spoofed or failed packets" \
-		[ "$(json_field "$NS_A" '.[0].counters | ."drop-malformed" + ."drop-spoofed" +
-		."drop-encap-failed" + ."drop-decap-failed"')" = 0 ]
+		[ "$(json_field "$NS_A" '.[0].counters | .drop_malformed + .drop_spoofed +
+		.drop_encap_failed + .drop_decap_failed')" = 0 ]
 	ip netns del "$NS_A"
 	ip netns del "$NS_B"
 }

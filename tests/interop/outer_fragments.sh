@@ -33,14 +33,14 @@ run_case() {
 		xt "$NS_A" peer add vxhost endpoint "$UNDER_B" allowed-ips 10.10.0.2/32 ||
 		{ not_ok "rx $rx: set up"; return; }
 	check "rx $rx: small pings cross (one underlay packet each)" ping_ok "$NS_B" 10.10.0.1
-	frags=$(counter pass-fragment) noports=$(udp_no_ports) decap=$(counter decap)
+	frags=$(counter pass_fragment) noports=$(udp_no_ports) decap=$(counter decap)
 	# One: the kernel's answer (port unreachable) makes B's kernel fragment the next ones
 	# inside the tunnel instead, and those cross.
 	in_ns "$NS_B" ping -c 1 -W 1 -s 1460 10.10.0.1 >/dev/null 2>&1
 	check "rx $rx: a 1488-byte ping is not answered: its VXLAN packet came in fragments" \
 		[ "$(counter decap)" = "$decap" ]
 	check "rx $rx: both fragments passed to the kernel as pass-fragment" \
-		[ "$(counter pass-fragment)" = $((frags + 2)) ]
+		[ "$(counter pass_fragment)" = $((frags + 2)) ]
 	check "rx $rx: the kernel reassembled them and found no socket on the port" \
 		[ "$(udp_no_ports)" = $((noports + 1)) ]
 }

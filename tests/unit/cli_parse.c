@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Unit tests of the argument parsers of `xtunnel attach` and `xtunnel peer`
- * (attach_parse in cli/attach.c, peer_parse in cli/peer.c). They return 0 or 2 (usage) and,
+ * (attach_parse in cli/attach.c; peer_parse and the verb table in cli/peer.c). They return
+ * 0 or 2 (usage) and,
  * on error, print "xtunnel: <what>: <why>" and the usage to stderr, which the tests capture
  * by pointing fd 2 at a temporary file around the call.
  */
 #include <unistd.h>
 #include "unit.h"
 #include "cli.h"
-
-/* Not in cli/cli.h (yet): the parsers are non-static so that they can be tested. */
-int attach_parse(int argc, char **argv, struct xt_attach_opts *o);
-int peer_parse(int argc, char **argv, struct xt_peer_opts *o);
 
 /* A NULL-terminated argument vector, as main() hands to a subcommand (argv[0] is its name). */
 #define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
@@ -54,7 +51,7 @@ static int count_args(char **argv)
 	return argc;
 }
 
-static int run_attach(char **argv, struct xt_attach_opts *o, struct capture *c)
+static int run_attach(char **argv, struct xt_overlay_spec *o, struct capture *c)
 {
 	int status;
 
@@ -64,12 +61,26 @@ static int run_attach(char **argv, struct xt_attach_opts *o, struct capture *c)
 	return status;
 }
 
-static int run_peer(char **argv, struct xt_peer_opts *o, struct capture *c)
+/* argv as main() hands it to `peer`: argv[0] is "peer", argv[1] the verb, which the verb
+ * table hands peer_parse as its argv[0]. */
+static int run_peer(char **argv, struct peer_args *a, struct capture *c)
 {
 	int status;
 
 	capture_start(c);
-	status = peer_parse(count_args(argv), argv, o);
+	status = peer_parse(count_args(argv) - 1, argv + 1, a);
+	capture_stop(c);
+	return status;
+}
+
+/* The whole `peer` command, its verb table first. */
+static int run_cmd_peer(char **argv, struct capture *c)
+{
+	struct cli cli = { 0 };
+	int status;
+
+	capture_start(c);
+	status = cmd_peer(&cli, count_args(argv), argv);
 	capture_stop(c);
 	return status;
 }
@@ -109,7 +120,7 @@ static void assert_usage_error(int status, const struct capture *c, const char *
 static void attach_uplink_alone_leaves_every_option_at_default(void **state)
 {
 	char **argv = ARGV("attach", "eth0");
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 
 	(void)state;
@@ -117,12 +128,12 @@ static void attach_uplink_alone_leaves_every_option_at_default(void **state)
 	assert_int_equal(run_attach(argv, &o, &c), 0);
 	assert_string_equal(c.text, "");
 	assert_string_equal(o.uplink, "eth0");
-	assert_null(o.dev);
+	assert_string_equal(o.dev, "");
 	assert_int_equal(o.encap, XT_ENCAP_VXLAN);
-	assert_false(o.has_vni);
+	assert_false(o.has & XT_OV_VNI);
 	assert_int_equal(o.port, 0);
-	assert_false(o.has_key);
-	assert_false(o.has_local);
+	assert_false(o.has & XT_OV_KEY);
+	assert_false(o.has & XT_OV_LOCAL);
 	assert_int_equal(o.n_addrs, 0);
 	assert_int_equal(o.mtu, 0);
 	assert_int_equal(o.rx, XT_RX_AUTO);
@@ -135,12 +146,12 @@ static void attach_uplink_alone_leaves_every_option_at_default(void **state)
 static void attach_vni_zero_is_given_not_default(void **state)
 {
 	char **argv = ARGV("attach", "eth0", "vni", "0");
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 
 	(void)state;
 	assert_int_equal(run_attach(argv, &o, &c), 0);
-	assert_true(o.has_vni);
+	assert_true(o.has & XT_OV_VNI);
 	assert_int_equal(o.vni, 0);
 }
 
@@ -150,7 +161,7 @@ static void attach_parses_every_keyword(void **state)
 			   "192.0.2.1", "address", "10.20.3.4/16", "address", "10.21.0.1/24", "mtu",
 			   "1400", "rx", "xdp", "xdp-mode", "generic", "max-peers", "2048",
 			   "max-routes", "65536");
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 
 	(void)state;
@@ -160,7 +171,7 @@ static void attach_parses_every_keyword(void **state)
 	assert_string_equal(o.dev, "xt7");
 	assert_int_equal(o.vni, 4242);
 	assert_int_equal(o.port, 8472);
-	assert_true(o.has_local);
+	assert_true(o.has & XT_OV_LOCAL);
 	assert_ip_equal(o.local, ip4(192, 0, 2, 1));
 	assert_int_equal(o.n_addrs, 2);
 	assert_ip_equal(o.addrs[0].ip, ip4(10, 20, 3, 4));
@@ -177,7 +188,7 @@ static void attach_parses_every_keyword(void **state)
 static void attach_rx_takes_each_mode_by_its_printed_name(void **state)
 {
 	static const enum xt_rx_mode modes[] = { XT_RX_AUTO, XT_RX_XDP, XT_RX_TC };
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 	size_t i;
 
@@ -196,7 +207,7 @@ static void attach_accepts_the_bounds_of_every_number(void **state)
 			  "max-routes", "1");
 	char **high = ARGV("attach", "eth0", "vni", "16777215", "port", "65535", "mtu", "65535",
 			   "max-peers", "1048576", "max-routes", "16777216");
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 
 	(void)state;
@@ -216,7 +227,7 @@ static void attach_accepts_the_bounds_of_every_number(void **state)
 
 static void attach_missing_uplink_is_usage_error(void **state)
 {
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 
 	(void)state;
@@ -231,7 +242,7 @@ static void attach_keyword_without_value_names_the_keyword(void **state)
 	static const char *const keys[] = { "dev", "encap",    "vni",	    "port",
 					    "key", "local",    "address",   "mtu",
 					    "rx",  "xdp-mode", "max-peers", "max-routes" };
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 	char quoted[32];
 	size_t i;
@@ -248,7 +259,7 @@ static void attach_keyword_without_value_names_the_keyword(void **state)
 
 static void attach_unknown_keyword_is_named(void **state)
 {
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 
 	(void)state;
@@ -291,7 +302,7 @@ static void attach_bad_value_names_keyword_and_value(void **state)
 		{ "max-routes", "0" },
 		{ "max-routes", "16777217" },
 	};
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 	char what[32], quoted[64];
 	size_t i;
@@ -310,7 +321,7 @@ static void attach_more_than_xt_max_addrs_is_usage_error(void **state)
 {
 	char *argv[2 + 2 * (XT_MAX_ADDRS + 1) + 1];
 	char addrs[XT_MAX_ADDRS + 1][24];
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 	char limit[32];
 	int i, argc = 0;
@@ -335,7 +346,7 @@ static void attach_more_than_xt_max_addrs_is_usage_error(void **state)
 
 static void attach_xdp_mode_generic_needs_rx_xdp(void **state)
 {
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 
 	(void)state;
@@ -352,7 +363,7 @@ static void attach_xdp_mode_generic_needs_rx_xdp(void **state)
 
 static void attach_forward_from_takes_lists_and_repeats(void **state)
 {
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 
 	(void)state;
@@ -376,7 +387,7 @@ static void attach_forward_from_refuses_empty_and_overlong_names(void **state)
 {
 	/* The last is 16 characters: no room left for the NUL of an interface name. */
 	static char *const bad[] = { "", ",", "lan0,", ",lan0", "lan0,,veth1", "abcdefghijklmnop" };
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 	size_t i;
 
@@ -390,7 +401,7 @@ static void attach_forward_from_refuses_empty_and_overlong_names(void **state)
 static void attach_forward_from_holds_xt_max_fwd_ports_and_no_more(void **state)
 {
 	char list[XT_MAX_FWD_PORTS * 8 + 8] = "";
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 	int i;
 
@@ -407,7 +418,7 @@ static void attach_forward_from_holds_xt_max_fwd_ports_and_no_more(void **state)
 
 static void attach_encap_takes_each_name(void **state)
 {
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 	size_t i;
 
@@ -424,16 +435,16 @@ static void attach_encap_takes_each_name(void **state)
 /* The key is 32 bits (RFC 2890 section 2.1): every value, 0 included, is a key. */
 static void attach_key_takes_0_to_2_to_the_32_minus_1(void **state)
 {
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 
 	(void)state;
 	assert_int_equal(run_attach(ARGV("attach", "eth0", "encap", "gre", "key", "0"), &o, &c), 0);
-	assert_true(o.has_key);
+	assert_true(o.has & XT_OV_KEY);
 	assert_int_equal(o.key, 0);
 	assert_int_equal(
 		run_attach(ARGV("attach", "eth0", "key", "4294967295", "encap", "gre"), &o, &c), 0);
-	assert_true(o.has_key);
+	assert_true(o.has & XT_OV_KEY);
 	assert_int_equal(o.key, 4294967295u);
 	assert_int_equal(o.encap, XT_ENCAP_GRE);
 }
@@ -442,13 +453,13 @@ static void attach_takes_ipv6_local_and_addresses_of_both_families(void **state)
 {
 	char **argv = ARGV("attach", "eth0", "dev", "xt3", "encap", "vxlan", "vni", "42", "local",
 			   "2001:db8::1", "address", "fd00:10::1/64", "address", "10.13.0.1/24");
-	struct xt_attach_opts o;
+	struct xt_overlay_spec o;
 	struct capture c;
 
 	(void)state;
 	assert_int_equal(run_attach(argv, &o, &c), 0);
 	assert_string_equal(c.text, "");
-	assert_true(o.has_local);
+	assert_true(o.has & XT_OV_LOCAL);
 	assert_ip_equal(o.local, ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1));
 	assert_int_equal(o.n_addrs, 2);
 	assert_prefix_equal(o.addrs[0], pfx(ip6(0xfd00, 0x10, 0, 0, 0, 0, 0, 1), 64));
@@ -461,7 +472,7 @@ static void peer_add_parses_name_endpoint_port_allowed_ips_and_dev(void **state)
 {
 	char **argv = ARGV("peer", "add", "alpha", "endpoint", "192.0.2.10:8472", "allowed-ips",
 			   "10.20.0.0/16,10.30.1.0/24", "dev", "xt1");
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 
 	(void)state;
@@ -469,36 +480,36 @@ static void peer_add_parses_name_endpoint_port_allowed_ips_and_dev(void **state)
 	assert_string_equal(c.text, "");
 	assert_string_equal(o.name, "alpha");
 	assert_string_equal(o.dev, "xt1");
-	assert_true(o.has_endpoint);
-	assert_ip_equal(o.endpoint, ip4(192, 0, 2, 10));
-	assert_int_equal(o.port, 8472);
-	assert_true(o.has_allowed);
-	assert_int_equal(o.n_allowed, 2);
-	assert_ip_equal(o.allowed[0].ip, ip4(10, 20, 0, 0));
-	assert_int_equal(o.allowed[0].len, 16);
-	assert_ip_equal(o.allowed[1].ip, ip4(10, 30, 1, 0));
-	assert_int_equal(o.allowed[1].len, 24);
+	assert_true(o.peer.has & XT_PEER_ENDPOINT);
+	assert_ip_equal(o.peer.endpoint, ip4(192, 0, 2, 10));
+	assert_int_equal(o.peer.port, 8472);
+	assert_true(o.peer.has & XT_PEER_ALLOWED);
+	assert_int_equal(o.peer.n_allowed, 2);
+	assert_ip_equal(o.peer.allowed[0].ip, ip4(10, 20, 0, 0));
+	assert_int_equal(o.peer.allowed[0].len, 16);
+	assert_ip_equal(o.peer.allowed[1].ip, ip4(10, 30, 1, 0));
+	assert_int_equal(o.peer.allowed[1].len, 24);
 }
 
 static void peer_add_without_port_or_dev_leaves_them_unset(void **state)
 {
 	char **argv = ARGV("peer", "add", "bravo", "allowed-ips", "10.40.0.0/16", "endpoint",
 			   "198.51.100.7");
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 
 	(void)state;
 	memset(&o, 0x5a, sizeof(o));
 	assert_int_equal(run_peer(argv, &o, &c), 0);
 	assert_null(o.dev);
-	assert_ip_equal(o.endpoint, ip4(198, 51, 100, 7));
-	assert_int_equal(o.port, 0);
-	assert_int_equal(o.n_allowed, 1);
+	assert_ip_equal(o.peer.endpoint, ip4(198, 51, 100, 7));
+	assert_int_equal(o.peer.port, 0);
+	assert_int_equal(o.peer.n_allowed, 1);
 }
 
 static void peer_add_needs_both_endpoint_and_allowed_ips(void **state)
 {
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 
 	(void)state;
@@ -513,7 +524,7 @@ static void peer_add_needs_both_endpoint_and_allowed_ips(void **state)
 
 static void peer_set_needs_endpoint_or_allowed_ips(void **state)
 {
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 
 	(void)state;
@@ -522,22 +533,22 @@ static void peer_set_needs_endpoint_or_allowed_ips(void **state)
 
 	assert_int_equal(
 		run_peer(ARGV("peer", "set", "alpha", "endpoint", "192.0.2.11:4790"), &o, &c), 0);
-	assert_true(o.has_endpoint);
-	assert_false(o.has_allowed);
-	assert_ip_equal(o.endpoint, ip4(192, 0, 2, 11));
-	assert_int_equal(o.port, 4790);
+	assert_true(o.peer.has & XT_PEER_ENDPOINT);
+	assert_false(o.peer.has & XT_PEER_ALLOWED);
+	assert_ip_equal(o.peer.endpoint, ip4(192, 0, 2, 11));
+	assert_int_equal(o.peer.port, 4790);
 
 	assert_int_equal(
 		run_peer(ARGV("peer", "set", "alpha", "allowed-ips", "10.50.0.0/16"), &o, &c), 0);
-	assert_false(o.has_endpoint);
-	assert_true(o.has_allowed);
-	assert_int_equal(o.n_allowed, 1);
-	assert_ip_equal(o.allowed[0].ip, ip4(10, 50, 0, 0));
+	assert_false(o.peer.has & XT_PEER_ENDPOINT);
+	assert_true(o.peer.has & XT_PEER_ALLOWED);
+	assert_int_equal(o.peer.n_allowed, 1);
+	assert_ip_equal(o.peer.allowed[0].ip, ip4(10, 50, 0, 0));
 }
 
 static void peer_del_takes_name_and_dev(void **state)
 {
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 
 	(void)state;
@@ -545,15 +556,15 @@ static void peer_del_takes_name_and_dev(void **state)
 	assert_string_equal(c.text, "");
 	assert_string_equal(o.name, "alpha");
 	assert_string_equal(o.dev, "xt3");
-	assert_false(o.has_endpoint);
-	assert_false(o.has_allowed);
+	assert_false(o.peer.has & XT_PEER_ENDPOINT);
+	assert_false(o.peer.has & XT_PEER_ALLOWED);
 	assert_int_equal(run_peer(ARGV("peer", "del", "alpha"), &o, &c), 0);
 	assert_null(o.dev);
 }
 
 static void peer_del_refuses_endpoint_and_allowed_ips_naming_them(void **state)
 {
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 
 	(void)state;
@@ -566,20 +577,19 @@ static void peer_del_refuses_endpoint_and_allowed_ips_naming_them(void **state)
 
 static void peer_missing_or_unknown_verb_is_usage_error(void **state)
 {
-	struct xt_peer_opts o;
 	struct capture c;
 
 	(void)state;
-	assert_usage_error(run_peer(ARGV("peer"), &o, &c), &c, "xtunnel peer",
+	assert_usage_error(run_cmd_peer(ARGV("peer"), &c), &c, "xtunnel peer",
 			   "missing add, set or del", NULL);
-	assert_usage_error(run_peer(ARGV("peer", "remove", "alpha"), &o, &c), &c, "xtunnel peer",
+	assert_usage_error(run_cmd_peer(ARGV("peer", "remove", "alpha"), &c), &c, "xtunnel peer",
 			   "'remove'", "unknown command");
 }
 
 static void peer_missing_name_is_usage_error(void **state)
 {
 	static const char *const verbs[] = { "add", "set", "del" };
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 	char what[32];
 	size_t i;
@@ -595,7 +605,7 @@ static void peer_missing_name_is_usage_error(void **state)
 static void peer_keyword_without_value_names_the_keyword(void **state)
 {
 	static const char *const keys[] = { "endpoint", "allowed-ips", "dev" };
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 	char quoted[32];
 	size_t i;
@@ -610,7 +620,7 @@ static void peer_keyword_without_value_names_the_keyword(void **state)
 
 static void peer_unknown_keyword_is_named(void **state)
 {
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 
 	(void)state;
@@ -622,29 +632,29 @@ static void peer_add_takes_ipv6_endpoint_in_brackets_and_mixed_allowed_ips(void 
 {
 	char **argv = ARGV("peer", "add", "b", "endpoint", "[2001:db8::2]:4789", "allowed-ips",
 			   "fd00:10::2/128,10.10.0.2/32");
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 
 	(void)state;
 	assert_int_equal(run_peer(argv, &o, &c), 0);
 	assert_string_equal(c.text, "");
-	assert_true(o.has_endpoint);
-	assert_ip_equal(o.endpoint, ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2));
-	assert_int_equal(o.port, 4789);
-	assert_int_equal(o.n_allowed, 2);
-	assert_prefix_equal(o.allowed[0], pfx(ip6(0xfd00, 0x10, 0, 0, 0, 0, 0, 2), 128));
-	assert_prefix_equal(o.allowed[1], pfx(ip4(10, 10, 0, 2), 32));
+	assert_true(o.peer.has & XT_PEER_ENDPOINT);
+	assert_ip_equal(o.peer.endpoint, ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2));
+	assert_int_equal(o.peer.port, 4789);
+	assert_int_equal(o.peer.n_allowed, 2);
+	assert_prefix_equal(o.peer.allowed[0], pfx(ip6(0xfd00, 0x10, 0, 0, 0, 0, 0, 2), 128));
+	assert_prefix_equal(o.peer.allowed[1], pfx(ip4(10, 10, 0, 2), 32));
 }
 
 static void peer_set_takes_a_bare_ipv6_endpoint_without_port(void **state)
 {
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 
 	(void)state;
 	assert_int_equal(run_peer(ARGV("peer", "set", "b", "endpoint", "2001:db8::7"), &o, &c), 0);
-	assert_ip_equal(o.endpoint, ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7));
-	assert_int_equal(o.port, 0);
+	assert_ip_equal(o.peer.endpoint, ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7));
+	assert_int_equal(o.peer.port, 0);
 }
 
 static void peer_bad_endpoint_names_the_endpoint(void **state)
@@ -661,7 +671,7 @@ static void peer_bad_endpoint_names_the_endpoint(void **state)
 					   "[2001:db8::2",
 					   "::",
 					   "[::ffff:192.0.2.10]:4789" };
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 	char quoted[64];
 	size_t i;
@@ -689,7 +699,7 @@ static void peer_bad_allowed_ips_names_the_bad_item(void **state)
 		{ "fd00::/8,fd00::/8", "'fd00::/8'", "listed twice" },
 		{ ",", "allowed-ips: ", "empty" },
 	};
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 	size_t i;
 
@@ -706,7 +716,7 @@ static void peer_bad_allowed_ips_names_the_bad_item(void **state)
 static void peer_allowed_ips_holds_xt_max_allowed_and_no_more(void **state)
 {
 	char list[(XT_MAX_ALLOWED + 1) * 16];
-	struct xt_peer_opts o;
+	struct peer_args o;
 	struct capture c;
 	char limit[32];
 	size_t off = 0;
@@ -717,7 +727,7 @@ static void peer_allowed_ips_holds_xt_max_allowed_and_no_more(void **state)
 		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s10.%d.0.0/16",
 					i ? "," : "", i);
 	assert_int_equal(run_peer(ARGV("peer", "set", "alpha", "allowed-ips", list), &o, &c), 0);
-	assert_int_equal(o.n_allowed, XT_MAX_ALLOWED);
+	assert_int_equal(o.peer.n_allowed, XT_MAX_ALLOWED);
 	snprintf(list + off, sizeof(list) - off, ",10.%d.0.0/16", XT_MAX_ALLOWED);
 	snprintf(limit, sizeof(limit), "more than %d", XT_MAX_ALLOWED);
 	assert_usage_error(run_peer(ARGV("peer", "set", "alpha", "allowed-ips", list), &o, &c), &c,
