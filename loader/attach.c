@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * attach: create the device, load, attach, pin; roll back on any failure.
+ * attach: the configuration the request makes (spec.c) made real: create the device, load,
+ * attach, pin; roll back on any failure.
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <linux/if_link.h>
-#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "addr.h"
 #include "bpffs.h"
 #include "dev.h"
 #include "errmsg.h"
@@ -19,6 +17,7 @@
 #include "lock.h"
 #include "netlink.h"
 #include "overlay.h"
+#include "spec.h"
 #include "view.h"
 #include "vxlan_dev.h"
 #include "xt_tc.skel.h"
@@ -100,16 +99,6 @@ static int overlay_ipv6_setup(const char *dev, const char *peer)
 	return err;
 }
 
-static bool has_ipv6_address(const struct xt_overlay_spec *o)
-{
-	int i;
-
-	for (i = 0; i < o->n_addrs; i++)
-		if (o->addrs[i].ip.family == XT_FAMILY_V6)
-			return true;
-	return false;
-}
-
 /*
  * Every segmentation offload of the overlay device (tx-*-segmentation, tx-gso-list,
  * tx-gso-partial, and whatever this kernel adds, such as tx-tcp-accecn-segmentation in
@@ -140,219 +129,6 @@ static bool is_rx_gro_feature(const char *feature)
 	return !strcmp(feature, "rx-gro");
 }
 
-/*
- * The request with the default of each field it leaves out (struct xt_overlay_spec), `has`
- * as given, so that what follows reads every field, and checks what was given; or an input
- * error if it cannot be read: a name without its end, a count out of bounds.
- */
-static int spec_complete(const struct xt_overlay_spec *in, struct xt_overlay_spec *o)
-{
-	int i;
-
-	*o = *in;
-	if (!memchr(o->dev, 0, IF_NAMESIZE) || !memchr(o->uplink, 0, IF_NAMESIZE))
-		return xt_err_input(-EINVAL, "dev or uplink: a name without its end");
-	if (!o->dev[0])
-		snprintf(o->dev, IF_NAMESIZE, "%s", XT_DEFAULT_DEV);
-	if (!(o->has & XT_OV_UPLINK))
-		o->uplink[0] = '\0';
-	if (!(o->has & XT_OV_ENCAP))
-		o->encap = XT_ENCAP_VXLAN;
-	if (!(o->has & XT_OV_VNI))
-		o->vni = 1;
-	if (!(o->has & XT_OV_PORT))
-		o->port = o->encap == XT_ENCAP_GENEVE ? XT_GENEVE_PORT : XT_VXLAN_PORT;
-	else if (o->port == 0)
-		return xt_err_input(-EINVAL, "port 0: must be 1 to 65535");
-	if (!(o->has & XT_OV_KEY))
-		o->key = 0;
-	if (!(o->has & XT_OV_ADDRS))
-		o->n_addrs = 0;
-	if (o->n_addrs < 0 || o->n_addrs > XT_MAX_ADDRS)
-		return xt_err_input(-EINVAL, "address: %d of them, at most %d", o->n_addrs,
-				    XT_MAX_ADDRS);
-	if (!(o->has & XT_OV_MTU))
-		o->mtu = 0; /* attach_mtu: the most the uplink carries */
-	if (!(o->has & XT_OV_RX))
-		o->rx = XT_RX_AUTO;
-	if (!(o->has & XT_OV_XDP_MODE))
-		o->xdp_mode = XT_XDP_NATIVE;
-	if ((unsigned int)o->rx >= XT_RX_MODE_COUNT ||
-	    (unsigned int)o->xdp_mode >= XT_XDP_MODE_COUNT)
-		return xt_err_input(-EINVAL, "rx or xdp-mode: not one xtunnel knows");
-	if (!(o->has & XT_OV_MAX_PEERS))
-		o->max_peers = XT_DEFAULT_MAX_PEERS;
-	if (!(o->has & XT_OV_MAX_ROUTES))
-		o->max_routes = XT_DEFAULT_MAX_ROUTES;
-	if (!o->max_peers || !o->max_routes)
-		return xt_err_input(-EINVAL, "max-peers and max-routes: at least 1");
-	if (!(o->has & XT_OV_FORWARD_FROM))
-		o->n_forward = 0;
-	if (o->n_forward < 0 || o->n_forward > XT_MAX_FWD_PORTS)
-		return xt_err_input(-EINVAL, "forward-from: %d of them, at most %d", o->n_forward,
-				    XT_MAX_FWD_PORTS);
-	for (i = 0; i < o->n_forward; i++)
-		if (!memchr(o->forward_from[i], 0, IF_NAMESIZE))
-			return xt_err_input(-EINVAL, "forward-from: a name without its end");
-	return 0;
-}
-
-static int attach_validate(const struct xt_overlay_spec *o)
-{
-	const char *encap = xt_encap_name(o->encap), *dev = o->dev;
-	char peer[IF_NAMESIZE + sizeof(XT_PEER_SUFFIX)];
-	int err, i, j;
-
-	if (!*o->uplink)
-		return xt_err_input(-EINVAL, "attach needs an uplink device");
-	err = xt_dev_name_check("uplink", o->uplink) ?: xt_dev_name_check("dev", dev);
-	if (err)
-		return err;
-	if ((unsigned int)o->encap >= XT_ENCAP_COUNT)
-		return xt_err_input(-EINVAL, "encapsulation %d is not one xtunnel knows",
-				    (int)o->encap);
-	if (strlen(dev) > (size_t)XT_DEV_NAME_MAX)
-		return xt_err_input(-EINVAL, "device name '%s' is longer than %d characters", dev,
-				    XT_DEV_NAME_MAX);
-	if (!if_nametoindex(o->uplink))
-		return xt_err_input(-ENODEV, "uplink %s: no such device", o->uplink);
-	if (if_nametoindex(dev))
-		return xt_err_input(-EEXIST, "device %s exists already", dev);
-	snprintf(peer, sizeof(peer), "%s%s", dev, XT_PEER_SUFFIX);
-	if (if_nametoindex(peer))
-		return xt_err_input(-EEXIST, "device %s exists already (the hidden end of %s)",
-				    peer, dev);
-	if (!xt_encap_is_udp(o->encap) && (o->has & XT_OV_VNI))
-		return xt_err_input(-EINVAL, "vni: encap %s has no VNI (only vxlan and geneve)",
-				    encap);
-	if (!xt_encap_is_udp(o->encap) && (o->has & XT_OV_PORT))
-		return xt_err_input(-EINVAL, "port: encap %s has no port (only vxlan and geneve)",
-				    encap);
-	if (o->encap != XT_ENCAP_GRE && (o->has & XT_OV_KEY))
-		return xt_err_input(-EINVAL, "key: encap %s has no key (only gre)", encap);
-	if (o->vni > XT_VNI_MAX)
-		return xt_err_input(-EINVAL, "vni %u is above %u", o->vni, XT_VNI_MAX);
-	for (i = 0; i < o->n_addrs; i++)
-		for (j = 0; j < i; j++)
-			if (o->addrs[i].ip.family == o->addrs[j].ip.family &&
-			    !memcmp(o->addrs[i].ip.addr, o->addrs[j].ip.addr, XT_ADDR_LEN)) {
-				char a[INET6_ADDRSTRLEN];
-
-				xt_format_ip(&o->addrs[i].ip, a, sizeof(a));
-				return xt_err_input(-EEXIST, "address %s: given twice", a);
-			}
-	if ((o->has & XT_OV_LOCAL) && o->local.family != XT_FAMILY_V4 &&
-	    o->local.family != XT_FAMILY_V6)
-		return xt_err_input(-EINVAL, "local: no address family");
-	if ((o->has & XT_OV_LOCAL) && !xt_ip_is_unicast(&o->local)) {
-		char a[INET6_ADDRSTRLEN];
-
-		xt_format_ip(&o->local, a, sizeof(a));
-		return xt_err_input(-EINVAL, "local %s: must be a unicast address", a);
-	}
-	return 0;
-}
-
-/* cfg->family and cfg->local: as given, else the uplink's first IPv4 address, else its
- * first global IPv6 one. */
-static int attach_local(const struct xt_overlay_spec *o, int uplink, struct xt_config *cfg)
-{
-	struct xt_ip local = o->local;
-	int err = 0;
-
-	if (!(o->has & XT_OV_LOCAL)) {
-		err = xt_nl_first_addr(uplink, XT_FAMILY_V4, &local);
-		if (err == -EADDRNOTAVAIL)
-			err = xt_nl_first_addr(uplink, XT_FAMILY_V6, &local);
-		if (err == -EADDRNOTAVAIL)
-			return xt_err_input(err,
-					    "uplink %s has no IPv4 or global IPv6 address: give "
-					    "'local ADDR'",
-					    o->uplink);
-		if (err)
-			return xt_err(err, "uplink %s: reading its addresses: %s", o->uplink,
-				      strerror(-err));
-	}
-	cfg->family = local.family;
-	memcpy(cfg->local, local.addr, XT_ADDR_LEN);
-	return 0;
-}
-
-/* *mtu: given or the most the uplink carries, and at least what the overlay's
- * addresses need (IPv6: 1280, RFC 8200 section 5). */
-static int attach_mtu(const struct xt_overlay_spec *o, const struct xt_config *cfg, uint32_t *mtu)
-{
-	uint32_t overhead = xt_encap_overhead(cfg->encap, cfg->family, cfg->has_key), uplink_mtu;
-	const char *encap = xt_encap_name((enum xt_encap)cfg->encap);
-	const char *family = cfg->family == XT_FAMILY_V6 ? "IPv6" : "IPv4";
-	uint32_t min = has_ipv6_address(o) ? 1280 : 68, max;
-	int err = xt_dev_mtu(o->uplink, &uplink_mtu);
-
-	if (err)
-		return xt_err(err, "uplink %s: reading its MTU: %s", o->uplink, strerror(-err));
-	if (uplink_mtu < 68 + overhead)
-		return xt_err_input(-EINVAL, "uplink %s: MTU %u is too small for %s over %s",
-				    o->uplink, uplink_mtu, encap, family);
-	max = uplink_mtu - overhead;
-	*mtu = o->mtu ? o->mtu : max;
-	if (*mtu < 68 || *mtu > max)
-		return xt_err_input(-EINVAL,
-				    "mtu %u: must be 68 to %u (uplink %s MTU %u minus %u for %s "
-				    "over %s)",
-				    *mtu, max, o->uplink, uplink_mtu, overhead, encap, family);
-	if (*mtu < min)
-		return xt_err_input(-EINVAL,
-				    "mtu %u: an overlay with an IPv6 address needs at least 1280 "
-				    "(uplink %s MTU %u minus %u for %s over %s leaves %u)",
-				    *mtu, o->uplink, uplink_mtu, overhead, encap, family, max);
-	return 0;
-}
-
-/*
- * Overlays on one uplink tell their packets apart by what their decap programs match: the
- * local address (and so the underlay family), the encapsulation, and the port and VNI of
- * VXLAN and GENEVE or the key of GRE. Two overlays that match the same packets would both
- * claim them: the decap filter that runs first would take every packet from an endpoint
- * both know, and drop those meant for the other overlay as spoofed.
- */
-static bool same_packets(const struct xt_config *a, const struct xt_config *b)
-{
-	if (a->uplink_ifindex != b->uplink_ifindex || a->encap != b->encap ||
-	    a->family != b->family || memcmp(a->local, b->local, XT_ADDR_LEN))
-		return false;
-	if (xt_encap_is_udp(a->encap))
-		return a->port == b->port && a->vni == b->vni;
-	if (a->encap == XT_ENCAP_GRE)
-		return a->has_key == b->has_key && (!a->has_key || a->key == b->key);
-	return true; /* IPIP has nothing more to tell overlays apart */
-}
-
-static int attach_unique(const struct xt_overlay_spec *o, const struct xt_config *cfg)
-{
-	const char *what = xt_encap_is_udp(cfg->encap)	? ", port, VNI"
-			   : cfg->encap == XT_ENCAP_GRE ? ", GRE key"
-							: "";
-	char names[XT_MAX_OVERLAYS][IF_NAMESIZE];
-	struct xt_overlay ov;
-	int n, i, err;
-
-	err = xt_overlay_names(names, XT_MAX_OVERLAYS, &n, false);
-	for (i = 0; !err && i < n; i++) {
-		if (xt_overlay_open(names[i], &ov))
-			continue; /* gone meanwhile */
-		if (same_packets(cfg, &ov.cfg))
-			err = xt_err_input(
-				-EEXIST,
-				"overlay %s has the same uplink %s, encapsulation %s%s "
-				"and local address: its decap program would take every "
-				"packet meant for this one (give another vni, port, key or "
-				"local)",
-				ov.dev, o->uplink, xt_encap_name((enum xt_encap)cfg->encap), what);
-		xt_overlay_close(&ov);
-	}
-	return err;
-}
-
 static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state *st)
 {
 	struct xt_overlay_spec complete, *o = &complete;
@@ -365,37 +141,12 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 	bool veth;
 	int err, i;
 
-	err = spec_complete(spec, o);
+	err = xt_spec_config(spec, o, &cfg, &mtu);
 	if (err)
 		return err;
 	memcpy(st->dev, o->dev, sizeof(st->dev));
-	err = attach_validate(o);
-	if (!err)
-		err = xt_fwd_validate(o);
-	if (err)
-		return err;
 	rx = o->rx;
-	st->uplink_ifindex = (int)if_nametoindex(o->uplink);
-	cfg.encap = (uint8_t)o->encap;
-	if (xt_encap_is_udp(o->encap)) {
-		cfg.vni = o->vni;
-		cfg.port = o->port;
-	}
-	cfg.has_key = !!(o->has & XT_OV_KEY);
-	cfg.key = o->key;
-	cfg.forward = o->n_forward > 0;
-	cfg.rx_request = (uint8_t)o->rx;
-	cfg.xdp_mode = (uint8_t)o->xdp_mode;
-	cfg.uplink_ifindex = (uint32_t)st->uplink_ifindex;
-	cfg.max_peers = o->max_peers;
-	cfg.max_routes = o->max_routes;
-	err = attach_local(o, st->uplink_ifindex, &cfg);
-	if (!err)
-		err = attach_mtu(o, &cfg, &mtu);
-	if (!err)
-		err = attach_unique(o, &cfg);
-	if (err)
-		return err;
+	st->uplink_ifindex = (int)cfg.uplink_ifindex;
 
 	veth = driver_is_veth(o->uplink);
 	if (rx == XT_RX_AUTO && veth)
@@ -407,7 +158,8 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 			"sender its TSO. 'rx tc' is correct and faster on veth",
 			o->uplink);
 
-	snprintf(peer, sizeof(peer), "%s%s", dev, XT_PEER_SUFFIX);
+	/* The name fits: xt_spec_config checked it is at most XT_DEV_NAME_MAX long. */
+	snprintf(peer, sizeof(peer), "%.*s%s", XT_DEV_NAME_MAX, dev, XT_PEER_SUFFIX);
 	err = xt_nl_veth_create(dev, peer, mtu);
 	if (err)
 		return xt_err(err, "creating device %s: %s", dev, strerror(-err));
@@ -537,7 +289,7 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 	 * it comes up. Below 1280 bytes the device has no IPv6 at all, which is fine as long
 	 * as it gets no IPv6 address (attach_mtu). */
 	err = overlay_ipv6_setup(dev, peer);
-	if (err && has_ipv6_address(o))
+	if (err && xt_spec_has_ipv6(o))
 		return xt_err(err, "enabling IPv6 on %s: %s", dev, strerror(-err));
 	for (i = 0; i < o->n_addrs; i++) {
 		char a[INET6_ADDRSTRLEN + 4];

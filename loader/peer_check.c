@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The checks of a peer request against the overlay's view (peer_check.h): an endpoint the
+ * overlay can send to, and allowed-ips that are no other peer's or overlay's, hold none of
+ * this host's overlay addresses, and fit the route table.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include "addr.h"
+#include "dev.h"
+#include "errmsg.h"
+#include "peer_check.h"
+
+static const char *family_name(uint8_t family)
+{
+	return family == XT_FAMILY_V4 ? "IPv4" : "IPv6";
+}
+
+/* The endpoint must be reachable the way this overlay sends: same underlay family, and a
+ * port only where the encapsulation has one (UDP). */
+int xt_peer_check_endpoint(const struct xt_overlay *ov, const struct xt_ip *ep, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN], local[INET6_ADDRSTRLEN];
+	struct xt_ip own;
+
+	xt_format_ip(ep, a, sizeof(a));
+	xt_ip_from_bytes(&own, ov->cfg.local);
+	xt_format_ip(&own, local, sizeof(local));
+	if (ep->family != ov->cfg.family)
+		return xt_err_input(
+			-EINVAL, "endpoint %s is %s but overlay %s's underlay is %s (local %s)", a,
+			family_name(ep->family), ov->dev, family_name(ov->cfg.family), local);
+	if (port && !xt_encap_is_udp(ov->cfg.encap))
+		return xt_err_input(-EINVAL, "endpoint %s port %u: encap %s has no port", a, port,
+				    xt_encap_name((enum xt_encap)ov->cfg.encap));
+	if (!memcmp(ep->addr, ov->cfg.local, XT_ADDR_LEN))
+		return xt_err_input(-EINVAL, "endpoint %s is this overlay's own address", a);
+	return 0;
+}
+
+/*
+ * What an IPv6 prefix needs. An overlay device that can carry IPv6, for its kernel route.
+ * And to stay clear of ::ffff:0:0/96: a prefix that covers it (::/0 does) would also be the
+ * longest match of every IPv4 address no IPv4 prefix holds, so IPv4 traffic without a
+ * route would go to that peer, and the peer could send from any such IPv4 source. Refused
+ * until the data path can tell the families apart in a match.
+ */
+static int prefix_ipv6_validate(const struct xt_overlay *ov, const struct xt_prefix *p)
+{
+	static const uint8_t mapped[XT_ADDR_LEN] = { [10] = 0xff, [11] = 0xff };
+	char a[INET6_ADDRSTRLEN + 4];
+	uint32_t mtu;
+
+	if (p->ip.family != XT_FAMILY_V6)
+		return 0;
+	xt_format_prefix(p, a, sizeof(a));
+	/* Below 1280 bytes the kernel gives a device no IPv6 at all (RFC 8200 section 5), so
+	 * the prefix could have no kernel route through it. */
+	if (!xt_dev_mtu(ov->dev, &mtu) && mtu < 1280)
+		return xt_err_input(-EINVAL,
+				    "allowed-ips %s: overlay %s has MTU %u, below the 1280 IPv6 "
+				    "needs, so it carries no IPv6",
+				    a, ov->dev, mtu);
+	if (!xt_bits_equal(p->ip.addr, mapped, p->len < 96 ? p->len : 96))
+		return 0;
+	return xt_err_input(-EINVAL,
+			    "allowed-ips %s covers ::ffff:0:0/96, where xtunnel keeps IPv4 "
+			    "prefixes: list IPv6 prefixes outside it (all global and unique-local "
+			    "IPv6 is 2000::/3,fc00::/7)",
+			    a);
+}
+
+static void peer_name_of(const struct xt_view *v, uint32_t id, char *buf, size_t len)
+{
+	if (id < v->ov.cfg.max_peers && v->by_id[id])
+		snprintf(buf, len, "%s", v->by_id[id]->val.name);
+	else
+		snprintf(buf, len, "#%u", id);
+}
+
+/* A peer's allowed-ips never hold an address of the overlay device itself: the peer could
+ * then send as this host, to this host, and claim its address in ARP or ND. */
+static int prefix_own_validate(const struct xt_view *v, const struct xt_prefix *p)
+{
+	char a[INET6_ADDRSTRLEN + 4], own[INET6_ADDRSTRLEN];
+	int i;
+
+	for (i = 0; i < v->n_own; i++) {
+		if (v->own[i].ip.family != p->ip.family ||
+		    !xt_bits_equal(v->own[i].ip.addr, p->ip.addr, xt_prefix_key_len(p)))
+			continue;
+		xt_format_prefix(p, a, sizeof(a));
+		xt_format_ip(&v->own[i].ip, own, sizeof(own));
+		return xt_err_input(-EINVAL,
+				    "allowed-ips %s holds %s, an address of %s itself: a peer's "
+				    "allowed-ips must leave out this host's overlay addresses",
+				    a, own, v->ov.dev);
+	}
+	return 0;
+}
+
+/* The refusal of allowed-ips p, which overlap q of peer `id` of v; `why` ends the message. */
+static int overlap_refused(const struct xt_view *v, const struct xt_prefix *p,
+			   const struct xt_prefix *q, uint32_t id, const char *why)
+{
+	char a[INET6_ADDRSTRLEN + 4], b[INET6_ADDRSTRLEN + 4], owner[XT_PEER_NAME_LEN + 8];
+
+	xt_format_prefix(p, a, sizeof(a));
+	xt_format_prefix(q, b, sizeof(b));
+	peer_name_of(v, id, owner, sizeof(owner));
+	return xt_err_input(-EEXIST, "allowed-ips %s overlaps %s of peer %s%s", a, b, owner, why);
+}
+
+/*
+ * Another overlay of this host holds none of the prefixes: the kernel routes a prefix
+ * through one device, so the second overlay would get no kernel route, and two overlays
+ * would take the same sources from their peers. `move` does not apply across overlays.
+ */
+static int other_overlay_validate(struct xt_view *other, void *ctx)
+{
+	const struct xt_peer_spec *o = ctx;
+	char why[IF_NAMESIZE + 40];
+	struct xt_prefix q;
+	struct xt_route r;
+	int i;
+
+	snprintf(why, sizeof(why), " of overlay %s: one prefix, one overlay", other->ov.dev);
+	for (i = 0; i < o->n_allowed; i++)
+		if (xt_view_overlap(other, &o->allowed[i], -1, &q, &r))
+			return overlap_refused(other, &o->allowed[i], &q, r.peer_id, why);
+	return 0;
+}
+
+/*
+ * A prefix that overlaps another peer's (the same, inside it, or around it) is refused
+ * unless the request says `move`: then an identical prefix changes owner and an
+ * overlapping one is added beside it (the longest prefix wins, as in any route table).
+ */
+int xt_peer_check_allowed(struct xt_view *v, const struct xt_peer_spec *o, bool move, int self_id)
+{
+	struct xt_prefix q;
+	struct xt_route r;
+	uint32_t adding = 0;
+	int i, err;
+
+	for (i = 0; i < o->n_allowed; i++) {
+		err = prefix_ipv6_validate(&v->ov, &o->allowed[i]);
+		if (err)
+			return err;
+		if (!move && xt_view_overlap(v, &o->allowed[i], self_id, &q, &r))
+			return overlap_refused(v, &o->allowed[i], &q, r.peer_id,
+					       " (add 'move' to take it)");
+		err = prefix_own_validate(v, &o->allowed[i]);
+		if (err)
+			return err;
+		if (!xt_view_route(v, &o->allowed[i]))
+			adding++;
+	}
+	if (v->routes.count + adding > v->ov.cfg.max_routes)
+		return xt_err_input(
+			-ENOSPC, "route table full (%u prefixes): attach with a larger max-routes",
+			v->ov.cfg.max_routes);
+	return xt_view_each_other(v, other_overlay_validate, (void *)o);
+}
