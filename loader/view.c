@@ -338,27 +338,14 @@ void xt_view_free(struct xt_view *v)
 	free(v);
 }
 
-int xt_view_open(const char *dev, struct xt_view **out)
+struct xt_view *xt_view_new(void)
 {
 	struct xt_view *v = calloc(1, sizeof(*v));
-	int err;
 
 	if (!v)
-		return xt_err(-ENOMEM, "out of memory");
+		return NULL;
+	xt_overlay_init(&v->ov);
 	xt_critbit_init(&v->names, XT_PEER_NAME_LEN, sizeof(struct xt_view_peer *));
 	xt_critbit_init(&v->routes, sizeof(struct route_index_key), sizeof(struct xt_route));
-	err = xt_overlay_open(dev, &v->ov);
-	if (err) {
-		free(v);
-		return err;
-	}
-	err = xt_view_load(v);
-	if (err) {
-		err = xt_err(err, "reading the peers and routes of %s: %s", v->ov.dev,
-			     strerror(-err));
-		xt_view_free(v);
-		return err;
-	}
-	*out = v;
-	return 0;
+	return v;
 }

@@ -69,9 +69,12 @@ int xt_view_route_put(struct xt_view *v, const struct xt_prefix *p, const struct
 		      uint64_t flags);
 int xt_view_route_del(struct xt_view *v, const struct xt_prefix *p);
 
-/* A new view of overlay dev (view.c), read from the maps (xt_view_load, view_load.c). */
-int xt_view_open(const char *dev, struct xt_view **out);
+/* A view of nothing yet (view.c), NULL without memory; freed with what it holds. */
+struct xt_view *xt_view_new(void);
 void xt_view_free(struct xt_view *v);
+/* A view of overlay dev read from the maps (view_load.c): xt_view_new, the overlay opened,
+ * then xt_view_load. */
+int xt_view_open(const char *dev, struct xt_view **out);
 int xt_view_load(struct xt_view *v);
 /* The index alone, for xt_view_load: the maps have these already. */
 int xt_view_index_peer(struct xt_view *v, const struct xt_peer_key *key, const struct xt_peer *val);

@@ -267,3 +267,26 @@ int xt_view_load(struct xt_view *v)
 	free(l.astray);
 	return err;
 }
+
+int xt_view_open(const char *dev, struct xt_view **out)
+{
+	struct xt_view *v = xt_view_new();
+	int err;
+
+	if (!v)
+		return xt_err(-ENOMEM, "out of memory");
+	err = xt_overlay_open(dev, &v->ov);
+	if (err) {
+		xt_view_free(v);
+		return err;
+	}
+	err = xt_view_load(v);
+	if (err) {
+		err = xt_err(err, "reading the peers and routes of %s: %s", v->ov.dev,
+			     strerror(-err));
+		xt_view_free(v);
+		return err;
+	}
+	*out = v;
+	return 0;
+}
