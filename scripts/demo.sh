@@ -69,8 +69,8 @@ fi
 
 step "xtunnel show on host a"
 run $X "$NS_A" "$XTUNNEL" show
-step "xtunnel show -j on host b"
-run $X "$NS_B" "$XTUNNEL" show -j
+step "xtunnel show -p on host b (JSON, indented)"
+run $X "$NS_B" "$XTUNNEL" show -p
 
 step "Detach and clean up"
 run $X "$NS_A" "$XTUNNEL" detach xt0
