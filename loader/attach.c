@@ -14,7 +14,6 @@
 #include "errmsg.h"
 #include "forward.h"
 #include "hooks.h"
-#include "lock.h"
 #include "netlink.h"
 #include "overlay.h"
 #include "spec.h"
@@ -309,20 +308,18 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 	return xt_pins_create(&st->ov);
 }
 
-int xt_attach(const struct xt_overlay_spec *spec)
+static int attach_or_roll_back(const void *spec)
 {
 	struct attach_state st = {};
-	int lock, err;
+	int err = attach_locked(spec, &st);
 
-	xt_libs_quiet();
-	lock = xt_lock();
-	if (lock < 0)
-		return lock;
-	xt_views_forget(); /* a batch's views: the overlays change */
-	err = attach_locked(spec, &st);
 	if (err)
 		attach_rollback(&st);
 	attach_state_free(&st);
-	xt_unlock(lock);
 	return err;
+}
+
+int xt_attach(const struct xt_overlay_spec *spec)
+{
+	return xt_run_locked(attach_or_roll_back, spec);
 }

@@ -142,7 +142,7 @@ int xt_view_each_other(const struct xt_view *except, int (*fn)(struct xt_view *v
 }
 
 /* Commands that change an overlay run under the one lock. */
-int xt_run_locked(int (*fn)(const char *dev), const char *dev)
+int xt_run_locked(int (*fn)(const void *arg), const void *arg)
 {
 	int lock, err;
 
@@ -151,7 +151,7 @@ int xt_run_locked(int (*fn)(const char *dev), const char *dev)
 	if (lock < 0)
 		return lock;
 	xt_views_forget(); /* a batch's views: the overlays change */
-	err = fn(dev);
+	err = fn(arg);
 	xt_unlock(lock);
 	return err;
 }

@@ -103,8 +103,9 @@ static int detach_orphans(int *removed)
 	return 0;
 }
 
-static int detach_locked(const char *dev)
+static int detach_locked(const void *arg)
 {
+	const char *dev = arg;
 	struct xt_overlay ov;
 	int uplink, err;
 

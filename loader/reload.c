@@ -22,8 +22,9 @@ static bool same_vxlan_dev(const struct xt_config *a, const struct xt_config *b)
 	return a->vxlan_dev && b->vxlan_dev && a->vxlan_dev_ifindex == b->vxlan_dev_ifindex;
 }
 
-static int reload_locked(const char *dev)
+static int reload_locked(const void *arg)
 {
+	const char *dev = arg;
 	struct xt_tc_bpf *tc = NULL;
 	struct xt_xdp_bpf *xs = NULL;
 	struct xt_config cfg;

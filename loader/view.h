@@ -44,9 +44,9 @@ int xt_view_each_other(const struct xt_view *except, int (*fn)(struct xt_view *v
 		       void *ctx);
 /* The overlays themselves changed (attach, detach, reload): the batch forgets its views. */
 void xt_views_forget(void);
-/* fn(dev) under the one lock, the batch's views forgotten first: for the commands that
- * change the overlays themselves (detach, reload). */
-int xt_run_locked(int (*fn)(const char *dev), const char *dev);
+/* fn(arg) under the one lock, the batch's views forgotten first: for the commands that
+ * change the overlays themselves (attach, detach, reload). */
+int xt_run_locked(int (*fn)(const void *arg), const void *arg);
 
 struct xt_view_peer *xt_view_peer_named(const struct xt_view *v, const char *name);
 /* The route of exactly this prefix, or NULL. */
