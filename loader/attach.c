@@ -305,7 +305,7 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 		return xt_err(err, "bringing %s up: %s", dev, strerror(-err));
 
 	st->pinned = true;
-	return xt_pins_create(&st->ov);
+	return xt_pins_create(st->ov.dev, st->ov.fd);
 }
 
 static int attach_or_roll_back(const void *spec)

@@ -19,7 +19,8 @@
 #include <bpf/bpf.h>
 #include "bpffs.h"
 #include "errmsg.h"
-#include "overlay.h"
+#include "maps.h"
+#include "xtunnel.h"
 
 #define XT_BPFFS "/sys/fs/bpf"
 
@@ -108,18 +109,18 @@ int xt_pin_dir(const char *dev, char *buf, size_t len, bool create)
 	return 0;
 }
 
-int xt_pins_create(const struct xt_overlay *ov)
+int xt_pins_create(const char *dev, const int fd[XT_MAP_COUNT])
 {
 	char dir[256], path[300];
 	int m, err;
 
-	err = xt_pin_dir(ov->dev, dir, sizeof(dir), true);
+	err = xt_pin_dir(dev, dir, sizeof(dir), true);
 	if (err)
 		return err;
 	for (m = 0; m < XT_MAP_COUNT; m++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, xt_maps[m].pin);
 		unlink(path); /* a stale pin from an overlay of the same name that is gone */
-		if (bpf_obj_pin(ov->fd[m], path))
+		if (bpf_obj_pin(fd[m], path))
 			return xt_err(-errno, "pinning %s: %s", path, strerror(errno));
 	}
 	return 0;

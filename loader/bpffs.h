@@ -6,10 +6,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct xt_overlay;
+#include "maps.h"
 
 int xt_pin_dir(const char *dev, char *buf, size_t len, bool create);
-int xt_pins_create(const struct xt_overlay *ov);
+/* The maps of overlay dev (fds by enum xt_map), pinned under its pin directory. */
+int xt_pins_create(const char *dev, const int fd[XT_MAP_COUNT]);
 void xt_pins_remove(const char *dev);
 bool xt_mount_ns_is_private(void);
 
