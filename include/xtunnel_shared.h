@@ -242,9 +242,13 @@ struct xt_peer {
 	char name[XT_PEER_NAME_LEN];
 	__u32 id; /* index into xt_peer_stats */
 	__u16 port;
-	__u16 pad;
+	__u16 flags; /* XT_PEER_F_* */
 };
 _Static_assert(sizeof(struct xt_peer) == 40, "xt_peer layout");
+
+/* struct xt_peer flags. */
+#define XT_PEER_F_MANAGED 0x1 /* the fleet agent's: it adds, changes and removes it */
+#define XT_PEER_F_FLOOD 0x2   /* L2 overlays: broadcast and unknown frames go to it */
 
 /* xt_routes: LPM trie, inner prefix -> peer. Both the egress route and the ingress
  * source filter (allowed-ips). The endpoint is kept here too so encap needs one lookup. */
