@@ -57,10 +57,19 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
 
-$(BUILD)/loader/%.o: loader/%.c $(wildcard loader/*.h) $(wildcard include/*.h) $(SKELS)
+# Only the files that include a skeleton are rebuilt when a BPF object changes: the compiler
+# lists each object's headers in a .d file (-MMD), and the skeletons are built before any.
+# An object without its .d is rebuilt; the touch keeps it newer than the .d.
+$(BUILD)/loader/%.o: loader/%.c $(BUILD)/loader/%.d $(wildcard loader/*.h) \
+		$(wildcard include/*.h) | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(XT_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(XT_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)touch $@
+
+$(BUILD)/loader/%.d: ;
+.PRECIOUS: $(BUILD)/loader/%.d
+-include $(LOADER_OBJS:.o=.d)
 
 $(BUILD)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard loader/*.h) $(wildcard include/*.h)
 	$(call msg,CC,$@)
