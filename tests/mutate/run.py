@@ -9,8 +9,9 @@ planted in a copy of the tree, the copy is built, and the tests run: the mutant'
 all of those pass, the end-to-end and interop tests. The first failing test kills it; a
 mutant that passes every test survived, and either a test is missing or the mutant is
 `equivalent` (no behaviour anyone could observe), which the list says with the reason.
-Within a tier the tests that killed most so far go first; the order decides how soon a
-mutant dies, never whether. A namespace test kills only if it fails twice in a row.
+Within a tier the tests that killed most so far (of the same file first) go first; the
+order decides how soon a mutant dies, never whether. A namespace test the mutant does not
+name kills only if it fails twice in a row. Each test program is built just before it runs.
 
 A mutant names a snippet of source text, not a file and line, so that the list survives
 code moving between files: the snippet is looked for in every file under bpf/, include/,
