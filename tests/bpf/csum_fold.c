@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 #include "harness.h"
 #include "netns.h"
+#include "dev.h" /* xt_dev_mac */
 
 /* Where the two bytes are in the inner frame: the last two of its source MAC. */
 #define INNER_FREE_WORD 10

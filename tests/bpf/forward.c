@@ -90,6 +90,8 @@ static int gateway_setup(void **state, enum test_prog prog)
 	assert_int_equal(bpf_map_update_elem(ports, &port, &port, BPF_ANY), 0);
 	port = ifindex_of("la");
 	assert_int_equal(bpf_map_update_elem(ports, &port, &port, BPF_ANY), 0);
+	/* Decap in TC takes the frame as received on ua, whose MAC it is addressed to. */
+	f->run_ifindex = cfg.uplink_ifindex;
 	if (prog == TEST_PROG_DECAP_XDP) /* the XDP object has xt_fwd_xdp too */
 		f->prog_fd = bpf_program__fd(f->xdp->progs.xt_fwd_xdp);
 	*state = f;

@@ -67,11 +67,11 @@ run_case() {
 		not_ok "$name: C reaches S"
 		return
 	}
-	slow=$(counter "$NS_A" pass-slow-path)
+	slow=$(counter "$NS_A" pass_slow_path)
 	check "$name: TTL 1 at A: 'time exceeded' from A" time_exceeded "$S4" 1 "$A_LAN4"
 	check "$name: hop limit 1 at A: 'time exceeded' from A" time_exceeded "$S6" 1 "$A_LAN6"
 	check "$name: A's XDP left both to the kernel (pass-slow-path counted them)" \
-		[ "$(counter "$NS_A" pass-slow-path)" -ge $((slow + 2)) ]
+		[ "$(counter "$NS_A" pass_slow_path)" -ge $((slow + 2)) ]
 	check "$name: TTL 2, 1 at B: 'time exceeded' from B" time_exceeded "$S4" 2 "$B_OVER4"
 	check "$name: hop limit 2, 1 at B: 'time exceeded' from B" \
 		time_exceeded "$S6" 2 "$B_OVER6"
