@@ -54,6 +54,7 @@ class Mutant:
         self.file = None  # where the snippet is, relative to the tree
         self.span = None  # (start, end) of the snippet in that file
         self.error = None  # the list's fault, if the snippet cannot be placed
+        self.moved = False  # found, but not in the `in:` file
         self.verdict = None  # killed, survived, does-not-build
         self.killer = ""
         self.seconds = 0
@@ -126,6 +127,8 @@ def place(mu, tree, texts):
             len(hits), ", ".join(sorted(set(h[0] for h in hits))))
     else:
         mu.file, mu.span = hits[0]
+        if hint and mu.file != hint:
+            mu.moved = True
         start, end = mu.span
         if texts[mu.file][start:end] == mu.get("replace"):
             mu.error = "replacement is the snippet itself"
@@ -313,6 +316,9 @@ def main(argv):
     if check_only:
         fast, slow = list_tests(ROOT)
         for mu in mutants:
+            if mu.moved:
+                print("mutant %s (line %d): found in %s, not in its 'in:' %s (a hint only: "
+                      "not an error)" % (mu.id, mu.line, mu.file, mu.get("in")))
             for t in mu.get("tests").split():
                 if t not in fast + slow:
                     print("mutant %s (line %d): no test %s (a hint only: not an error)"
