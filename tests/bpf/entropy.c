@@ -12,6 +12,13 @@
  * 49152-65535, every value of the flow label's top four bits. One flow keeps one port and
  * one label whatever its packets carry, the fragments of one datagram included, since a
  * router that spread them would reorder them.
+ *
+ * Over an IPv6 underlay the port and the label are also tied to each other, as tunnel.h
+ * documents: both come from one hash, the label its low 20 bits, the port the kernel's
+ * udp_flow_src_port of it over 49152-65535. The kernel's vxlan device sends a flow's GSO
+ * packets with the port it derives so from the hash xt_encap gives the skb, and the label
+ * xt_encap gives it; xt_encap sends the flow's other packets itself. Were the formulas to
+ * part, one flow would take two paths through the underlay, and ECMP would reorder it.
  */
 #include "harness.h"
 
@@ -240,6 +247,56 @@ static void keeps_the_fragments_of_a_datagram_together(void **state)
 	}
 }
 
+/* The kernel's udp_flow_src_port (include/net/udp.h) over the dynamic range: the hash
+ * folded (its upper half mixed with the lower, "to minimize possibility that any useful
+ * information ... is leaked"), then scaled onto [49152, 65535). */
+static uint16_t kernel_src_port(uint32_t hash)
+{
+	hash ^= hash << 16;
+	return (uint16_t)((((uint64_t)hash * (65535 - SPORT_FIRST)) >> 32) + SPORT_FIRST);
+}
+
+/* Whether one hash whose low 20 bits are the label gives the port: the 12 bits the label
+ * does not carry are tried. Any one port is given by about a quarter of them, so a port and
+ * a label of different hashes, or a port made another way, pass one flow in four at most. */
+static bool of_one_hash(uint16_t sport, uint32_t flow_label)
+{
+	uint32_t high;
+
+	for (high = 0; high < 1u << 12; high++)
+		if (kernel_src_port(high << 20 | flow_label) == sport)
+			return true;
+	return false;
+}
+
+static void takes_port_and_label_from_one_hash_as_the_kernel_does(void **state)
+{
+	static const uint8_t families[] = { XT_FAMILY_V4, XT_FAMILY_V6 };
+	const struct test_fixture *f = *state;
+	unsigned int fam, i, parted = 0;
+	struct outer_entropy e, last = {};
+
+	assert_true(xt_encap_is_udp(f->cfg.encap) && f->cfg.family == XT_FAMILY_V6);
+	for (fam = 0; fam < sizeof(families); fam++) {
+		for (i = 0; i < FLOWS; i++) {
+			struct flow fl = flow_nth(families[fam], FIELD_SPORT, i);
+			struct pkt in = {};
+
+			put_flow_frame(&in, &fl, 32, 0x5a);
+			e = entropy_of(f, &in, fl.saddr);
+			if (!of_one_hash(e.sport, e.flow_label)) {
+				parted++;
+				last = e;
+			}
+		}
+	}
+	if (parted)
+		test_fail("%u of %u flows left with a source port that is not the kernel's "
+			  "udp_flow_src_port of a hash whose low 20 bits are their flow label (the "
+			  "last: port %u, label 0x%05x)",
+			  parted, 2 * FLOWS, last.sport, last.flow_label);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +311,10 @@ int main(void)
 		FLOW_CASE_ON(keeps_a_flow_whatever_its_packets_carry, gre_over_ipv6),
 		FLOW_CASE_ON(keeps_the_fragments_of_a_datagram_together, vxlan_over_ipv6),
 		FLOW_CASE_ON(keeps_the_fragments_of_a_datagram_together, ipip_over_ipv6),
+		FLOW_CASE_ON(takes_port_and_label_from_one_hash_as_the_kernel_does,
+			     vxlan_over_ipv6),
+		FLOW_CASE_ON(takes_port_and_label_from_one_hash_as_the_kernel_does,
+			     geneve_over_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
