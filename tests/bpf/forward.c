@@ -45,6 +45,11 @@ static void gateway_build(uint8_t family)
 	sh("ip link add la address %s type veth peer name lh", mac_text(mac_la, m1));
 	sh("ip link add xt0 address %s type veth peer name xt0p", mac_text(mac_xt0, m1));
 	sh("ip link add ua address %s type veth peer name ub", mac_text(test_uplink_mac, m1));
+	/* la alone on the link-local network, as on a gateway: lh stands for the LAN host's
+	 * end, xt0p is the overlay's hidden end, which carries no IPv6, and the overlay device
+	 * has no link-local address (loader/attach.c), so none of them has a route to
+	 * fe80::/64. */
+	sh("for d in lh xt0 xt0p; do ip link set $d addrgenmode none || exit 1; done");
 	sh("for d in la lh xt0 xt0p ua ub; do ip link set $d up || exit 1; done");
 	sh("ip addr add 10.1.0.1/24 dev la && ip addr add fd01::1/64 dev la nodad");
 	sh("ip addr add 10.99.0.1/24 dev xt0 && ip addr add fd99::1/64 dev xt0 nodad");
@@ -268,6 +273,54 @@ static void leaves_ipv4_options_to_the_kernel(void **state)
 }
 
 /*
+ * Sources the kernel never forwards from: 0.0.0.0/8, multicast and the limited broadcast
+ * (ip_route_input_slow's martians), and the unspecified, IPv4-mapped, multicast and
+ * link-local IPv6 addresses (ip6_rcv_core, ip6_forward; bpf_fib_lookup refuses the last two
+ * itself, rt6_need_strict). The
+ * way back to them leaves through la here, as the gateway's default route does (an
+ * upstream router on the LAN side), so the reverse lookup alone would let them through;
+ * the fast path must leave them to the kernel, which drops them. Sources routed back the
+ * same way but not martian are forwarded, so that it is the martian rule that decides.
+ */
+static void leaves_martian_sources_to_the_kernel(void **state)
+{
+	static const char *const martians[] = { "0.0.0.9", "224.1.2.3",	      "255.255.255.255",
+						"::",	   "::ffff:10.9.9.9", "fe80::2",
+						"ff0e::7" };
+	static const char *const routed_back[] = { "10.9.9.9", "2001:db8:99::9" };
+	const struct test_fixture *f = *state;
+	char m1[18];
+	size_t i;
+
+	mac_text(mac_lan_host, m1);
+	sh("ip route add default via 10.1.0.254 dev la && "
+	   "ip -6 route add default via fe80::254 dev la");
+	/* The LAN host's link-local address known too, as neighbour discovery has it. */
+	sh("ip neigh add 10.1.0.254 lladdr %s dev la nud permanent && "
+	   "ip neigh add fe80::254 lladdr %s dev la nud permanent && "
+	   "ip neigh add fe80::2 lladdr %s dev la nud permanent",
+	   m1, m1, m1);
+	for (i = 0; i < sizeof(routed_back) / sizeof(routed_back[0]); i++) {
+		bool v6 = strchr(routed_back[i], ':');
+		struct pkt in = {};
+
+		put_datagram(&in, mac_la, mac_lan_host, routed_back[i], v6 ? FAR_HOST6 : FAR_HOST,
+			     64, NULL, 0);
+		assert_int_equal(fwd_run(f, &in, &(struct pkt){}), XDP_REDIRECT);
+	}
+	for (i = 0; i < sizeof(martians) / sizeof(martians[0]); i++) {
+		bool v6 = strchr(martians[i], ':');
+		struct pkt in = {};
+		char what[64];
+
+		snprintf(what, sizeof(what), "from %s", martians[i]);
+		put_datagram(&in, mac_la, mac_lan_host, martians[i], v6 ? FAR_HOST6 : FAR_HOST, 64,
+			     NULL, 0);
+		expect_fwd(f, &in, XDP_PASS, XT_PASS_SLOW_PATH, NULL, 0, what);
+	}
+}
+
+/*
  * The TTL's checksum update done incrementally, as the kernel's ip_decrease_ttl does, must
  * give what computing it again gives (RFC 1624 section 3). They part where the update
  * carries: a header checksum of 0xfeff becomes 0x0000, which an update without the
@@ -370,6 +423,8 @@ int main(void)
 		FORWARD_CASE_ON(leaves_a_last_hop_to_the_kernel, vxlan_over_ipv4),
 		FORWARD_CASE_ON(leaves_a_last_hop_to_the_kernel, gre_over_ipv6),
 		FORWARD_CASE_ON(leaves_ipv4_options_to_the_kernel, vxlan_over_ipv4),
+		FORWARD_CASE_ON(leaves_martian_sources_to_the_kernel, vxlan_over_ipv4),
+		FORWARD_CASE_ON(leaves_martian_sources_to_the_kernel, gre_over_ipv6),
 		FORWARD_CASE_ON(updates_the_checksum_as_computing_it_again_does, vxlan_over_ipv4),
 		DECAP_FORWARD_CASE_ON(decap_forwards_one_hop_less_out_of_the_port, vxlan_over_ipv4),
 		DECAP_FORWARD_CASE_ON(decap_forwards_one_hop_less_out_of_the_port, gre_over_ipv6),
