@@ -12,6 +12,12 @@ mutant that passes every test survived, and either a test is missing or the muta
 Within a tier the tests that killed most so far (of the same file first) go first; the
 order decides how soon a mutant dies, never whether. A namespace test the mutant does not
 name kills only if it fails twice in a row. Each test program is built just before it runs.
+An equivalent mutant runs the tests its `tests:` line names, those that exercise its code
+(a kill there shows the claim wrong); --full-equivalent runs every test for it too.
+
+Several copies of the tree (--jobs, 2 unless MUTATE_JOBS says otherwise) take mutants in
+turn: most of a namespace test's time is spent waiting, and each copy has its own build,
+namespaces and logs, as two runs of `make test` on one machine do.
 
 A mutant names a snippet of source text, not a file and line, so that the list survives
 code moving between files: the snippet is looked for in every file under bpf/, include/,
@@ -20,22 +26,28 @@ of whitespace in the snippet match any run of whitespace, so clang-format's rewr
 not matter either. A snippet found nowhere or more than once is an error in the list, and
 reported as such.
 
-Usage: tests/mutate/run.py [--check] [--no-baseline] [--test=T]... [ID...]
-  --check        only find every snippet (no build, no test): the list's maintenance check
-  --no-baseline  skip the run of the whole suite on the unchanged copy
-  --test=T       run only test T (as tests/run.sh names it, e.g. tests/bpf/forward), to see
-                 which mutants one test kills; "survived" then means survived T
-  ID...          only these mutants
-Environment: BUILD (default ./build) holds the copy, in BUILD/mutate/tree, and the logs.
+Usage: tests/mutate/run.py [--check] [--no-baseline] [--full-equivalent] [--jobs=N]
+                           [--test=T]... [ID...]
+  --check            only find every snippet (no build, no test): the list's maintenance
+                     check; also names snippets found outside their `in:` file
+  --no-baseline      skip the run of the whole suite on the unchanged copies
+  --full-equivalent  run every test for the equivalent mutants too
+  --jobs=N           N copies of the tree, N mutants at a time (default 2, or MUTATE_JOBS)
+  --test=T           run only test T (as tests/run.sh names it, e.g. tests/bpf/forward), to
+                     see which mutants one test kills; "survived" then means survived T
+  ID...              only these mutants
+Environment: BUILD (default ./build) holds the copies, in BUILD/mutate/treeN, and the logs.
 Exit status 0 when every snippet is found once and every mutant not listed as equivalent
 is killed; 1 otherwise.
 """
+import collections
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -90,6 +102,8 @@ def parse_mutants(path):
         for key in ("find", "replace", "breaks"):
             if key not in mu.fields:
                 mu.error = "no '%s:' line" % key
+        if mu.get("equivalent") and not mu.get("tests").split():
+            mu.error = "an equivalent mutant names the tests that exercise its code ('tests:')"
     return mutants
 
 
@@ -216,33 +230,63 @@ def list_tests(tree):
     return tiers
 
 
+def first_failure(path):
+    """The first "not ok" line of a test's own log, or ""."""
+    try:
+        with open(path, errors="replace") as f:
+            return next((line.strip() for line in f if line.startswith("not ok")), "")
+    except OSError:
+        return ""
+
+
+def stop(p):
+    """Stops a test's whole session; SIGTERM first, so that its EXIT trap deletes the
+    namespaces it made."""
+    os.killpg(p.pid, signal.SIGTERM)
+    try:
+        return p.communicate(timeout=15)[0]
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        return p.communicate()[0]
+
+
 def run_test(tree, test, timeout, log):
-    """One test through tests/run.sh, which judges it as `make test` does. True: passed."""
+    """One test through tests/run.sh, which judges it as `make test` does. True: passed.
+    A test is stopped at its first failure, which decides the verdict (a shell test's TAP
+    lines reach its log as they are written; a C test's when it ends), or after timeout
+    seconds, when it hangs."""
     log.write("--- %s\n" % test)
     log.flush()
-    # A session of its own, so that a hanging test is stopped with everything it started.
+    # tests/run.sh writes each test's output to a log of its own as it goes.
+    own = os.path.join(tree, "build", "test-logs", test.replace("/", "_") + ".log")
+    try:
+        os.unlink(own)
+    except OSError:
+        pass
+    # A session of its own, so that a test is stopped with everything it started.
     p = subprocess.Popen([os.path.join(tree, "tests", "run.sh"), test], cwd=tree,
                          env=tree_env(tree),
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          start_new_session=True)
-    try:
-        out, _ = p.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGTERM)
+    deadline = time.time() + timeout
+    while True:
         try:
-            out, _ = p.communicate(timeout=15)
+            p.wait(timeout=0.5)
+            break
         except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            out, _ = p.communicate()
-        log.write(out + "\n--- %s: stopped after %d s; its log so far:\n" % (test, timeout))
-        # tests/run.sh writes each test's output to a log of its own as it goes.
-        try:
-            with open(os.path.join(tree, "build", "test-logs",
-                                   test.replace("/", "_") + ".log")) as own:
-                log.write(own.read())
-        except OSError:
             pass
-        return False, "timeout after %d s" % timeout
+        first = first_failure(own)
+        if first or time.time() > deadline:
+            out = stop(p)
+            log.write(out + "\n--- %s: stopped %s; its log so far:\n" % (
+                test, "at its first failure" if first else "after %d s" % timeout))
+            try:
+                with open(own, errors="replace") as f:
+                    log.write(f.read())
+            except OSError:
+                pass
+            return False, first or "timeout after %d s" % timeout
+    out = p.communicate()[0]
     log.write(out)
     first = next((line.strip() for line in out.splitlines()
                   if line.strip().startswith("not ok")), "")
@@ -253,7 +297,7 @@ def run_test(tree, test, timeout, log):
     return p.returncode == 0 and m.group(2) == "0", first
 
 
-def run_tests(tree, tests, timeouts, log, fast, expected, builder):
+def run_tests(tree, tests, timeouts, log, fast, expected, builder, run=None):
     """Runs tests in order up to the first that fails; returns it (and why), or None.
     The unit and BPF tests are deterministic. A namespace test the mutant does not name as
     its expected killer, and that fails, runs again, and kills only if it fails again: a
@@ -266,7 +310,8 @@ def run_tests(tree, tests, timeouts, log, fast, expected, builder):
             again, _ = run_test(tree, t, timeouts.get(t, TIMEOUT_DEFAULT), log)
             if again:
                 log.write("--- %s failed once, then passed: not taken as a kill\n" % t)
-                print("    note: %s failed once (%s), then passed" % (t, why), flush=True)
+                if run:
+                    run.say("    note: %s failed once (%s), then passed" % (t, why))
                 continue
         if not ok:
             return t, why
@@ -274,26 +319,145 @@ def run_tests(tree, tests, timeouts, log, fast, expected, builder):
 
 
 def by_kills(tests, kills, seconds, file):
-    """Within a tier, the tests that killed most mutants of the same file so far go first,
-    then those that killed most of any, then the quick ones: the order changes how soon a
-    mutant dies, never whether it does."""
-    return sorted(tests, key=lambda t: (-kills.get((file, t), 0), -kills.get(t, 0),
-                                        seconds.get(t, 0)))
+    """Within a tier, the tests likely to kill soonest go first: those that killed most
+    mutants of the same file for each second they take, then most of any file, then the
+    quick ones. The order changes how soon a mutant dies, never whether it does."""
+    def rate(key, t):
+        return kills.get(key, 0) / max(seconds.get(t, 1.0), 0.5)
+
+    return sorted(tests, key=lambda t: (-rate((file, t), t), -rate(t, t), seconds.get(t, 0)))
 
 
 def fmt_time(seconds):
     return "%d min %02d s" % (seconds // 60, seconds % 60)
 
 
+class Run:
+    """What the workers share: the tests, their times and timeouts, the kills so far, and
+    the lock around them and around the output."""
+
+    def __init__(self, fast, slow, full_equivalent):
+        self.fast, self.slow, self.full_equivalent = fast, slow, full_equivalent
+        self.timeouts, self.seconds, self.kills = {}, {}, {}
+        self.lock = threading.Lock()
+        self.done = 0
+
+    def say(self, text):
+        with self.lock:
+            print(text, flush=True)
+
+
+def baseline_worker(run, tree, queue, log, failures):
+    """Runs tests of the queue on an unchanged copy, recording their times: kills mean
+    something only if the unchanged tree passes, and a test's time gives its timeout."""
+    while True:
+        try:
+            t = queue.popleft()
+        except IndexError:
+            return
+        t0 = time.time()
+        ok, why = run_test(tree, t, TIMEOUT_DEFAULT, log)
+        seconds = time.time() - t0
+        if not ok and t in run.slow:  # the same rule as for a kill: twice in a row
+            run.say("    note: %s failed once on the unchanged tree (%s)" % (t, why))
+            t0 = time.time()
+            ok, why = run_test(tree, t, TIMEOUT_DEFAULT, log)
+            seconds = time.time() - t0
+        with run.lock:
+            run.seconds[t] = seconds
+            run.timeouts[t] = int(TIMEOUT_FACTOR * seconds + TIMEOUT_SLACK)
+        if not ok:
+            failures.append("%s (%s)" % (t, why))
+
+
+def mutant_run(run, tree, work, texts, mu):
+    """Plants mu in tree, builds what each test needs just before it runs it, and runs the
+    tests until one fails; the tree is put back whatever happens."""
+    path = os.path.join(tree, mu.file)
+    original = texts[mu.file]
+    start_off, end_off = mu.span
+    named = [t for t in mu.get("tests").split() if t in run.fast + run.slow]
+    with open(os.path.join(work, "logs", mu.id + ".log"), "w") as log:
+        log.write("mutant %s in %s: %r -> %r\n" % (mu.id, mu.file, original[start_off:end_off],
+                                                   mu.get("replace")))
+        log.flush()
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(original[:start_off] + mu.get("replace") + original[end_off:])
+        try:
+            builder = Builder(tree, log, run.fast)
+            builder.need(builder.command)
+            if mu.get("equivalent") and not run.full_equivalent:
+                # The tests that exercise its code: a kill there shows the claim wrong.
+                failed = run_tests(tree, named, run.timeouts, log, run.fast, named, builder)
+            else:
+                with run.lock:
+                    rest = by_kills([t for t in run.fast if t not in named], run.kills,
+                                    run.seconds, mu.file)
+                failed = run_tests(tree, named + rest, run.timeouts, log, run.fast, named,
+                                   builder, run)
+                if not failed:
+                    with run.lock:
+                        rest = by_kills([t for t in run.slow if t not in named], run.kills,
+                                        run.seconds, mu.file)
+                    failed = run_tests(tree, rest, run.timeouts, log, run.fast, named,
+                                       builder, run)
+            if failed:
+                mu.verdict, mu.killer = "killed", "%s  %s" % failed
+                with run.lock:
+                    for key in (failed[0], (mu.file, failed[0])):
+                        run.kills[key] = run.kills.get(key, 0) + 1
+            else:
+                mu.verdict = "survived"
+        except DoesNotBuild as e:
+            mu.verdict, mu.killer = "does-not-build", str(e)
+        finally:
+            # Restored with a new mtime: make rebuilds what the mutant built.
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(original)
+
+
+def mutant_worker(run, tree, work, texts, queue, total, width):
+    while True:
+        try:
+            mu = queue.popleft()
+        except IndexError:
+            return
+        t0 = time.time()
+        mutant_run(run, tree, work, texts, mu)
+        mu.seconds = time.time() - t0
+        verdict = mu.verdict
+        if mu.get("equivalent"):
+            verdict = "equivalent, " + ("KILLED: not equivalent" if mu.verdict == "killed"
+                                        else mu.verdict)
+        with run.lock:
+            run.done += 1
+            print("[%3d/%d] %-*s %-22s %-16s %4ds  %s" % (
+                run.done, total, width, mu.id, mu.file, verdict, mu.seconds,
+                mu.killer[:110]), flush=True)
+
+
+def in_threads(target, args_per_thread):
+    threads = [threading.Thread(target=target, args=a) for a in args_per_thread]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def main(argv):
     check_only = "--check" in argv
     baseline = "--no-baseline" not in argv
+    full_equivalent = "--full-equivalent" in argv
     only = [a for a in argv if not a.startswith("--")]
     only_tests = [a[len("--test="):] for a in argv if a.startswith("--test=")]
+    jobs = [a[len("--jobs="):] for a in argv if a.startswith("--jobs=")]
+    jobs = int(jobs[-1] if jobs else os.environ.get("MUTATE_JOBS", "2") or "2")
+    if jobs < 1:
+        sys.exit("mutate: --jobs needs a number of 1 or more")
     start = time.time()
     build_dir = os.path.abspath(os.environ.get("BUILD", os.path.join(ROOT, "build")))
     work = os.path.join(build_dir, "mutate")
-    tree = os.path.join(work, "tree")
+    trees = [os.path.join(work, "tree%d" % (w + 1)) for w in range(jobs)]
 
     mutants = parse_mutants(MUTANTS)
     unknown = [i for i in only if i not in {m.id for m in mutants}]
@@ -301,9 +465,10 @@ def main(argv):
         sys.exit("mutate: no mutant %s in %s" % (", ".join(unknown), MUTANTS))
     if only:
         mutants = [m for m in mutants if m.id in only]
-    src = ROOT if check_only else tree
+    src = ROOT if check_only else trees[0]
     if not check_only:
-        copy_tree(tree)
+        for tree in trees:
+            copy_tree(tree)
     texts = {}
     for f in source_files(src):
         with open(os.path.join(src, f), encoding="utf-8") as fh:
@@ -327,79 +492,44 @@ def main(argv):
         return 1 if errors else 0
 
     os.makedirs(os.path.join(work, "logs"), exist_ok=True)
-    with open(os.path.join(work, "logs", "baseline.log"), "w") as log:
-        print("mutate: building the unchanged copy in %s" % tree, flush=True)
-        if not build(tree, log):
-            sys.exit("mutate: the unchanged tree does not build (see %s)" % log.name)
-        fast, slow = list_tests(tree)
-        if only_tests:
-            missing = [t for t in only_tests if t not in fast + slow]
-            if missing:
-                sys.exit("mutate: no test %s" % ", ".join(missing))
-            fast, slow = [t for t in fast if t in only_tests], [t for t in slow
-                                                                 if t in only_tests]
-        timeouts, seconds, kills = {}, {}, {}
-        if baseline:
-            # Kills mean something only if the unchanged tree passes; the run also gives
-            # each test's time, from which its timeout follows.
-            print("mutate: running every test on the unchanged copy", flush=True)
-            for t in fast + slow:
-                t0 = time.time()
-                ok, why = run_test(tree, t, TIMEOUT_DEFAULT, log)
-                seconds[t] = time.time() - t0
-                timeouts[t] = int(TIMEOUT_FACTOR * seconds[t] + TIMEOUT_SLACK)
-                if not ok and t in slow:  # the same rule as for a kill: twice in a row
-                    print("    note: %s failed once on the unchanged tree (%s)" % (t, why),
-                          flush=True)
-                    ok, why = run_test(tree, t, TIMEOUT_DEFAULT, log)
-                if not ok:
-                    sys.exit("mutate: %s fails on the unchanged tree (%s); see %s"
-                             % (t, why, log.name))
-    print("mutate: %d mutants (%s)" % (len(mutants), fmt_time(time.time() - start)),
-          flush=True)
+    print("mutate: %d copies of the tree in %s, built" % (jobs, work), flush=True)
+    logs = [open(os.path.join(work, "logs", "baseline%d.log" % (w + 1)), "w")
+            for w in range(jobs)]
+    built = [False] * jobs
 
+    def build_copy(w):
+        built[w] = build(trees[w], logs[w])
+
+    in_threads(build_copy, [(w,) for w in range(jobs)])
+    if not all(built):
+        sys.exit("mutate: the unchanged tree does not build (see %s)" % logs[0].name)
+    fast, slow = list_tests(trees[0])
+    if only_tests:
+        missing = [t for t in only_tests if t not in fast + slow]
+        if missing:
+            sys.exit("mutate: no test %s" % ", ".join(missing))
+        fast, slow = [t for t in fast if t in only_tests], [t for t in slow if t in only_tests]
+    run = Run(fast, slow, full_equivalent)
+    if baseline:
+        print("mutate: running every test on the unchanged copies", flush=True)
+        # The namespace tests first: the longest are among them, and the copies should
+        # finish together.
+        queue = collections.deque(slow + fast)
+        failures = []
+        in_threads(baseline_worker, [(run, trees[w], queue, logs[w], failures)
+                                     for w in range(jobs)])
+        if failures:
+            sys.exit("mutate: failing on the unchanged tree: %s; see %s" % (
+                ", ".join(failures), os.path.join(work, "logs")))
+    for log in logs:
+        log.close()
     runnable = [m for m in mutants if not m.error]
     width = max([len(m.id) for m in mutants] + [10])
-    for n, mu in enumerate(runnable, 1):
-        t0 = time.time()
-        path = os.path.join(tree, mu.file)
-        original = texts[mu.file]
-        start_off, end_off = mu.span
-        with open(os.path.join(work, "logs", mu.id + ".log"), "w") as log:
-            log.write("mutant %s in %s: %r -> %r\n" % (mu.id, mu.file,
-                      original[start_off:end_off], mu.get("replace")))
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(original[:start_off] + mu.get("replace") + original[end_off:])
-            try:
-                builder = Builder(tree, log, fast)
-                builder.need(builder.command)
-                first = [t for t in mu.get("tests").split() if t in fast + slow]
-                rest = by_kills([t for t in fast if t not in first], kills, seconds, mu.file)
-                failed = run_tests(tree, first + rest, timeouts, log, fast, first, builder)
-                if not failed:
-                    rest = by_kills([t for t in slow if t not in first], kills, seconds,
-                                    mu.file)
-                    failed = run_tests(tree, rest, timeouts, log, fast, first, builder)
-                if failed:
-                    mu.verdict, mu.killer = "killed", "%s  %s" % failed
-                    for key in (failed[0], (mu.file, failed[0])):
-                        kills[key] = kills.get(key, 0) + 1
-                else:
-                    mu.verdict = "survived"
-            except DoesNotBuild as e:
-                mu.verdict, mu.killer = "does-not-build", str(e)
-            finally:
-                # Restored with a new mtime: make rebuilds what the mutant built.
-                with open(path, "w", encoding="utf-8") as fh:
-                    fh.write(original)
-        mu.seconds = time.time() - t0
-        verdict = mu.verdict
-        if mu.get("equivalent"):
-            verdict = "equivalent, " + ("KILLED: not equivalent" if mu.verdict == "killed"
-                                        else mu.verdict)
-        print("[%3d/%d] %-*s %-22s %-16s %4ds  %s" % (
-            n, len(runnable), width, mu.id, mu.file, verdict, mu.seconds,
-            mu.killer[:110]), flush=True)
+    print("mutate: %d mutants, %d at a time (%s)" % (len(runnable), jobs,
+                                                    fmt_time(time.time() - start)), flush=True)
+    queue = collections.deque(runnable)
+    in_threads(mutant_worker, [(run, trees[w], work, texts, queue, len(runnable), width)
+                               for w in range(jobs)])
 
     counted = [m for m in runnable if not m.get("equivalent")]
     killed = [m for m in counted if m.verdict == "killed"]
@@ -407,6 +537,7 @@ def main(argv):
     unbuilt = [m for m in counted if m.verdict == "does-not-build"]
     equivalent = [m for m in runnable if m.get("equivalent")]
     eq_killed = [m for m in equivalent if m.verdict == "killed"]
+    eq_unbuilt = [m for m in equivalent if m.verdict == "does-not-build"]
     with open(os.path.join(work, "results.tsv"), "w") as out:
         out.write("id\tfile\tverdict\tequivalent\tseconds\tkiller\n")
         for m in mutants:
@@ -415,11 +546,12 @@ def main(argv):
     print()
     for m in survived:
         print("survived: %s (%s): %s" % (m.id, m.file, m.get("breaks")))
-    for m in unbuilt:
+    for m in unbuilt + eq_unbuilt:
         print("does not build: %s (%s): see %s" % (m.id, m.file,
               os.path.join(work, "logs", m.id + ".log")))
     for m in equivalent:
-        print("equivalent: %s (%s, %s): %s" % (m.id, m.file, m.verdict, m.get("equivalent")))
+        print("equivalent: %s (%s, %s%s): %s" % (
+            m.id, m.file, m.verdict, "" if full_equivalent else " its tests", m.get("equivalent")))
     print("mutants: %d; killed %d, survived %d, does not build %d, equivalent %d (%d of "
           "them killed), list errors %d" % (len(mutants), len(killed), len(survived),
                                             len(unbuilt), len(equivalent), len(eq_killed),
@@ -428,7 +560,7 @@ def main(argv):
     print("score: %d/%d killed = %.1f%%" % (len(killed), scored,
                                              100.0 * len(killed) / scored if scored else 0))
     print("time: %s; logs in %s" % (fmt_time(time.time() - start), os.path.join(work, "logs")))
-    return 1 if errors or survived or unbuilt or eq_killed else 0
+    return 1 if errors or survived or unbuilt or eq_killed or eq_unbuilt else 0
 
 
 if __name__ == "__main__":
