@@ -39,7 +39,7 @@ TEST_LIB_OBJS := $(patsubst tests/lib/%.c,$(BUILD)/tests/lib/%.o,$(wildcard test
 TEST_SKELS := $(patsubst tests/bpf/progs/%.bpf.c,$(BUILD)/tests/progs/%.skel.h,\
 	$(wildcard tests/bpf/progs/*.bpf.c))
 
-.PHONY: all deps test demo bench soak fuzz install clean vmlinux
+.PHONY: all deps test demo bench soak fuzz mutate install clean vmlinux
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o) $(TEST_SKELS) \
 	$(TEST_SKELS:.skel.h=.bpf.o) $(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h
@@ -57,10 +57,19 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
 
-$(BUILD)/loader/%.o: loader/%.c $(wildcard loader/*.h) $(wildcard include/*.h) $(SKELS)
+# Only the files that include a skeleton are rebuilt when a BPF object changes: the compiler
+# lists each object's headers in a .d file (-MMD), and the skeletons are built before any.
+# An object without its .d is rebuilt; the touch keeps it newer than the .d.
+$(BUILD)/loader/%.o: loader/%.c $(BUILD)/loader/%.d $(wildcard loader/*.h) \
+		$(wildcard include/*.h) | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(XT_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(XT_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)touch $@
+
+$(BUILD)/loader/%.d: ;
+.PRECIOUS: $(BUILD)/loader/%.d
+-include $(LOADER_OBJS:.o=.d)
 
 $(BUILD)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard loader/*.h) $(wildcard include/*.h)
 	$(call msg,CC,$@)
@@ -187,6 +196,12 @@ fuzz:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)XT_FUZZ_ITERS=$${XT_FUZZ_ITERS:-2000000} BUILD=$(abspath $(BUILD)) \
 		tests/run.sh tests/bpf/fuzz
+
+# The mutation check: each mutant of tests/mutate/mutants.txt planted in a copy of the tree
+# (in $(BUILD)/mutate), which must make some test fail. MUTANTS="ID ..." runs only those.
+mutate:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)BUILD=$(abspath $(BUILD)) /usr/bin/python3 tests/mutate/run.py $(MUTANTS)
 
 install: $(BUILD)/xtunnel
 	install -D -m 0755 $(BUILD)/xtunnel $(DESTDIR)$(PREFIX)/sbin/xtunnel

@@ -179,6 +179,9 @@ struct test_fixture {
 	int prog_fd;
 	struct test_maps maps;
 	struct xt_config cfg; /* what the programs were loaded with */
+	/* The device a decap TC run's skb arrives on; 0: the test uplink (run_ctx). A test
+	 * that builds devices of its own (tests/bpf/forward.c) names one of them. */
+	uint32_t run_ifindex;
 };
 
 static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
@@ -390,7 +393,8 @@ static inline void assert_drop_counted(const struct test_maps *m, enum xt_reason
 }
 
 /* The skb fields a TC run starts with: skb's (NULL: none), and for decap the uplink the frame
- * arrives on, unless skb names a device itself. The kernel gives the skb the pkt_type that
+ * arrives on (the fixture's run_ifindex, else the test uplink), unless skb names a device
+ * itself. The kernel gives the skb the pkt_type that
  * device's MAC makes of the frame's destination (tests/lib/uplink_dev.c). */
 static inline struct __sk_buff *run_ctx(const struct test_fixture *f, struct __sk_buff *skb,
 					struct __sk_buff *ctx)
@@ -401,6 +405,8 @@ static inline struct __sk_buff *run_ctx(const struct test_fixture *f, struct __s
 	if (f->prog != TEST_PROG_DECAP_TC)
 		return skb;
 	*ctx = skb ? *skb : (struct __sk_buff){};
+	if (!ctx->ifindex)
+		ctx->ifindex = f->run_ifindex;
 	if (!ctx->ifindex) {
 		ifindex = test_uplink_dev(test_uplink_mac);
 		if (ifindex < 0)
