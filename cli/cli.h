@@ -35,6 +35,12 @@ bool cli_output_option(struct cli *cli, const char *arg);
 
 /* Keyword arguments: returns the value of argv[*i] (advancing *i) or NULL if missing. */
 const char *cli_value(int argc, char **argv, int *i);
+/*
+ * The overlay a command names after argv[0]: "dev NAME", as the peer commands take it, or
+ * NAME alone; with output, -j, -p and their long forms too (show). *dev is NULL when no
+ * overlay is named. Returns 0 or the exit status of a usage error (reported).
+ */
+int cli_overlay_arg(struct cli *output, int argc, char **argv, const char *usage, const char **dev);
 
 /* What a peer command line asks (peer add, set or del). */
 struct peer_args {
