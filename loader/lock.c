@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include "errmsg.h"
 #include "lock.h"
+#include "privileges.h"
 
 #define XT_RUN_DIR "/run/xtunnel"
 
@@ -24,6 +25,10 @@ int xt_lock(void)
 		lock_depth++;
 		return lock_fd;
 	}
+	/* Every command that changes an overlay comes here first. */
+	fd = xt_privileges_check(true);
+	if (fd)
+		return fd;
 	if (mkdir(XT_RUN_DIR, 0700) && errno != EEXIST)
 		return xt_err(-errno, "creating " XT_RUN_DIR ": %s", strerror(errno));
 	fd = open(XT_RUN_DIR "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);

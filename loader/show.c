@@ -17,6 +17,7 @@
 #include "hooks.h"
 #include "netlink.h"
 #include "overlay.h"
+#include "privileges.h"
 #include "vxlan_dev.h"
 
 static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_state *info)
@@ -191,6 +192,9 @@ int xt_show(const char *dev, struct xt_overlay_state **out, int *n)
 	int count = 1, i, err;
 
 	xt_libs_quiet();
+	err = xt_privileges_check(false);
+	if (err)
+		return err;
 	if (!dev) {
 		err = xt_overlay_names(names, XT_MAX_OVERLAYS, &count, true);
 		if (err)
