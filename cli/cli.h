@@ -52,7 +52,7 @@ struct peer_args {
 
 /* Argument parsers: 0, or the exit status of a usage error (already reported). argv[0] is
  * the command (attach) or the verb (add, set, del). */
-int attach_parse(int argc, char **argv, struct xt_overlay_spec *spec);
+int attach_parse(int argc, char **argv, struct xt_overlay_spec *spec, unsigned int *flags);
 int peer_parse(int argc, char **argv, struct peer_args *a);
 
 int cmd_attach(struct cli *cli, int argc, char **argv);

@@ -128,7 +128,13 @@ static bool is_rx_gro_feature(const char *feature)
 	return !strcmp(feature, "rx-gro");
 }
 
-static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state *st)
+/* What xt_attach was asked. */
+struct attach_request {
+	const struct xt_overlay_spec *spec;
+	unsigned int flags;
+};
+
+static int attach_locked(const struct attach_request *req, struct attach_state *st)
 {
 	struct xt_overlay_spec complete, *o = &complete;
 	const char *dev = o->dev;
@@ -140,7 +146,7 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 	bool veth;
 	int err, i;
 
-	err = xt_spec_config(spec, o, &cfg, &mtu);
+	err = xt_spec_config(req->spec, req->flags, o, &cfg, &mtu);
 	if (err)
 		return err;
 	memcpy(st->dev, o->dev, sizeof(st->dev));
@@ -308,10 +314,10 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 	return xt_pins_create(st->ov.dev, st->ov.fd);
 }
 
-static int attach_or_roll_back(const void *spec)
+static int attach_or_roll_back(const void *req)
 {
 	struct attach_state st = {};
-	int err = attach_locked(spec, &st);
+	int err = attach_locked(req, &st);
 
 	if (err)
 		attach_rollback(&st);
@@ -319,7 +325,9 @@ static int attach_or_roll_back(const void *spec)
 	return err;
 }
 
-int xt_attach(const struct xt_overlay_spec *spec)
+int xt_attach(const struct xt_overlay_spec *spec, unsigned int flags)
 {
-	return xt_run_locked(attach_or_roll_back, spec);
+	struct attach_request req = { spec, flags };
+
+	return xt_run_locked(attach_or_roll_back, &req);
 }

@@ -238,6 +238,41 @@ int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out)
 	return 0;
 }
 
+struct addr_owner {
+	struct xt_ip ip;
+	int ifindex; /* 0: none yet */
+};
+
+static int addr_owner_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr_owner *o = data;
+	struct xt_ip ip;
+
+	if (!o->ifindex && ifa_address(nlh, ifa->ifa_family, &ip) && ip.family == o->ip.family &&
+	    !memcmp(ip.addr, o->ip.addr, XT_ADDR_LEN))
+		o->ifindex = (int)ifa->ifa_index;
+	return MNL_CB_OK;
+}
+
+int xt_nl_addr_owner(const struct xt_ip *ip, int *ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETADDR, NLM_F_DUMP);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	struct addr_owner o = { .ip = *ip };
+	int err;
+
+	ifa->ifa_family = ip->family == XT_FAMILY_V4 ? AF_INET : AF_INET6;
+	err = xt_nl_talk(nlh, addr_owner_cb, &o);
+	if (err)
+		return err;
+	if (!o.ifindex)
+		return -EADDRNOTAVAIL;
+	*ifindex = o.ifindex;
+	return 0;
+}
+
 struct all_addrs {
 	int ifindex, n, cap;
 	struct xt_prefix *addrs;

@@ -148,7 +148,10 @@ const char *xt_errmsg(void);
  * system's: the CLI exits 2 for these, 1 for the others. */
 bool xt_err_is_input(void);
 
-int xt_attach(const struct xt_overlay_spec *spec);
+/* XT_ATTACH_FORCE_LOCAL: take a local address that no interface has yet (one this host
+ * gets later); without it, attach refuses one, as the overlay would never match a packet. */
+#define XT_ATTACH_FORCE_LOCAL 0x1
+int xt_attach(const struct xt_overlay_spec *spec, unsigned int flags);
 int xt_detach(const char *dev);
 /* Replaces the overlay's programs with the ones built into this library, keeping the maps
  * (peers, routes, counters) and the flows: the upgrade path. dev NULL: the only overlay. */
