@@ -15,6 +15,7 @@
 #include "errmsg.h"
 #include "forward.h"
 #include "hooks.h"
+#include "lock.h"
 #include "netlink.h"
 #include "overlay.h"
 #include "privileges.h"
@@ -201,12 +202,17 @@ int xt_show(const char *dev, struct xt_overlay_state **out, int *n)
 	char names[XT_MAX_OVERLAYS][IF_NAMESIZE];
 	struct xt_overlay_state *ovs;
 	struct xt_overlay ov;
-	int count = 1, i, err;
+	int count = 1, i, err, lock;
 
 	xt_libs_quiet();
 	err = xt_privileges_check(false);
 	if (err)
 		return err;
+	/* show takes the lock only if it is free, for the sweep of stale pins that comes
+	 * with it: it only reads, and never waits for a command that changes things. */
+	lock = xt_lock_try();
+	if (lock >= 0)
+		xt_unlock(lock);
 	if (!dev) {
 		err = xt_overlay_names(names, XT_MAX_OVERLAYS, &count, true);
 		if (err)
