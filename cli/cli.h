@@ -20,7 +20,7 @@ struct cli_command {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv);
 	const char *usage;
-	const char *description;
+	const char *description; /* NULL: hidden from help (and from completion) */
 };
 
 /* One-line errors to stderr: "xtunnel: <what>: <why>". Both return the exit status. */
@@ -64,6 +64,16 @@ int cmd_batch(struct cli *cli, int argc, char **argv);
 
 /* Runs one command line (argv[0] is the command); returns its exit status. */
 int cli_run(struct cli *cli, int argc, char **argv);
+/* The command table's entry of that name, or NULL. */
+const struct cli_command *cli_command_named(const char *name);
+/* The names of the commands help lists, one a line. */
+void cli_print_command_names(void);
+/* The verbs of peer (peer.c). */
+const struct cli_command *peer_verbs(size_t *n);
+/* The table of verbs of a command that has them (peer), or NULL. */
+const struct cli_command *cli_verbs(const struct cli_command *c, size_t *n);
+/* xtunnel __complete WORD...: what may follow the words (complete.c). */
+int cmd_complete(struct cli *cli, int argc, char **argv);
 
 extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[], reload_usage[],
 	batch_usage[];
