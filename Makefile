@@ -1,6 +1,10 @@
 # xtunnel: one entry point. Out-of-tree build in $(BUILD); `make V=1` shows the commands.
 BUILD ?= build
 PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 CC ?= gcc
 CLANG ?= clang
 BPFTOOL ?= bpftool
@@ -39,7 +43,7 @@ TEST_LIB_OBJS := $(patsubst tests/lib/%.c,$(BUILD)/tests/lib/%.o,$(wildcard test
 TEST_SKELS := $(patsubst tests/bpf/progs/%.bpf.c,$(BUILD)/tests/progs/%.skel.h,\
 	$(wildcard tests/bpf/progs/*.bpf.c))
 
-.PHONY: all deps test demo bench soak fuzz mutate install clean vmlinux
+.PHONY: all deps test demo bench soak fuzz mutate install deb clean vmlinux
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o) $(TEST_SKELS) \
 	$(TEST_SKELS:.skel.h=.bpf.o) $(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h
@@ -203,9 +207,24 @@ mutate:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)BUILD=$(abspath $(BUILD)) /usr/bin/python3 tests/mutate/run.py $(MUTANTS)
 
+# The binary, every man page in docs/ (by its section), the bash completion and the
+# systemd units, which get the binary's path. DESTDIR stages (make deb uses it).
 install: $(BUILD)/xtunnel
-	install -D -m 0755 $(BUILD)/xtunnel $(DESTDIR)$(PREFIX)/sbin/xtunnel
-	install -D -m 0644 docs/xtunnel.8 $(DESTDIR)$(PREFIX)/share/man/man8/xtunnel.8
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -D -m 0755 $(BUILD)/xtunnel $(DESTDIR)$(SBINDIR)/xtunnel
+	$(Q)for m in $(wildcard docs/*.[1-8]); do \
+		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
+	done
+	$(Q)install -D -m 0644 packaging/xtunnel.bash-completion $(DESTDIR)$(BASHCOMPDIR)/xtunnel
+	$(Q)for u in packaging/systemd/*.in; do \
+		n=$${u##*/}; install -d $(DESTDIR)$(SYSTEMDUNITDIR) && \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' $$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$${n%.in} || exit 1; \
+	done
+
+# A Debian package of what install installs, made with dpkg's own tools
+# (scripts/deb.sh): $(BUILD)/xtunnel_VERSION_ARCH.deb.
+deb: $(BUILD)/xtunnel
+	$(Q)BUILD=$(abspath $(BUILD)) VERSION=$(VERSION) scripts/deb.sh
 
 # Regenerate the CO-RE header from the running kernel's BTF.
 vmlinux:

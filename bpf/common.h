@@ -36,6 +36,10 @@ const volatile struct xt_config xt_cfg = {};
  * last 2 unused: the section then ends where the skeleton's struct does (at a multiple of
  * 4), and the loader, which compares the two to know its own layout, finds them equal. */
 const volatile __u8 xt_uplink_mac[8] __attribute__((aligned(4))) = {};
+/* The uplink's name (IF_NAMESIZE bytes) as it was when the programs were loaded. No program
+ * reads it: it is for the loader, which must still know the uplink after it is deleted, to
+ * find it again when a device of that name is made (reload), and to say so (show). */
+const volatile char xt_uplink_name[16] = {};
 
 /* Reads of xt_cfg's arrays must stay volatile: through a plain pointer clang would fold
  * them to the zeros the object is initialised with. Both arrays are 4-byte aligned. */

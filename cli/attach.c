@@ -5,7 +5,7 @@
 
 const char attach_usage[] =
 	"xtunnel attach UPLINK [dev NAME] [encap vxlan|geneve|gre|ipip] [vni N] [port N]\n"
-	"                      [key N] [local ADDR] [address CIDR]... [mtu N]\n"
+	"                      [key N] [local ADDR [force]] [address CIDR]... [mtu N]\n"
 	"                      [rx auto|xdp|tc] [xdp-mode native|generic]\n"
 	"                      [max-peers N] [max-routes N] [forward-from IF[,IF]...]";
 
@@ -39,12 +39,13 @@ static int name_copy(char dst[IF_NAMESIZE], const char *what, const char *name)
 }
 
 /* Returns 0 or an exit status (usage error). */
-int attach_parse(int argc, char **argv, struct xt_overlay_spec *o)
+int attach_parse(int argc, char **argv, struct xt_overlay_spec *o, unsigned int *flags)
 {
 	uint32_t v;
 	int i, err;
 
 	memset(o, 0, sizeof(*o));
+	*flags = 0;
 	if (argc < 2 || argv[1][0] == '\0')
 		return cli_usage_error(attach_usage, "attach: missing UPLINK");
 	err = name_copy(o->uplink, "uplink", argv[1]);
@@ -81,6 +82,11 @@ int attach_parse(int argc, char **argv, struct xt_overlay_spec *o)
 			if (xt_parse_ip(val, &o->local))
 				return cli_usage_error(attach_usage, "local: %s", xt_errmsg());
 			o->has |= XT_OV_LOCAL;
+			/* A word of its own after the address, as 'move' in the peer commands. */
+			if (i + 1 < argc && !strcmp(argv[i + 1], "force")) {
+				*flags |= XT_ATTACH_FORCE_LOCAL;
+				i++;
+			}
 		} else if (!strcmp(key, "address")) {
 			if (o->n_addrs == XT_MAX_ADDRS)
 				return cli_usage_error(attach_usage, "address: more than %d",
@@ -128,15 +134,16 @@ int attach_parse(int argc, char **argv, struct xt_overlay_spec *o)
 int cmd_attach(struct cli *cli, int argc, char **argv)
 {
 	struct xt_overlay_spec spec;
+	unsigned int flags;
 	int err;
 
 	(void)cli;
 	if (cli_is_help(argc, argv))
 		return cli_print_usage(attach_usage);
-	err = attach_parse(argc, argv, &spec);
+	err = attach_parse(argc, argv, &spec, &flags);
 	if (err)
 		return err;
-	if (xt_attach(&spec))
+	if (xt_attach(&spec, flags))
 		return cli_fail("attach");
 	return 0;
 }

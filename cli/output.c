@@ -106,10 +106,23 @@ static json_object *json_peer(const struct xt_peer_state *p, enum xt_encap encap
 	return o;
 }
 
-/* What `show` calls the uplink: its name, or "(gone)" when it no longer exists. */
+/* What `show` calls the uplink: its name, or "(gone)" when not even that is known. */
 static const char *uplink_name(const struct xt_overlay_spec *spec)
 {
 	return spec->has & XT_OV_UPLINK ? spec->uplink : "(gone)";
+}
+
+/* What became of the uplink, and what to do about it; "" when it is there. */
+static const char *uplink_note(enum xt_uplink_state state)
+{
+	switch (state) {
+	case XT_UPLINK_OK:
+		return "";
+	case XT_UPLINK_RECREATED:
+		return " (was deleted; it exists again: run 'xtunnel reload')";
+	default:
+		return " (was deleted and is gone: make it again, then run 'xtunnel reload')";
+	}
 }
 
 /* Every setting (the spec: what attach takes), then what runs. Only the fields the
@@ -134,6 +147,8 @@ static json_object *json_overlay(const struct xt_overlay_state *ov)
 	json_object_object_add(o, "local", json_object_new_string(a));
 	json_object_object_add(o, "addresses", json_prefixes(spec->addrs, spec->n_addrs));
 	json_object_object_add(o, "mtu", json_object_new_int64(spec->mtu));
+	json_object_object_add(o, "uplink_state",
+			       json_object_new_string(xt_uplink_state_name(ov->uplink)));
 	json_object_object_add(o, "rx", json_object_new_string(xt_rx_mode_name(ov->rx)));
 	json_object_object_add(o, "rx_request", json_object_new_string(xt_rx_mode_name(spec->rx)));
 	json_object_object_add(o, "rx_reason", json_object_new_string(ov->rx_reason));
@@ -223,7 +238,7 @@ static void print_overlay(FILE *f, const struct xt_overlay_state *ov)
 
 	xt_format_ip(&spec->local, a, sizeof(a));
 	fprintf(f, "overlay: %s\n", spec->dev);
-	fprintf(f, "  uplink: %s, local %s\n", uplink_name(spec), a);
+	fprintf(f, "  uplink: %s%s, local %s\n", uplink_name(spec), uplink_note(ov->uplink), a);
 	if (spec->n_addrs) {
 		fputs("  addresses: ", f);
 		print_prefixes(f, spec->addrs, spec->n_addrs);

@@ -64,7 +64,7 @@ static int detach_orphans(int *removed)
 				/* Any version's: what it says is checked against the uplink below.
 				 */
 				if (xt_map_is_rodata(minfo.name))
-					xt_config_read(mfd, &minfo, &ov.cfg, &same);
+					xt_config_read(mfd, &minfo, &ov.cfg, NULL, &same);
 				if (xt_map_named(minfo.name) == XT_MAP_PEERS)
 					ov.map_id[XT_MAP_PEERS] = minfo.id;
 			}

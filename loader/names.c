@@ -44,6 +44,9 @@ NAMES(xdp_modes, XT_XDP_MODES, XT_XDP_MODE_COUNT)
 #define gso_paths_KEY(id, name) [XT_GSO_##id] = #name,
 NAMES(gso_paths, XT_GSO_PATHS, XT_GSO_PATH_COUNT)
 
+#define uplink_states_KEY(id, name) [XT_UPLINK_##id] = #name,
+NAMES(uplink_states, XT_UPLINK_STATES, XT_UPLINK_STATE_COUNT)
+
 static void words_make(const struct names *n)
 {
 	unsigned int i;
@@ -64,6 +67,7 @@ __attribute__((constructor)) static void names_make(void)
 	words_make(&rx_modes);
 	words_make(&xdp_modes);
 	words_make(&gso_paths);
+	words_make(&uplink_states);
 }
 
 static const char *word_of(const struct names *n, unsigned int value)
@@ -150,6 +154,11 @@ int xt_parse_xdp_mode(const char *s, enum xt_xdp_mode *out)
 const char *xt_gso_path_name(enum xt_gso_path path)
 {
 	return word_of(&gso_paths, (unsigned int)path);
+}
+
+const char *xt_uplink_state_name(enum xt_uplink_state state)
+{
+	return word_of(&uplink_states, (unsigned int)state);
 }
 
 /* Whitespace as the kernel's ctype has it: isspace() there is true for 0xa0 (NBSP) too. */

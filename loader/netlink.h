@@ -25,6 +25,9 @@ int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p);
 /* The device's first global-scope address of family XT_FAMILY_V4 or XT_FAMILY_V6;
  * -EADDRNOTAVAIL if it has none. */
 int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out);
+/* The device that has address ip, in any scope and state (tentative IPv6 included);
+ * -EADDRNOTAVAIL if none has. */
+int xt_nl_addr_owner(const struct xt_ip *ip, int *ifindex);
 /* Every address of the device with its prefix length, both families, any scope, in the
  * kernel's order (IPv4 first); free *out. */
 int xt_nl_addrs(int ifindex, struct xt_prefix **out, int *n);

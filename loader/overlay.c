@@ -28,25 +28,44 @@ bool xt_map_is_rodata(const char *map_name)
 	return len > 7 && !strcmp(map_name + len - 7, ".rodata");
 }
 
+/* The variable `name` of a .rodata section, if the section has one of `size` bytes. */
+static const struct btf_var_secinfo *section_var(const struct btf *btf, const struct btf_type *sec,
+						 const char *name, uint32_t size)
+{
+	const struct btf_var_secinfo *vsi = btf_var_secinfos(sec);
+	const struct btf_type *var;
+	int i;
+
+	for (i = 0; i < btf_vlen(sec); i++, vsi++) {
+		var = btf__type_by_id(btf, vsi->type);
+		if (var && btf_is_var(var) &&
+		    !strcmp(btf__name_by_offset(btf, var->name_off), name))
+			return vsi->size == size ? vsi : NULL;
+	}
+	return NULL;
+}
+
 /*
  * The xt_cfg of a program's .rodata map. The map's value is the whole section as the build
  * that loaded the program laid it out, and the section's BTF says where xt_cfg is and what
  * it is. Only a struct xt_config of our size is read, from there, out of a buffer of the
  * size the kernel copies (value_size): another build's section can be larger than ours.
- * *same_layout: the section is laid out as this build's. -EPROTO if xt_cfg is not there
- * as we know it.
+ * The uplink's name comes the same way, where the section has it (else ""). *same_layout:
+ * the section is laid out as this build's. -EPROTO if xt_cfg is not there as we know it.
  */
 int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
-		   bool *same_layout)
+		   char uplink[IF_NAMESIZE], bool *same_layout)
 {
-	const struct btf_var_secinfo *vsi;
+	const struct btf_var_secinfo *vsi, *name;
 	const struct btf_type *sec, *var, *t;
 	struct btf *btf;
 	uint32_t key = 0;
 	void *value = NULL;
-	int i, err = -EPROTO;
+	int err = -EPROTO;
 
 	*same_layout = false;
+	if (uplink)
+		uplink[0] = '\0';
 	if (minfo->type != BPF_MAP_TYPE_ARRAY || minfo->key_size != sizeof(key) ||
 	    minfo->value_size < sizeof(*cfg) || !minfo->btf_id)
 		return -EPROTO;
@@ -56,32 +75,31 @@ int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_confi
 	sec = btf__type_by_id(btf, minfo->btf_value_type_id);
 	if (!sec || !btf_is_datasec(sec))
 		goto out;
-	for (i = 0, vsi = btf_var_secinfos(sec); i < btf_vlen(sec); i++, vsi++) {
-		var = btf__type_by_id(btf, vsi->type);
-		if (!var || !btf_is_var(var) ||
-		    strcmp(btf__name_by_offset(btf, var->name_off), "xt_cfg"))
-			continue;
-		t = btf__type_by_id(btf, btf__resolve_type(btf, var->type)); /* const volatile */
-		if (!t || !btf_is_struct(t) ||
-		    strcmp(btf__name_by_offset(btf, t->name_off), "xt_config") ||
-		    t->size != sizeof(*cfg) || vsi->size != sizeof(*cfg) ||
-		    vsi->offset > minfo->value_size - sizeof(*cfg))
-			break;
-		value = calloc(1, minfo->value_size);
-		if (!value) {
-			err = -ENOMEM;
-			break;
-		}
-		if (bpf_map_lookup_elem(map_fd, &key, value)) {
-			err = -errno;
-			break;
-		}
-		memcpy(cfg, (char *)value + vsi->offset, sizeof(*cfg));
-		*same_layout = minfo->value_size == sizeof(struct xt_tc_bpf__rodata) &&
-			       vsi->offset == offsetof(struct xt_tc_bpf__rodata, xt_cfg);
-		err = 0;
-		break;
+	vsi = section_var(btf, sec, "xt_cfg", sizeof(*cfg));
+	if (!vsi || vsi->offset > minfo->value_size - sizeof(*cfg))
+		goto out;
+	var = btf__type_by_id(btf, vsi->type);
+	t = btf__type_by_id(btf, btf__resolve_type(btf, var->type)); /* const volatile */
+	if (!t || !btf_is_struct(t) || strcmp(btf__name_by_offset(btf, t->name_off), "xt_config") ||
+	    t->size != sizeof(*cfg))
+		goto out;
+	value = calloc(1, minfo->value_size);
+	if (!value) {
+		err = -ENOMEM;
+		goto out;
 	}
+	if (bpf_map_lookup_elem(map_fd, &key, value)) {
+		err = -errno;
+		goto out;
+	}
+	memcpy(cfg, (char *)value + vsi->offset, sizeof(*cfg));
+	name = section_var(btf, sec, "xt_uplink_name", IF_NAMESIZE);
+	if (uplink && name && name->offset <= minfo->value_size - IF_NAMESIZE)
+		snprintf(uplink, IF_NAMESIZE, "%.*s", IF_NAMESIZE - 1,
+			 (const char *)value + name->offset);
+	*same_layout = minfo->value_size == sizeof(struct xt_tc_bpf__rodata) &&
+		       vsi->offset == offsetof(struct xt_tc_bpf__rodata, xt_cfg);
+	err = 0;
 out:
 	free(value);
 	btf__free(btf);
@@ -125,7 +143,7 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 		if (m >= 0) {
 			other = true; /* of another size, or twice */
 		} else if (xt_map_is_rodata(minfo.name)) {
-			err = xt_config_read(fd, &minfo, &ov->cfg, &same);
+			err = xt_config_read(fd, &minfo, &ov->cfg, ov->uplink, &same);
 			if (err && err != -EPROTO) {
 				close(fd);
 				return err;
@@ -259,6 +277,11 @@ int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov)
 	return xt_maps_reuse(obj, ov->fd);
 }
 
+/* The skeleton's rodata keeps the name in IF_NAMESIZE bytes, as bpf/common.h declares it. */
+_Static_assert(sizeof(((struct xt_tc_bpf__rodata *)0)->xt_uplink_name) == IF_NAMESIZE &&
+		       sizeof(((struct xt_xdp_bpf__rodata *)0)->xt_uplink_name) == IF_NAMESIZE,
+	       "xt_uplink_name");
+
 int xt_overlay_tc_object(const struct xt_overlay *ov, const struct xt_config *cfg,
 			 struct xt_tc_bpf **out)
 {
@@ -268,6 +291,7 @@ int xt_overlay_tc_object(const struct xt_overlay *ov, const struct xt_config *cf
 	if (!tc)
 		return -errno;
 	tc->rodata->xt_cfg = *cfg;
+	memcpy(tc->rodata->xt_uplink_name, ov->uplink, IF_NAMESIZE);
 	err = xt_reuse_maps(tc->obj, ov);
 	if (err) {
 		xt_tc_bpf__destroy(tc);
@@ -286,6 +310,7 @@ int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *c
 	if (!xdp)
 		return -errno;
 	xdp->rodata->xt_cfg = *cfg;
+	memcpy(xdp->rodata->xt_uplink_name, ov->uplink, IF_NAMESIZE);
 	/* XDP tells this host's frames from others' by the uplink's MAC (bpf/common.h); read
 	 * each time, as it may have changed since attach. */
 	err = xt_dev_mac_of(cfg->uplink_ifindex, xdp->rodata->xt_uplink_mac);
@@ -324,4 +349,12 @@ int xt_overlay_bind_maps(int encap_fd, struct xt_overlay *ov)
 bool xt_needs_segment_path(const struct xt_config *cfg)
 {
 	return cfg->family == XT_FAMILY_V6 && xt_encap_is_udp(cfg->encap);
+}
+
+int xt_overlay_uplink(const struct xt_overlay *ov, char name[IF_NAMESIZE])
+{
+	if (ov->cfg.uplink_ifindex && if_indextoname(ov->cfg.uplink_ifindex, name))
+		return (int)ov->cfg.uplink_ifindex;
+	snprintf(name, IF_NAMESIZE, "%s", ov->uplink);
+	return name[0] ? (int)if_nametoindex(name) : 0;
 }

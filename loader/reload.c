@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * reload: the overlay's programs replaced by the ones built into this library, keeping the
- * maps (peers, routes, counters) and the flows: the upgrade path.
+ * maps (peers, routes, counters) and the flows: the upgrade path. And the way back onto an
+ * uplink that was deleted and made again: the same, loaded for the new device, with the
+ * receive path attached anew.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "decap.h"
 #include "dev.h"
 #include "errmsg.h"
 #include "forward.h"
@@ -22,26 +26,83 @@ static bool same_vxlan_dev(const struct xt_config *a, const struct xt_config *b)
 	return a->vxlan_dev && b->vxlan_dev && a->vxlan_dev_ifindex == b->vxlan_dev_ifindex;
 }
 
+/*
+ * The new configuration, in ov->cfg: the uplink found again, and the GSO path chosen again.
+ * The uplink is the device the programs were loaded for, or, if that one was deleted (its
+ * programs went with it), the one that has its name now: the new programs are loaded with
+ * its ifindex, which they redirect to. The vxlan device comes back if somebody deleted it,
+ * and an overlay attached by an older version gets it.
+ */
+static int reload_config(struct xt_overlay *ov)
+{
+	char uplink[IF_NAMESIZE];
+	int ifindex = xt_overlay_uplink(ov, uplink);
+
+	if (!ifindex)
+		return xt_err_input(
+			-ENODEV,
+			"uplink %s was deleted: make it again, then reload (nothing was "
+			"changed)",
+			uplink);
+	memcpy(ov->uplink, uplink, IF_NAMESIZE);
+	ov->cfg.uplink_ifindex = (uint32_t)ifindex;
+	xt_gso_path_choose(&ov->cfg, ov->dev);
+	return 0;
+}
+
+/* Decap replaced where it is, or attached where it is not: on an uplink made again, or
+ * one somebody took ours off. */
+static int reload_decap(struct xt_overlay *ov, struct xt_tc_bpf *tc, struct xt_xdp_bpf **xs,
+			struct xt_decap *fresh)
+{
+	int uplink = (int)ov->cfg.uplink_ifindex, err;
+	struct xt_tc_filter decap_tc =
+		xt_tc_filter_at(uplink, BPF_TC_INGRESS, (uint32_t)ov->ifindex);
+
+	if (xt_tc_query(decap_tc)) {
+		err = xt_tc_attach(decap_tc, bpf_program__fd(tc->progs.xt_decap_tc), XT_TC_REPLACE,
+				   NULL);
+		if (err)
+			return xt_err(err, "replacing the decap program: %s (nothing was changed)",
+				      strerror(-err));
+		return 0;
+	}
+	if (xt_xdp_multi_find(uplink, ov->map_id[XT_MAP_PEERS])) {
+		err = xt_overlay_xdp_object(ov, &ov->cfg, xs);
+		if (!err)
+			err = xt_xdp_multi_replace(uplink, ov->map_id[XT_MAP_PEERS], (*xs)->obj,
+						   "xt_decap_xdp");
+		if (err)
+			return xt_err(err,
+				      "replacing the XDP program on the uplink: %s (nothing was "
+				      "changed)",
+				      strerror(-err));
+		return 0;
+	}
+	err = xt_decap_attach(ov, &ov->cfg, bpf_program__fd(tc->progs.xt_decap_tc), fresh);
+	if (err)
+		xt_decap_rollback(ov, &ov->cfg, fresh);
+	return err;
+}
+
 static int reload_locked(const void *arg)
 {
 	const char *dev = arg;
 	struct xt_tc_bpf *tc = NULL;
 	struct xt_xdp_bpf *xs = NULL;
-	struct xt_config cfg;
+	struct xt_decap fresh = {};
+	struct xt_config old;
 	struct xt_overlay ov;
-	bool tc_rx;
 	int err;
 
 	err = xt_overlay_open(dev, &ov);
 	if (err)
 		return err;
-	tc_rx = xt_tc_query(xt_tc_filter_at((int)ov.cfg.uplink_ifindex, BPF_TC_INGRESS,
-					    (uint32_t)ov.ifindex)) != 0;
-	/* The GSO path is chosen again: the vxlan device comes back if somebody deleted it,
-	 * and an overlay attached by an older version gets it. */
-	cfg = ov.cfg;
-	xt_gso_path_choose(&cfg, ov.dev);
-	err = xt_overlay_tc_object(&ov, &cfg, &tc);
+	old = ov.cfg;
+	err = reload_config(&ov);
+	if (err)
+		goto out;
+	err = xt_overlay_tc_object(&ov, &ov.cfg, &tc);
 	if (!err)
 		err = xt_tc_bpf__load(tc);
 	if (!err)
@@ -51,28 +112,16 @@ static int reload_locked(const void *arg)
 			     strerror(-err));
 		goto out;
 	}
-	if (!tc_rx) {
-		err = xt_overlay_xdp_object(&ov, &cfg, &xs);
-		if (!err)
-			err = xt_xdp_multi_replace((int)ov.cfg.uplink_ifindex,
-						   ov.map_id[XT_MAP_PEERS], xs->obj,
-						   "xt_decap_xdp");
-		if (err) {
-			err = xt_err(err,
-				     "replacing the XDP program on the uplink: %s (nothing was "
-				     "changed)",
-				     strerror(-err));
-			goto out;
-		}
-	} else {
-		err = xt_tc_attach(xt_tc_filter_at((int)ov.cfg.uplink_ifindex, BPF_TC_INGRESS,
-						   (uint32_t)ov.ifindex),
-				   bpf_program__fd(tc->progs.xt_decap_tc), XT_TC_REPLACE, NULL);
-		if (err) {
-			err = xt_err(err, "replacing the decap program: %s (nothing was changed)",
-				     strerror(-err));
-			goto out;
-		}
+	err = reload_decap(&ov, tc, &xs, &fresh);
+	if (err)
+		goto out;
+	/* A deleted uplink left xt_ports with it (a devmap drops a device that goes); the one
+	 * made again takes its place, as attach put it there. */
+	if (ov.cfg.forward && bpf_map_update_elem(ov.fd[XT_MAP_PORTS], &ov.cfg.uplink_ifindex,
+						  &ov.cfg.uplink_ifindex, BPF_ANY)) {
+		err = xt_err(-errno, "adding the uplink to xt_ports: %s (decap was replaced)",
+			     strerror(errno));
+		goto out;
 	}
 	err = xt_fwd_reload(&ov);
 	if (err) {
@@ -91,8 +140,8 @@ static int reload_locked(const void *arg)
 			goto out;
 		}
 	}
-	if (cfg.vxlan_dev) {
-		err = xt_vxlan_dev_use((int)cfg.vxlan_dev_ifindex, (uint32_t)ov.ifindex,
+	if (ov.cfg.vxlan_dev) {
+		err = xt_vxlan_dev_use((int)ov.cfg.vxlan_dev_ifindex, (uint32_t)ov.ifindex,
 				       bpf_program__fd(tc->progs.xt_sock_drop));
 		if (err) {
 			err = xt_err(err,
@@ -113,11 +162,12 @@ out:
 	/* Of the vxlan devices before and after, the one the running encap program does not
 	 * use (the new one after a failure, the old one after a success) goes, unless another
 	 * overlay uses it. */
-	if (err && cfg.vxlan_dev && !same_vxlan_dev(&cfg, &ov.cfg))
-		xt_vxlan_dev_release((int)cfg.vxlan_dev_ifindex, cfg.port, (uint32_t)ov.ifindex);
-	if (!err && ov.cfg.vxlan_dev && !same_vxlan_dev(&cfg, &ov.cfg))
+	if (err && ov.cfg.vxlan_dev && !same_vxlan_dev(&ov.cfg, &old))
 		xt_vxlan_dev_release((int)ov.cfg.vxlan_dev_ifindex, ov.cfg.port,
 				     (uint32_t)ov.ifindex);
+	if (!err && old.vxlan_dev && !same_vxlan_dev(&ov.cfg, &old))
+		xt_vxlan_dev_release((int)old.vxlan_dev_ifindex, old.port, (uint32_t)ov.ifindex);
+	xt_decap_free(&fresh);
 	xt_xdp_bpf__destroy(xs);
 	xt_tc_bpf__destroy(tc);
 	xt_overlay_close(&ov);

@@ -15,8 +15,10 @@
 #include "errmsg.h"
 #include "forward.h"
 #include "hooks.h"
+#include "lock.h"
 #include "netlink.h"
 #include "overlay.h"
+#include "privileges.h"
 #include "vxlan_dev.h"
 
 static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_state *info)
@@ -26,6 +28,13 @@ static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_state *in
 
 	if_indextoname((unsigned int)ifindex, uplink);
 	xt_dev_driver(uplink, driver, sizeof(driver));
+	if (info->uplink != XT_UPLINK_OK) {
+		info->rx = XT_RX_AUTO;
+		snprintf(info->rx_reason, sizeof(info->rx_reason),
+			 "no decap program: the uplink was deleted%s",
+			 info->uplink == XT_UPLINK_GONE ? "" : "; 'xtunnel reload' attaches one");
+		return;
+	}
 	if (xt_tc_query(xt_tc_filter_at(ifindex, BPF_TC_INGRESS, (uint32_t)ov->ifindex))) {
 		info->rx = XT_RX_TC;
 	} else if (xt_xdp_multi_find(ifindex, ov->map_id[XT_MAP_PEERS])) {
@@ -33,7 +42,7 @@ static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_state *in
 	} else {
 		info->rx = XT_RX_AUTO;
 		snprintf(info->rx_reason, sizeof(info->rx_reason),
-			 "no decap program on the uplink: detach and attach again");
+			 "no decap program on the uplink: 'xtunnel reload' attaches one");
 		return;
 	}
 	if (info->spec.rx != XT_RX_AUTO)
@@ -92,17 +101,22 @@ static int peer_cmp(const void *a, const void *b)
 }
 
 /* The settings of ov as they are, every one that the overlay has (see struct
- * xt_overlay_spec). */
-static int overlay_spec(const struct xt_overlay *ov, struct xt_overlay_spec *spec)
+ * xt_overlay_spec), and what became of its uplink. */
+static int overlay_spec(const struct xt_overlay *ov, struct xt_overlay_spec *spec,
+			enum xt_uplink_state *uplink)
 {
 	struct xt_prefix *addrs;
-	int n, i, err;
+	int ifindex, n, i, err;
 
 	memcpy(spec->dev, ov->dev, sizeof(spec->dev));
 	spec->has = XT_OV_ENCAP | XT_OV_LOCAL | XT_OV_ADDRS | XT_OV_MTU | XT_OV_RX |
 		    XT_OV_XDP_MODE | XT_OV_MAX_PEERS | XT_OV_MAX_ROUTES | XT_OV_FORWARD_FROM;
-	if (if_indextoname(ov->cfg.uplink_ifindex, spec->uplink))
+	ifindex = xt_overlay_uplink(ov, spec->uplink);
+	if (spec->uplink[0])
 		spec->has |= XT_OV_UPLINK;
+	*uplink = !ifindex					? XT_UPLINK_GONE
+		  : (uint32_t)ifindex != ov->cfg.uplink_ifindex ? XT_UPLINK_RECREATED
+								: XT_UPLINK_OK;
 	spec->encap = (enum xt_encap)ov->cfg.encap;
 	if (xt_encap_is_udp(ov->cfg.encap)) {
 		spec->has |= XT_OV_VNI | XT_OV_PORT;
@@ -138,7 +152,7 @@ static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *i
 	void *prev = NULL;
 	int cap = 0, err;
 
-	err = overlay_spec(ov, &info->spec);
+	err = overlay_spec(ov, &info->spec, &info->uplink);
 	if (err)
 		return err;
 	rx_describe(ov, info);
@@ -188,9 +202,17 @@ int xt_show(const char *dev, struct xt_overlay_state **out, int *n)
 	char names[XT_MAX_OVERLAYS][IF_NAMESIZE];
 	struct xt_overlay_state *ovs;
 	struct xt_overlay ov;
-	int count = 1, i, err;
+	int count = 1, i, err, lock;
 
 	xt_libs_quiet();
+	err = xt_privileges_check(false);
+	if (err)
+		return err;
+	/* show takes the lock only if it is free, for the sweep of stale pins that comes
+	 * with it: it only reads, and never waits for a command that changes things. */
+	lock = xt_lock_try();
+	if (lock >= 0)
+		xt_unlock(lock);
 	if (!dev) {
 		err = xt_overlay_names(names, XT_MAX_OVERLAYS, &count, true);
 		if (err)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include "addr.h"
 #include "dev.h"
 #include "errmsg.h"
@@ -140,13 +141,69 @@ static int attach_validate(const struct xt_overlay_spec *o)
 	return 0;
 }
 
-/* cfg->family and cfg->local: as given, else the uplink's first IPv4 address, else its
- * first global IPv6 one. */
-static int attach_local(const struct xt_overlay_spec *o, int uplink, struct xt_config *cfg)
+/*
+ * A local address given: tunnel packets are accepted only when addressed to it, so it must
+ * be one the host receives, or the overlay would silently never match a packet. It must be
+ * assigned in this network namespace; to any interface, not only the uplink, since an
+ * underlay address on the loopback (an anycast or routed host address) is reached through
+ * the uplink all the same. XT_ATTACH_FORCE_LOCAL takes one the host does not have yet (a
+ * floating address that keepalived, say, moves here on failover). Never an address inside
+ * the overlay itself: its own prefixes, or any overlay device's addresses, are reached
+ * through the tunnel, not the uplink.
+ */
+static int local_check(const struct xt_overlay_spec *o, unsigned int flags)
+{
+	char a[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN + 4], owner[IF_NAMESIZE] = "";
+	struct xt_overlay ov;
+	int ifindex, err, i;
+
+	xt_format_ip(&o->local, a, sizeof(a));
+	for (i = 0; i < o->n_addrs; i++) {
+		const struct xt_prefix *addr = &o->addrs[i];
+
+		if (addr->ip.family != o->local.family ||
+		    !xt_bits_equal(addr->ip.addr, o->local.addr, xt_prefix_key_len(addr)))
+			continue;
+		xt_format_prefix(addr, p, sizeof(p));
+		return xt_err_input(-EINVAL,
+				    "local %s is inside the overlay's own address %s: the underlay "
+				    "address must be one the peers reach outside the overlay",
+				    a, p);
+	}
+	err = xt_nl_addr_owner(&o->local, &ifindex);
+	if (err == -EADDRNOTAVAIL && (flags & XT_ATTACH_FORCE_LOCAL))
+		return 0;
+	if (err == -EADDRNOTAVAIL)
+		return xt_err_input(err,
+				    "local %s: no interface here has this address, so no tunnel "
+				    "packet would reach this overlay; add it first, or give 'local "
+				    "%s force' for an address this host gets later",
+				    a, a);
+	if (err)
+		return xt_err(err, "local %s: reading this host's addresses: %s", a,
+			      strerror(-err));
+	if (if_indextoname((unsigned int)ifindex, owner) && !xt_overlay_open(owner, &ov)) {
+		xt_overlay_close(&ov);
+		return xt_err_input(-EINVAL,
+				    "local %s is an address of overlay %s: the underlay address "
+				    "must be one the peers reach outside every overlay",
+				    a, owner);
+	}
+	return 0;
+}
+
+/* cfg->family and cfg->local: as given (checked), else the uplink's first IPv4 address,
+ * else its first global IPv6 one. */
+static int attach_local(const struct xt_overlay_spec *o, unsigned int flags, int uplink,
+			struct xt_config *cfg)
 {
 	struct xt_ip local = o->local;
 	int err = 0;
 
+	if (o->has & XT_OV_LOCAL)
+		err = local_check(o, flags);
+	if (err)
+		return err;
 	if (!(o->has & XT_OV_LOCAL)) {
 		err = xt_nl_first_addr(uplink, XT_FAMILY_V4, &local);
 		if (err == -EADDRNOTAVAIL)
@@ -240,8 +297,8 @@ static int attach_unique(const struct xt_overlay_spec *o, const struct xt_config
 	return err;
 }
 
-int xt_spec_config(const struct xt_overlay_spec *spec, struct xt_overlay_spec *o,
-		   struct xt_config *cfg, uint32_t *mtu)
+int xt_spec_config(const struct xt_overlay_spec *spec, unsigned int flags,
+		   struct xt_overlay_spec *o, struct xt_config *cfg, uint32_t *mtu)
 {
 	int err;
 
@@ -267,7 +324,7 @@ int xt_spec_config(const struct xt_overlay_spec *spec, struct xt_overlay_spec *o
 	cfg->uplink_ifindex = if_nametoindex(o->uplink);
 	cfg->max_peers = o->max_peers;
 	cfg->max_routes = o->max_routes;
-	err = attach_local(o, (int)cfg->uplink_ifindex, cfg);
+	err = attach_local(o, flags, (int)cfg->uplink_ifindex, cfg);
 	if (!err)
 		err = attach_mtu(o, cfg, mtu);
 	if (!err)

@@ -40,7 +40,7 @@ struct xt_prefix {
 
 /* The fields of struct xt_overlay_spec that are given. */
 enum xt_overlay_has {
-	XT_OV_UPLINK = 1u << 0, /* attach needs it; show leaves it out if the uplink is gone */
+	XT_OV_UPLINK = 1u << 0, /* attach needs it; show has it even if the uplink is gone */
 	XT_OV_ENCAP = 1u << 1,
 	XT_OV_VNI = 1u << 2,  /* VXLAN, GENEVE */
 	XT_OV_PORT = 1u << 3, /* VXLAN, GENEVE */
@@ -119,6 +119,25 @@ enum xt_gso_path {
 };
 /* clang-format on */
 
+/*
+ * What became of the uplink since the programs were loaded (attach, or the last reload):
+ * there; deleted; or deleted and a device of its name made again, to which reload attaches
+ * the overlay. A list as the others.
+ */
+#define XT_UPLINK_STATES(X)                                                                        \
+	X(OK, ok)                                                                                  \
+	X(GONE, gone)                                                                              \
+	X(RECREATED, recreated)
+
+/* clang-format off */
+enum xt_uplink_state {
+#define XT_UPLINK_STATE_ENUM(id, name) XT_UPLINK_##id,
+	XT_UPLINK_STATES(XT_UPLINK_STATE_ENUM)
+#undef XT_UPLINK_STATE_ENUM
+	XT_UPLINK_STATE_COUNT,
+};
+/* clang-format on */
+
 /* A peer as it runs. */
 struct xt_peer_state {
 	struct xt_peer_spec spec;   /* endpoint with the port in use, and allowed-ips */
@@ -128,9 +147,11 @@ struct xt_peer_state {
 
 /* An overlay as it runs: its settings, and what became of them. */
 struct xt_overlay_state {
-	struct xt_overlay_spec spec; /* rx is as asked, local and mtu as they are */
-	enum xt_rx_mode rx;	     /* what is attached; XT_RX_AUTO: no decap program found */
-	char rx_reason[128];	     /* why this receive path */
+	struct xt_overlay_spec spec; /* rx is as asked, local and mtu as they are; uplink by
+				      * the name the programs keep if it was deleted */
+	enum xt_uplink_state uplink;
+	enum xt_rx_mode rx;  /* what is attached; XT_RX_AUTO: no decap program found */
+	char rx_reason[128]; /* why this receive path */
 	enum xt_gso_path gso;
 	char gso_reason[160]; /* what encapsulates GSO packets, and why */
 	char pin_dir[256];    /* where the maps are pinned ("" if not) */
@@ -148,7 +169,10 @@ const char *xt_errmsg(void);
  * system's: the CLI exits 2 for these, 1 for the others. */
 bool xt_err_is_input(void);
 
-int xt_attach(const struct xt_overlay_spec *spec);
+/* XT_ATTACH_FORCE_LOCAL: take a local address that no interface has yet (one this host
+ * gets later); without it, attach refuses one, as the overlay would never match a packet. */
+#define XT_ATTACH_FORCE_LOCAL 0x1
+int xt_attach(const struct xt_overlay_spec *spec, unsigned int flags);
 int xt_detach(const char *dev);
 /* Replaces the overlay's programs with the ones built into this library, keeping the maps
  * (peers, routes, counters) and the flows: the upgrade path. dev NULL: the only overlay. */
@@ -198,6 +222,7 @@ const char *xt_reason_name(enum xt_reason reason); /* drop-spoofed */
 const char *xt_rx_mode_name(enum xt_rx_mode mode);
 const char *xt_xdp_mode_name(enum xt_xdp_mode mode);
 const char *xt_gso_path_name(enum xt_gso_path path);
+const char *xt_uplink_state_name(enum xt_uplink_state state);
 /* The key of a reason's counter in JSON: drop_spoofed. */
 const char *xt_reason_key(enum xt_reason reason);
 

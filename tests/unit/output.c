@@ -794,19 +794,41 @@ static void json_keys_are_jq_identifiers_at_every_depth(void **state)
 	json_object_put(j);
 }
 
-static void uplink_that_is_gone_shows_as_gone(void **state)
+/* An uplink deleted since attach keeps its name; its state says what became of it, and
+ * the text what to do. */
+static void uplink_deleted_shows_its_name_its_state_and_the_fix(void **state)
 {
 	struct fixture *f = *state;
-	json_object *j;
+	json_object *j, *o;
 	char *text;
 
+	j = json_overlays(f->ovs, 1);
+	assert_string_equal(member_string(element(j, 0, json_type_object), "uplink_state"), "ok");
+	json_object_put(j);
+	f->ovs[1].uplink = XT_UPLINK_GONE;
+	j = json_overlays(&f->ovs[1], 1);
+	o = element(j, 0, json_type_object);
+	assert_string_equal(member_string(o, "uplink"), "eth1");
+	assert_string_equal(member_string(o, "uplink_state"), "gone");
+	json_object_put(j);
+	text = print_to_string(&f->ovs[1], 1);
+	assert_has_line(text, "  uplink: eth1 (was deleted and is gone: make it again, then run "
+			      "'xtunnel reload'), local 198.51.100.1");
+	free(text);
+	f->ovs[1].uplink = XT_UPLINK_RECREATED;
+	j = json_overlays(&f->ovs[1], 1);
+	assert_string_equal(member_string(element(j, 0, json_type_object), "uplink_state"),
+			    "recreated");
+	json_object_put(j);
+	text = print_to_string(&f->ovs[1], 1);
+	assert_has_line(text, "  uplink: eth1 (was deleted; it exists again: run 'xtunnel "
+			      "reload'), local 198.51.100.1");
+	free(text);
+	/* Not even a name (an overlay read without one): said so. */
 	f->ovs[1].spec.has &= ~(uint32_t)XT_OV_UPLINK;
 	j = json_overlays(&f->ovs[1], 1);
 	assert_string_equal(member_string(element(j, 0, json_type_object), "uplink"), "(gone)");
 	json_object_put(j);
-	text = print_to_string(&f->ovs[1], 1);
-	assert_has_line(text, "  uplink: (gone), local 198.51.100.1");
-	free(text);
 }
 
 static void text_shows_addresses_and_a_generic_xdp_mode(void **state)
@@ -899,7 +921,7 @@ int main(void)
 		FIXTURE_TEST(text_endpoint_brackets_ipv6_with_port_and_omits_gre_s),
 		FIXTURE_TEST(json_carries_every_setting),
 		FIXTURE_TEST(json_keys_are_jq_identifiers_at_every_depth),
-		FIXTURE_TEST(uplink_that_is_gone_shows_as_gone),
+		FIXTURE_TEST(uplink_deleted_shows_its_name_its_state_and_the_fix),
 		FIXTURE_TEST(text_shows_addresses_and_a_generic_xdp_mode),
 		FIXTURE_TEST(output_is_compact_with_j_and_indented_with_p),
 	};
