@@ -66,3 +66,18 @@ bool cli_output_option(struct cli *cli, const char *arg)
 	}
 	return false;
 }
+
+int cli_conf_load(const char *what, const char *arg, struct xt_desired *want)
+{
+	char path[4096];
+	int err;
+
+	if (xt_conf_path(arg, path, sizeof(path)))
+		return cli_fail(what);
+	err = xt_conf_read(path, want);
+	if (err == -ENOENT) {
+		fprintf(stderr, "xtunnel: %s: %s: no such file\n", what, path);
+		return EXIT_USAGE;
+	}
+	return err ? cli_fail(what) : 0;
+}
