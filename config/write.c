@@ -28,6 +28,11 @@ static int prefix_order(const void *a, const void *b)
 	return c ? c : (int)x->len - (int)y->len;
 }
 
+static int name_order(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 /* "Key = a, b, c" lines, as many as the items take. */
 struct list_writer {
 	FILE *f;
@@ -83,6 +88,7 @@ static struct xt_prefix *sorted(const struct xt_prefix *list, int n)
 
 static int write_overlay(FILE *f, const struct xt_overlay_spec *s)
 {
+	char ports[XT_MAX_FWD_PORTS][IF_NAMESIZE];
 	struct xt_prefix addrs[XT_MAX_ADDRS], *v6;
 	struct list_writer w = { f, NULL, 0 };
 	const struct xt_conf_key *keys;
@@ -110,9 +116,12 @@ static int write_overlay(FILE *f, const struct xt_overlay_spec *s)
 			free(v6);
 			write_prefixes(f, keys[k].name, addrs, n_addrs);
 		} else if (bit == XT_OV_FORWARD_FROM) {
+			/* By name: the ports come from a hash map, in no order of their own. */
+			memcpy(ports, s->forward_from, sizeof(ports));
+			qsort(ports, (size_t)s->n_forward, sizeof(ports[0]), name_order);
 			w.key = keys[k].name;
 			for (i = 0; i < s->n_forward; i++)
-				list_item(&w, s->forward_from[i]);
+				list_item(&w, ports[i]);
 			list_end(&w);
 		} else if (s->has & bit) {
 			xt_setting_format(s, bit, value, sizeof(value));

@@ -411,7 +411,7 @@ static void save_writes_every_setting_in_one_order(void **state)
 		"MTU = 1476\n"
 		"Receive = auto\n"
 		"XDPMode = generic\n"
-		"ForwardFrom = lan1, lan0\n"
+		"ForwardFrom = lan0, lan1\n"
 		"MaxPeers = 10\n"
 		"MaxRoutes = 100\n"
 		"\n"
