@@ -21,15 +21,24 @@ endif
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ivmlinux -Iinclude
 CFLAGS ?= -O2 -g
-XT_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iloader -I$(BUILD) \
-	-DXT_VERSION=\"$(VERSION)\" $(shell pkg-config --cflags libbpf libxdp json-c libmnl)
-LIBS = $(shell pkg-config --libs libbpf libxdp json-c libmnl) -lelf -lz
+PKGS := libbpf libxdp json-c libmnl inih
+XT_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iloader -Istate -Iconfig \
+	-I$(BUILD) -DXT_VERSION=\"$(VERSION)\" $(shell pkg-config --cflags $(PKGS))
+# state/ and config/ sit above the loader and see its public header alone: their include
+# path has a directory holding only loader/xtunnel.h, so that an internal header of the
+# loader does not compile there.
+ROOM_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iinclude -I$(BUILD)/api -Istate \
+	-Iconfig $(shell pkg-config --cflags $(PKGS))
+LIBS = $(shell pkg-config --libs $(PKGS)) -lelf -lz
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_HDRS := $(wildcard bpf/*.h) $(wildcard include/*.h)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 LOADER_OBJS := $(patsubst loader/%.c,$(BUILD)/loader/%.o,$(wildcard loader/*.c))
+STATE_OBJS := $(patsubst state/%.c,$(BUILD)/state/%.o,$(wildcard state/*.c))
+CONFIG_OBJS := $(patsubst config/%.c,$(BUILD)/config/%.o,$(wildcard config/*.c))
+ROOM_OBJS := $(STATE_OBJS) $(CONFIG_OBJS)
 CLI_OBJS := $(patsubst cli/%.c,$(BUILD)/cli/%.o,$(wildcard cli/*.c))
 CLI_LIB_OBJS := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/*.c))
@@ -75,10 +84,26 @@ $(BUILD)/loader/%.d: ;
 .PRECIOUS: $(BUILD)/loader/%.d
 -include $(LOADER_OBJS:.o=.d)
 
-$(BUILD)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard loader/*.h) $(wildcard include/*.h)
+$(BUILD)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard loader/*.h) $(wildcard include/*.h) \
+		$(wildcard state/*.h) $(wildcard config/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(XT_CFLAGS) -c $< -o $@
+
+$(BUILD)/api/xtunnel.h: loader/xtunnel.h
+	$(Q)mkdir -p $(dir $@)
+	$(Q)ln -sf $(abspath $<) $@
+
+$(BUILD)/state/%.o: state/%.c $(wildcard state/*.h) $(BUILD)/api/xtunnel.h $(wildcard include/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(ROOM_CFLAGS) -c $< -o $@
+
+$(BUILD)/config/%.o: config/%.c $(wildcard config/*.h) $(wildcard state/*.h) \
+		$(BUILD)/api/xtunnel.h $(wildcard include/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(ROOM_CFLAGS) -c $< -o $@
 
 # Made anew each time: `ar r` would keep the members of files that were renamed or removed.
 $(BUILD)/libxtunnel.a: $(LOADER_OBJS)
@@ -86,11 +111,11 @@ $(BUILD)/libxtunnel.a: $(LOADER_OBJS)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-$(BUILD)/xtunnel: $(CLI_OBJS) $(BUILD)/libxtunnel.a
+$(BUILD)/xtunnel: $(CLI_OBJS) $(ROOM_OBJS) $(BUILD)/libxtunnel.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(XT_CFLAGS) $^ $(LIBS) -o $@
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CLI_LIB_OBJS) \
+$(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CLI_LIB_OBJS) $(ROOM_OBJS) \
 		$(BUILD)/libxtunnel.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
@@ -124,11 +149,11 @@ $(BUILD)/tests/bpf/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(SKELS) $(TEST_SK
 
 # Test tools: not tests themselves (tests/run.sh does not run them), used by the tests.
 $(BUILD)/tests/tools/%: tests/tools/%.c $(SKELS) $(wildcard include/*.h) $(TEST_LIB_OBJS) \
-		$(BUILD)/libxtunnel.a
+		$(ROOM_OBJS) $(BUILD)/libxtunnel.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(XT_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJS) $(BUILD)/libxtunnel.a $(LIBS) -lpcap \
-		-o $@
+	$(Q)$(CC) $(XT_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJS) $(ROOM_OBJS) $(BUILD)/libxtunnel.a \
+		$(LIBS) -lpcap -o $@
 
 # Bench tools may have a BPF program of their own (bench/NAME.bpf.c -> NAME.skel.h).
 $(BUILD)/bench/%.bpf.o: bench/%.bpf.c | $(BUILD)
@@ -164,7 +189,7 @@ $(VARIANT)/loader/%.o: loader/%.c $(wildcard loader/*.h) $(wildcard include/*.h)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -I$(VARIANT) $(XT_CFLAGS) -c $< -o $@
 
-$(VARIANT)/xtunnel: $(CLI_OBJS) $(VARIANT_LOADER_OBJS)
+$(VARIANT)/xtunnel: $(CLI_OBJS) $(ROOM_OBJS) $(VARIANT_LOADER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(XT_CFLAGS) $^ $(LIBS) -o $@
 

@@ -84,3 +84,18 @@ int cli_overlay_arg(struct cli *output, int argc, char **argv, const char *usage
 	}
 	return 0;
 }
+
+int cli_conf_load(const char *what, const char *arg, struct xt_desired *want)
+{
+	char path[4096];
+	int err;
+
+	if (xt_conf_path(arg, path, sizeof(path)))
+		return cli_fail(what);
+	err = xt_conf_read(path, want);
+	if (err == -ENOENT) {
+		fprintf(stderr, "xtunnel: %s: %s: no such file\n", what, path);
+		return EXIT_USAGE;
+	}
+	return err ? cli_fail(what) : 0;
+}

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <json-c/json.h>
+#include "config.h"
 #include "xtunnel.h"
 
 #define EXIT_USAGE 2
@@ -61,6 +62,14 @@ int cmd_peer(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_reload(struct cli *cli, int argc, char **argv);
 int cmd_batch(struct cli *cli, int argc, char **argv);
+int cmd_up(struct cli *cli, int argc, char **argv);
+int cmd_down(struct cli *cli, int argc, char **argv);
+int cmd_save(struct cli *cli, int argc, char **argv);
+int cmd_sync(struct cli *cli, int argc, char **argv);
+
+/* The config file that FILE or NAME (an argument of up or sync) means, read into *want:
+ * 0, or the exit status of an error already reported as "xtunnel: WHAT: ...". */
+int cli_conf_load(const char *what, const char *arg, struct xt_desired *want);
 
 /* Runs one command line (argv[0] is the command); returns its exit status. */
 int cli_run(struct cli *cli, int argc, char **argv);
@@ -76,7 +85,7 @@ const struct cli_command *cli_verbs(const struct cli_command *c, size_t *n);
 int cmd_complete(struct cli *cli, int argc, char **argv);
 
 extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[], reload_usage[],
-	batch_usage[];
+	batch_usage[], up_usage[], down_usage[], save_usage[], sync_usage[];
 
 /* output.c: the one place that formats state, for humans and as JSON. */
 json_object *json_overlays(const struct xt_overlay_state *ovs, int n);

@@ -13,6 +13,10 @@ static const struct cli_command commands[] = {
 	{ "show", cmd_show, show_usage, "show overlays, peers and counters" },
 	{ "reload", cmd_reload, reload_usage, "replace the programs, keeping maps and flows" },
 	{ "batch", cmd_batch, batch_usage, "run commands from a file, one per line" },
+	{ "up", cmd_up, up_usage, "make the overlay a config file describes" },
+	{ "down", cmd_down, down_usage, "remove the overlay a config file describes" },
+	{ "save", cmd_save, save_usage, "print a running overlay as a config file" },
+	{ "sync", cmd_sync, sync_usage, "change a running overlay to what its file says" },
 	{ "help", cmd_help, "xtunnel help [COMMAND]", "show this help, or a command's usage" },
 	/* For the shell's completion (packaging/xtunnel.bash-completion); not for people. */
 	{ "__complete", cmd_complete, "xtunnel __complete [WORD]...", NULL },

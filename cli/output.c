@@ -86,7 +86,26 @@ static json_object *json_prefixes(const struct xt_prefix *p, int n)
 	return a;
 }
 
-/* The endpoint is the address alone; "port" is there only for the UDP encapsulations. */
+/* The names of the flags set (XT_PEER_F_*); a bit without a name as its number. */
+static json_object *json_peer_flags(uint16_t flags)
+{
+	json_object *a = json_object_new_array();
+	char number[8];
+	unsigned int bit;
+
+	for (bit = 0; bit < 16; bit++) {
+		const char *name = xt_peer_flag_name((uint16_t)(1u << bit));
+
+		if (!(flags & (1u << bit)))
+			continue;
+		snprintf(number, sizeof(number), "0x%x", 1u << bit);
+		json_object_array_add(a, json_object_new_string(name ? name : number));
+	}
+	return a;
+}
+
+/* The endpoint is the address alone; "port" is there only for the UDP encapsulations. The
+ * id indexes the peer's counters in xt_peer_stats, and stays while the peer does. */
 static json_object *json_peer(const struct xt_peer_state *p, enum xt_encap encap)
 {
 	json_object *o = json_object_new_object();
@@ -94,10 +113,12 @@ static json_object *json_peer(const struct xt_peer_state *p, enum xt_encap encap
 
 	xt_format_ip(&p->spec.endpoint, a, sizeof(a));
 	json_object_object_add(o, "name", json_object_new_string(p->spec.name));
+	json_object_object_add(o, "id", json_object_new_int64(p->id));
 	json_object_object_add(o, "endpoint", json_object_new_string(a));
 	if (xt_encap_is_udp(encap))
 		json_object_object_add(o, "port", json_object_new_int(p->spec.port));
 	json_object_object_add(o, "allowed_ips", json_prefixes(p->spec.allowed, p->spec.n_allowed));
+	json_object_object_add(o, "flags", json_peer_flags(p->spec.flags));
 	json_object_object_add(o, "rx_packets", json_object_new_uint64(p->stats.rx_packets));
 	json_object_object_add(o, "rx_bytes", json_object_new_uint64(p->stats.rx_bytes));
 	json_object_object_add(o, "tx_packets", json_object_new_uint64(p->stats.tx_packets));
@@ -228,6 +249,16 @@ static void print_peer(FILE *f, const struct xt_peer_state *p, enum xt_encap enc
 	fprintf(f, ") received, %" PRIu64 " packets (", (uint64_t)p->stats.tx_packets);
 	print_bytes(f, (uint64_t)p->stats.tx_bytes);
 	fprintf(f, ") sent\n  drops: %" PRIu64 "\n", (uint64_t)p->stats.drops);
+	if (p->spec.flags) {
+		json_object *flags = json_peer_flags(p->spec.flags);
+		size_t i;
+
+		for (i = 0; i < json_object_array_length(flags); i++)
+			fprintf(f, "%s%s", i ? ", " : "  flags: ",
+				json_object_get_string(json_object_array_get_idx(flags, i)));
+		fputc('\n', f);
+		json_object_put(flags);
+	}
 }
 
 static void print_overlay(FILE *f, const struct xt_overlay_state *ov)

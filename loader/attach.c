@@ -215,7 +215,7 @@ static int attach_locked(const struct attach_request *req, struct attach_state *
 	for (i = 0; i < o->n_addrs; i++) {
 		char a[INET6_ADDRSTRLEN + 4];
 
-		err = xt_nl_addr_add(st->dev_ifindex, &o->addrs[i]);
+		err = xt_nl_addr(true, st->dev_ifindex, &o->addrs[i]);
 		xt_format_prefix(&o->addrs[i], a, sizeof(a));
 		if (err)
 			return xt_err(err, "adding address %s to %s: %s", a, dev, strerror(-err));

@@ -161,6 +161,47 @@ const char *xt_uplink_state_name(enum xt_uplink_state state)
 	return word_of(&uplink_states, (unsigned int)state);
 }
 
+/* The words of attach (the man page's) for the bits of enum xt_overlay_has. */
+static const struct {
+	uint32_t bit;
+	const char *name;
+} settings[] = {
+	{ XT_OV_UPLINK, "uplink" },
+	{ XT_OV_ENCAP, "encap" },
+	{ XT_OV_VNI, "vni" },
+	{ XT_OV_PORT, "port" },
+	{ XT_OV_KEY, "key" },
+	{ XT_OV_LOCAL, "local" },
+	{ XT_OV_ADDRS, "address" },
+	{ XT_OV_MTU, "mtu" },
+	{ XT_OV_RX, "rx" },
+	{ XT_OV_XDP_MODE, "xdp-mode" },
+	{ XT_OV_MAX_PEERS, "max-peers" },
+	{ XT_OV_MAX_ROUTES, "max-routes" },
+	{ XT_OV_FORWARD_FROM, "forward-from" },
+};
+
+const char *xt_setting_name(uint32_t bit)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (bit == settings[i].bit)
+			return settings[i].name;
+	return "unknown";
+}
+
+const char *xt_peer_flag_name(uint16_t flag)
+{
+	switch (flag) {
+	case XT_PEER_F_MANAGED:
+		return "managed";
+	case XT_PEER_F_FLOOD:
+		return "flood";
+	}
+	return NULL;
+}
+
 /* Whitespace as the kernel's ctype has it: isspace() there is true for 0xa0 (NBSP) too. */
 static bool kernel_isspace(unsigned char c)
 {

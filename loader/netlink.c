@@ -126,10 +126,23 @@ static const void *family_bytes(const struct xt_ip *ip, size_t *len)
 	return ip->family == XT_FAMILY_V4 ? ip->addr + 12 : ip->addr;
 }
 
-int xt_nl_addr_add(int ifindex, const struct xt_prefix *p)
+int xt_nl_link_mtu(int ifindex, uint32_t mtu)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return xt_nl_talk(nlh, NULL, NULL);
+}
+
+int xt_nl_addr(bool add, int ifindex, const struct xt_prefix *p)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = xt_nl_new(buf, add ? RTM_NEWADDR : RTM_DELADDR,
+					 add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	size_t len;
 	const void *a = family_bytes(&p->ip, &len);

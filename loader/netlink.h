@@ -20,7 +20,9 @@ int xt_nl_link_up(int ifindex);
 int xt_nl_link_del(int ifindex);
 /* Sets the flags in `change` to their value in `flags` (IFF_UP, IFF_NOARP). */
 int xt_nl_link_flags(int ifindex, unsigned int flags, unsigned int change);
-int xt_nl_addr_add(int ifindex, const struct xt_prefix *p);
+int xt_nl_link_mtu(int ifindex, uint32_t mtu);
+/* Adds (IPv6 without duplicate address detection) or removes an address. */
+int xt_nl_addr(bool add, int ifindex, const struct xt_prefix *p);
 int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p);
 /* The device's first global-scope address of family XT_FAMILY_V4 or XT_FAMILY_V6;
  * -EADDRNOTAVAIL if it has none. */

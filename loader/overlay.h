@@ -20,8 +20,6 @@ struct xt_xdp_bpf;
 
 #define XT_MAX_OVERLAYS 64 /* of one network namespace that commands see */
 
-#define XT_PEER_SUFFIX "-p"
-#define XT_DEV_NAME_MAX (IF_NAMESIZE - 1 - (int)sizeof(XT_PEER_SUFFIX) + 1)
 
 struct xt_overlay {
 	char dev[IF_NAMESIZE];

@@ -182,7 +182,8 @@ static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *i
 		}
 		p = &info->peers[info->n_peers++];
 		memset(p, 0, sizeof(*p));
-		p->spec.has = XT_PEER_ENDPOINT | XT_PEER_ALLOWED;
+		p->spec.has = XT_PEER_ENDPOINT | XT_PEER_ALLOWED | XT_PEER_FLAGS;
+		p->spec.flags = peer.flags;
 		memcpy(p->spec.name, peer.name, sizeof(p->spec.name));
 		p->spec.name[sizeof(p->spec.name) - 1] = '\0';
 		p->id = peer.id;

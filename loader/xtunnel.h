@@ -17,6 +17,12 @@
 #define XT_MAX_ADDRS 16	  /* addresses of an overlay device */
 #define XT_MAX_ALLOWED 64 /* prefixes in one allowed-ips list of the command line */
 #define XT_DEFAULT_DEV "xt0"
+/* An overlay device NAME has a hidden end NAME-p, which must fit a device name too. */
+#define XT_PEER_SUFFIX "-p"
+#define XT_DEV_NAME_MAX (IF_NAMESIZE - 1 - (int)sizeof(XT_PEER_SUFFIX) + 1)
+/* The most max-peers and max-routes take. */
+#define XT_MAX_PEERS_LIMIT (1u << 20)
+#define XT_MAX_ROUTES_LIMIT (1u << 24)
 
 /* An IPv4 or IPv6 address, kept as the maps keep it: IPv4 as ::ffff:a.b.c.d. */
 struct xt_ip {
@@ -82,14 +88,16 @@ struct xt_overlay_spec {
 enum xt_peer_has {
 	XT_PEER_ENDPOINT = 1u << 0, /* endpoint and port */
 	XT_PEER_ALLOWED = 1u << 1,  /* allowed-ips: the whole list */
+	XT_PEER_FLAGS = 1u << 2,    /* flags: the whole word */
 };
 
-/* A peer's settings: peer add needs both, peer set takes either. */
+/* A peer's settings: peer add needs endpoint and allowed-ips, peer set takes any. */
 struct xt_peer_spec {
 	uint32_t has; /* XT_PEER_* */
 	char name[XT_PEER_NAME_LEN];
 	struct xt_ip endpoint;
 	uint16_t port;		   /* 0: the overlay's (VXLAN, GENEVE; GRE and IPIP have none) */
+	uint16_t flags;		   /* XT_PEER_F_* (include/xtunnel_shared.h): none */
 	struct xt_prefix *allowed; /* n_allowed of them, any number: see xt_peer_spec_allow */
 	int n_allowed;
 };
@@ -168,12 +176,47 @@ const char *xt_errmsg(void);
 /* True when the last error was the request's fault (bad or inconsistent input), not the
  * system's: the CLI exits 2 for these, 1 for the others. */
 bool xt_err_is_input(void);
+/* Set the message xt_errmsg() returns and return err (a negative errno): for a failure of
+ * the system, and for a request that is wrong in itself. The rooms above the loader
+ * (state/, config/) report through them too, so a caller reads every error one way. */
+int xt_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int xt_err_input(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void xt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* XT_ATTACH_FORCE_LOCAL: take a local address that no interface has yet (one this host
  * gets later); without it, attach refuses one, as the overlay would never match a packet. */
 #define XT_ATTACH_FORCE_LOCAL 0x1
 int xt_attach(const struct xt_overlay_spec *spec, unsigned int flags);
 int xt_detach(const char *dev);
+/*
+ * The spec as attach would make it and show would return it: every setting it leaves out
+ * takes its default, the local address and the MTU read from the uplink as attach reads
+ * them, and `has` as show sets it (vni and port only on VXLAN and GENEVE, key only if
+ * given). Nothing is checked against the host beyond reading the uplink.
+ */
+int xt_overlay_spec_complete(const struct xt_overlay_spec *in, struct xt_overlay_spec *out);
+/*
+ * One setting (bit: one XT_OV_*) of spec from its text, as attach and the config file take
+ * it, its bit then in `has`: address and forward-from take a comma-separated list and add
+ * it to what the spec has. 0 or an input error that does not name the setting (attach
+ * calls it "vni", the config file "VNI").
+ */
+int xt_setting_parse(struct xt_overlay_spec *spec, uint32_t bit, const char *text);
+/* One setting as xt_setting_parse takes it ("none" for a vni, port or key the spec has not,
+ * "(gone)" for an uplink), but address and forward-from, which are lists. */
+int xt_setting_format(const struct xt_overlay_spec *spec, uint32_t bit, char *buf, size_t len);
+/* The settings a running overlay takes without being made again (xt_overlay_set). */
+#define XT_OV_LIVE (XT_OV_ADDRS | XT_OV_MTU | XT_OV_FORWARD_FROM)
+/* xt_overlay_set: check what can be checked without the peers, change nothing. */
+#define XT_SET_CHECK 0x1
+/*
+ * Changes the settings that spec->has names of running overlay spec->dev to spec's: the
+ * addresses (the whole list), the MTU, the forward-from ports (while it forwards: turning
+ * forwarding on or off changes the programs' configuration). Any other bit of `has` is
+ * refused, naming the setting. Checked against the peers (addresses outside their
+ * allowed-ips, IPv6 only at 1280 bytes or more) unless XT_SET_CHECK.
+ */
+int xt_overlay_set(const struct xt_overlay_spec *spec, unsigned int flags);
 /* Replaces the overlay's programs with the ones built into this library, keeping the maps
  * (peers, routes, counters) and the flows: the upgrade path. dev NULL: the only overlay. */
 int xt_reload(const char *dev);
@@ -186,7 +229,8 @@ int xt_peer_del(const char *dev, const char *name);
 
 /* Many commands in one process (`xtunnel batch`): from begin to end the lock is held, so
  * the commands run as one against other processes, and what a command reads of an
- * overlay's peers and routes is kept for the next ones. */
+ * overlay's peers and routes is kept for the next ones. A batch begun inside another is
+ * part of it: its end leaves the outer one running. */
 int xt_batch_begin(void);
 void xt_batch_end(void);
 
@@ -212,6 +256,14 @@ int xt_dev_name_check(const char *what, const char *name);
 /* 0 if name is a valid peer name (letters, digits, '.', '_', '-'; shorter than
  * XT_PEER_NAME_LEN), else an input error. */
 int xt_peer_name_check(const char *name);
+/* 0 if p may be a peer's allowed-ips on any overlay (IPv6 outside ::ffff:0:0/96, where the
+ * maps keep IPv4), else an input error. What depends on the overlay is checked by peer. */
+int xt_allowed_ip_check(const struct xt_prefix *p);
+/* The word attach takes for one XT_OV_* bit ("xdp-mode"); "unknown" for no single bit. */
+const char *xt_setting_name(uint32_t bit);
+/* The word of one XT_PEER_F_* flag ("managed", "flood"), NULL for a bit xtunnel does not
+ * know. */
+const char *xt_peer_flag_name(uint16_t flag);
 int xt_format_ip(const struct xt_ip *ip, char *buf, size_t len);
 int xt_format_prefix(const struct xt_prefix *p, char *buf, size_t len);
 /* ADDR:PORT or [V6]:PORT; the address alone when port is 0. */
