@@ -119,11 +119,26 @@ enum xt_gso_path {
 };
 /* clang-format on */
 
+/*
+ * A peer is silent when no valid packet came from it for this long, or none ever did: as
+ * long as WireGuard keeps a session without a new handshake (REJECT_AFTER_TIME). xtunnel
+ * sends no keepalives, so an idle peer that is up is silent as well: it says no traffic
+ * arrived, not why.
+ */
+#define XT_PEER_SILENT_S 180
+
 /* A peer as it runs. */
 struct xt_peer_state {
-	struct xt_peer_spec spec;   /* endpoint with the port in use, and allowed-ips */
-	uint32_t id;		    /* index into xt_peer_stats */
-	struct xt_peer_stats stats; /* summed over CPUs */
+	struct xt_peer_spec spec;      /* endpoint with the port in use, and allowed-ips */
+	uint32_t id;		       /* index into xt_peer_stats */
+	struct xt_peer_stats stats;    /* summed over CPUs; latest_rx_ns is the latest */
+	uint64_t drops[XT_DROP_COUNT]; /* by reason: drops[reason - XT_FIRST_DROP] */
+	/* The latest valid packet from the peer (decapsulated, forwarded or not): wall-clock
+	 * time in ms since the Unix epoch, and how long before the read it came. Both 0 when
+	 * none came since the peer was added. */
+	int64_t latest_rx_ms;
+	uint64_t latest_rx_age_ms;
+	bool silent; /* nothing for XT_PEER_SILENT_S, or never */
 };
 
 /* An overlay as it runs: its settings, and what became of them. */
