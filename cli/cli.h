@@ -55,12 +55,13 @@ int cmd_peer(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_reload(struct cli *cli, int argc, char **argv);
 int cmd_batch(struct cli *cli, int argc, char **argv);
+int cmd_trace(struct cli *cli, int argc, char **argv);
 
 /* Runs one command line (argv[0] is the command); returns its exit status. */
 int cli_run(struct cli *cli, int argc, char **argv);
 
 extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[], reload_usage[],
-	batch_usage[];
+	batch_usage[], trace_usage[];
 
 /* output.c: the one place that formats state, for humans and as JSON. */
 json_object *json_overlays(const struct xt_overlay_state *ovs, int n);

@@ -13,6 +13,7 @@ static const struct cli_command commands[] = {
 	{ "show", cmd_show, show_usage, "show overlays, peers and counters" },
 	{ "reload", cmd_reload, reload_usage, "replace the programs, keeping maps and flows" },
 	{ "batch", cmd_batch, batch_usage, "run commands from a file, one per line" },
+	{ "trace", cmd_trace, trace_usage, "show packets as the data path handles them, live" },
 	{ "help", cmd_help, "xtunnel help [COMMAND]", "show this help, or a command's usage" },
 };
 

@@ -178,6 +178,8 @@ static json_object *json_overlay(const struct xt_overlay_state *ov)
 	json_object_object_add(o, "max_routes", json_object_new_int64(spec->max_routes));
 	json_object_object_add(o, "routes", json_object_new_int64(ov->n_routes));
 	json_object_object_add(o, "pin_dir", ov->pin_dir[0] ? json_name(ov->pin_dir) : NULL);
+	json_object_object_add(o, "trace_pid",
+			       ov->trace_pid ? json_object_new_int64(ov->trace_pid) : NULL);
 	counters = json_object_new_object();
 	for (i = 0; i < XT_REASON_COUNT; i++)
 		json_object_object_add(counters, xt_reason_key((enum xt_reason)i),
@@ -322,6 +324,8 @@ static void print_overlay(FILE *f, const struct xt_overlay_state *ov)
 		ov->n_routes, spec->max_routes);
 	if (ov->pin_dir[0])
 		fprintf(f, "  maps: %s\n", ov->pin_dir);
+	if (ov->trace_pid)
+		fprintf(f, "  traced by: pid %u\n", ov->trace_pid);
 	for (i = 0; i < XT_REASON_COUNT; i++) {
 		if (!ov->reasons[i])
 			continue;

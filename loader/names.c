@@ -44,6 +44,9 @@ NAMES(xdp_modes, XT_XDP_MODES, XT_XDP_MODE_COUNT)
 #define gso_paths_KEY(id, name) [XT_GSO_##id] = #name,
 NAMES(gso_paths, XT_GSO_PATHS, XT_GSO_PATH_COUNT)
 
+#define trace_progs_KEY(id, name) [XT_TRACE_##id] = #name,
+NAMES(trace_progs, XT_TRACE_PROGS, XT_TRACE_PROG_COUNT)
+
 static void words_make(const struct names *n)
 {
 	unsigned int i;
@@ -64,6 +67,7 @@ __attribute__((constructor)) static void names_make(void)
 	words_make(&rx_modes);
 	words_make(&xdp_modes);
 	words_make(&gso_paths);
+	words_make(&trace_progs);
 }
 
 static const char *word_of(const struct names *n, unsigned int value)
@@ -150,6 +154,21 @@ int xt_parse_xdp_mode(const char *s, enum xt_xdp_mode *out)
 const char *xt_gso_path_name(enum xt_gso_path path)
 {
 	return word_of(&gso_paths, (unsigned int)path);
+}
+
+/* A program's name is the kernel's (bpftool prog list), '_' and all. */
+const char *xt_trace_prog_name(enum xt_trace_prog prog)
+{
+	return (unsigned int)prog < XT_TRACE_PROG_COUNT ? trace_progs_keys[prog] : "unknown";
+}
+
+const char *xt_reason_verdict(enum xt_reason reason)
+{
+	const char *key = xt_reason_key(reason);
+
+	if (!strncmp(key, "drop_", 5))
+		return "drop";
+	return strncmp(key, "pass_", 5) ? "ok" : "pass";
 }
 
 /* Whitespace as the kernel's ctype has it: isspace() there is true for 0xa0 (NBSP) too. */

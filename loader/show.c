@@ -159,6 +159,20 @@ static void peer_liveness(struct xt_peer_state *p, uint64_t mono_ms, uint64_t wa
 	p->silent = p->latest_rx_age_ms > XT_PEER_SILENT_S * 1000ull;
 }
 
+/* Who traces: a tracer whose lease ran out is gone (loader/trace.c), whatever the flag says
+ * until the next packet turns it off. */
+static void trace_state(const struct xt_overlay *ov, struct xt_overlay_state *info,
+			uint64_t mono_ms)
+{
+	struct xt_trace_cfg cfg;
+	uint32_t zero = 0;
+
+	info->trace_pid = 0;
+	if (!bpf_map_lookup_elem(ov->fd[XT_MAP_TRACE], &zero, &cfg) && cfg.on &&
+	    cfg.lease_end_ns / 1000000 > mono_ms)
+		info->trace_pid = cfg.owner_pid;
+}
+
 static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *info)
 {
 	uint64_t mono_ms = clock_ms(CLOCK_MONOTONIC), wall_ms = clock_ms(CLOCK_REALTIME);
@@ -179,6 +193,7 @@ static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *i
 			snprintf(info->pin_dir, sizeof(info->pin_dir), "%s", pin_dir);
 	}
 	xt_reasons_read(ov->fd[XT_MAP_REASONS], info->reasons);
+	trace_state(ov, info, mono_ms);
 
 	while (!bpf_map_get_next_key(ov->fd[XT_MAP_PEERS], prev, &next)) {
 		struct xt_peer_state *p;
