@@ -120,4 +120,34 @@ struct {
 	__type(value, __u64);
 } xt_reasons SEC(".maps");
 
+/* Entries only for peers that dropped something (xtunnel_shared.h); keys are peer ids, so
+ * max-peers entries are always enough. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, XT_DEFAULT_MAX_PEERS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct xt_peer_drops);
+} xt_peer_drops SEC(".maps");
+
+/* Trace (trace.h): what the tracer asks for, each CPU's rate limit, and the events. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xt_trace_cfg);
+} xt_trace SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xt_trace_cpu);
+} xt_trace_cpu SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XT_TRACE_RING_BYTES);
+} xt_events SEC(".maps");
+
 #endif

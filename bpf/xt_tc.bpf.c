@@ -11,6 +11,7 @@
 #include "tunnel.h"
 #include "rx.h"
 #include "fwd.h"
+#include "trace.h"
 
 /* What either direction parses in the linear area on every packet: outer Ethernet, IPv6
  * (or IPv4 with options), UDP and an 8-byte tunnel header, inner Ethernet and IPv4 with
@@ -20,9 +21,33 @@
  * check never passes what it could not read. */
 #define XT_PULL_LEN (ETH_HLEN + 60 + 8 + 8 + ETH_HLEN + 60)
 
-static __always_inline int xt_tc_drop(enum xt_reason reason)
+/* The program that sends skb into the overlay: xt_encap on the overlay device, or
+ * xt_encap_seg on its hidden end (both encapsulate through xt_encap_frame). */
+static __always_inline enum xt_trace_prog xt_encap_prog(struct __sk_buff *skb)
+{
+	return skb->ifindex == xt_cfg.overlay_peer_ifindex ? XT_TRACE_ENCAP_SEG : XT_TRACE_ENCAP;
+}
+
+/* A packet on its way into the overlay is counted, and traced as the frame it is now. */
+static __always_inline void xt_encap_count(struct __sk_buff *skb, enum xt_reason reason,
+					   __u32 peer_id, enum xt_trace_head head)
 {
 	xt_count(reason);
+	xt_trace_tc(skb, xt_encap_prog(skb), reason, peer_id, head);
+}
+
+/* Dropped before it was changed (the head is the frame the host sent), to no known peer. */
+static __always_inline int xt_tc_drop(struct __sk_buff *skb, enum xt_reason reason)
+{
+	xt_encap_count(skb, reason, XT_TRACE_NO_PEER, XT_TRACE_HEAD_INNER);
+	return TC_ACT_SHOT;
+}
+
+/* Encapsulation to the peer failed, maybe with the packet half changed. */
+static __always_inline int xt_encap_fail(struct __sk_buff *skb, __u32 peer_id,
+					 enum xt_trace_head head)
+{
+	xt_encap_count(skb, XT_DROP_ENCAP_FAILED, peer_id, head);
 	return TC_ACT_SHOT;
 }
 
@@ -133,7 +158,7 @@ static __always_inline int xt_encap_gso6(struct __sk_buff *skb, const struct xt_
 	struct bpf_tunnel_key key = {};
 
 	if (!xt_cfg.vxlan_dev || xt_cfg.encap != XT_ENCAP_VXLAN || r->port != xt_cfg.port) {
-		xt_count(XT_OK_SEGMENT);
+		xt_encap_count(skb, XT_OK_SEGMENT, r->peer_id, XT_TRACE_HEAD_INNER);
 		return TC_ACT_OK;
 	}
 	__builtin_memcpy(key.remote_ipv6, r->endpoint, XT_ADDR_LEN);
@@ -145,9 +170,9 @@ static __always_inline int xt_encap_gso6(struct __sk_buff *skb, const struct xt_
 	 * set here also counts as a full one, which the kernel then takes as it is. */
 	bpf_set_hash(skb, hash);
 	if (bpf_skb_set_tunnel_key(skb, &key, sizeof(key), BPF_F_TUNINFO_IPV6))
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+		return xt_encap_fail(skb, r->peer_id, XT_TRACE_HEAD_INNER);
 	xt_count_tx(r->peer_id, segs, len);
-	xt_count(XT_OK_VXLAN_DEV);
+	xt_encap_count(skb, XT_OK_VXLAN_DEV, r->peer_id, XT_TRACE_HEAD_INNER);
 	return bpf_redirect(xt_cfg.vxlan_dev_ifindex, 0);
 }
 
@@ -171,21 +196,21 @@ static __always_inline int xt_encap_to(struct __sk_buff *skb, struct xt_route *r
 	if (xt_udp6() && skb->gso_size)
 		return xt_encap_gso6(skb, &r, hash, segs, len);
 	if (xt_udp6() && xt_inner_sum(skb, inner_proto, &inner_sum))
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_INNER);
 	if (inner_proto == ETH_P_ARP && xt_arp_as_ipv4(skb))
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_NONE);
 	/* Room goes after the MAC header: the original Ethernet header stays in front and
 	 * becomes the outer one; an L2 encapsulation writes the inner copy behind its own
 	 * header, an L3 one leaves the inner Ethernet header out. */
 	if (bpf_skb_adjust_room(skb, overhead, BPF_ADJ_ROOM_MAC, xt_encap_flags()))
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_NONE);
 	/* Outer MACs stay zero (unicast): bpf_redirect_neigh fills them from the FIB and
 	 * the neighbour table, resolving the next hop if needed. */
 	n = xt_outer_build(&b, &r, len, inner_proto, &inner, hash, inner_sum);
 	if (bpf_skb_store_bytes(skb, 0, &b.v4.eth, n, 0))
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_NONE);
 	xt_count_tx(r.peer_id, segs, len);
-	xt_count(XT_OK_ENCAP);
+	xt_encap_count(skb, XT_OK_ENCAP, r.peer_id, XT_TRACE_HEAD_OUTER);
 	return bpf_redirect_neigh(xt_cfg.uplink_ifindex, NULL, 0, 0);
 }
 
@@ -195,10 +220,10 @@ static __always_inline int xt_encap_ipv4(struct __sk_buff *skb, struct ethhdr *e
 	struct xt_route *r;
 
 	if ((void *)(ip + 1) > data_end)
-		return xt_tc_drop(XT_DROP_MALFORMED);
+		return xt_tc_drop(skb, XT_DROP_MALFORMED);
 	r = xt_route_lookup4(ip->daddr);
 	if (!r)
-		return xt_tc_drop(XT_DROP_NO_ROUTE);
+		return xt_tc_drop(skb, XT_DROP_NO_ROUTE);
 	return xt_encap_to(skb, r, eth, ETH_P_IP);
 }
 
@@ -250,7 +275,7 @@ static __always_inline int xt_encap_ipv6(struct __sk_buff *skb, struct ethhdr *e
 	int err;
 
 	if ((void *)(ip6 + 1) > data_end)
-		return xt_tc_drop(XT_DROP_MALFORMED);
+		return xt_tc_drop(skb, XT_DROP_MALFORMED);
 	if (!xt_encap_is_l2(xt_cfg.encap) || ip6->daddr.in6_u.u6_addr8[0] != 0xff) {
 		r = xt_route_lookup((__u8 *)&ip6->daddr);
 	} else {
@@ -261,17 +286,17 @@ static __always_inline int xt_encap_ipv6(struct __sk_buff *skb, struct ethhdr *e
 					  skb->len, by, &need);
 		}
 		if (err)
-			return xt_tc_drop(err);
+			return xt_tc_drop(skb, err);
 		r = xt_route_lookup(by);
 		/* Read afresh, pulled or not: what the walk proved of the old pointers (as many
 		 * lengths as ways out of it) would make the verifier go through the rest once
 		 * for each. */
 		eth = (void *)(long)skb->data;
 		if ((void *)(eth + 1) > (void *)(long)skb->data_end)
-			return xt_tc_drop(XT_DROP_MALFORMED);
+			return xt_tc_drop(skb, XT_DROP_MALFORMED);
 	}
 	if (!r)
-		return xt_tc_drop(XT_DROP_NO_ROUTE);
+		return xt_tc_drop(skb, XT_DROP_NO_ROUTE);
 	return xt_encap_to(skb, r, eth, ETH_P_IPV6);
 }
 
@@ -284,11 +309,11 @@ static __always_inline int xt_encap_arp(struct __sk_buff *skb, struct ethhdr *et
 
 	if ((void *)(arp + 1) > data_end || arp->hrd != bpf_htons(1) ||
 	    arp->pro != bpf_htons(ETH_P_IP) || arp->hln != 6 || arp->pln != 4)
-		return xt_tc_drop(XT_DROP_MALFORMED);
+		return xt_tc_drop(skb, XT_DROP_MALFORMED);
 	__builtin_memcpy(&target, arp->tpa, sizeof(target));
 	r = xt_route_lookup4(target);
 	if (!r)
-		return xt_tc_drop(XT_DROP_NO_ROUTE);
+		return xt_tc_drop(skb, XT_DROP_NO_ROUTE);
 	return xt_encap_to(skb, r, eth, ETH_P_ARP);
 }
 
@@ -301,7 +326,7 @@ static __always_inline int xt_encap_frame(struct __sk_buff *skb)
 	eth = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	if ((void *)(eth + 1) > data_end)
-		return xt_tc_drop(XT_DROP_MALFORMED);
+		return xt_tc_drop(skb, XT_DROP_MALFORMED);
 	if (eth->h_proto == bpf_htons(ETH_P_IP))
 		return xt_encap_ipv4(skb, eth, data_end);
 	if (eth->h_proto == bpf_htons(ETH_P_IPV6))
@@ -309,7 +334,7 @@ static __always_inline int xt_encap_frame(struct __sk_buff *skb)
 	/* L3 overlays are NOARP devices: an ARP frame there is nobody's. */
 	if (eth->h_proto == bpf_htons(ETH_P_ARP) && xt_encap_is_l2(xt_cfg.encap))
 		return xt_encap_arp(skb, eth, data_end);
-	return xt_tc_drop(XT_DROP_INNER_PROTO);
+	return xt_tc_drop(skb, XT_DROP_INNER_PROTO);
 }
 
 /* Everything the host sends on the overlay device. Whatever we cannot send to a peer is
@@ -320,7 +345,7 @@ int xt_encap(struct __sk_buff *skb)
 	/* A packet that arrived on the overlay and is routed back out of it came from one
 	 * peer and would go to another: never relay (the host may forward for others). */
 	if (skb->ingress_ifindex == xt_cfg.overlay_ifindex)
-		return xt_tc_drop(XT_DROP_RELAY);
+		return xt_tc_drop(skb, XT_DROP_RELAY);
 	return xt_encap_frame(skb);
 }
 
@@ -329,7 +354,7 @@ SEC("tc")
 int xt_encap_seg(struct __sk_buff *skb)
 {
 	if (skb->gso_size)
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED); /* offloads back on: fail closed */
+		return xt_tc_drop(skb, XT_DROP_ENCAP_FAILED); /* offloads back on: fail closed */
 	return xt_encap_frame(skb);
 }
 
@@ -390,6 +415,14 @@ static __always_inline int xt_tc_check_again(struct __sk_buff *skb, struct xt_rx
 	return verdict;
 }
 
+/* Counted, and traced as the packet was received. */
+static __always_inline void xt_decap_tc_count(struct __sk_buff *skb, enum xt_reason reason,
+					      __u32 peer_id)
+{
+	xt_count(reason);
+	xt_trace_tc(skb, XT_TRACE_DECAP_TC, reason, peer_id, XT_TRACE_HEAD_OUTER);
+}
+
 SEC("tc")
 int xt_decap_tc(struct __sk_buff *skb)
 {
@@ -397,18 +430,19 @@ int xt_decap_tc(struct __sk_buff *skb)
 	struct xt_rx rx = {};
 	struct ethhdr eth;
 	__u32 segs, len, cut;
+	bool traced;
 	int verdict;
 
 	/* The stack moves an outer VLAN tag out of the frame before TC ingress; XDP still sees
 	 * it in the frame and passes the packet as not IP. Do the same here. */
 	if (skb->vlan_present) {
-		xt_count(XT_PASS_NOT_IP);
+		xt_decap_tc_count(skb, XT_PASS_NOT_IP, XT_TRACE_NO_PEER);
 		return TC_ACT_UNSPEC;
 	}
 	/* Another host's frame: the stack drops it after us (ip_rcv), before its own vxlan
 	 * could see it. Not ours. */
 	if (skb->pkt_type == PACKET_OTHERHOST) {
-		xt_count(XT_PASS_OTHER_HOST);
+		xt_decap_tc_count(skb, XT_PASS_OTHER_HOST, XT_TRACE_NO_PEER);
 		return TC_ACT_UNSPEC;
 	}
 	xt_tc_pull(skb, XT_PULL_LEN + xt_geneve_options_len(skb));
@@ -416,11 +450,13 @@ int xt_decap_tc(struct __sk_buff *skb)
 	if (verdict == XT_RX_NEED)
 		verdict = xt_tc_check_again(skb, &rx);
 	if (verdict != XT_RX_DECAP)
-		xt_count(rx.reason);
+		xt_decap_tc_count(skb, rx.reason, xt_rx_peer(&rx));
 	if (verdict == XT_RX_PASS)
 		return TC_ACT_UNSPEC; /* continue with the next filter, untouched */
 	if (verdict == XT_RX_DROP)
 		return TC_ACT_SHOT;
+	/* The packet changes from here on: a trace keeps it as it came. */
+	traced = xt_tracing() && xt_trace_keep_skb(skb);
 	if (rx.trim && bpf_skb_change_tail(skb, skb->len - rx.trim, 0))
 		goto fail;
 	segs = xt_tc_segments(skb);
@@ -459,15 +495,21 @@ int xt_decap_tc(struct __sk_buff *skb)
 		if (fwd > 0) {
 			xt_count(XT_OK_FWD_DECAP);
 			xt_count_rx(rx.peer_id, segs, len);
+			if (traced)
+				xt_trace_kept(XT_TRACE_DECAP_TC, XT_OK_FWD_DECAP, rx.peer_id);
 			return bpf_redirect(port, 0);
 		}
 	}
 	xt_count(XT_OK_DECAP);
 	xt_count_rx(rx.peer_id, segs, len);
+	if (traced)
+		xt_trace_kept(XT_TRACE_DECAP_TC, XT_OK_DECAP, rx.peer_id);
 	return bpf_redirect(xt_cfg.overlay_ifindex, BPF_F_INGRESS);
 fail:
 	xt_count(XT_DROP_DECAP_FAILED);
-	xt_count_peer_drop(rx.peer_id);
+	xt_count_peer_drop(rx.peer_id, XT_DROP_DECAP_FAILED);
+	if (traced)
+		xt_trace_kept(XT_TRACE_DECAP_TC, XT_DROP_DECAP_FAILED, rx.peer_id);
 	return TC_ACT_SHOT;
 }
 
@@ -495,7 +537,10 @@ int xt_sock_drop(struct __sk_buff *skb)
 	for (i = 0; i < XT_ADDR_LEN / 4; i++)
 		if (key.local_ipv6[i] != local[i])
 			return TC_ACT_UNSPEC;
-	return xt_tc_drop(XT_DROP_KERNEL_SOCKET);
+	xt_count(XT_DROP_KERNEL_SOCKET);
+	xt_trace_tc(skb, XT_TRACE_SOCK_DROP, XT_DROP_KERNEL_SOCKET, XT_TRACE_NO_PEER,
+		    XT_TRACE_HEAD_INNER);
+	return TC_ACT_SHOT;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

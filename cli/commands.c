@@ -17,6 +17,7 @@ static const struct cli_command commands[] = {
 	{ "down", cmd_down, down_usage, "remove the overlay a config file describes" },
 	{ "save", cmd_save, save_usage, "print a running overlay as a config file" },
 	{ "sync", cmd_sync, sync_usage, "change a running overlay to what its file says" },
+	{ "trace", cmd_trace, trace_usage, "show packets as the data path handles them, live" },
 	{ "help", cmd_help, "xtunnel help [COMMAND]", "show this help, or a command's usage" },
 	/* For the shell's completion (packaging/xtunnel.bash-completion); not for people. */
 	{ "__complete", cmd_complete, "xtunnel __complete [WORD]...", NULL },

@@ -104,11 +104,36 @@ static json_object *json_peer_flags(uint16_t flags)
 	return a;
 }
 
+/* A number of ms as seconds with three decimals, written as such (json-c would print a
+ * double with 17 digits). */
+static json_object *json_seconds(uint64_t ms)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%" PRIu64 ".%03u", ms / 1000, (unsigned int)(ms % 1000));
+	return json_object_new_double_s((double)ms / 1000, text);
+}
+
+/* Every drop reason, zeros included, as counters has every reason. */
+static json_object *json_drops(const uint64_t drops[XT_DROP_COUNT])
+{
+	json_object *o = json_object_new_object();
+	int r;
+
+	for (r = 0; r < XT_DROP_COUNT; r++)
+		json_object_object_add(o, xt_reason_key((enum xt_reason)(XT_FIRST_DROP + r)),
+				       json_object_new_uint64(drops[r]));
+	return o;
+}
+
+/* The endpoint is the address alone; "port" is there only for the UDP encapsulations. */
+
 /* The endpoint is the address alone; "port" is there only for the UDP encapsulations. The
  * id indexes the peer's counters in xt_peer_stats, and stays while the peer does. */
 static json_object *json_peer(const struct xt_peer_state *p, enum xt_encap encap)
 {
 	json_object *o = json_object_new_object();
+	bool heard = p->latest_rx_ms > 0;
 	char a[ADDR_TEXT];
 
 	xt_format_ip(&p->spec.endpoint, a, sizeof(a));
@@ -123,7 +148,13 @@ static json_object *json_peer(const struct xt_peer_state *p, enum xt_encap encap
 	json_object_object_add(o, "rx_bytes", json_object_new_uint64(p->stats.rx_bytes));
 	json_object_object_add(o, "tx_packets", json_object_new_uint64(p->stats.tx_packets));
 	json_object_object_add(o, "tx_bytes", json_object_new_uint64(p->stats.tx_bytes));
-	json_object_object_add(o, "drops", json_object_new_uint64(p->stats.drops));
+	json_object_object_add(o, "drops_total", json_object_new_uint64(p->stats.drops));
+	json_object_object_add(o, "drops", json_drops(p->drops));
+	json_object_object_add(o, "latest_rx",
+			       heard ? json_seconds((uint64_t)p->latest_rx_ms) : NULL);
+	json_object_object_add(o, "latest_rx_age_s",
+			       heard ? json_seconds(p->latest_rx_age_ms) : NULL);
+	json_object_object_add(o, "silent", json_object_new_boolean(p->silent));
 	return o;
 }
 
@@ -185,6 +216,8 @@ static json_object *json_overlay(const struct xt_overlay_state *ov)
 	json_object_object_add(o, "max_routes", json_object_new_int64(spec->max_routes));
 	json_object_object_add(o, "routes", json_object_new_int64(ov->n_routes));
 	json_object_object_add(o, "pin_dir", ov->pin_dir[0] ? json_name(ov->pin_dir) : NULL);
+	json_object_object_add(o, "trace_pid",
+			       ov->trace_pid ? json_object_new_int64(ov->trace_pid) : NULL);
 	counters = json_object_new_object();
 	for (i = 0; i < XT_REASON_COUNT; i++)
 		json_object_object_add(counters, xt_reason_key((enum xt_reason)i),
@@ -235,6 +268,44 @@ static void print_prefixes(FILE *f, const struct xt_prefix *p, int n)
 	}
 }
 
+/* "1 day, 2 hours, 3 seconds ago", as wg prints a handshake's age. */
+static void print_age(FILE *f, uint64_t ms)
+{
+	static const struct {
+		const char *name;
+		uint64_t seconds;
+	} units[] = { { "day", 86400 }, { "hour", 3600 }, { "minute", 60 }, { "second", 1 } };
+	uint64_t left = ms / 1000, n;
+	size_t i;
+	int shown = 0;
+
+	if (!left) {
+		fputs("less than a second ago", f);
+		return;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		n = left / units[i].seconds;
+		left %= units[i].seconds;
+		if (n)
+			fprintf(f, "%s%" PRIu64 " %s%s", shown++ ? ", " : "", n, units[i].name,
+				n == 1 ? "" : "s");
+	}
+	fputs(" ago", f);
+}
+
+/* The total, and the reasons that are not zero. */
+static void print_peer_drops(FILE *f, const struct xt_peer_state *p)
+{
+	int r, shown = 0;
+
+	fprintf(f, "  drops: %" PRIu64, (uint64_t)p->stats.drops);
+	for (r = 0; r < XT_DROP_COUNT; r++)
+		if (p->drops[r])
+			fprintf(f, "%s%s %" PRIu64, shown++ ? ", " : " (",
+				xt_reason_name((enum xt_reason)(XT_FIRST_DROP + r)), p->drops[r]);
+	fputs(shown ? ")\n" : "\n", f);
+}
+
 static void print_peer(FILE *f, const struct xt_peer_state *p, enum xt_encap encap)
 {
 	char a[ADDR_TEXT];
@@ -243,12 +314,18 @@ static void print_peer(FILE *f, const struct xt_peer_state *p, enum xt_encap enc
 			   sizeof(a));
 	fprintf(f, "\npeer: %s\n  endpoint: %s\n  allowed ips: ", p->spec.name, a);
 	print_prefixes(f, p->spec.allowed, p->spec.n_allowed);
-	fprintf(f, "%s\n  transfer: %" PRIu64 " packets (", p->spec.n_allowed ? "" : "(none)",
+	fprintf(f, "%s\n  latest packet: ", p->spec.n_allowed ? "" : "(none)");
+	if (p->latest_rx_ms)
+		print_age(f, p->latest_rx_age_ms);
+	else
+		fputs("never", f);
+	fprintf(f, "%s\n  transfer: %" PRIu64 " packets (", p->silent ? " (silent)" : "",
 		(uint64_t)p->stats.rx_packets);
 	print_bytes(f, (uint64_t)p->stats.rx_bytes);
 	fprintf(f, ") received, %" PRIu64 " packets (", (uint64_t)p->stats.tx_packets);
 	print_bytes(f, (uint64_t)p->stats.tx_bytes);
-	fprintf(f, ") sent\n  drops: %" PRIu64 "\n", (uint64_t)p->stats.drops);
+	fputs(") sent\n", f);
+	print_peer_drops(f, p);
 	if (p->spec.flags) {
 		json_object *flags = json_peer_flags(p->spec.flags);
 		size_t i;
@@ -295,6 +372,8 @@ static void print_overlay(FILE *f, const struct xt_overlay_state *ov)
 		ov->n_routes, spec->max_routes);
 	if (ov->pin_dir[0])
 		fprintf(f, "  maps: %s\n", ov->pin_dir);
+	if (ov->trace_pid)
+		fprintf(f, "  traced by: pid %u\n", ov->trace_pid);
 	for (i = 0; i < XT_REASON_COUNT; i++) {
 		if (!ov->reasons[i])
 			continue;

@@ -164,6 +164,7 @@ static int attach_locked(const struct attach_request *req, struct attach_state *
 	memcpy(st->tc->rodata->xt_uplink_name, uplink, IF_NAMESIZE);
 	bpf_map__set_max_entries(st->tc->maps.xt_peers, cfg.max_peers);
 	bpf_map__set_max_entries(st->tc->maps.xt_peer_stats, cfg.max_peers);
+	bpf_map__set_max_entries(st->tc->maps.xt_peer_drops, cfg.max_peers);
 	bpf_map__set_max_entries(st->tc->maps.xt_routes, cfg.max_routes);
 	bpf_map__set_max_entries(st->tc->maps.xt_prefixes, cfg.max_routes);
 	err = xt_tc_bpf__load(st->tc);

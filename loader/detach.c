@@ -42,17 +42,17 @@ static int detach_orphans(int *removed)
 	while (!bpf_prog_get_next_id(id, &id)) {
 		struct bpf_prog_info info;
 		struct xt_overlay ov;
-		uint32_t map_ids[16], i, flags;
+		uint32_t map_ids[XT_PROG_MAPS_MAX], i, flags;
 		int fd = bpf_prog_get_fd_by_id(id), uplink;
 
 		if (fd < 0)
 			continue;
 		xt_overlay_init(&ov);
-		if (xt_prog_info(fd, &info, map_ids, 16) ||
+		if (xt_prog_info(fd, &info, map_ids, XT_PROG_MAPS_MAX) ||
 		    (strcmp(info.name, "xt_decap_tc") && strcmp(info.name, "xt_decap_xdp") &&
 		     strcmp(info.name, "xt_fwd_xdp") && strcmp(info.name, "xt_sock_drop")))
 			goto next;
-		for (i = 0; i < info.nr_map_ids && i < 16; i++) {
+		for (i = 0; i < info.nr_map_ids && i < XT_PROG_MAPS_MAX; i++) {
 			struct bpf_map_info minfo = {};
 			uint32_t len = sizeof(minfo);
 			int mfd = bpf_map_get_fd_by_id(map_ids[i]);

@@ -16,6 +16,10 @@
 
 struct bpf_object;
 
+/* What a ring buffer has of a key and a value: nothing (sizeof is 0, a GNU C extension). */
+struct xt_no_data {
+};
+
 #define XT_MAPS(X)                                                                                 \
 	X(PEERS, peers, struct xt_peer_key, struct xt_peer)                                        \
 	X(ROUTES, routes, struct xt_route_key, struct xt_route)                                    \
@@ -23,7 +27,11 @@ struct bpf_object;
 	X(LENS, lens, __u32, struct xt_lens)                                                       \
 	X(PEER_STATS, peer_stats, __u32, struct xt_peer_stats) /* per CPU */                       \
 	X(REASONS, reasons, __u32, __u64)		       /* per CPU */                       \
-	X(PORTS, ports, __u32, __u32)
+	X(PORTS, ports, __u32, __u32)                                                              \
+	X(PEER_DROPS, peer_drops, __u32, struct xt_peer_drops) /* per CPU */                       \
+	X(TRACE, trace, __u32, struct xt_trace_cfg)                                                \
+	X(TRACE_CPU, trace_cpu, __u32, struct xt_trace_cpu)	/* per CPU */                      \
+	X(EVENTS, events, struct xt_no_data, struct xt_no_data) /* ring buffer */
 
 /* clang-format off */
 enum xt_map {

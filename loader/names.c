@@ -46,6 +46,8 @@ NAMES(gso_paths, XT_GSO_PATHS, XT_GSO_PATH_COUNT)
 
 #define uplink_states_KEY(id, name) [XT_UPLINK_##id] = #name,
 NAMES(uplink_states, XT_UPLINK_STATES, XT_UPLINK_STATE_COUNT)
+#define trace_progs_KEY(id, name) [XT_TRACE_##id] = #name,
+NAMES(trace_progs, XT_TRACE_PROGS, XT_TRACE_PROG_COUNT)
 
 static void words_make(const struct names *n)
 {
@@ -68,6 +70,7 @@ __attribute__((constructor)) static void names_make(void)
 	words_make(&xdp_modes);
 	words_make(&gso_paths);
 	words_make(&uplink_states);
+	words_make(&trace_progs);
 }
 
 static const char *word_of(const struct names *n, unsigned int value)
@@ -200,6 +203,21 @@ const char *xt_peer_flag_name(uint16_t flag)
 		return "flood";
 	}
 	return NULL;
+}
+
+/* A program's name is the kernel's (bpftool prog list), '_' and all. */
+const char *xt_trace_prog_name(enum xt_trace_prog prog)
+{
+	return (unsigned int)prog < XT_TRACE_PROG_COUNT ? trace_progs_keys[prog] : "unknown";
+}
+
+const char *xt_reason_verdict(enum xt_reason reason)
+{
+	const char *key = xt_reason_key(reason);
+
+	if (!strncmp(key, "drop_", 5))
+		return "drop";
+	return strncmp(key, "pass_", 5) ? "ok" : "pass";
 }
 
 /* Whitespace as the kernel's ctype has it: isspace() there is true for 0xa0 (NBSP) too. */

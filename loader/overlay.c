@@ -110,17 +110,17 @@ out:
  * this build's: another version of xtunnel attached it. */
 static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 {
-	uint32_t map_ids[16], i;
+	uint32_t map_ids[XT_PROG_MAPS_MAX], i;
 	struct bpf_prog_info info;
 	bool other = false, config = false, same;
 	int err, fd, m;
 
-	err = xt_prog_info(prog_fd, &info, map_ids, 16);
+	err = xt_prog_info(prog_fd, &info, map_ids, XT_PROG_MAPS_MAX);
 	if (err)
 		return err;
 	if (strcmp(info.name, "xt_encap"))
 		return -ENOENT;
-	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
+	for (i = 0; i < info.nr_map_ids && i < XT_PROG_MAPS_MAX; i++) {
 		struct bpf_map_info minfo = {};
 		uint32_t len = sizeof(minfo);
 		int m;
@@ -325,14 +325,15 @@ int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *c
 }
 
 /*
- * Discovery goes through the encap program's map list; encap reads neither xt_peers nor
- * xt_ports, so bind them explicitly (BPF_PROG_BIND_MAP, kernel 5.10). Sets the map ids by
- * which our other programs are told apart from anybody else's.
+ * Discovery goes through the encap program's map list; encap reads neither xt_peers,
+ * xt_ports nor xt_peer_drops, so bind them explicitly (BPF_PROG_BIND_MAP, kernel 5.10).
+ * Sets the map ids by which our other programs are told apart from anybody else's.
  */
 int xt_overlay_bind_maps(int encap_fd, struct xt_overlay *ov)
 {
 	if (bpf_prog_bind_map(encap_fd, ov->fd[XT_MAP_PEERS], NULL) ||
-	    bpf_prog_bind_map(encap_fd, ov->fd[XT_MAP_PORTS], NULL))
+	    bpf_prog_bind_map(encap_fd, ov->fd[XT_MAP_PORTS], NULL) ||
+	    bpf_prog_bind_map(encap_fd, ov->fd[XT_MAP_PEER_DROPS], NULL))
 		return -errno;
 	return xt_maps_ids(ov->fd, ov->map_id);
 }

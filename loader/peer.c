@@ -130,7 +130,7 @@ static int peer_add_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 	if (!before)
 		return xt_err(-ENOMEM, "out of memory");
 
-	err = xt_peer_stats_reset(v->ov.fd[XT_MAP_PEER_STATS], id);
+	err = xt_peer_stats_reset(v->ov.fd[XT_MAP_PEER_STATS], v->ov.fd[XT_MAP_PEER_DROPS], id);
 	if (err) {
 		err = xt_err(err, "resetting counters: %s", strerror(-err));
 		goto out;

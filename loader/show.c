@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "addr.h"
@@ -144,8 +145,51 @@ static int overlay_spec(const struct xt_overlay *ov, struct xt_overlay_spec *spe
 	return 0;
 }
 
+static uint64_t clock_ms(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * The data path stamps a peer's latest packet with CLOCK_MONOTONIC (bpf_ktime_get_coarse_ns,
+ * the cheap clock: the time of the last tick, no clock source read); wall-clock time is
+ * now minus its age. CLOCK_MONOTONIC stops while the machine is suspended, so across a
+ * suspend the age is short by the time it slept.
+ */
+static void peer_liveness(struct xt_peer_state *p, uint64_t mono_ms, uint64_t wall_ms)
+{
+	uint64_t at_ms = p->stats.latest_rx_ns / 1000000;
+
+	p->latest_rx_ms = 0;
+	p->latest_rx_age_ms = 0;
+	p->silent = true;
+	if (!p->stats.latest_rx_ns)
+		return;
+	p->latest_rx_age_ms = mono_ms > at_ms ? mono_ms - at_ms : 0;
+	p->latest_rx_ms = (int64_t)(wall_ms - p->latest_rx_age_ms);
+	p->silent = p->latest_rx_age_ms > XT_PEER_SILENT_S * 1000ull;
+}
+
+/* Who traces: a tracer whose lease ran out is gone (loader/trace.c), whatever the flag says
+ * until the next packet turns it off. */
+static void trace_state(const struct xt_overlay *ov, struct xt_overlay_state *info,
+			uint64_t mono_ms)
+{
+	struct xt_trace_cfg cfg;
+	uint32_t zero = 0;
+
+	info->trace_pid = 0;
+	if (!bpf_map_lookup_elem(ov->fd[XT_MAP_TRACE], &zero, &cfg) && cfg.on &&
+	    cfg.lease_end_ns / 1000000 > mono_ms)
+		info->trace_pid = cfg.owner_pid;
+}
+
 static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *info)
 {
+	uint64_t mono_ms = clock_ms(CLOCK_MONOTONIC), wall_ms = clock_ms(CLOCK_REALTIME);
 	struct xt_peer_key key, next;
 	struct xt_peer peer;
 	char pin_dir[256], path[300];
@@ -163,6 +207,7 @@ static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *i
 			snprintf(info->pin_dir, sizeof(info->pin_dir), "%s", pin_dir);
 	}
 	xt_reasons_read(ov->fd[XT_MAP_REASONS], info->reasons);
+	trace_state(ov, info, mono_ms);
 
 	while (!bpf_map_get_next_key(ov->fd[XT_MAP_PEERS], prev, &next)) {
 		struct xt_peer_state *p;
@@ -190,6 +235,8 @@ static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *i
 		xt_ip_from_bytes(&p->spec.endpoint, key.endpoint);
 		p->spec.port = peer.port;
 		xt_peer_stats_read(ov->fd[XT_MAP_PEER_STATS], peer.id, &p->stats);
+		xt_peer_drops_read(ov->fd[XT_MAP_PEER_DROPS], peer.id, p->drops);
+		peer_liveness(p, mono_ms, wall_ms);
 	}
 	if (routes_of_peers(ov, info))
 		return -ENOMEM;

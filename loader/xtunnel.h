@@ -146,11 +146,26 @@ enum xt_uplink_state {
 };
 /* clang-format on */
 
+/*
+ * A peer is silent when no valid packet came from it for this long, or none ever did: as
+ * long as WireGuard keeps a session without a new handshake (REJECT_AFTER_TIME). xtunnel
+ * sends no keepalives, so an idle peer that is up is silent as well: it says no traffic
+ * arrived, not why.
+ */
+#define XT_PEER_SILENT_S 180
+
 /* A peer as it runs. */
 struct xt_peer_state {
-	struct xt_peer_spec spec;   /* endpoint with the port in use, and allowed-ips */
-	uint32_t id;		    /* index into xt_peer_stats */
-	struct xt_peer_stats stats; /* summed over CPUs */
+	struct xt_peer_spec spec;      /* endpoint with the port in use, and allowed-ips */
+	uint32_t id;		       /* index into xt_peer_stats */
+	struct xt_peer_stats stats;    /* summed over CPUs; latest_rx_ns is the latest */
+	uint64_t drops[XT_DROP_COUNT]; /* by reason: drops[reason - XT_FIRST_DROP] */
+	/* The latest valid packet from the peer (decapsulated, forwarded or not): wall-clock
+	 * time in ms since the Unix epoch, and how long before the read it came. Both 0 when
+	 * none came since the peer was added. */
+	int64_t latest_rx_ms;
+	uint64_t latest_rx_age_ms;
+	bool silent; /* nothing for XT_PEER_SILENT_S, or never */
 };
 
 /* An overlay as it runs: its settings, and what became of them. */
@@ -164,6 +179,7 @@ struct xt_overlay_state {
 	char gso_reason[160]; /* what encapsulates GSO packets, and why */
 	char pin_dir[256];    /* where the maps are pinned ("" if not) */
 	uint32_t n_routes;
+	uint32_t trace_pid;		   /* the tracer whose lease runs; 0: nobody traces */
 	uint64_t reasons[XT_REASON_COUNT]; /* summed over CPUs */
 	struct xt_peer_state *peers;	   /* sorted by name */
 	int n_peers;
@@ -238,6 +254,65 @@ void xt_batch_end(void);
 int xt_show(const char *dev, struct xt_overlay_state **out, int *n);
 void xt_overlay_states_free(struct xt_overlay_state *ovs, int n);
 
+/*
+ * xtunnel trace: packets as the programs report them (bpf/trace.h), through the overlay's
+ * ring buffer, one tracer per overlay at a time. The tracer renews a lease of
+ * XT_TRACE_LEASE_S seconds whenever it polls; if it stops (killed), the programs turn the
+ * trace off themselves at the first packet after the lease.
+ */
+#define XT_TRACE_LEASE_S 3
+#define XT_TRACE_DEFAULT_RATE 1000 /* events per second and CPU */
+
+struct xt_trace_request {
+	const char *dev;  /* NULL: the only overlay */
+	const char *peer; /* only this peer's packets; NULL: any */
+	bool all;	  /* every packet; false: drops only */
+	uint32_t rate;	  /* events per second and CPU; 0: XT_TRACE_DEFAULT_RATE */
+};
+
+/* One packet as a program reported it, decoded from its first bytes. What the bytes did not
+ * show is left 0 (has_outer, has_inner false; ports 0). */
+struct xt_trace_packet {
+	int64_t time_ns; /* wall-clock, since the Unix epoch */
+	enum xt_trace_prog prog;
+	bool rx; /* received from the underlay (decapsulation), else sent into it */
+	enum xt_reason reason;
+	char peer[XT_PEER_NAME_LEN]; /* "" when the packet is no known peer's */
+	uint32_t len;		     /* the packet's length where it was reported */
+	/* The tunnel packet: outer addresses always for a known peer; ports (UDP
+	 * encapsulations) and vni or key only when the packet was seen encapsulated. */
+	bool has_outer;
+	struct xt_ip outer_src, outer_dst;
+	uint16_t outer_sport, outer_dport;
+	bool has_vni, has_key;
+	uint32_t vni, key;
+	/* The inner packet: its Ethernet type (IPv4, IPv6, ARP), IP protocol and addresses
+	 * (ARP: sender and target), ports for TCP and UDP. */
+	bool has_inner;
+	uint16_t inner_type;
+	uint8_t inner_proto;
+	struct xt_ip inner_src, inner_dst;
+	uint16_t inner_sport, inner_dport;
+};
+
+struct xt_tracer;
+typedef void (*xt_trace_fn)(const struct xt_trace_packet *p, void *arg);
+
+/* Turns the trace on; refused while another tracer's lease runs. */
+int xt_trace_start(const struct xt_trace_request *req, struct xt_tracer **out);
+/* Waits up to timeout_ms for events and hands each to fn; renews the lease. The number of
+ * events, or -errno (-EINTR: a signal came). */
+int xt_trace_poll(struct xt_tracer *t, int timeout_ms, xt_trace_fn fn, void *arg);
+/* Events the programs did not send since the start: over the rate, or no room in the ring
+ * buffer. */
+uint64_t xt_trace_lost(struct xt_tracer *t);
+/* Turns the trace off (if it is still this tracer's) and frees t. */
+void xt_trace_stop(struct xt_tracer *t);
+/* Decodes one event as the programs of an overlay with configuration cfg sent it: pure,
+ * for the tracer and the tests. The peer's name and endpoint are the caller's to fill. */
+void xt_trace_decode(const struct xt_config *cfg, const struct xt_trace_event *ev,
+		     struct xt_trace_packet *p);
+
 /* Parsing and naming: pure functions, shared by the CLI and the tests. */
 int xt_parse_ip(const char *s, struct xt_ip *out);	    /* IPv4 or IPv6 */
 int xt_parse_prefix(const char *s, struct xt_prefix *out);  /* host bits must be 0 */
@@ -277,5 +352,9 @@ const char *xt_gso_path_name(enum xt_gso_path path);
 const char *xt_uplink_state_name(enum xt_uplink_state state);
 /* The key of a reason's counter in JSON: drop_spoofed. */
 const char *xt_reason_key(enum xt_reason reason);
+/* What a reason does to a packet: "ok" (encapsulated, decapsulated, ...), "pass", "drop". */
+const char *xt_reason_verdict(enum xt_reason reason);
+/* The name of the program that reported a traced packet: xt_decap_tc. */
+const char *xt_trace_prog_name(enum xt_trace_prog prog);
 
 #endif /* XTUNNEL_H */
