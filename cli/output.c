@@ -512,7 +512,7 @@ json_object *json_stats(const struct stats_sample *prev, const struct stats_samp
 	int i;
 
 	json_object_object_add(o, "time", json_seconds((uint64_t)cur->wall_ms));
-	snprintf(text, sizeof(text), "%.3f", secs);
+	snprintf(text, sizeof(text), "%.6f", secs);
 	json_object_object_add(o, "interval", json_object_new_double_s(secs, text));
 	for (i = 0; i < cur->n; i++)
 		json_object_array_add(ovs,
