@@ -78,18 +78,25 @@ static int overlay_reasons(FILE *f, const struct xt_overlay_state *ovs, int n)
 	return 0;
 }
 
+static int64_t peers_of(const struct xt_overlay_state *ov)
+{
+	return ov->n_peers;
+}
+
+static int64_t routes_of(const struct xt_overlay_state *ov)
+{
+	return ov->n_routes;
+}
+
 /* What an overlay holds: its peers, its routes. */
 static int overlay_gauges(FILE *f, const struct xt_overlay_state *ovs, int n)
 {
 	static const struct {
 		const char *name, *help;
-		size_t offset; /* of a uint32_t or int in struct xt_overlay_state */
-		bool is_int;
+		int64_t (*value)(const struct xt_overlay_state *ov);
 	} gauges[] = {
-		{ "xtunnel_peers", "Peers of the overlay.",
-		  offsetof(struct xt_overlay_state, n_peers), true },
-		{ "xtunnel_routes", "Routes of the overlay (its peers' allowed-ips).",
-		  offsetof(struct xt_overlay_state, n_routes), false },
+		{ "xtunnel_peers", "Peers of the overlay.", peers_of },
+		{ "xtunnel_routes", "Routes of the overlay (its peers' allowed-ips).", routes_of },
 	};
 	size_t g;
 	int i, err;
@@ -97,14 +104,10 @@ static int overlay_gauges(FILE *f, const struct xt_overlay_state *ovs, int n)
 	for (g = 0; g < sizeof(gauges) / sizeof(gauges[0]); g++) {
 		family(f, gauges[g].name, "gauge", gauges[g].help);
 		for (i = 0; i < n; i++) {
-			const char *at = (const char *)&ovs[i] + gauges[g].offset;
-
 			err = sample(f, gauges[g].name, ovs[i].spec.dev, NULL, NULL);
 			if (err)
 				return err;
-			fprintf(f, "%" PRId64 "\n",
-				gauges[g].is_int ? (int64_t) * (const int *)at
-						 : (int64_t) * (const uint32_t *)at);
+			fprintf(f, "%" PRId64 "\n", gauges[g].value(&ovs[i]));
 		}
 	}
 	return 0;
@@ -120,11 +123,13 @@ static int peer_counters(FILE *f, const struct xt_overlay_state *ovs, int n)
 		{ "xtunnel_peer_received_packets_total",
 		  "Packets decapsulated from the peer and delivered (or forwarded).",
 		  offsetof(struct xt_peer_stats, rx_packets) },
-		{ "xtunnel_peer_received_bytes_total", "Bytes of those packets, as received.",
+		{ "xtunnel_peer_received_bytes_total",
+		  "Bytes of the packets received from the peer (the inner Ethernet frames).",
 		  offsetof(struct xt_peer_stats, rx_bytes) },
 		{ "xtunnel_peer_sent_packets_total", "Packets encapsulated and sent to the peer.",
 		  offsetof(struct xt_peer_stats, tx_packets) },
-		{ "xtunnel_peer_sent_bytes_total", "Bytes of those packets, as sent.",
+		{ "xtunnel_peer_sent_bytes_total",
+		  "Bytes of the packets sent to the peer (the inner Ethernet frames).",
 		  offsetof(struct xt_peer_stats, tx_bytes) },
 	};
 	const struct xt_peer_state *p;
