@@ -46,7 +46,7 @@ static int utf8_sequence(const unsigned char *s)
  * 8.1), and json-c copies bytes as they are: each byte that starts no well-formed UTF-8
  * sequence becomes U+FFFD, the replacement character.
  */
-static json_object *json_name(const char *name)
+json_object *json_name(const char *name)
 {
 	const unsigned char *s = (const unsigned char *)name;
 	char *text = malloc(3 * strlen(name) + 1), *t = text;
@@ -398,19 +398,22 @@ void print_overlays(FILE *f, const struct xt_overlay_state *ovs, int n)
 	}
 }
 
-void output_overlays(const struct cli *cli, FILE *f, const struct xt_overlay_state *ovs, int n)
+void output_json(const struct cli *cli, FILE *f, json_object *j)
 {
 	/* Compact unless asked, as `ip -j` and `bpftool -j`: one line per show. */
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
 		    (cli->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
 				 : JSON_C_TO_STRING_PLAIN);
-	json_object *j;
 
+	fprintf(f, "%s\n", json_object_to_json_string_ext(j, flags));
+	json_object_put(j);
+}
+
+void output_overlays(const struct cli *cli, FILE *f, const struct xt_overlay_state *ovs, int n)
+{
 	if (!cli->json) {
 		print_overlays(f, ovs, n);
 		return;
 	}
-	j = json_overlays(ovs, n);
-	fprintf(f, "%s\n", json_object_to_json_string_ext(j, flags));
-	json_object_put(j);
+	output_json(cli, f, json_overlays(ovs, n));
 }
