@@ -205,6 +205,14 @@ static void check_offloads(struct findings *fs, const struct patient *p)
 		}
 	}
 	if (p->st->rx == XT_RX_XDP) {
+		if (xt_dev_feature_on(p->ov.dev, xt_feature_is_rx_gro, feature) == 0) {
+			say(f, XT_STATUS_WARN,
+			    "GRO is off on %s: TCP that XDP decapsulates arrives one segment at a "
+			    "time (slower)",
+			    p->ov.dev);
+			fix(f, "ethtool -K %s gro on", p->ov.dev);
+			return;
+		}
 		xt_dev_driver(p->uplink, driver, sizeof(driver));
 		if (!strcmp(driver, "veth")) {
 			say(f, XT_STATUS_WARN,
@@ -217,14 +225,6 @@ static void check_offloads(struct findings *fs, const struct patient *p)
 			    "attach again with 'rx tc' (correct on a veth, and faster), or "
 			    "'ethtool -K IF tx off' on the far end of %s",
 			    p->uplink);
-			return;
-		}
-		if (xt_dev_feature_on(p->ov.dev, xt_feature_is_rx_gro, feature) == 0) {
-			say(f, XT_STATUS_WARN,
-			    "GRO is off on %s: TCP that XDP decapsulates arrives one segment at a "
-			    "time (slower)",
-			    p->ov.dev);
-			fix(f, "ethtool -K %s gro on", p->ov.dev);
 			return;
 		}
 	}
@@ -297,9 +297,10 @@ static void check_pins(struct findings *fs, const struct patient *p)
 						      : "");
 		else
 			say(f, XT_STATUS_FAIL,
-			    "%d pins in %s are not the maps the programs use (%s): bpftool would "
-			    "read an old overlay's",
-			    n_stale, dir, stale);
+			    "%d pin%s in %s %s not the map%s the programs use (%s): bpftool "
+			    "would read other maps",
+			    n_stale, n_stale > 1 ? "s" : "", dir, n_stale > 1 ? "are" : "is",
+			    n_stale > 1 ? "s" : "", stale);
 		fix(f, "xtunnel reload %s (it pins the maps again)", p->ov.dev);
 		return;
 	}
