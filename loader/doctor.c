@@ -41,7 +41,7 @@ struct patient {
 	char uplink[IF_NAMESIZE];
 	int uplink_ifindex; /* 0: gone */
 	char hidden[IF_NAMESIZE];
-	const struct xt_nl_route *others; /* main-table routes not by the overlay device */
+	struct xt_nl_route *others; /* main-table routes not by the overlay device */
 	int n_others;
 };
 
@@ -104,9 +104,12 @@ static void check_mtu(struct findings *fs, const struct patient *p)
 	if (!f)
 		return;
 	if (!p->uplink_ifindex || xt_dev_mtu(p->uplink, &uplink_mtu)) {
-		say(f, XT_STATUS_FAIL, "the uplink %s is gone: nothing carries the overlay",
-		    p->uplink);
-		fix(f, "make %s again, then 'xtunnel reload %s'", p->uplink, p->ov.dev);
+		say(f, XT_STATUS_FAIL, "the uplink %s the programs were loaded for is gone%s",
+		    p->uplink,
+		    p->st->uplink == XT_UPLINK_RECREATED ? " (a device of its name is there)" : "");
+		fix(f, "%s'xtunnel reload %s'",
+		    p->st->uplink == XT_UPLINK_RECREATED ? "" : "make the uplink again, then ",
+		    p->ov.dev);
 		return;
 	}
 	room = uplink_mtu > overhead ? uplink_mtu - overhead : 0;
@@ -608,7 +611,7 @@ static int examine(struct findings *fs, const char *dev, const struct xt_nl_rout
 	}
 	for (i = 0; i < n_routes; i++)
 		if (routes[i].oif != p.ov.ifindex)
-			((struct xt_nl_route *)p.others)[p.n_others++] = routes[i];
+			p.others[p.n_others++] = routes[i];
 
 	f = finding(fs, XT_CHECK_VERSION, dev);
 	if (f)
@@ -623,7 +626,7 @@ static int examine(struct findings *fs, const char *dev, const struct xt_nl_rout
 	check_capacity(fs, &p);
 	err = 0;
 out:
-	free((void *)p.others);
+	free(p.others);
 	xt_overlay_close(&p.ov);
 	xt_overlay_states_free(st, n);
 	return err;

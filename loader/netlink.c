@@ -287,6 +287,21 @@ int xt_nl_addr_owner(const struct xt_ip *ip, int *ifindex)
 	return 0;
 }
 
+/* Room in *list (n of *cap elements of size bytes used) for one more, doubling it. */
+static int room_for_one(void **list, int n, int *cap, size_t size)
+{
+	void *grown;
+
+	if (n < *cap)
+		return 0;
+	grown = realloc(*list, (size_t)(*cap ? *cap * 2 : 8) * size);
+	if (!grown)
+		return -ENOMEM;
+	*list = grown;
+	*cap = *cap ? *cap * 2 : 8;
+	return 0;
+}
+
 struct all_addrs {
 	int ifindex, n, cap;
 	struct xt_prefix *addrs;
@@ -304,17 +319,9 @@ static int all_addrs_cb(const struct nlmsghdr *nlh, void *data)
 	    !ifa_address(nlh, ifa->ifa_family, &p.ip))
 		return MNL_CB_OK;
 	p.len = ifa->ifa_prefixlen;
-	if (a->n == a->cap) {
-		void *grown = realloc(a->addrs, (size_t)(a->cap ? a->cap * 2 : 8) * sizeof(p));
-
-		if (!grown) {
-			a->err = -ENOMEM;
-			return MNL_CB_OK;
-		}
-		a->addrs = grown;
-		a->cap = a->cap ? a->cap * 2 : 8;
-	}
-	a->addrs[a->n++] = p;
+	a->err = room_for_one((void **)&a->addrs, a->n, &a->cap, sizeof(p));
+	if (!a->err)
+		a->addrs[a->n++] = p;
 	return MNL_CB_OK;
 }
 
@@ -380,17 +387,9 @@ static int route_dump_cb(const struct nlmsghdr *nlh, void *data)
 	route_parse(nlh, &r, &table);
 	if (table != RT_TABLE_MAIN)
 		return MNL_CB_OK;
-	if (d->n == d->cap) {
-		void *grown = realloc(d->routes, (size_t)(d->cap ? d->cap * 2 : 16) * sizeof(r));
-
-		if (!grown) {
-			d->err = -ENOMEM;
-			return MNL_CB_OK;
-		}
-		d->routes = grown;
-		d->cap = d->cap ? d->cap * 2 : 16;
-	}
-	d->routes[d->n++] = r;
+	d->err = room_for_one((void **)&d->routes, d->n, &d->cap, sizeof(r));
+	if (!d->err)
+		d->routes[d->n++] = r;
 	return MNL_CB_OK;
 }
 
