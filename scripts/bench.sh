@@ -320,7 +320,7 @@ echo "bench: trace off against no trace code" >&2
 	echo "and for the same programs built without trace code (XT_NO_TRACE), run alternately"
 	echo "(scripts/bench-tracecost.sh): medians, spread (min-max) and the difference."
 	echo
-	"$(dirname "$0")/bench-tracecost.sh" || echo "bench: bench-tracecost failed"
+	"$(dirname "$0")/bench-tracecost.sh" || echo "bench: bench-tracecost failed" >&2
 } >>"$OUT/results.md"
 
 # Control-plane cost: batches of peer adds at 1,000, 10,000 and 100,000 peers.
