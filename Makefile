@@ -46,6 +46,10 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/un
 BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(wildcard tests/bpf/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(filter-out %.bpf.c,$(wildcard bench/*.c)))
 BENCH_SKELS := $(patsubst bench/%.bpf.c,$(BUILD)/bench/%.skel.h,$(wildcard bench/*.bpf.c))
+# The data path built without any trace code (XT_NO_TRACE, bpf/trace.h), and progcost built
+# around it: make bench compares what tracing costs while nobody traces with no trace at all.
+NOTRACE := $(BUILD)/bench/notrace
+NOTRACE_SKELS := $(NOTRACE)/xt_tc.skel.h $(NOTRACE)/xt_xdp.skel.h
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
 VARIANT := $(BUILD)/tests/variant
 VARIANT_LOADER_OBJS := $(patsubst loader/%.c,$(VARIANT)/loader/%.o,$(wildcard loader/*.c))
@@ -56,9 +60,11 @@ TEST_SKELS := $(patsubst tests/bpf/progs/%.bpf.c,$(BUILD)/tests/progs/%.skel.h,\
 .PHONY: all deps test demo bench soak fuzz mutate install deb clean vmlinux
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o) $(TEST_SKELS) \
-	$(TEST_SKELS:.skel.h=.bpf.o) $(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h
+	$(TEST_SKELS:.skel.h=.bpf.o) $(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h \
+	$(NOTRACE_SKELS) $(NOTRACE_SKELS:.skel.h=.bpf.o)
 
-all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS) $(BENCH_BINS) $(TOOL_BINS) $(VARIANT)/xtunnel
+all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS) $(BENCH_BINS) $(TOOL_BINS) $(VARIANT)/xtunnel \
+	$(BUILD)/bench/progcost-notrace
 
 deps:
 	$(Q)./scripts/install-deps.sh
@@ -177,6 +183,22 @@ $(BUILD)/bench/%: bench/%.c $(SKELS) $(BENCH_SKELS) $(wildcard include/*.h) \
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(XT_CFLAGS) -I$(BUILD)/bench $< $(BUILD)/libxtunnel.a $(LIBS) -lpcap -o $@
+
+$(NOTRACE)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DXT_NO_TRACE -c $< -o $@
+
+$(NOTRACE)/%.skel.h: $(NOTRACE)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
+
+# Its skeletons come first in the include path, as the variant's below.
+$(BUILD)/bench/progcost-notrace: bench/progcost.c $(NOTRACE_SKELS) $(wildcard include/*.h) \
+		$(BUILD)/libxtunnel.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) -I$(NOTRACE) $(XT_CFLAGS) -I$(BUILD)/bench $< $(BUILD)/libxtunnel.a $(LIBS) \
+		-lpcap -o $@
 
 # Another version of xtunnel, for the tests: this one's sources with a TC object whose
 # .rodata has one more global (tests/variant/xt_tc.bpf.c). Its skeleton comes first in the

@@ -13,7 +13,7 @@
 
 /* A name the kernel gave (a device's, or a path with one) as a JSON string: JSON text must
  * be UTF-8 (RFC 8259 section 8.1), and json-c copies bytes as they are (xt_name_utf8). */
-static json_object *json_name(const char *name)
+json_object *json_name(const char *name)
 {
 	char *text = malloc(XT_NAME_UTF8_SIZE(name));
 	json_object *o;
@@ -351,21 +351,24 @@ void print_overlays(FILE *f, const struct xt_overlay_state *ovs, int n)
 	}
 }
 
-void output_overlays(const struct cli *cli, FILE *f, const struct xt_overlay_state *ovs, int n)
+void output_json(const struct cli *cli, FILE *f, json_object *j)
 {
 	/* Compact unless asked, as `ip -j` and `bpftool -j`: one line per show. */
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
 		    (cli->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
 				 : JSON_C_TO_STRING_PLAIN);
-	json_object *j;
 
+	fprintf(f, "%s\n", json_object_to_json_string_ext(j, flags));
+	json_object_put(j);
+}
+
+void output_overlays(const struct cli *cli, FILE *f, const struct xt_overlay_state *ovs, int n)
+{
 	if (!cli->json) {
 		print_overlays(f, ovs, n);
 		return;
 	}
-	j = json_overlays(ovs, n);
-	fprintf(f, "%s\n", json_object_to_json_string_ext(j, flags));
-	json_object_put(j);
+	output_json(cli, f, json_overlays(ovs, n));
 }
 
 /* ---- xtunnel stats: counters and their rates ---- */
