@@ -607,18 +607,11 @@ void print_stats(FILE *f, const struct stats_sample *prev, const struct stats_sa
 void output_stats(const struct cli *cli, FILE *f, const struct stats_sample *prev,
 		  const struct stats_sample *cur)
 {
-	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
-		    (cli->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-				 : JSON_C_TO_STRING_PLAIN);
-	json_object *j;
-
 	if (!cli->json) {
 		/* A terminal: the cursor home and the screen cleared, then the new one. */
 		fputs("\033[H\033[2J", f);
 		print_stats(f, prev, cur);
 		return;
 	}
-	j = json_stats(prev, cur);
-	fprintf(f, "%s\n", json_object_to_json_string_ext(j, flags));
-	json_object_put(j);
+	output_json(cli, f, json_stats(prev, cur));
 }
