@@ -71,6 +71,7 @@ int cmd_sync(struct cli *cli, int argc, char **argv);
  * 0, or the exit status of an error already reported as "xtunnel: WHAT: ...". */
 int cli_conf_load(const char *what, const char *arg, struct xt_desired *want);
 int cmd_trace(struct cli *cli, int argc, char **argv);
+int cmd_agent(struct cli *cli, int argc, char **argv);
 
 /* Runs one command line (argv[0] is the command); returns its exit status. */
 int cli_run(struct cli *cli, int argc, char **argv);
@@ -86,7 +87,8 @@ const struct cli_command *cli_verbs(const struct cli_command *c, size_t *n);
 int cmd_complete(struct cli *cli, int argc, char **argv);
 
 extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[], reload_usage[],
-	batch_usage[], up_usage[], down_usage[], save_usage[], sync_usage[], trace_usage[];
+	batch_usage[], up_usage[], down_usage[], save_usage[], sync_usage[], trace_usage[],
+	agent_usage[];
 
 /* output.c: the one place that formats state, for humans and as JSON. */
 json_object *json_overlays(const struct xt_overlay_state *ovs, int n);

@@ -3,7 +3,7 @@
 # it only calls apt-get when a package is missing. See docs/architecture.md for why
 # each dependency is there.
 set -eu
-PKGS="make gcc clang pkg-config libbpf-dev libxdp-dev bpftool libjson-c-dev libmnl-dev
+PKGS="make gcc clang pkg-config libbpf-dev libxdp-dev bpftool libjson-c-dev libmnl-dev libcurl4-openssl-dev etcd-server etcd-client
 libcmocka-dev libpcap-dev libinih-dev iproute2 iputils-ping ethtool iperf3 tshark python3 python3-scapy socat jq gnuplot-nox xdp-tools strace
 dpkg-dev systemd man-db"
 missing=""

@@ -1,0 +1,107 @@
+# The fleet tests' world (tests/e2e/agent*.sh): hosts and etcd members as namespaces on one
+# L2 segment (a bridge in namespace S), etcd started by the test itself (Debian's etcd, its
+# data in $TMP, stopped by PID), agents started and stopped by PID. Source after netns.sh.
+#   host i:   namespace ${TAG}hI, uplink uI 192.0.2.I, overlay xf0 10.100.I.1/24,
+#             advertising 10.100.I.0/24
+#   member i: namespace ${TAG}eI, 192.0.2.(100 + I), client port 2379, peer port 2380
+NET=${NET:-fleet$$}
+ETCD_TOKEN="xt$$"
+declare -A ETCD_PID AGENT_PID
+
+fleet_switch() {
+	ns_new "$NS_S" && ip -n "$NS_S" link add br0 type bridge && ip -n "$NS_S" link set br0 up
+}
+
+# fleet_port NS IF ADDR: NS on the segment through IF (the other end in S).
+fleet_port() {
+	local ns=$1 ifname=$2 addr=$3
+	ns_new "$ns" && ip link add "$ifname" netns "$ns" type veth peer name "p$ifname" netns "$NS_S" &&
+		ip -n "$NS_S" link set "p$ifname" master br0 up &&
+		ip -n "$ns" addr add "$addr/24" dev "$ifname" && ip -n "$ns" link set "$ifname" up
+}
+
+fleet_host() {
+	fleet_port "${TAG}h$1" "u$1" "192.0.2.$1"
+}
+
+# etcd_cluster N: the members' --initial-cluster, and the client URLs (comma-separated).
+etcd_initial() {
+	local i out=""
+	for i in $(seq "$1"); do out+="${out:+,}e$i=http://192.0.2.$((100 + i)):2380"; done
+	echo "$out"
+}
+etcd_urls() {
+	local i out=""
+	for i in $(seq "$1"); do out+="${out:+,}http://192.0.2.$((100 + i)):2379"; done
+	echo "$out"
+}
+
+# etcd_start I N: member I of an N-member cluster, in its namespace (made the first time).
+# Again after etcd_kill: the same member from its data.
+etcd_start() {
+	local i=$1 n=$2 ns="${TAG}e$1" ip="192.0.2.$((100 + $1))"
+	[ -e "/run/netns/$ns" ] || fleet_port "$ns" "e$i" "$ip" || return 1
+	# ip netns exec execs the command: $! is etcd's PID, not a subshell's.
+	ip netns exec "$ns" etcd --name "e$i" --data-dir "$TMP/etcd$i" \
+		--listen-client-urls "http://$ip:2379" --advertise-client-urls "http://$ip:2379" \
+		--listen-peer-urls "http://$ip:2380" --initial-advertise-peer-urls "http://$ip:2380" \
+		--initial-cluster "$(etcd_initial "$n")" --initial-cluster-token "$ETCD_TOKEN" \
+		--initial-cluster-state new --heartbeat-interval 50 --election-timeout 500 \
+		>>"$TMP/etcd$i.log" 2>&1 &
+	ETCD_PID[$i]=$!
+	_started_pids+=("$!")
+}
+
+# etcd_kill I [SIGNAL]: stops member I by its PID and waits for it.
+etcd_kill() {
+	kill "-${2:-TERM}" "${ETCD_PID[$1]}" 2>/dev/null
+	wait "${ETCD_PID[$1]}" 2>/dev/null
+}
+
+# ectl ARGS...: etcdctl against the cluster, from member 1's namespace.
+ectl() {
+	ETCDCTL_API=3 in_ns "${TAG}e1" etcdctl --endpoints "$ETCD_URLS" --dial-timeout 2s \
+		--command-timeout 5s "$@"
+}
+
+# etcd_healthy: until every member answers (at most 15 s).
+etcd_healthy() {
+	local i
+	for i in $(seq 150); do
+		ectl endpoint health >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# agent_start I [ARGS...]: the agent of host I, its log in $TMP/agentI.log.
+agent_start() {
+	local i=$1
+	shift
+	ip netns exec "${TAG}h$i" "$XTUNNEL" agent --etcd "$ETCD_URLS" --network "$NET" --name "h$i" \
+		--uplink "u$i" --dev xf0 --address "10.100.$i.1/24" --advertise "10.100.$i.0/24" \
+		--ttl "${AGENT_TTL:-10}" --state-dir "$TMP/state$i" "$@" >>"$TMP/agent$i.log" 2>&1 &
+	AGENT_PID[$i]=$!
+	_started_pids+=("$!")
+}
+
+agent_stop() {
+	kill "-${2:-TERM}" "${AGENT_PID[$1]}" 2>/dev/null
+	wait "${AGENT_PID[$1]}" 2>/dev/null
+}
+
+# peers_of I: host I's peers, sorted names, one line.
+peers_of() {
+	xt "${TAG}h$1" show xf0 -j 2>/dev/null | jq -r '[.[0].peers[].name] | sort | join(" ")'
+}
+
+# wait_peers I WANT [SECONDS]: until host I's peers are WANT (at most SECONDS, default 10;
+# tenths allowed).
+wait_peers() {
+	local i
+	for i in $(seq "$(awk -v s="${3:-10}" 'BEGIN { print int(s * 10) }')"); do
+		[ "$(peers_of "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
