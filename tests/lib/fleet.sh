@@ -105,3 +105,35 @@ wait_peers() {
 	done
 	return 1
 }
+
+# sim_put FIRST LAST: nodes sFIRST..sLAST written straight to etcd, 100 puts to a
+# transaction (etcd takes 128 at most) through its JSON gateway. Node N: endpoint
+# 198.18.N/250.(N%250+1), prefix 10.(64+N/256).(N%256).0/24.
+sim_put() {
+	local from=$1 to=$2 start
+	for ((start = from; start <= to; start += 100)); do
+		jq -nc --arg net "$NET" --argjson a "$start" --argjson b "$((start + 99 < to ? start + 99 : to))" '
+			{success: [range($a; $b + 1) | {request_put: {
+				key: ("/xtunnel/\($net)/nodes/s\(.)" | @base64),
+				value: ({endpoint: "198.18.\(. / 250 | floor).\(. % 250 + 1)",
+					prefixes: ["10.\(64 + (. / 256 | floor)).\(. % 256).0/24"]}
+					| tojson | @base64)}}]}' |
+			in_ns "${TAG}e1" curl -sf --max-time 10 -d @- \
+				"http://192.0.2.101:2379/v3/kv/txn" >/dev/null || return 1
+	done
+}
+
+# peer_count I: how many peers host I has.
+peer_count() {
+	xt "${TAG}h$1" show xf0 -j 2>/dev/null | jq '.[0].peers | length'
+}
+
+# wait_count I N [SECONDS]: until host I has N peers.
+wait_count() {
+	local i
+	for i in $(seq $((${3:-30} * 10))); do
+		[ "$(peer_count "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
