@@ -53,7 +53,7 @@ TEST_LIB_OBJS := $(patsubst tests/lib/%.c,$(BUILD)/tests/lib/%.o,$(wildcard test
 TEST_SKELS := $(patsubst tests/bpf/progs/%.bpf.c,$(BUILD)/tests/progs/%.skel.h,\
 	$(wildcard tests/bpf/progs/*.bpf.c))
 
-.PHONY: all deps test demo bench soak fuzz mutate install deb clean vmlinux
+.PHONY: all deps test demo bench fleet-bench soak fuzz mutate install deb clean vmlinux
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o) $(TEST_SKELS) \
 	$(TEST_SKELS:.skel.h=.bpf.o) $(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h
@@ -218,6 +218,12 @@ bench:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(abspath $(BUILD)) scripts/bench.sh
+
+# Figures of xtunnel agent on etcd: convergence, one change, memory (scripts/bench-fleet.sh).
+fleet-bench:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(abspath $(BUILD)) scripts/bench-fleet.sh
 
 # The long soak: peers churn for 30 s under a TCP stream (make test runs 5 s of it).
 soak:

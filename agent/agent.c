@@ -41,6 +41,8 @@ struct agent {
 	char prefix[KEY_LEN], nodes_prefix[KEY_LEN], config_key[KEY_LEN], self_key[KEY_LEN];
 	char snapshot_path[4096];
 	struct xt_overlay_spec overlay; /* the flags', with the config key's settings */
+	struct xt_overlay_spec running; /* the overlay's as it runs, when running_known */
+	bool running_known;
 	char *self_value;
 	int64_t revision, lease, snapshot_revision;
 	bool listed, registered, dirty;
@@ -171,6 +173,36 @@ static void print_result(const struct xt_reconcile_result *r, int n)
 	    r->unchanged);
 }
 
+/*
+ * The overlay's settings the nodes are checked against: those of the overlay that runs (one
+ * the agent adopted may have others than the flags and the config key say: room for more
+ * peers, another MTU), read once; else those attach will give it.
+ */
+static int overlay_as_it_runs(struct agent *a, struct xt_overlay_spec *out)
+{
+	struct xt_overlay_state *ovs;
+	int n, err;
+
+	if (a->running_known) {
+		*out = a->running;
+		return 0;
+	}
+	if (!if_nametoindex(a->overlay.dev))
+		return xt_overlay_spec_complete(&a->overlay, out);
+	err = xt_show(a->overlay.dev, &ovs, &n);
+	if (err)
+		return err;
+	if (n == 1) {
+		a->running = ovs[0].spec;
+		a->running_known = true;
+		*out = a->running;
+	} else {
+		err = xt_overlay_spec_complete(&a->overlay, out);
+	}
+	xt_overlay_states_free(ovs, n);
+	return err;
+}
+
 /* Makes the overlay and its managed peers what the nodes say. */
 static int reconcile(struct agent *a)
 {
@@ -181,7 +213,7 @@ static int reconcile(struct agent *a)
 	struct xt_desired want;
 	int err;
 
-	err = xt_overlay_spec_complete(&a->overlay, &complete);
+	err = overlay_as_it_runs(a, &complete);
 	if (err)
 		return err;
 	if (!a->self_value && (err = self_value_make(a, &complete)))
@@ -195,6 +227,8 @@ static int reconcile(struct agent *a)
 	err = xt_reconcile(&want, flags, &r);
 	if (!err)
 		print_result(&r, a->fleet.n_nodes);
+	if (r.created)
+		a->running_known = false; /* read what attach made, next time */
 	xt_reconcile_result_free(&r);
 	xt_desired_free(&want);
 	return err;
@@ -305,7 +339,7 @@ static int register_self(struct agent *a)
 	if (!a->self_value) {
 		struct xt_overlay_spec complete;
 
-		err = xt_overlay_spec_complete(&a->overlay, &complete);
+		err = overlay_as_it_runs(a, &complete);
 		if (!err)
 			err = self_value_make(a, &complete);
 		if (err)
