@@ -45,6 +45,7 @@ struct agent {
 	bool running_known;
 	char *self_value;
 	int64_t revision, lease, snapshot_revision;
+	int64_t previous_lease; /* the snapshot's: taken up if it lives */
 	bool listed, registered, dirty;
 	int64_t dirty_since, last_event, keepalive_at, list_at, register_at, watch_at;
 	int backoff_ms;
@@ -334,6 +335,7 @@ static int register_self(struct agent *a)
 {
 	struct etcd_kv holder = {};
 	bool created;
+	int64_t ttl;
 	int err;
 
 	if (!a->self_value) {
@@ -344,6 +346,18 @@ static int register_self(struct agent *a)
 			err = self_value_make(a, &complete);
 		if (err)
 			return err;
+	}
+	/* The lease of the previous run (the snapshot's), if it lives still: the node key it
+	 * holds is this agent's, not another's of the same name. */
+	if (!a->lease && a->previous_lease &&
+	    !etcd_lease_keepalive(a->etcd, a->previous_lease, &ttl)) {
+		if (ttl > 0) {
+			a->lease = a->previous_lease;
+			a->keepalive_at = now_ms() + a->o->ttl * 1000 / 3;
+			say("lease %llx of the previous run lives: taken up",
+			    (unsigned long long)a->lease);
+		}
+		a->previous_lease = 0;
 	}
 	if (!a->lease) {
 		err = etcd_lease_grant(a->etcd, a->o->ttl, &a->lease);
@@ -417,7 +431,6 @@ static int paths_make(struct agent *a)
 static void snapshot_load(struct agent *a)
 {
 	struct xt_snapshot s;
-	int64_t ttl;
 	int err;
 
 	err = xt_snapshot_read(a->snapshot_path, &s);
@@ -434,13 +447,7 @@ static void snapshot_load(struct agent *a)
 	    (long long)s.revision);
 	if (reconcile(a))
 		say("snapshot: %s", xt_errmsg());
-	/* The lease of the previous run, if it lives still: the node key it holds is this
-	 * agent's, not another's with the same name. */
-	if (s.lease && !a->o->once && !etcd_lease_keepalive(a->etcd, s.lease, &ttl) && ttl > 0) {
-		a->lease = s.lease;
-		a->keepalive_at = now_ms() + a->o->ttl * 1000 / 3;
-		say("lease %llx of the previous run lives: taken up", (unsigned long long)s.lease);
-	}
+	a->previous_lease = s.lease;
 }
 
 static void stop(struct agent *a)

@@ -5,7 +5,9 @@
 # late joiner is reached by all; a cleanly stopped agent's node goes at once, a killed
 # one's when its lease expires; a name held by a live lease is refused; a prefix that
 # overlaps an earlier node's is left out of the later node only; malformed keys are
-# skipped, unknown fields ignored; --once reconciles and exits without a key of its own.
+# skipped, unknown fields ignored; --once reconciles and exits without a key of its own; a
+# killed agent started again takes up its live lease; one whose lease was lost registers
+# again; with etcd down, a restarted agent programs the peers of its snapshot.
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/fleet.sh"
 AGENT_TTL=5
@@ -111,6 +113,50 @@ check "--once made the overlay with the two nodes as peers" [ "$(xt "${TAG}h3" s
 	jq -c '[.[0].peers[] | [.name, .port, .allowed_ips]]')" = \
 	'[["o1",4789,["10.61.0.0/24"]],["o2",4999,[]]]' ]
 check "--once wrote no key of its own" [ -z "$(ectl get "/xtunnel/$NET2/nodes/o3")" ]
+
+# A killed agent started again while its lease lives takes that lease up (its snapshot
+# keeps it): the name is its own, and its node never left the others.
+ids_of() { xt "${TAG}h$1" show xf0 -j | jq -c '[.[0].peers[] | [.name, .id]]'; }
+ids1=$(ids_of 1)
+agent_stop 2 KILL
+agent_start 2
+check "h2 restarted after a kill takes up the lease of its previous run" bash -c \
+	"for i in \$(seq 50); do grep -q 'of the previous run lives: taken up' $TMP/agent2.log &&
+	grep -q 'registered /xtunnel/$NET/nodes/h2' <(tail -n +2 $TMP/agent2.log | sed -n '/taken up/,\$p') &&
+	exit 0; sleep 0.1; done; exit 1"
+sleep 1
+check "... and h2 never left h1 (peer ids unchanged)" [ "$(ids_of 1)" = "$ids1" ]
+
+# Its lease lost (the agent stopped longer than the TTL): it registers again.
+kill -STOP "${AGENT_PID[2]}"
+check "h2's agent stopped: its lease expires and h1 removes it" bash -c \
+	"$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL
+	wait_peers 1 'h4 x5' $((AGENT_TTL + 4))"
+kill -CONT "${AGENT_PID[2]}"
+check "h2's agent resumed: registers again under a new lease, and h1 has it back" bash -c \
+	"$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 'h2 h4 x5'"
+check "h2's agent said why" grep -q "is gone (expired while etcd was out of reach?): registering again" \
+	"$TMP/agent2.log"
+
+# The snapshot: h1's agent killed, its overlay removed, etcd stopped (so no lease expires
+# and the others keep h1); started again, the agent makes the overlay with the last known
+# peers before etcd answers, and takes up its lease when etcd is back.
+ids2=$(ids_of 2)
+agent_stop 1 KILL
+xt "${TAG}h1" detach xf0
+etcd_kill 1
+agent_start 1
+check "with etcd down, a restarted agent programs the last known peers from its snapshot" \
+	bash -c "$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 'h2 h4 x5'"
+check "... and says it retries etcd" bash -c "sleep 1; grep -q 'no endpoint answers.*retrying in' $TMP/agent1.log"
+check "h1 -> h2 through the snapshot's peers: TCP byte for byte" tcp_transfer "${TAG}h1" \
+	"${TAG}h2" 10.100.2.1 1
+etcd_start 1 1
+etcd_healthy
+check "etcd back: h1 takes up its lease, its node never left h2 (peer ids)" bash -c \
+	"for i in \$(seq 100); do grep -q 'registered /xtunnel/$NET/nodes/h1' <(sed -n '/taken up/,\$p' \
+	$TMP/agent1.log) && exit 0; sleep 0.1; done; exit 1"
+check "... and its node never left h2 (peer ids)" [ "$(ids_of 2)" = "$ids2" ]
 
 for i in 1 2 4; do agent_stop "$i"; done
 tap_done
