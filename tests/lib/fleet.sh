@@ -32,8 +32,22 @@ etcd_initial() {
 }
 etcd_urls() {
 	local i out=""
-	for i in $(seq "$1"); do out+="${out:+,}http://192.0.2.$((100 + i)):2379"; done
+	for i in $(seq "$1"); do out+="${out:+,}$(etcd_scheme)://192.0.2.$((100 + i)):2379"; done
 	echo "$out"
+}
+
+# With ETCD_TLS set (a directory holding ca.pem, server.pem, server-key.pem, client.pem,
+# client-key.pem), clients speak TLS and must show a certificate the CA signed.
+ETCD_TLS=${ETCD_TLS:-}
+etcd_scheme() { if [ -n "$ETCD_TLS" ]; then echo https; else echo http; fi; }
+etcd_tls_flags() {
+	[ -n "$ETCD_TLS" ] && echo "--cert-file $ETCD_TLS/server.pem" \
+		"--key-file $ETCD_TLS/server-key.pem --trusted-ca-file $ETCD_TLS/ca.pem" \
+		"--client-cert-auth"
+}
+ectl_tls_flags() {
+	[ -n "$ETCD_TLS" ] && echo "--cacert $ETCD_TLS/ca.pem --cert $ETCD_TLS/client.pem" \
+		"--key $ETCD_TLS/client-key.pem"
 }
 
 # etcd_start I N: member I of an N-member cluster, in its namespace (made the first time).
@@ -43,7 +57,8 @@ etcd_start() {
 	[ -e "/run/netns/$ns" ] || fleet_port "$ns" "e$i" "$ip" || return 1
 	# ip netns exec execs the command: $! is etcd's PID, not a subshell's.
 	ip netns exec "$ns" etcd --name "e$i" --data-dir "$TMP/etcd$i" \
-		--listen-client-urls "http://$ip:2379" --advertise-client-urls "http://$ip:2379" \
+		--listen-client-urls "$(etcd_scheme)://$ip:2379" \
+		--advertise-client-urls "$(etcd_scheme)://$ip:2379" $(etcd_tls_flags) \
 		--listen-peer-urls "http://$ip:2380" --initial-advertise-peer-urls "http://$ip:2380" \
 		--initial-cluster "$(etcd_initial "$n")" --initial-cluster-token "$ETCD_TOKEN" \
 		--initial-cluster-state new --heartbeat-interval 50 --election-timeout 500 \
@@ -61,7 +76,7 @@ etcd_kill() {
 # ectl ARGS...: etcdctl against the cluster, from member 1's namespace.
 ectl() {
 	ETCDCTL_API=3 in_ns "${TAG}e1" etcdctl --endpoints "$ETCD_URLS" --dial-timeout 2s \
-		--command-timeout 5s "$@"
+		--command-timeout 5s $(ectl_tls_flags) "$@"
 }
 
 # etcd_healthy: until every member answers (at most 15 s).
