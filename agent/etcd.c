@@ -468,14 +468,25 @@ int etcd_range_prefix(struct etcd *e, const char *prefix, struct etcd_kv **kvs, 
 	return err;
 }
 
-int etcd_lease_grant(struct etcd *e, int ttl, int64_t *id)
+/* POSTs {field: value} to path: the lease calls, which take one number. */
+static int call_i64(struct etcd *e, const char *path, const char *field, int64_t value,
+		    json_object **resp)
 {
-	json_object *req = json_object_new_object(), *resp;
+	json_object *req = json_object_new_object();
 	int err;
 
-	json_set_i64(req, "TTL", ttl);
-	err = call(e, "/v3/lease/grant", req, &resp);
+	json_set_i64(req, field, value);
+	err = call(e, path, req, resp);
 	json_object_put(req);
+	return err;
+}
+
+int etcd_lease_grant(struct etcd *e, int ttl, int64_t *id)
+{
+	json_object *resp;
+	int err;
+
+	err = call_i64(e, "/v3/lease/grant", "TTL", ttl, &resp);
 	if (err)
 		return err;
 	*id = json_i64(resp, "ID");
@@ -485,13 +496,11 @@ int etcd_lease_grant(struct etcd *e, int ttl, int64_t *id)
 
 int etcd_lease_keepalive(struct etcd *e, int64_t id, int64_t *ttl)
 {
-	json_object *req = json_object_new_object(), *resp, *result;
+	json_object *resp, *result;
 	int err;
 
 	/* A stream in gRPC: the gateway sends the one request and answers with one result. */
-	json_set_i64(req, "ID", id);
-	err = call(e, "/v3/lease/keepalive", req, &resp);
-	json_object_put(req);
+	err = call_i64(e, "/v3/lease/keepalive", "ID", id, &resp);
 	if (err)
 		return err;
 	/* A lease that is gone is answered without a TTL (proto3 leaves out a 0). */
@@ -502,12 +511,10 @@ int etcd_lease_keepalive(struct etcd *e, int64_t id, int64_t *ttl)
 
 int etcd_lease_revoke(struct etcd *e, int64_t id)
 {
-	json_object *req = json_object_new_object(), *resp;
+	json_object *resp;
 	int err;
 
-	json_set_i64(req, "ID", id);
-	err = call(e, "/v3/lease/revoke", req, &resp);
-	json_object_put(req);
+	err = call_i64(e, "/v3/lease/revoke", "ID", id, &resp);
 	if (!err)
 		json_object_put(resp);
 	return err;

@@ -29,7 +29,6 @@ until_ok() {
 		sleep 0.05
 	done
 }
-count_is() { [ "$(peer_count "$1")" = "$2" ]; }
 s7_at() { xt "${TAG}h$1" show xf0 -j | jq -e ".[0].peers[] | select(.name == \"s7\") |
 	.endpoint == \"198.18.200.$2\"" >/dev/null; }
 # median_range V...: "median (min-max)"

@@ -19,7 +19,7 @@ ectl put "/xtunnel/$NET/config" '{"encap": "vxlan", "vni": 77, "port": 4790}' >/
 
 for i in 1 2 3; do agent_start "$i"; done
 check "three agents: each host has the two others as peers" bash -c \
-	"$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 'h2 h3' &&
+	"$(declare -f peers_of wait_peers wait_until peers_are xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 'h2 h3' &&
 	wait_peers 2 'h1 h3' && wait_peers 3 'h1 h2'"
 check "the config key set the overlay's vni and port" [ "$(xt "${TAG}h1" show xf0 -j |
 	jq -c '.[0] | [.encap, .vni, .port]')" = '["vxlan",77,4790]' ]
@@ -34,7 +34,7 @@ done
 
 # A late joiner, reached by everyone.
 agent_start 4
-check "a late joiner: every host has it as a peer" bash -c "$(declare -f peers_of wait_peers xt)
+check "a late joiner: every host has it as a peer" bash -c "$(declare -f peers_of wait_peers wait_until peers_are xt)
 	TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 'h2 h3 h4' && wait_peers 2 'h1 h3 h4' &&
 	wait_peers 3 'h1 h2 h4' && wait_peers 4 'h1 h2 h3'"
 for i in 1 2 3; do
@@ -45,7 +45,7 @@ done
 # A clean stop revokes the lease: gone everywhere well before its TTL.
 agent_stop 4
 check "a cleanly stopped agent's node is gone from all within 1.5 s (ttl $AGENT_TTL s)" bash -c \
-	"$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 'h2 h3' 1.5 &&
+	"$(declare -f peers_of wait_peers wait_until peers_are xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 'h2 h3' 1.5 &&
 	wait_peers 2 'h1 h3' 1 && wait_peers 3 'h1 h2' 1"
 check "its key is gone from etcd" [ -z "$(ectl get "/xtunnel/$NET/nodes/h4" --print-value-only)" ]
 check "the stopped host keeps its overlay and peers (the data path needs no agent)" \
@@ -56,7 +56,7 @@ agent_stop 3 KILL
 sleep 1.5
 check "a killed agent's node stays while its lease lives" [ "$(peers_of 1)" = "h2 h3" ]
 check "... and is gone from all when the lease expires" bash -c \
-	"$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL
+	"$(declare -f peers_of wait_peers wait_until peers_are xt); TAG=$TAG XTUNNEL=$XTUNNEL
 	wait_peers 1 h2 $((AGENT_TTL + 3)) && wait_peers 2 h1 2"
 check "the others still reach each other" tcp_transfer "${TAG}h1" "${TAG}h2" 10.100.2.1 1
 
@@ -75,7 +75,7 @@ check "h1's key is still h1's" [ "$(ectl get "/xtunnel/$NET/nodes/h1" --print-va
 # Overlapping prefixes: the first writer keeps them; the later node keeps its others.
 agent_start 4 --advertise 10.100.4.0/24,10.100.1.128/25
 check "a node whose prefix overlaps h1's joins with its other prefix only" bash -c \
-	"$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 2 'h1 h4'"
+	"$(declare -f peers_of wait_peers wait_until peers_are xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 2 'h1 h4'"
 check "on h2: h4 has 10.100.4.0/24 alone, h1 keeps 10.100.1.0/24" [ "$(xt "${TAG}h2" show xf0 -j |
 	jq -c '[.[0].peers[] | [.name, .allowed_ips]]')" = \
 	'[["h1",["10.100.1.0/24"]],["h4",["10.100.4.0/24"]]]' ]
@@ -93,7 +93,7 @@ ectl put "/xtunnel/$NET/nodes/bad..name!" '{"endpoint": "198.18.0.4"}' >/dev/nul
 ectl put "/xtunnel/$NET/nodes/x5" \
 	'{"endpoint": "198.18.0.5", "prefixes": ["10.105.0.0/16"], "colour": "blue"}' >/dev/null
 check "malformed keys skipped, the one with an unknown field taken" bash -c \
-	"$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 'h2 h4 x5'"
+	"$(declare -f peers_of wait_peers wait_until peers_are xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 'h2 h4 x5'"
 for k in bad1 bad2 bad3; do
 	check "the agent logs $k as malformed" grep -q "node /xtunnel/$NET/nodes/$k skipped: malformed" \
 		"$TMP/agent1.log"
@@ -130,11 +130,11 @@ check "... and h2 never left h1 (peer ids unchanged)" [ "$(ids_of 1)" = "$ids1" 
 # Its lease lost (the agent stopped longer than the TTL): it registers again.
 kill -STOP "${AGENT_PID[2]}"
 check "h2's agent stopped: its lease expires and h1 removes it" bash -c \
-	"$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL
+	"$(declare -f peers_of wait_peers wait_until peers_are xt); TAG=$TAG XTUNNEL=$XTUNNEL
 	wait_peers 1 'h4 x5' $((AGENT_TTL + 4))"
 kill -CONT "${AGENT_PID[2]}"
 check "h2's agent resumed: registers again under a new lease, and h1 has it back" bash -c \
-	"$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 'h2 h4 x5'"
+	"$(declare -f peers_of wait_peers wait_until peers_are xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 'h2 h4 x5'"
 check "h2's agent said why" grep -q "is gone (expired while etcd was out of reach?): registering again" \
 	"$TMP/agent2.log"
 
@@ -147,7 +147,7 @@ xt "${TAG}h1" detach xf0
 etcd_kill 1
 agent_start 1
 check "with etcd down, a restarted agent programs the last known peers from its snapshot" \
-	bash -c "$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 'h2 h4 x5'"
+	bash -c "$(declare -f peers_of wait_peers wait_until peers_are xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 'h2 h4 x5'"
 check "... and says it retries etcd" bash -c "sleep 1; grep -q 'no endpoint answers.*retrying in' $TMP/agent1.log"
 check "h1 -> h2 through the snapshot's peers: TCP byte for byte" tcp_transfer "${TAG}h1" \
 	"${TAG}h2" 10.100.2.1 1

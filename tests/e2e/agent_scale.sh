@@ -13,7 +13,7 @@ fleet_switch && fleet_host 1 && fleet_host 2 && etcd_start 1 1 && etcd_healthy |
 	{ not_ok "two hosts and a one-member etcd"; tap_done; }
 agent_start 1
 agent_start 2
-check "two agents: each has the other" bash -c "$(declare -f peers_of wait_peers xt)
+check "two agents: each has the other" bash -c "$(declare -f peers_of wait_peers wait_until peers_are xt)
 	TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 h2 && wait_peers 2 h1"
 ids0=$(xt "${TAG}h1" show xf0 -j | jq -c '.[0].peers[] | [.name, .id]')
 
@@ -47,9 +47,9 @@ check "one changed node is applied on both hosts" bash -c "for i in \$(seq 50); 
 
 ectl del --prefix "/xtunnel/$NET/nodes/s" >/dev/null
 check "the $N nodes deleted: host 1 has host 2 alone again" bash -c \
-	"$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 h2 30"
+	"$(declare -f peers_of wait_peers wait_until peers_are xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 h2 30"
 check "host 2 has host 1 alone again" bash -c \
-	"$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 2 h1 30"
+	"$(declare -f peers_of wait_peers wait_until peers_are xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 2 h1 30"
 check "the hosts' peers were never removed and added again (ids)" \
 	[ "$(xt "${TAG}h1" show xf0 -j | jq -c '.[0].peers[] | [.name, .id]')" = "$ids0" ]
 check "h2 -> h1 after: TCP byte for byte" tcp_transfer "${TAG}h2" "${TAG}h1" 10.100.1.1 1

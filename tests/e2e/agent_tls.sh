@@ -33,7 +33,7 @@ TLS=(--cacert "$ETCD_TLS/ca.pem" --cert "$ETCD_TLS/client.pem" --key "$ETCD_TLS/
 agent_start 1 "${TLS[@]}"
 agent_start 2 "${TLS[@]}"
 check "two agents with client certificates converge over TLS" bash -c \
-	"$(declare -f peers_of wait_peers xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 h2 && wait_peers 2 h1"
+	"$(declare -f peers_of wait_peers wait_until peers_are xt); TAG=$TAG XTUNNEL=$XTUNNEL; wait_peers 1 h2 && wait_peers 2 h1"
 check "h1 -> h2: TCP byte for byte" tcp_transfer "${TAG}h1" "${TAG}h2" 10.100.2.1 1
 
 once() {

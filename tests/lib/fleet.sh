@@ -110,15 +110,24 @@ peers_of() {
 	xt "${TAG}h$1" show xf0 -j 2>/dev/null | jq -r '[.[0].peers[].name] | sort | join(" ")'
 }
 
-# wait_peers I WANT [SECONDS]: until host I's peers are WANT (at most SECONDS, default 10;
-# tenths allowed).
-wait_peers() {
-	local i
-	for i in $(seq "$(awk -v s="${3:-10}" 'BEGIN { print int(s * 10) }')"); do
-		[ "$(peers_of "$1")" = "$2" ] && return 0
+# wait_until SECONDS COMMAND...: until COMMAND succeeds, polled every 0.1 s (at most
+# SECONDS; tenths allowed).
+wait_until() {
+	local i n
+	n=$(awk -v s="$1" 'BEGIN { print int(s * 10) }')
+	shift
+	for i in $(seq "$n"); do
+		"$@" && return 0
 		sleep 0.1
 	done
 	return 1
+}
+
+peers_are() { [ "$(peers_of "$1")" = "$2" ]; }
+
+# wait_peers I WANT [SECONDS]: until host I's peers are WANT (at most SECONDS, default 10).
+wait_peers() {
+	wait_until "${3:-10}" peers_are "$1" "$2"
 }
 
 # sim_put FIRST LAST: nodes sFIRST..sLAST written straight to etcd, 100 puts to a
@@ -143,12 +152,9 @@ peer_count() {
 	xt "${TAG}h$1" show xf0 -j 2>/dev/null | jq '.[0].peers | length'
 }
 
-# wait_count I N [SECONDS]: until host I has N peers.
+count_is() { [ "$(peer_count "$1")" = "$2" ]; }
+
+# wait_count I N [SECONDS]: until host I has N peers (at most SECONDS, default 30).
 wait_count() {
-	local i
-	for i in $(seq $((${3:-30} * 10))); do
-		[ "$(peer_count "$1")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_until "${3:-30}" count_is "$1" "$2"
 }
