@@ -74,6 +74,7 @@ int cmd_trace(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_metrics(struct cli *cli, int argc, char **argv);
 int cmd_doctor(struct cli *cli, int argc, char **argv);
+int cmd_agent(struct cli *cli, int argc, char **argv);
 
 /* Runs one command line (argv[0] is the command); returns its exit status. */
 int cli_run(struct cli *cli, int argc, char **argv);
@@ -90,7 +91,7 @@ int cmd_complete(struct cli *cli, int argc, char **argv);
 
 extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[], reload_usage[],
 	batch_usage[], up_usage[], down_usage[], save_usage[], sync_usage[], trace_usage[],
-	stats_usage[], metrics_usage[], doctor_usage[];
+	stats_usage[], metrics_usage[], doctor_usage[], agent_usage[];
 
 /* output.c: the one place that formats state, for humans and as JSON. */
 /* A name the kernel gave (a device's) as a JSON string, any byte that is not UTF-8 as
