@@ -69,6 +69,12 @@ check "attach failing half-way leaves nothing behind" [ "$(state)" = "$before" ]
 
 xt "$NS_A" attach ua address 10.10.0.1/24 >/dev/null 2>&1
 expect 2 "exists already" "attach of an existing device refused" -- attach ua
+# A device that is no overlay (so without an overlay's hidden end): only its name is in the
+# way, and attach says so before it loads anything.
+ip -n "$NS_A" link add xt5 type veth peer name xt5-other || not_ok "a veth named xt5"
+expect 2 "device xt5 exists already" "attach onto the name of a device that is no overlay refused" -- \
+	attach ua dev xt5 vni 77
+ip -n "$NS_A" link del xt5
 expect 2 "host bits set" "allowed-ips with host bits set named" -- \
 	peer add b endpoint "$UNDER_B" allowed-ips 10.20.0.1/16
 expect 2 "endpoint" "peer add without allowed-ips" -- peer add b endpoint "$UNDER_B"
