@@ -20,9 +20,12 @@
  * and makes skb->protocol 802.1Q), rewrite that inline tag's type to IPv4, pop both. The
  * frame ends as it began, [Ethernet][ARP], with the Ethernet type now 0x0800 (the inner
  * copy keeps 0x0806), and ARP takes the IPv4 path: the kernel resolves the underlay next
- * hop for it as for any packet. bpf_fib_lookup would need forwarding on the uplink.
+ * hop for it as for any packet. bpf_fib_lookup would need forwarding on the uplink. Any
+ * other type goes the same way. A frame with an accelerated VLAN tag (skb->vlan_present,
+ * from a VLAN-aware bridge) has that tag moved into the frame by the first push, where it
+ * stays, behind the Ethernet header: the inner copy then takes the tag's type.
  */
-static __always_inline int xt_arp_as_ipv4(struct __sk_buff *skb)
+static __always_inline int xt_skb_as_ipv4(struct __sk_buff *skb)
 {
 	__be16 ipv4 = bpf_htons(ETH_P_IP);
 
@@ -34,6 +37,17 @@ static __always_inline int xt_arp_as_ipv4(struct __sk_buff *skb)
 	if (bpf_skb_vlan_pop(skb) || bpf_skb_vlan_pop(skb))
 		return -1;
 	return skb->protocol == bpf_htons(ETH_P_IP) ? 0 : -1;
+}
+
+/* The skb's hash when it has one (a socket's, kept across its path changes, or the
+ * receiving NIC's); else one of the inner headers, cheaper than the kernel's flow
+ * dissection that bpf_get_hash_recalc would run. eth: the frame's Ethernet header. */
+static __always_inline __u32 xt_skb_flow_hash(struct __sk_buff *skb, const struct ethhdr *eth,
+					      __u16 inner_proto)
+{
+	if (skb->hash)
+		return skb->hash;
+	return xt_flow_hash((void *)(eth + 1), (void *)(long)skb->data_end, inner_proto);
 }
 
 /* The inner packet's sum for the outer UDP checksum over IPv6: known from its headers
@@ -104,28 +118,30 @@ static __always_inline int xt_encap_gso6(struct __sk_buff *skb, const struct xt_
 	return bpf_redirect(xt_cfg.vxlan_dev_ifindex, 0);
 }
 
-static __always_inline int xt_encap_to(struct __sk_buff *skb, struct xt_route *rp,
-				       const struct ethhdr *eth, __u16 inner_proto)
+/*
+ * Encapsulates the frame for peer r and sends it out of the uplink (a GSO packet over an
+ * IPv6 UDP underlay: see xt_encap_gso6), counted under reason. inner: the Ethernet header
+ * the L2 encapsulations carry. inner_proto: ETH_P_IP or ETH_P_IPV6 when that packet follows
+ * the frame's Ethernet header; anything else makes the skb IPv4 first (xt_skb_as_ipv4).
+ * hash: the flow's (xt_skb_flow_hash).
+ */
+static __always_inline int xt_encap_to(struct __sk_buff *skb, const struct xt_route *rp,
+				       const struct ethhdr *inner, __u16 inner_proto, __u32 hash,
+				       enum xt_reason reason)
 {
 	__u32 overhead = xt_encap_overhead(xt_cfg.encap, xt_cfg.family, xt_cfg.has_key);
-	__u32 len = skb->len, segs = xt_tc_segments(skb), hash, n;
+	__u32 segs = xt_tc_segments(skb), len, n;
 	struct xt_route r = *rp;
 	union xt_outer b;
-	struct ethhdr inner;
 	__u64 inner_sum = 0;
 
-	__builtin_memcpy(&inner, eth, ETH_HLEN);
-	/* The skb's hash when it has one (a socket's, kept across its path changes, or the
-	 * receiving NIC's); else one of the inner headers, cheaper than the kernel's flow
-	 * dissection that bpf_get_hash_recalc would run. */
-	hash = skb->hash;
-	if (!hash)
-		hash = xt_flow_hash((void *)(eth + 1), (void *)(long)skb->data_end, inner_proto);
 	if (xt_udp6() && skb->gso_size)
-		return xt_encap_gso6(skb, &r, hash, segs, len);
-	if (xt_udp6() && xt_inner_sum(skb, inner_proto, &inner_sum))
+		return xt_encap_gso6(skb, &r, hash, segs, skb->len);
+	if (inner_proto != ETH_P_IP && inner_proto != ETH_P_IPV6 && xt_skb_as_ipv4(skb))
 		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
-	if (inner_proto == ETH_P_ARP && xt_arp_as_ipv4(skb))
+	/* After: a VLAN tag taken into the frame makes it 4 bytes longer, and is summed. */
+	len = skb->len;
+	if (xt_udp6() && xt_inner_sum(skb, inner_proto, &inner_sum))
 		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
 	/* Room goes after the MAC header: the original Ethernet header stays in front and
 	 * becomes the outer one; an L2 encapsulation writes the inner copy behind its own
@@ -134,11 +150,11 @@ static __always_inline int xt_encap_to(struct __sk_buff *skb, struct xt_route *r
 		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
 	/* Outer MACs stay zero (unicast): bpf_redirect_neigh fills them from the FIB and
 	 * the neighbour table, resolving the next hop if needed. */
-	n = xt_outer_build(&b, &r, len, inner_proto, &inner, hash, inner_sum);
+	n = xt_outer_build(&b, &r, len, inner_proto, inner, hash, inner_sum);
 	if (bpf_skb_store_bytes(skb, 0, &b.v4.eth, n, 0))
 		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
 	xt_count_tx(r.peer_id, segs, len);
-	xt_count(XT_OK_ENCAP);
+	xt_count(reason);
 	return bpf_redirect_neigh(xt_cfg.uplink_ifindex, NULL, 0, 0);
 }
 

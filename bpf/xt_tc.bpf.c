@@ -14,6 +14,17 @@
 #include "tc.h"
 #include "encap.h"
 
+/* A frame of the host's routed to peer r, as it is. */
+static __always_inline int xt_encap_routed(struct __sk_buff *skb, const struct xt_route *r,
+					   const struct ethhdr *eth, __u16 inner_proto)
+{
+	__u32 hash = xt_skb_flow_hash(skb, eth, inner_proto);
+	struct ethhdr inner;
+
+	__builtin_memcpy(&inner, eth, ETH_HLEN);
+	return xt_encap_to(skb, r, &inner, inner_proto, hash, XT_OK_ENCAP);
+}
+
 static __always_inline int xt_encap_ipv4(struct __sk_buff *skb, struct ethhdr *eth, void *data_end)
 {
 	struct iphdr *ip = (void *)(eth + 1);
@@ -24,7 +35,7 @@ static __always_inline int xt_encap_ipv4(struct __sk_buff *skb, struct ethhdr *e
 	r = xt_route_lookup4(ip->daddr);
 	if (!r)
 		return xt_tc_drop(XT_DROP_NO_ROUTE);
-	return xt_encap_to(skb, r, eth, ETH_P_IP);
+	return xt_encap_routed(skb, r, eth, ETH_P_IP);
 }
 
 /*
@@ -97,7 +108,7 @@ static __always_inline int xt_encap_ipv6(struct __sk_buff *skb, struct ethhdr *e
 	}
 	if (!r)
 		return xt_tc_drop(XT_DROP_NO_ROUTE);
-	return xt_encap_to(skb, r, eth, ETH_P_IPV6);
+	return xt_encap_routed(skb, r, eth, ETH_P_IPV6);
 }
 
 /* ARP goes to the peer that owns the target address, never flooded. */
@@ -114,7 +125,7 @@ static __always_inline int xt_encap_arp(struct __sk_buff *skb, struct ethhdr *et
 	r = xt_route_lookup4(target);
 	if (!r)
 		return xt_tc_drop(XT_DROP_NO_ROUTE);
-	return xt_encap_to(skb, r, eth, ETH_P_ARP);
+	return xt_encap_routed(skb, r, eth, ETH_P_ARP);
 }
 
 static __always_inline int xt_encap_frame(struct __sk_buff *skb)
