@@ -77,7 +77,19 @@ static void reason_names_follow_their_enum_class(void **state)
 		if (strncmp(name, "drop-", 5))
 			fail_because("drop reason %d is \"%s\"", i, name);
 	}
-	assert_int_equal(XT_DROP_EXT_HEADERS + 1, XT_REASON_COUNT);
+	/* The L2 overlays' reasons came later and follow, handled ones first. */
+	assert_int_equal(XT_DROP_EXT_HEADERS + 1, XT_OK_FLOOD);
+	assert_string_equal(xt_reason_name(XT_OK_FLOOD), "flood");
+	assert_string_equal(xt_reason_name(XT_OK_ARP_SUPPRESSED), "arp-suppressed");
+	assert_string_equal(xt_reason_name(XT_OK_ND_SUPPRESSED), "nd-suppressed");
+	assert_int_equal(XT_OK_ND_SUPPRESSED + 1, XT_DROP_UNKNOWN_VTEP);
+	for (i = XT_DROP_UNKNOWN_VTEP; i < XT_REASON_COUNT; i++) {
+		const char *name = xt_reason_name((enum xt_reason)i);
+
+		if (strncmp(name, "drop-", 5))
+			fail_because("drop reason %d is \"%s\"", i, name);
+	}
+	assert_int_equal(XT_DROP_NO_FLOOD_PEER + 1, XT_REASON_COUNT);
 }
 
 static void reason_names_spell_the_enum_names(void **state)
@@ -107,6 +119,12 @@ static void reason_names_spell_the_enum_names(void **state)
 	assert_string_equal(xt_reason_name(XT_DROP_DECAP_FAILED), "drop-decap-failed");
 	assert_string_equal(xt_reason_name(XT_DROP_OUTER_CHECKSUM), "drop-outer-checksum");
 	assert_string_equal(xt_reason_name(XT_DROP_EXT_HEADERS), "drop-ext-headers");
+	assert_string_equal(xt_reason_name(XT_DROP_UNKNOWN_VTEP), "drop-unknown-vtep");
+	assert_string_equal(xt_reason_name(XT_DROP_SOURCE_MAC), "drop-source-mac");
+	assert_string_equal(xt_reason_name(XT_DROP_STATIC_MAC), "drop-static-mac");
+	assert_string_equal(xt_reason_name(XT_DROP_MAC_LIMIT), "drop-mac-limit");
+	assert_string_equal(xt_reason_name(XT_DROP_FDB_FULL), "drop-fdb-full");
+	assert_string_equal(xt_reason_name(XT_DROP_NO_FLOOD_PEER), "drop-no-flood-peer");
 }
 
 static void reason_name_out_of_range_is_unknown(void **state)
