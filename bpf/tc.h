@@ -55,4 +55,27 @@ static __always_inline __u32 xt_tc_segments(struct __sk_buff *skb)
 	return skb->gso_segs ? skb->gso_segs : 1;
 }
 
+/* Decap: removes the cut bytes behind the frame's Ethernet header and writes eth in its
+ * place, the Ethernet header of what the frame carried (inner_proto behind it). */
+static __always_inline int xt_tc_strip(struct __sk_buff *skb, __u32 cut, const struct ethhdr *eth,
+				       __u16 inner_proto)
+{
+	/* FIXED_GSO keeps gso_size as the sender set it; without it a forwarded super-packet
+	 * would be resegmented too large. */
+	__u64 flags = BPF_F_ADJ_ROOM_FIXED_GSO;
+
+	/* The DECAP flag also sets how much must stay behind the MAC header: without one the
+	 * outer family's base header (40 bytes for IPv6) would be asked of a 28-byte ARP
+	 * packet. For ARP (and any other frame an L2 overlay carries) the IPv4 flag is a white
+	 * lie: the redirect's eth_type_trans sets skb->protocol from the Ethernet header
+	 * again. It asks for 20 bytes behind the inner Ethernet header. */
+	if (inner_proto == ETH_P_IPV6)
+		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV6;
+	else
+		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV4;
+	if (bpf_skb_adjust_room(skb, -(__s32)cut, BPF_ADJ_ROOM_MAC, flags))
+		return -1;
+	return bpf_skb_store_bytes(skb, 0, eth, sizeof(*eth), 0) ? -1 : 0;
+}
+
 #endif

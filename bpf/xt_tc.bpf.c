@@ -229,7 +229,6 @@ static __always_inline int xt_tc_check_again(struct __sk_buff *skb, struct xt_rx
 SEC("tc")
 int xt_decap_tc(struct __sk_buff *skb)
 {
-	__u64 flags = BPF_F_ADJ_ROOM_FIXED_GSO;
 	struct xt_rx rx = {};
 	struct ethhdr eth;
 	__u32 segs, len, cut;
@@ -272,19 +271,7 @@ int xt_decap_tc(struct __sk_buff *skb)
 		cut = rx.outer_len - ETH_HLEN;
 		len = skb->len - cut;
 	}
-	/* FIXED_GSO keeps gso_size as the sender set it; without it a forwarded super-packet
-	 * would be resegmented too large. */
-	/* The DECAP flag also sets how much must stay behind the MAC header: without one the
-	 * outer family's base header (40 bytes for IPv6) would be asked of a 28-byte ARP
-	 * packet. For ARP the IPv4 flag is a white lie: the redirect's eth_type_trans sets
-	 * skb->protocol from the Ethernet header again. */
-	if (rx.inner_proto == ETH_P_IPV6)
-		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV6;
-	else
-		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV4;
-	if (bpf_skb_adjust_room(skb, -(__s32)cut, BPF_ADJ_ROOM_MAC, flags))
-		goto fail;
-	if (bpf_skb_store_bytes(skb, 0, &eth, sizeof(eth), 0))
+	if (xt_tc_strip(skb, cut, &eth, rx.inner_proto))
 		goto fail;
 	if (xt_cfg.forward && rx.inner_proto != ETH_P_ARP) {
 		__u32 port = 0;
