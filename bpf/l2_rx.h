@@ -17,6 +17,12 @@
 #include "outer.h"
 #include "stats.h"
 
+/* The shortest inner frame TC can take the outer headers off (xt_tc_strip: bpf_skb_adjust_room
+ * keeps an IPv4 header's 20 bytes behind the Ethernet header at least). A shorter one (an
+ * STP topology change notice is 21 bytes) is padded with zeros to Ethernet's minimum, as a
+ * NIC sends it, by both decap programs, so that the two deliver the same frame. */
+#define XT_L2_MIN_INNER (ETH_HLEN + 20)
+
 /* A frame from a known peer that is not delivered: dropped and counted against it. */
 static __always_inline int xt_l2_rx_drop(struct xt_rx *rx, enum xt_reason reason)
 {

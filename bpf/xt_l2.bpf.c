@@ -159,17 +159,23 @@ int xt_l2_decap_tc(struct __sk_buff *skb)
 	}
 	segs = xt_tc_segments(skb);
 	len = skb->len - rx.outer_len;
+	if (len < XT_L2_MIN_INNER) {
+		len = ETH_ZLEN;
+		if (bpf_skb_change_tail(skb, rx.outer_len + len, 0))
+			goto fail;
+	}
 	/* The outer IP and tunnel headers and the inner Ethernet header go, and the inner
 	 * Ethernet header takes the outer one's place. */
 	if (bpf_skb_load_bytes(skb, rx.outer_len, &eth, sizeof(eth)) ||
-	    xt_tc_strip(skb, rx.outer_len, &eth, rx.inner_proto)) {
-		xt_count(XT_DROP_DECAP_FAILED);
-		xt_count_peer_drop(rx.peer_id);
-		return TC_ACT_SHOT;
-	}
+	    xt_tc_strip(skb, rx.outer_len, &eth, rx.inner_proto))
+		goto fail;
 	xt_count(XT_OK_DECAP);
 	xt_count_rx(rx.peer_id, segs, len);
 	return bpf_redirect(xt_cfg.overlay_ifindex, BPF_F_INGRESS);
+fail:
+	xt_count(XT_DROP_DECAP_FAILED);
+	xt_count_peer_drop(rx.peer_id);
+	return TC_ACT_SHOT;
 }
 
 /*

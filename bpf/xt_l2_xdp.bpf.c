@@ -14,6 +14,7 @@ SEC("xdp")
 int xt_l2_decap_xdp(struct xdp_md *ctx)
 {
 	struct xt_rx rx = {};
+	__u64 frame;
 	__u32 len;
 	int verdict;
 
@@ -27,15 +28,25 @@ int xt_l2_decap_xdp(struct xdp_md *ctx)
 		xt_count(rx.reason);
 		return verdict == XT_RX_PASS ? XDP_PASS : XDP_DROP;
 	}
-	len = ctx->data_end - ctx->data - rx.outer_len;
-	if (bpf_xdp_adjust_head(ctx, rx.outer_len)) {
-		xt_count(XT_DROP_DECAP_FAILED);
-		xt_count_peer_drop(rx.peer_id);
-		return XDP_DROP;
+	/* The frame's length first, apart: clang would add outer_len to the 32-bit data field,
+	 * and the verifier refuses 32-bit arithmetic on a packet pointer. */
+	frame = (void *)(long)ctx->data_end - (void *)(long)ctx->data;
+	barrier_var(frame);
+	len = frame - rx.outer_len;
+	if (len < XT_L2_MIN_INNER) {
+		if (bpf_xdp_adjust_tail(ctx, (int)(ETH_ZLEN - len)))
+			goto fail;
+		len = ETH_ZLEN;
 	}
+	if (bpf_xdp_adjust_head(ctx, rx.outer_len))
+		goto fail;
 	xt_count(XT_OK_DECAP);
 	xt_count_rx(rx.peer_id, 1, len);
 	return bpf_redirect(xt_cfg.overlay_peer_ifindex, 0);
+fail:
+	xt_count(XT_DROP_DECAP_FAILED);
+	xt_count_peer_drop(rx.peer_id);
+	return XDP_DROP;
 }
 
 SEC("xdp")

@@ -640,6 +640,28 @@ static void frame_from_a_group_or_zero_mac_is_dropped(void **state)
 	assert_int_equal(fdb_count(&f->maps), 0);
 }
 
+/* An STP topology change notice (IEEE 802.1D: LLC 42 42 03, protocol 0, version 0, type
+ * 0x80), 21 bytes: shorter than TC can take outer headers off. Both paths deliver it padded
+ * with zeros to Ethernet's 60 bytes, as a NIC sends it; longer frames (ARP's 42) as they
+ * are (the other cases). */
+static void pads_a_short_inner_frame_to_ethernets_minimum(void **state)
+{
+	const struct test_fixture *f = *state;
+	static const uint8_t stp[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x00 };
+	static const uint8_t tcn[7] = { 0x42, 0x42, 0x03, 0x00, 0x00, 0x00, 0x80 };
+	static const uint8_t zeros[60];
+	struct pkt inner = {}, padded = {}, in = {};
+
+	put_eth(&inner, stp, test_peer_host_mac, sizeof(tcn)); /* 802.3: a length */
+	put_bytes(&inner, tcn, sizeof(tcn));
+	assert_int_equal(inner.len, 21);
+	padded = inner;
+	put_bytes(&padded, zeros, 60 - inner.len);
+	tunnel_from(f, TEST_PEER_A_ID, &inner, &in);
+	expect_delivered_from(f, &in, &padded, TEST_PEER_A_ID, "topology change notice");
+	expect_fdb(f, test_peer_host_mac, TEST_PEER_A_ID, 0, "its source");
+}
+
 /* An entry's time is written when it is older than refresh_ns, not with every frame: one
  * written ahead of now stays as it is; one older than refresh_ns becomes now. */
 static void learned_entry_time_is_written_only_when_old(void **state)
@@ -1020,6 +1042,8 @@ int main(void)
 		L2_DECAP_CASE(frame_for_another_vni_passes),
 		L2_DECAP_CASE(frame_from_a_group_or_zero_mac_is_dropped),
 		L2_DECAP_CASE(learned_entry_time_is_written_only_when_old),
+		L2_DECAP_CASE_ON(pads_a_short_inner_frame_to_ethernets_minimum, vxlan_over_ipv4),
+		L2_DECAP_CASE_ON(pads_a_short_inner_frame_to_ethernets_minimum, geneve_over_ipv6),
 		L2_DECAP_CASE(frame_with_a_new_mac_is_dropped_when_the_fdb_is_full),
 		L2_DECAP_CASE(learns_neighbours_from_arp_and_advertisements),
 		L2_DECAP_CASE(does_not_learn_neighbours_a_peer_cannot_vouch_for),
