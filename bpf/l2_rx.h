@@ -17,11 +17,15 @@
 #include "outer.h"
 #include "stats.h"
 
-/* The shortest inner frame TC can take the outer headers off (xt_tc_strip: bpf_skb_adjust_room
- * keeps an IPv4 header's 20 bytes behind the Ethernet header at least). A shorter one (an
+/* The shortest inner frame TC can take the outer headers off: bpf_skb_adjust_room keeps
+ * the base header of the family its DECAP flag names behind the Ethernet header at least
+ * (xt_tc_strip: IPv6's 40 bytes for IPv6, IPv4's 20 for anything else). A shorter frame (an
  * STP topology change notice is 21 bytes) is padded with zeros to Ethernet's minimum, as a
  * NIC sends it, by both decap programs, so that the two deliver the same frame. */
-#define XT_L2_MIN_INNER (ETH_HLEN + 20)
+static __always_inline __u32 xt_l2_min_inner(__u16 inner_proto)
+{
+	return ETH_HLEN + (inner_proto == ETH_P_IPV6 ? IPV6_HLEN : 20);
+}
 
 /* A frame from a known peer that is not delivered: dropped and counted against it. */
 static __always_inline int xt_l2_rx_drop(struct xt_rx *rx, enum xt_reason reason)

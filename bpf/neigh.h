@@ -156,7 +156,7 @@ static __always_inline void xt_neigh_learn_na(const struct ethhdr *eth, void *da
 	__u32 len;
 
 	nd = (void *)(ip6 + 1);
-	if ((void *)(nd + 1) > data_end || ip6->nexthdr != IPPROTO_ICMPV6 ||
+	if ((void *)(nd + 1) > data_end || ip6->version != 6 || ip6->nexthdr != IPPROTO_ICMPV6 ||
 	    ip6->hop_limit != ND_HOP_LIMIT)
 		return;
 	len = bpf_ntohs(ip6->payload_len);

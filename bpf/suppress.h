@@ -89,7 +89,7 @@ static __always_inline int xt_ns_answer(struct __sk_buff *skb, int *verdict)
 	__u64 sum;
 	__u16 check;
 
-	if ((void *)(nd + 1) > data_end || ip6->nexthdr != IPPROTO_ICMPV6 ||
+	if ((void *)(nd + 1) > data_end || ip6->version != 6 || ip6->nexthdr != IPPROTO_ICMPV6 ||
 	    ip6->hop_limit != ND_HOP_LIMIT)
 		return 0;
 	len = bpf_ntohs(ip6->payload_len);

@@ -157,13 +157,14 @@ int xt_l2_decap_tc(struct __sk_buff *skb)
 		xt_count(rx.reason);
 		return verdict == XT_RX_PASS ? TC_ACT_UNSPEC : TC_ACT_SHOT;
 	}
-	segs = xt_tc_segments(skb);
 	len = skb->len - rx.outer_len;
-	if (len < XT_L2_MIN_INNER) {
+	if (len < xt_l2_min_inner(rx.inner_proto)) {
 		len = ETH_ZLEN;
 		if (bpf_skb_change_tail(skb, rx.outer_len + len, 0))
 			goto fail;
 	}
+	/* After: bpf_skb_change_tail takes the GSO state with it. */
+	segs = xt_tc_segments(skb);
 	/* The outer IP and tunnel headers and the inner Ethernet header go, and the inner
 	 * Ethernet header takes the outer one's place. */
 	if (bpf_skb_load_bytes(skb, rx.outer_len, &eth, sizeof(eth)) ||

@@ -33,7 +33,7 @@ int xt_l2_decap_xdp(struct xdp_md *ctx)
 	frame = (void *)(long)ctx->data_end - (void *)(long)ctx->data;
 	barrier_var(frame);
 	len = frame - rx.outer_len;
-	if (len < XT_L2_MIN_INNER) {
+	if (len < xt_l2_min_inner(rx.inner_proto)) {
 		if (bpf_xdp_adjust_tail(ctx, (int)(ETH_ZLEN - len)))
 			goto fail;
 		len = ETH_ZLEN;

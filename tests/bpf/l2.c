@@ -298,34 +298,6 @@ static void arp_the_table_cannot_answer_goes_on(void **state)
 
 /* ND suppression. */
 
-/* RFC 4861 section 4.4's advertisement of target from target, with the target link-layer
- * address option, flags as given; its checksum by RFC 4443 section 2.3, computed here. */
-static void put_na(struct pkt *p, const uint8_t dst[6], const uint8_t mac[6], const char *target,
-		   const char *daddr, uint32_t flags)
-{
-	size_t ip_off;
-	uint8_t t[16];
-
-	assert_int_equal(inet_pton(AF_INET6, target, t), 1);
-	put_eth(p, dst, mac, ETHERTYPE_IPV6);
-	ip_off = p->len;
-	put_ipv6_header(p,
-			&(struct ipv6_fields){ .next_header = IP_PROTO_ICMPV6,
-					       .hop_limit = 255,
-					       .saddr = target,
-					       .daddr = daddr },
-			32);
-	put8(p, ICMPV6_NEIGHBOUR_ADVERTISEMENT);
-	put8(p, 0);
-	put16(p, 0);
-	put32(p, flags);
-	put_bytes(p, t, sizeof(t));
-	put8(p, 2); /* target link-layer address */
-	put8(p, 1);
-	put_bytes(p, mac, 6);
-	upper_layer_checksum_fill(p, ip_off, ip_off + 40 + 2, false);
-}
-
 /* Duplicate address detection's solicitation (RFC 4862 section 5.4.2): from the unspecified
  * address, no option, to the target's solicited-node group. */
 static void put_dad_ns(struct pkt *p, const char *target)
@@ -365,10 +337,10 @@ static void answers_neighbour_solicitation_from_the_neighbour_table(void **state
 		  0);
 	put_neighbour_solicitation_frame(&ns, station_local_mac, TEST_LOCAL_HOST6,
 					 TEST_PEER_A_HOST6);
-	put_na(&na, station_local_mac, test_peer_host_mac, TEST_PEER_A_HOST6, TEST_LOCAL_HOST6,
-	       0x40000000);
+	put_na_frame(&na, station_local_mac, test_peer_host_mac, TEST_PEER_A_HOST6,
+		     TEST_LOCAL_HOST6, 0x40000000);
 	put_dad_ns(&dad, TEST_PEER_A_HOST6);
-	put_na(&dad_na, all_nodes, test_peer_host_mac, TEST_PEER_A_HOST6, "ff02::1", 0);
+	put_na_frame(&dad_na, all_nodes, test_peer_host_mac, TEST_PEER_A_HOST6, "ff02::1", 0);
 	assert_int_equal(na.len, 86);
 	assert_int_equal(upper_layer_sum(&na, 14), 0xffff);
 	expect_answered(f, &ns, &na, XT_OK_ND_SUPPRESSED, "solicitation, Solicited set");
@@ -731,8 +703,8 @@ static void learns_neighbours_from_arp_and_advertisements(void **state)
 	tunnel_from(f, TEST_PEER_A_ID, &reply, &in);
 	expect_delivered_from(f, &in, &reply, TEST_PEER_A_ID, "ARP reply");
 	expect_neigh(f, TEST_PEER_A_HOST, test_peer_host_mac, TEST_PEER_A_ID, 0, "ARP reply");
-	put_na(&na, station_local_mac, test_peer_host_mac, TEST_PEER_A_HOST6, TEST_LOCAL_HOST6,
-	       0x60000000);
+	put_na_frame(&na, station_local_mac, test_peer_host_mac, TEST_PEER_A_HOST6,
+		     TEST_LOCAL_HOST6, 0x60000000);
 	in.len = 0;
 	tunnel_from(f, TEST_PEER_A_ID, &na, &in);
 	expect_delivered_from(f, &in, &na, TEST_PEER_A_ID, "advertisement");
@@ -764,8 +736,8 @@ static void does_not_learn_neighbours_a_peer_cannot_vouch_for(void **state)
 	tunnel_from(f, TEST_PEER_A_ID, &spoof, &in);
 	expect_delivered_from(f, &in, &spoof, TEST_PEER_A_ID, "reply claiming B's MAC");
 	assert_false(neigh_get(&f->maps, TEST_PEER_A_HOST, &(struct xt_neigh){}));
-	put_na(&bad, station_local_mac, test_peer_host_mac, TEST_PEER_A_HOST6, TEST_LOCAL_HOST6,
-	       0x60000000);
+	put_na_frame(&bad, station_local_mac, test_peer_host_mac, TEST_PEER_A_HOST6,
+		     TEST_LOCAL_HOST6, 0x60000000);
 	bad.b[bad.len - 1] ^= 1; /* the option's MAC, after the checksum was computed */
 	in.len = 0;
 	tunnel_from(f, TEST_PEER_A_ID, &bad, &in);

@@ -225,4 +225,32 @@ static inline void tunnel_from(const struct test_fixture *f, uint32_t peer, cons
 	put_tunnel_packet(in, &t);
 }
 
+/* RFC 4861 section 4.4's advertisement of target from target, with the target link-layer
+ * address option, flags as given; its checksum by RFC 4443 section 2.3, computed here. */
+static inline void put_na_frame(struct pkt *p, const uint8_t dst[6], const uint8_t mac[6],
+				const char *target, const char *daddr, uint32_t flags)
+{
+	size_t ip_off;
+	uint8_t t[16];
+
+	assert_int_equal(inet_pton(AF_INET6, target, t), 1);
+	put_eth(p, dst, mac, ETHERTYPE_IPV6);
+	ip_off = p->len;
+	put_ipv6_header(p,
+			&(struct ipv6_fields){ .next_header = IP_PROTO_ICMPV6,
+					       .hop_limit = 255,
+					       .saddr = target,
+					       .daddr = daddr },
+			32);
+	put8(p, ICMPV6_NEIGHBOUR_ADVERTISEMENT);
+	put8(p, 0);
+	put16(p, 0);
+	put32(p, flags);
+	put_bytes(p, t, sizeof(t));
+	put8(p, 2); /* target link-layer address */
+	put8(p, 1);
+	put_bytes(p, mac, 6);
+	upper_layer_checksum_fill(p, ip_off, ip_off + 40 + 2, false);
+}
+
 #endif /* XT_TEST_L2_HARNESS_H */
