@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Head-end replication for real: xt_l2_encap on a real overlay device, whose clones go back
- * into the device's egress, take the unicast path there and leave through a real uplink.
+ * xt_l2_encap on a real overlay device, for what BPF_PROG_TEST_RUN cannot show.
+ *
+ * Head-end replication: the clones go back into the device's egress, take the unicast path
+ * there and leave through a real uplink.
  * BPF_PROG_TEST_RUN runs the program on the frame to flood, and that run's clones are sent
  * for real: every copy but the last is caught on the far end of the uplink's veth (with
  * the MACs bpf_redirect_neigh filled in from the neighbour table), the last is the run's
  * own output. Each flood peer must get exactly one copy, exactly as expected_encap_on
  * builds it; a peer with flood off none.
+ *
+ * A frame with an accelerated VLAN tag, as a VLAN-aware bridge sends it: BPF_PROG_TEST_RUN
+ * cannot set skb->vlan_present, and this kernel has neither bridge VLAN filtering nor 8021q
+ * devices, so a filter ahead of xt_l2_encap pushes the tag (tests/bpf/progs/vlan_push.bpf.c).
+ * The tag must be in the inner frame that leaves the uplink.
  *
  * It all happens in a network namespace this process makes for itself (unshare), with
  * static neighbours for the peers' endpoints, so nothing leaves it; it goes with the
@@ -21,6 +28,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "l2_harness.h"
+#include "vlan_push.skel.h"
 
 #define OVERLAY_DEV "xtl2o"
 #define UPLINK_DEV "xtl2u"
@@ -34,6 +42,7 @@ static const uint8_t peer_c_mac[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x04 };
 struct wire {
 	int overlay, overlay_peer, uplink;
 	int sock; /* AF_PACKET on WIRE_DEV */
+
 	bool hooked;
 };
 
@@ -70,6 +79,7 @@ static int wire_setup(void **state)
 	wire.overlay = (int)if_nametoindex(OVERLAY_DEV);
 	wire.overlay_peer = (int)if_nametoindex(OVERLAY_DEV "p");
 	wire.uplink = (int)if_nametoindex(UPLINK_DEV);
+
 	sll.sll_ifindex = (int)if_nametoindex(WIRE_DEV);
 	assert_true(wire.overlay > 0 && wire.overlay_peer > 0 && wire.uplink > 0);
 	wire.sock = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
@@ -124,7 +134,7 @@ static int l2_wire_fixture(void **state)
 	struct xt_config cfg = test_config_of(o);
 	struct xt_l2_config l2 = test_l2_config();
 	LIBBPF_OPTS(bpf_tc_hook, hook, .attach_point = BPF_TC_EGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 2);
 	const uint8_t on = XT_L2_PEER_ACTIVE | XT_L2_PEER_FLOOD;
 
 	assert_non_null(f);
@@ -305,6 +315,46 @@ static void peer_with_flood_off_gets_no_copy(void **state)
 	assert_int_equal(peer_stats(&f->maps, TEST_PEER_B_ID).tx_packets, 0);
 }
 
+/* A frame sent into the overlay device, tagged for VLAN 100 on the way (vlan_push), reaches
+ * xt_l2_encap with its tag beside it (skb->vlan_present: a veth takes tags to transmit that
+ * way), and leaves for the FDB's peer with the tag in the inner frame, behind its MACs
+ * (IEEE 802.1Q), the frame's own type behind the tag. */
+static void tagged_frame_keeps_its_tag_in_the_inner_frame(void **state)
+{
+	const struct test_fixture *f = *state;
+	const struct test_addrs *u = test_addrs(f->cfg.family);
+	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_ifindex = wire.overlay };
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = wire.overlay, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1);
+	struct pkt frame = {}, tagged, caught[4], expected = {};
+	struct vlan_push_bpf *push = vlan_push_bpf__open_and_load();
+	struct outer_entropy e;
+	size_t got;
+	int fd;
+
+	assert_non_null(push);
+	opts.prog_fd = bpf_program__fd(push->progs.vlan_push);
+	assert_int_equal(bpf_tc_attach(&hook, &opts), 0);
+	fdb_put(&f->maps, test_peer_host_mac, TEST_PEER_A_ID, XT_L2_STATIC, 0);
+	put_inner_ipv4_frame(&frame, test_peer_host_mac, station_local_mac, TEST_LOCAL_HOST,
+			     TEST_PEER_A_HOST);
+	tagged = frame;
+	pkt_insert_vlan_tag(&tagged, ETHERTYPE_8021Q, 100);
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(sendto(fd, frame.b, frame.len, 0, (struct sockaddr *)&to, sizeof(to)),
+			 (ssize_t)frame.len);
+	close(fd);
+	got = wire_catch(caught, 4, 200);
+	vlan_push_bpf__destroy(push);
+	if (got != 1)
+		test_fail("%zu frames on the wire, expected 1", got);
+	e = outer_entropy(&caught[0], &f->cfg);
+	expected_on_wire(&expected, f, u->peer_a_endpoint, TEST_PEER_A_PORT, peer_a_mac, &e,
+			 &tagged);
+	expect_pkt_equal(&caught[0], &expected, "the tagged frame, to A");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +368,8 @@ int main(void)
 		WIRE_CASE(every_flood_peer_gets_one_copy_of_an_arp_request, vxlan_over_ipv4),
 		WIRE_CASE(every_flood_peer_gets_one_copy_of_an_arp_request, geneve_over_ipv6),
 		WIRE_CASE(peer_with_flood_off_gets_no_copy, vxlan_over_ipv4),
+		WIRE_CASE(tagged_frame_keeps_its_tag_in_the_inner_frame, vxlan_over_ipv4),
+		WIRE_CASE(tagged_frame_keeps_its_tag_in_the_inner_frame, geneve_over_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, wire_setup, wire_teardown);
