@@ -13,6 +13,7 @@
 #include "fwd.h"
 #include "tc.h"
 #include "encap.h"
+#include "sock.h"
 
 /* A frame of the host's routed to peer r, as it is. */
 static __always_inline int xt_encap_routed(struct __sk_buff *skb, const struct xt_route *r,
@@ -292,33 +293,6 @@ fail:
 	xt_count(XT_DROP_DECAP_FAILED);
 	xt_count_peer_drop(rx.peer_id);
 	return TC_ACT_SHOT;
-}
-
-/*
- * On the ingress of the kernel's vxlan device (loader/vxlan_dev.c): what its UDP socket
- * decapsulated. That socket listens on the overlay's port, IPv4 and IPv6, for the whole
- * namespace. Decap sends every packet of a known peer on before the socket sees it, so what
- * reaches it is what decap passed (an unknown sender, another VNI, ...), which the kernel
- * would deliver past every check of ours: it is dropped here. Each overlay that uses the
- * device has one such filter and counts what is addressed to it (its VNI, its local
- * address); the rest goes on to the next filter, and xt_sock_other (xt_sock.bpf.c) drops it.
- */
-SEC("tc")
-int xt_sock_drop(struct __sk_buff *skb)
-{
-	struct bpf_tunnel_key key = {};
-	__u32 local[XT_ADDR_LEN / 4];
-	int i;
-
-	if (bpf_skb_get_tunnel_key(skb, &key, sizeof(key), BPF_F_TUNINFO_IPV6))
-		return TC_ACT_UNSPEC; /* IPv4, or no tunnel: not this overlay's to count */
-	xt_cfg_copy32(local, xt_cfg.local, XT_ADDR_LEN / 4);
-	if (key.tunnel_id != xt_cfg.vni)
-		return TC_ACT_UNSPEC;
-	for (i = 0; i < XT_ADDR_LEN / 4; i++)
-		if (key.local_ipv6[i] != local[i])
-			return TC_ACT_UNSPEC;
-	return xt_tc_drop(XT_DROP_KERNEL_SOCKET);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
