@@ -7,7 +7,8 @@
  * answers ARP requests and neighbour solicitations the neighbour table can answer.
  * xt_l2_decap_tc on the uplink's ingress delivers what configured peers send to the
  * overlay device's receive side, learning where its source MAC is. xt_l2_ctl is the
- * loader's way to change what counts against peers (include/xtunnel_l2.h).
+ * loader's way to change what counts against peers (include/xtunnel_l2.h). xt_sock_drop
+ * (sock.h) is the drop filter on the kernel's vxlan device of VXLAN over IPv6.
  */
 #include "common.h"
 #include "l2.h"
@@ -16,6 +17,7 @@
 #include "fdb.h"
 #include "flood.h"
 #include "l2_rx.h"
+#include "sock.h"
 #include "stats.h"
 #include "suppress.h"
 #include "tc.h"
@@ -246,12 +248,17 @@ static __always_inline int xt_ctl_fdb_del(struct xt_l2_ctl *c)
 
 static __always_inline int xt_ctl_neigh_add(struct xt_l2_ctl *c)
 {
-	struct xt_neigh v = { .peer_id = XT_L2_PEER_NONE, .flags = XT_L2_STATIC };
+	/* Filled field by field: an initialised const struct would be a constant of its own
+	 * in .rodata, making the section larger than the skeleton's view of it, which the
+	 * loader reads as another build's layout (loader/overlay.c). */
+	struct xt_neigh v = {};
 	struct xt_neigh_key key;
 	struct xt_neigh *n;
 
 	if (!xt_mac_is_station(c->mac))
 		return -EINVAL;
+	v.peer_id = XT_L2_PEER_NONE;
+	v.flags = XT_L2_STATIC;
 	__builtin_memcpy(v.mac, c->mac, ETH_ALEN);
 	__builtin_memcpy(key.addr, c->addr, XT_ADDR_LEN);
 	n = bpf_map_lookup_elem(&xt_neigh, &key);

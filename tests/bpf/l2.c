@@ -966,6 +966,29 @@ static void peer_forget_removes_all_of_a_peer(void **state)
 	expect_learned(f, TEST_PEER_B_ID, 1, 0, "B after");
 }
 
+/*
+ * The loader tells this build's programs from another version's by the size of their
+ * .rodata map (loader/overlay.c): the section must hold the configuration and nothing else,
+ * no constant the compiler put there for an initialised struct.
+ */
+#define EXPECT_RODATA_IS_THE_SKELETONS(name)                                                       \
+	do {                                                                                       \
+		struct name##_bpf *skel = name##_bpf__open();                                      \
+                                                                                                   \
+		assert_non_null(skel);                                                             \
+		assert_int_equal(bpf_map__value_size(skel->maps.rodata), sizeof(*skel->rodata));   \
+		name##_bpf__destroy(skel);                                                         \
+	} while (0)
+
+static void rodata_sections_hold_only_the_configuration(void **state)
+{
+	(void)state;
+	EXPECT_RODATA_IS_THE_SKELETONS(xt_tc);
+	EXPECT_RODATA_IS_THE_SKELETONS(xt_xdp);
+	EXPECT_RODATA_IS_THE_SKELETONS(xt_l2);
+	EXPECT_RODATA_IS_THE_SKELETONS(xt_l2_xdp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1046,6 +1069,7 @@ int main(void)
 		  fixture_teardown, NULL },
 		{ "l2_ctl_peer_forget_removes_all_of_a_peer", peer_forget_removes_all_of_a_peer,
 		  setup_l2_decap_tc, fixture_teardown, NULL },
+		cmocka_unit_test(rodata_sections_hold_only_the_configuration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
