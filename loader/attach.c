@@ -17,14 +17,13 @@
 #include "netlink.h"
 #include "overlay.h"
 #include "spec.h"
+#include "l2.h"
+#include "objects.h"
 #include "view.h"
 #include "vxlan_dev.h"
-#include "xt_tc.skel.h"
-#include "xt_xdp.skel.h"
 
 struct attach_state {
-	struct xt_tc_bpf *tc;
-	struct xt_xdp_bpf *xdp;
+	struct xt_objects obj; /* of the overlay's kind */
 	struct xt_fwd_state fwd;
 	struct xt_overlay ov; /* the maps of tc, not owned; cfg and map ids once loaded */
 	int dev_ifindex, uplink_ifindex, vxlan_dev_ifindex;
@@ -53,8 +52,7 @@ static void attach_rollback(struct attach_state *st)
 static void attach_state_free(struct attach_state *st)
 {
 	xt_fwd_state_free(&st->fwd);
-	xt_xdp_bpf__destroy(st->xdp);
-	xt_tc_bpf__destroy(st->tc);
+	xt_objects_free(&st->obj);
 }
 
 static bool driver_is_veth(const char *uplink)
@@ -67,17 +65,47 @@ static bool driver_is_veth(const char *uplink)
 static int attach_xdp(struct attach_state *st, const struct xt_overlay_spec *o,
 		      const struct xt_config *cfg)
 {
-	int err = xt_overlay_xdp_object(&st->ov, cfg, &st->xdp);
+	int err = xt_objects_open_xdp(&st->obj, &st->ov, cfg);
 
 	if (!err)
-		err = xt_xdp_multi_attach(st->uplink_ifindex, st->xdp->obj, "xt_decap_xdp",
+		err = xt_xdp_multi_attach(st->uplink_ifindex, xt_objects_xdp(&st->obj),
+					  xt_role_name(st->ov.mode, XT_ROLE_DECAP_XDP),
 					  o->xdp_mode);
 	if (err)
 		return err;
 	st->xdp_attached = true;
 	/* Frames redirected into a veth are only accepted if its peer runs XDP. */
-	return xt_xdp_attach(st->dev_ifindex, bpf_program__fd(st->xdp->progs.xt_pass),
+	return xt_xdp_attach(st->dev_ifindex, xt_objects_prog(&st->obj, XT_ROLE_PASS),
 			     XDP_FLAGS_DRV_MODE);
+}
+
+/* The overlay's programs, of its kind, with maps of their own, loaded; st->ov gets the
+ * maps, cfg, and for an L2 overlay its configuration. */
+static int attach_load(struct attach_state *st, const struct xt_overlay_spec *o,
+		       const struct xt_config *cfg)
+{
+	struct xt_l2_config l2 = {};
+	int err;
+
+	if (o->mode == XT_MODE_L2) {
+		err = xt_l2_config_make(o, &l2);
+		if (err)
+			return err;
+	}
+	st->ov.mode = o->mode;
+	st->ov.l2 = l2;
+	err = xt_objects_load_tc(&st->obj, &st->ov, cfg, false);
+	if (err)
+		return xt_err(err, "loading BPF programs: %s (XTUNNEL_DEBUG=1 shows the log)",
+			      strerror(-err));
+	xt_overlay_of_object(xt_objects_tc(&st->obj), o->dev, &st->ov);
+	st->ov.mode = o->mode;
+	st->ov.l2 = l2;
+	st->ov.cfg = *cfg;
+	err = xt_overlay_bind_maps(xt_objects_prog(&st->obj, XT_ROLE_ENCAP), &st->ov);
+	if (err)
+		return xt_err(err, "binding maps to the encap program: %s", strerror(-err));
+	return 0;
 }
 
 /*
@@ -165,8 +193,14 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 	st->dev_ifindex = (int)if_nametoindex(dev);
 	cfg.overlay_ifindex = (uint32_t)st->dev_ifindex;
 	cfg.overlay_peer_ifindex = if_nametoindex(peer);
-	/* The veth's MAC is random and fixed from here on; the L3 decapsulations write it as
-	 * the destination of the frames they build, so it goes in rodata. */
+	if (o->has & XT_OV_MAC) {
+		err = xt_dev_mac_set(dev, o->mac);
+		if (err)
+			return xt_err(err, "setting the MAC address of %s: %s", dev,
+				      strerror(-err));
+	}
+	/* The veth's MAC is random (or given) and fixed from here on; the L3 decapsulations
+	 * write it as the destination of the frames they build, so it goes in rodata. */
 	err = xt_dev_mac(dev, cfg.overlay_mac);
 	if (err)
 		return xt_err(err, "reading the MAC address of %s: %s", dev, strerror(-err));
@@ -198,39 +232,25 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 	st->vxlan_dev_ifindex = (int)cfg.vxlan_dev_ifindex;
 	st->port = cfg.port;
 
-	st->tc = xt_tc_bpf__open();
-	if (!st->tc)
-		return xt_err(-errno, "opening BPF object: %s", strerror(errno));
-	st->tc->rodata->xt_cfg = cfg;
-	bpf_map__set_max_entries(st->tc->maps.xt_peers, cfg.max_peers);
-	bpf_map__set_max_entries(st->tc->maps.xt_peer_stats, cfg.max_peers);
-	bpf_map__set_max_entries(st->tc->maps.xt_routes, cfg.max_routes);
-	bpf_map__set_max_entries(st->tc->maps.xt_prefixes, cfg.max_routes);
-	err = xt_tc_bpf__load(st->tc);
+	err = attach_load(st, o, &cfg);
 	if (err)
-		return xt_err(err, "loading BPF programs: %s (XTUNNEL_DEBUG=1 shows the log)",
-			      strerror(-err));
-
-	xt_overlay_of_object(st->tc->obj, dev, &st->ov);
-	st->ov.cfg = cfg;
-	err = xt_overlay_bind_maps(bpf_program__fd(st->tc->progs.xt_encap), &st->ov);
-	if (err)
-		return xt_err(err, "binding maps to xt_encap: %s", strerror(-err));
+		return err;
 	err = xt_tc_attach(xt_tc_filter_at(st->dev_ifindex, BPF_TC_EGRESS, XT_TC_HANDLE),
-			   bpf_program__fd(st->tc->progs.xt_encap), XT_TC_CREATE, NULL);
+			   xt_objects_prog(&st->obj, XT_ROLE_ENCAP), XT_TC_CREATE, NULL);
 	if (err)
 		return xt_err(err, "attaching encap to %s: %s", dev, strerror(-err));
 	if (xt_needs_segment_path(&cfg)) {
 		err = xt_tc_attach(xt_tc_filter_at((int)cfg.overlay_peer_ifindex, BPF_TC_INGRESS,
 						   XT_TC_HANDLE),
-				   bpf_program__fd(st->tc->progs.xt_encap_seg), XT_TC_CREATE, NULL);
+				   xt_objects_prog(&st->obj, XT_ROLE_ENCAP_SEG), XT_TC_CREATE,
+				   NULL);
 		if (err)
 			return xt_err(err, "attaching segment encap to %s ingress: %s", peer,
 				      strerror(-err));
 	}
 	if (cfg.vxlan_dev) {
 		err = xt_vxlan_dev_use(st->vxlan_dev_ifindex, cfg.overlay_ifindex,
-				       bpf_program__fd(st->tc->progs.xt_sock_drop));
+				       xt_objects_prog(&st->obj, XT_ROLE_SOCK_DROP));
 		if (err)
 			return xt_err(err, "attaching the drop filter to the vxlan device: %s",
 				      strerror(-err));
@@ -273,7 +293,7 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 	if (rx == XT_RX_TC) {
 		err = xt_tc_attach(xt_tc_filter_at(st->uplink_ifindex, BPF_TC_INGRESS,
 						   (uint32_t)st->dev_ifindex),
-				   bpf_program__fd(st->tc->progs.xt_decap_tc), XT_TC_CREATE,
+				   xt_objects_prog(&st->obj, XT_ROLE_DECAP_TC), XT_TC_CREATE,
 				   &st->uplink_hook_created);
 		if (err)
 			return xt_err(err, "attaching decap to %s ingress: %s", o->uplink,

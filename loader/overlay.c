@@ -18,6 +18,7 @@
 #include "dev.h"
 #include "maps.h"
 #include "overlay.h"
+#include "xt_l2.skel.h"
 #include "xt_tc.skel.h"
 #include "xt_xdp.skel.h"
 
@@ -29,15 +30,15 @@ bool xt_map_is_rodata(const char *map_name)
 }
 
 /*
- * The xt_cfg of a program's .rodata map. The map's value is the whole section as the build
- * that loaded the program laid it out, and the section's BTF says where xt_cfg is and what
- * it is. Only a struct xt_config of our size is read, from there, out of a buffer of the
- * size the kernel copies (value_size): another build's section can be larger than ours.
- * *same_layout: the section is laid out as this build's. -EPROTO if xt_cfg is not there
+ * A variable of a program's .rodata map: var, of struct type, size bytes, into out. The
+ * map's value is the whole section as the build that loaded the program laid it out, and
+ * the section's BTF says where the variable is and what it is. Only a struct of our size is
+ * read, from there, out of a buffer of the size the kernel copies (value_size): another
+ * build's section can be larger than ours. *offset: where it was. -EPROTO if it is not there
  * as we know it.
  */
-int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
-		   bool *same_layout)
+static int rodata_read(int map_fd, const struct bpf_map_info *minfo, const char *var_name,
+		       const char *type_name, void *out, uint32_t size, uint32_t *offset)
 {
 	const struct btf_var_secinfo *vsi;
 	const struct btf_type *sec, *var, *t;
@@ -46,9 +47,8 @@ int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_confi
 	void *value = NULL;
 	int i, err = -EPROTO;
 
-	*same_layout = false;
 	if (minfo->type != BPF_MAP_TYPE_ARRAY || minfo->key_size != sizeof(key) ||
-	    minfo->value_size < sizeof(*cfg) || !minfo->btf_id)
+	    minfo->value_size < size || !minfo->btf_id)
 		return -EPROTO;
 	btf = btf__load_from_kernel_by_id(minfo->btf_id);
 	if (!btf)
@@ -59,13 +59,12 @@ int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_confi
 	for (i = 0, vsi = btf_var_secinfos(sec); i < btf_vlen(sec); i++, vsi++) {
 		var = btf__type_by_id(btf, vsi->type);
 		if (!var || !btf_is_var(var) ||
-		    strcmp(btf__name_by_offset(btf, var->name_off), "xt_cfg"))
+		    strcmp(btf__name_by_offset(btf, var->name_off), var_name))
 			continue;
 		t = btf__type_by_id(btf, btf__resolve_type(btf, var->type)); /* const volatile */
 		if (!t || !btf_is_struct(t) ||
-		    strcmp(btf__name_by_offset(btf, t->name_off), "xt_config") ||
-		    t->size != sizeof(*cfg) || vsi->size != sizeof(*cfg) ||
-		    vsi->offset > minfo->value_size - sizeof(*cfg))
+		    strcmp(btf__name_by_offset(btf, t->name_off), type_name) || t->size != size ||
+		    vsi->size != size || vsi->offset > minfo->value_size - size)
 			break;
 		value = calloc(1, minfo->value_size);
 		if (!value) {
@@ -76,9 +75,8 @@ int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_confi
 			err = -errno;
 			break;
 		}
-		memcpy(cfg, (char *)value + vsi->offset, sizeof(*cfg));
-		*same_layout = minfo->value_size == sizeof(struct xt_tc_bpf__rodata) &&
-			       vsi->offset == offsetof(struct xt_tc_bpf__rodata, xt_cfg);
+		memcpy(out, (char *)value + vsi->offset, size);
+		*offset = vsi->offset;
 		err = 0;
 		break;
 	}
@@ -88,8 +86,30 @@ out:
 	return err;
 }
 
-/* The overlay behind an xt_encap program. -EPROTO if its maps or its configuration are not
- * this build's: another version of xtunnel attached it. */
+/* The xt_cfg of a program's .rodata map; *same_layout: the section is this build's, of an
+ * L3 overlay's objects or of an L2 overlay's. */
+int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
+		   bool *same_layout)
+{
+	uint32_t offset = 0;
+	int err = rodata_read(map_fd, minfo, "xt_cfg", "xt_config", cfg, sizeof(*cfg), &offset);
+
+	*same_layout = !err && ((minfo->value_size == sizeof(struct xt_tc_bpf__rodata) &&
+				 offset == offsetof(struct xt_tc_bpf__rodata, xt_cfg)) ||
+				(minfo->value_size == sizeof(struct xt_l2_bpf__rodata) &&
+				 offset == offsetof(struct xt_l2_bpf__rodata, xt_cfg)));
+	return err;
+}
+
+int xt_l2_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_l2_config *l2)
+{
+	uint32_t offset;
+
+	return rodata_read(map_fd, minfo, "xt_l2_cfg", "xt_l2_config", l2, sizeof(*l2), &offset);
+}
+
+/* The overlay behind an encap program, xt_encap (L3) or xt_l2_encap (L2). -EPROTO if its
+ * maps or its configuration are not this build's: another version of xtunnel attached it. */
 static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 {
 	uint32_t map_ids[16], i;
@@ -100,7 +120,11 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 	err = xt_prog_info(prog_fd, &info, map_ids, 16);
 	if (err)
 		return err;
-	if (strcmp(info.name, "xt_encap"))
+	if (!strcmp(info.name, "xt_encap"))
+		ov->mode = XT_MODE_L3;
+	else if (!strcmp(info.name, "xt_l2_encap"))
+		ov->mode = XT_MODE_L2;
+	else
 		return -ENOENT;
 	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
 		struct bpf_map_info minfo = {};
@@ -126,6 +150,8 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 			other = true; /* of another size, or twice */
 		} else if (xt_map_is_rodata(minfo.name)) {
 			err = xt_config_read(fd, &minfo, &ov->cfg, &same);
+			if (!err && ov->mode == XT_MODE_L2)
+				err = xt_l2_config_read(fd, &minfo, &ov->l2);
 			if (err && err != -EPROTO) {
 				close(fd);
 				return err;
@@ -135,9 +161,11 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 		}
 		close(fd);
 	}
-	/* Our encap program without our maps or configuration: another version's. */
+	/* Our encap program without the maps of its kind or our configuration: another
+	 * version's. */
 	for (m = 0; m < XT_MAP_COUNT; m++)
-		other |= ov->fd[m] < 0;
+		if (xt_maps[m].kinds & XT_KINDS_OF(ov->mode))
+			other |= ov->fd[m] < 0;
 	return other || !config ? -EPROTO : 0;
 }
 
@@ -259,24 +287,6 @@ int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov)
 	return xt_maps_reuse(obj, ov->fd);
 }
 
-int xt_overlay_tc_object(const struct xt_overlay *ov, const struct xt_config *cfg,
-			 struct xt_tc_bpf **out)
-{
-	struct xt_tc_bpf *tc = xt_tc_bpf__open();
-	int err;
-
-	if (!tc)
-		return -errno;
-	tc->rodata->xt_cfg = *cfg;
-	err = xt_reuse_maps(tc->obj, ov);
-	if (err) {
-		xt_tc_bpf__destroy(tc);
-		return err;
-	}
-	*out = tc;
-	return 0;
-}
-
 int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *cfg,
 			  struct xt_xdp_bpf **out)
 {
@@ -300,15 +310,20 @@ int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *c
 }
 
 /*
- * Discovery goes through the encap program's map list; encap reads neither xt_peers nor
- * xt_ports, so bind them explicitly (BPF_PROG_BIND_MAP, kernel 5.10). Sets the map ids by
- * which our other programs are told apart from anybody else's.
+ * Discovery goes through the encap program's map list; encap reads not all of them (not
+ * xt_peers nor xt_ports on an L3 overlay, nor xt_peers, xt_l2_learned and xt_l2_state on an
+ * L2 one), so every map of the overlay's kind is bound to it explicitly (BPF_PROG_BIND_MAP,
+ * kernel 5.10; one encap already uses stays as it is). Sets the map ids by which our other
+ * programs are told apart from anybody else's.
  */
 int xt_overlay_bind_maps(int encap_fd, struct xt_overlay *ov)
 {
-	if (bpf_prog_bind_map(encap_fd, ov->fd[XT_MAP_PEERS], NULL) ||
-	    bpf_prog_bind_map(encap_fd, ov->fd[XT_MAP_PORTS], NULL))
-		return -errno;
+	int m;
+
+	for (m = 0; m < XT_MAP_COUNT; m++)
+		if ((xt_maps[m].kinds & XT_KINDS_OF(ov->mode)) &&
+		    bpf_prog_bind_map(encap_fd, ov->fd[m], NULL))
+			return -errno;
 	return xt_maps_ids(ov->fd, ov->map_id);
 }
 

@@ -13,9 +13,8 @@
 #include "hooks.h"
 #include "overlay.h"
 #include "view.h"
+#include "objects.h"
 #include "vxlan_dev.h"
-#include "xt_tc.skel.h"
-#include "xt_xdp.skel.h"
 
 static bool same_vxlan_dev(const struct xt_config *a, const struct xt_config *b)
 {
@@ -25,8 +24,7 @@ static bool same_vxlan_dev(const struct xt_config *a, const struct xt_config *b)
 static int reload_locked(const void *arg)
 {
 	const char *dev = arg;
-	struct xt_tc_bpf *tc = NULL;
-	struct xt_xdp_bpf *xs = NULL;
+	struct xt_objects obj = {};
 	struct xt_config cfg;
 	struct xt_overlay ov;
 	bool tc_rx;
@@ -41,22 +39,20 @@ static int reload_locked(const void *arg)
 	 * and an overlay attached by an older version gets it. */
 	cfg = ov.cfg;
 	xt_gso_path_choose(&cfg, ov.dev);
-	err = xt_overlay_tc_object(&ov, &cfg, &tc);
+	err = xt_objects_load_tc(&obj, &ov, &cfg, true);
 	if (!err)
-		err = xt_tc_bpf__load(tc);
-	if (!err)
-		err = xt_overlay_bind_maps(bpf_program__fd(tc->progs.xt_encap), &ov);
+		err = xt_overlay_bind_maps(xt_objects_prog(&obj, XT_ROLE_ENCAP), &ov);
 	if (err) {
 		err = xt_err(err, "loading the new programs: %s (nothing was changed)",
 			     strerror(-err));
 		goto out;
 	}
 	if (!tc_rx) {
-		err = xt_overlay_xdp_object(&ov, &cfg, &xs);
+		err = xt_objects_open_xdp(&obj, &ov, &cfg);
 		if (!err)
 			err = xt_xdp_multi_replace((int)ov.cfg.uplink_ifindex,
-						   ov.map_id[XT_MAP_PEERS], xs->obj,
-						   "xt_decap_xdp");
+						   ov.map_id[XT_MAP_PEERS], xt_objects_xdp(&obj),
+						   xt_role_name(ov.mode, XT_ROLE_DECAP_XDP));
 		if (err) {
 			err = xt_err(err,
 				     "replacing the XDP program on the uplink: %s (nothing was "
@@ -67,7 +63,7 @@ static int reload_locked(const void *arg)
 	} else {
 		err = xt_tc_attach(xt_tc_filter_at((int)ov.cfg.uplink_ifindex, BPF_TC_INGRESS,
 						   (uint32_t)ov.ifindex),
-				   bpf_program__fd(tc->progs.xt_decap_tc), XT_TC_REPLACE, NULL);
+				   xt_objects_prog(&obj, XT_ROLE_DECAP_TC), XT_TC_REPLACE, NULL);
 		if (err) {
 			err = xt_err(err, "replacing the decap program: %s (nothing was changed)",
 				     strerror(-err));
@@ -83,7 +79,7 @@ static int reload_locked(const void *arg)
 	if (xt_needs_segment_path(&ov.cfg)) {
 		err = xt_tc_attach(xt_tc_filter_at((int)ov.cfg.overlay_peer_ifindex, BPF_TC_INGRESS,
 						   XT_TC_HANDLE),
-				   bpf_program__fd(tc->progs.xt_encap_seg), XT_TC_REPLACE, NULL);
+				   xt_objects_prog(&obj, XT_ROLE_ENCAP_SEG), XT_TC_REPLACE, NULL);
 		if (err) {
 			err = xt_err(err,
 				     "replacing the segment encap program: %s (decap was replaced)",
@@ -93,7 +89,7 @@ static int reload_locked(const void *arg)
 	}
 	if (cfg.vxlan_dev) {
 		err = xt_vxlan_dev_use((int)cfg.vxlan_dev_ifindex, (uint32_t)ov.ifindex,
-				       bpf_program__fd(tc->progs.xt_sock_drop));
+				       xt_objects_prog(&obj, XT_ROLE_SOCK_DROP));
 		if (err) {
 			err = xt_err(err,
 				     "attaching the drop filter to the vxlan device: %s (decap was "
@@ -105,7 +101,7 @@ static int reload_locked(const void *arg)
 	/* Encap last: if it fails, the new decap program already runs on the same maps, and
 	 * the old encap program keeps working. */
 	err = xt_tc_attach(xt_tc_filter_at(ov.ifindex, BPF_TC_EGRESS, XT_TC_HANDLE),
-			   bpf_program__fd(tc->progs.xt_encap), XT_TC_REPLACE, NULL);
+			   xt_objects_prog(&obj, XT_ROLE_ENCAP), XT_TC_REPLACE, NULL);
 	if (err)
 		err = xt_err(err, "replacing the encap program: %s (decap was replaced)",
 			     strerror(-err));
@@ -118,8 +114,7 @@ out:
 	if (!err && ov.cfg.vxlan_dev && !same_vxlan_dev(&cfg, &ov.cfg))
 		xt_vxlan_dev_release((int)ov.cfg.vxlan_dev_ifindex, ov.cfg.port,
 				     (uint32_t)ov.ifindex);
-	xt_xdp_bpf__destroy(xs);
-	xt_tc_bpf__destroy(tc);
+	xt_objects_free(&obj);
 	xt_overlay_close(&ov);
 	return err;
 }

@@ -293,6 +293,17 @@ int xt_view_peer_rekey(struct xt_view *v, struct xt_view_peer *p, const struct x
 	return 0;
 }
 
+int xt_view_peer_flags(struct xt_view *v, struct xt_view_peer *p, uint16_t flags)
+{
+	struct xt_peer val = p->val;
+
+	val.flags = flags;
+	if (bpf_map_update_elem(v->ov.fd[XT_MAP_PEERS], &p->key, &val, BPF_EXIST))
+		return -errno;
+	p->val = val;
+	return 0;
+}
+
 int xt_view_route_put(struct xt_view *v, const struct xt_prefix *p, const struct xt_route *r,
 		      uint64_t flags)
 {
