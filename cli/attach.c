@@ -7,7 +7,8 @@ const char attach_usage[] =
 	"xtunnel attach UPLINK [dev NAME] [encap vxlan|geneve|gre|ipip] [vni N] [port N]\n"
 	"                      [key N] [local ADDR] [address CIDR]... [mtu N]\n"
 	"                      [rx auto|xdp|tc] [xdp-mode native|generic]\n"
-	"                      [max-peers N] [max-routes N] [forward-from IF[,IF]...]";
+	"                      [max-peers N] [max-routes N] [forward-from IF[,IF]...]\n"
+	"                      [mode l3|l2] [mac MAC] [max-macs N] [ageing SECONDS]";
 
 /* IF[,IF]...; the option may also be given more than once. */
 static int parse_ports(const char *s, struct xt_overlay_spec *o)
@@ -111,6 +112,22 @@ int attach_parse(int argc, char **argv, struct xt_overlay_spec *o)
 						       "forward-from: '%s' is not a list of "
 						       "interfaces, or more than %d",
 						       val, XT_MAX_FWD_PORTS);
+		} else if (!strcmp(key, "mode")) {
+			if (xt_parse_mode(val, &o->mode))
+				return cli_usage_error(attach_usage, "mode: %s", xt_errmsg());
+			o->has |= XT_OV_MODE;
+		} else if (!strcmp(key, "mac")) {
+			if (xt_parse_mac(val, o->mac))
+				return cli_usage_error(attach_usage, "mac: %s", xt_errmsg());
+			o->has |= XT_OV_MAC;
+		} else if (!strcmp(key, "max-macs")) {
+			if (xt_parse_u32(val, 1, 65536, &o->max_macs))
+				return cli_usage_error(attach_usage, "max-macs: %s", xt_errmsg());
+			o->has |= XT_OV_MAX_MACS;
+		} else if (!strcmp(key, "ageing")) {
+			if (xt_parse_u32(val, 0, 1000000, &o->ageing))
+				return cli_usage_error(attach_usage, "ageing: %s", xt_errmsg());
+			o->has |= XT_OV_AGEING;
 		} else if (!strcmp(key, "max-routes")) {
 			if (xt_parse_u32(val, 1, 1u << 24, &o->max_routes))
 				return cli_usage_error(attach_usage, "max-routes: %s", xt_errmsg());

@@ -55,17 +55,24 @@ int cmd_peer(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_reload(struct cli *cli, int argc, char **argv);
 int cmd_batch(struct cli *cli, int argc, char **argv);
+int cmd_fdb(struct cli *cli, int argc, char **argv);
+int cmd_neigh(struct cli *cli, int argc, char **argv);
 
 /* Runs one command line (argv[0] is the command); returns its exit status. */
 int cli_run(struct cli *cli, int argc, char **argv);
 
 extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[], reload_usage[],
-	batch_usage[];
+	batch_usage[], fdb_usage[], neigh_usage[];
 
 /* output.c: the one place that formats state, for humans and as JSON. */
 json_object *json_overlays(const struct xt_overlay_state *ovs, int n);
 void print_overlays(FILE *f, const struct xt_overlay_state *ovs, int n);
 /* The overlays as the options say: human, compact JSON (-j) or indented JSON (-p). */
 void output_overlays(const struct cli *cli, FILE *f, const struct xt_overlay_state *ovs, int n);
+/* An L2 overlay's FDB and neighbour table (fdb show, neigh show). */
+json_object *json_fdb(const struct xt_fdb_entry *e, int n);
+json_object *json_neigh(const struct xt_neigh_entry *e, int n);
+void output_fdb(const struct cli *cli, FILE *f, const struct xt_fdb_entry *e, int n);
+void output_neigh(const struct cli *cli, FILE *f, const struct xt_neigh_entry *e, int n);
 
 #endif

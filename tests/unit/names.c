@@ -278,6 +278,66 @@ static void rx_and_xdp_modes_parse_their_names_and_refuse_others(void **state)
 	assert_int_equal(xt_parse_xdp_mode(NULL, &x), -EINVAL);
 }
 
+/* attach ... mode: the names show prints, and back. */
+static void modes_parse_their_names_and_refuse_others(void **state)
+{
+	enum xt_mode m = XT_MODE_COUNT;
+
+	(void)state;
+	assert_string_equal(xt_mode_name(XT_MODE_L3), "l3");
+	assert_string_equal(xt_mode_name(XT_MODE_L2), "l2");
+	assert_string_equal(xt_mode_name(XT_MODE_COUNT), "unknown");
+	assert_int_equal(xt_parse_mode("l2", &m), 0);
+	assert_int_equal(m, XT_MODE_L2);
+	assert_int_equal(xt_parse_mode("l3", &m), 0);
+	assert_int_equal(m, XT_MODE_L3);
+	assert_int_equal(xt_parse_mode("bridge", &m), -EINVAL);
+	assert_string_equal(xt_errmsg(), "'bridge' is not l3 or l2");
+	assert_true(xt_err_is_input());
+	assert_int_equal(m, XT_MODE_L3);
+}
+
+/* A station's MAC, with colons or dashes, either case; printed with colons, lower case. */
+static void mac_parses_stations_and_prints_them_back(void **state)
+{
+	static const char *const bad[] = { "",
+					   "02:00:00:00:00",
+					   "02:00:00:00:00:01:02",
+					   "02:00:00:00:00:1",
+					   "2:00:00:00:00:01",
+					   "02:00:00:00:00:0x",
+					   "02:00-00:00:00:01",
+					   "02.00.00.00.00.01",
+					   "ff:ff:ff:ff:ff:ff",
+					   "33:33:00:00:00:01",
+					   "00:00:00:00:00:00",
+					   " 02:00:00:00:00:01",
+					   "02:00:00:00:00: 1",
+					   "02:00:00:00:00:-1",
+					   "02:00:00:00:00:+1" };
+	static const uint8_t want[6] = { 0x02, 0xab, 0x00, 0xef, 0x10, 0x09 };
+	uint8_t mac[6];
+	char text[18];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(xt_parse_mac("02:AB:00:ef:10:09", mac), 0);
+	assert_memory_equal(mac, want, 6);
+	memset(mac, 0, sizeof(mac));
+	assert_int_equal(xt_parse_mac("02-ab-00-EF-10-09", mac), 0);
+	assert_memory_equal(mac, want, 6);
+	assert_int_equal(xt_format_mac(want, text, sizeof(text)), 0);
+	assert_string_equal(text, "02:ab:00:ef:10:09");
+	assert_int_equal(xt_format_mac(want, text, sizeof(text) - 1), -ENOSPC);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (xt_parse_mac(bad[i], mac) != -EINVAL)
+			fail_because("'%s' taken as a MAC", bad[i]);
+		assert_true(xt_err_is_input());
+		assert_non_null(strstr(xt_errmsg(), bad[i]));
+	}
+	assert_int_equal(xt_parse_mac(NULL, mac), -EINVAL);
+}
+
 /* What `show` prints after "GSO path:", and show -j under "gso". */
 static void gso_path_names_are_words(void **state)
 {
@@ -361,6 +421,8 @@ int main(void)
 		cmocka_unit_test(rx_mode_name_out_of_range_is_unknown),
 		cmocka_unit_test(reason_keys_are_identifiers_spelling_the_words),
 		cmocka_unit_test(rx_and_xdp_modes_parse_their_names_and_refuse_others),
+		cmocka_unit_test(modes_parse_their_names_and_refuse_others),
+		cmocka_unit_test(mac_parses_stations_and_prints_them_back),
 		cmocka_unit_test(gso_path_names_are_words),
 		cmocka_unit_test(dev_name_check_takes_what_the_kernel_takes),
 		cmocka_unit_test(dev_name_check_refuses_paths_and_what_the_kernel_refuses),
