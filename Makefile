@@ -1,6 +1,10 @@
 # xtunnel: one entry point. Out-of-tree build in $(BUILD); `make V=1` shows the commands.
 BUILD ?= build
 PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 CC ?= gcc
 CLANG ?= clang
 BPFTOOL ?= bpftool
@@ -17,15 +21,24 @@ endif
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ivmlinux -Iinclude
 CFLAGS ?= -O2 -g
-XT_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iloader -I$(BUILD) \
-	-DXT_VERSION=\"$(VERSION)\" $(shell pkg-config --cflags libbpf libxdp json-c libmnl)
-LIBS = $(shell pkg-config --libs libbpf libxdp json-c libmnl) -lelf -lz
+PKGS := libbpf libxdp json-c libmnl inih
+XT_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iloader -Istate -Iconfig \
+	-I$(BUILD) -DXT_VERSION=\"$(VERSION)\" $(shell pkg-config --cflags $(PKGS))
+# state/ and config/ sit above the loader and see its public header alone: their include
+# path has a directory holding only loader/xtunnel.h, so that an internal header of the
+# loader does not compile there.
+ROOM_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iinclude -I$(BUILD)/api -Istate \
+	-Iconfig $(shell pkg-config --cflags $(PKGS))
+LIBS = $(shell pkg-config --libs $(PKGS)) -lelf -lz
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_HDRS := $(wildcard bpf/*.h) $(wildcard include/*.h)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 LOADER_OBJS := $(patsubst loader/%.c,$(BUILD)/loader/%.o,$(wildcard loader/*.c))
+STATE_OBJS := $(patsubst state/%.c,$(BUILD)/state/%.o,$(wildcard state/*.c))
+CONFIG_OBJS := $(patsubst config/%.c,$(BUILD)/config/%.o,$(wildcard config/*.c))
+ROOM_OBJS := $(STATE_OBJS) $(CONFIG_OBJS)
 CLI_OBJS := $(patsubst cli/%.c,$(BUILD)/cli/%.o,$(wildcard cli/*.c))
 CLI_LIB_OBJS := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/*.c))
@@ -39,7 +52,7 @@ TEST_LIB_OBJS := $(patsubst tests/lib/%.c,$(BUILD)/tests/lib/%.o,$(wildcard test
 TEST_SKELS := $(patsubst tests/bpf/progs/%.bpf.c,$(BUILD)/tests/progs/%.skel.h,\
 	$(wildcard tests/bpf/progs/*.bpf.c))
 
-.PHONY: all deps test demo bench soak fuzz install clean vmlinux
+.PHONY: all deps test demo bench soak fuzz mutate install deb clean vmlinux
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o) $(TEST_SKELS) \
 	$(TEST_SKELS:.skel.h=.bpf.o) $(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h
@@ -61,15 +74,40 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
 
-$(BUILD)/loader/%.o: loader/%.c $(wildcard loader/*.h) $(wildcard include/*.h) $(SKELS)
+# Only the files that include a skeleton are rebuilt when a BPF object changes: the compiler
+# lists each object's headers in a .d file (-MMD), and the skeletons are built before any.
+# An object without its .d is rebuilt; the touch keeps it newer than the .d.
+$(BUILD)/loader/%.o: loader/%.c $(BUILD)/loader/%.d $(wildcard loader/*.h) \
+		$(wildcard include/*.h) | $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(XT_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)touch $@
+
+$(BUILD)/loader/%.d: ;
+.PRECIOUS: $(BUILD)/loader/%.d
+-include $(LOADER_OBJS:.o=.d)
+
+$(BUILD)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard loader/*.h) $(wildcard include/*.h) \
+		$(wildcard state/*.h) $(wildcard config/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(XT_CFLAGS) -c $< -o $@
 
-$(BUILD)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard loader/*.h) $(wildcard include/*.h)
+$(BUILD)/api/xtunnel.h: loader/xtunnel.h
+	$(Q)mkdir -p $(dir $@)
+	$(Q)ln -sf $(abspath $<) $@
+
+$(BUILD)/state/%.o: state/%.c $(wildcard state/*.h) $(BUILD)/api/xtunnel.h $(wildcard include/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(XT_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ROOM_CFLAGS) -c $< -o $@
+
+$(BUILD)/config/%.o: config/%.c $(wildcard config/*.h) $(wildcard state/*.h) \
+		$(BUILD)/api/xtunnel.h $(wildcard include/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(ROOM_CFLAGS) -c $< -o $@
 
 # Made anew each time: `ar r` would keep the members of files that were renamed or removed.
 $(BUILD)/libxtunnel.a: $(LOADER_OBJS)
@@ -77,11 +115,11 @@ $(BUILD)/libxtunnel.a: $(LOADER_OBJS)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-$(BUILD)/xtunnel: $(CLI_OBJS) $(BUILD)/libxtunnel.a
+$(BUILD)/xtunnel: $(CLI_OBJS) $(ROOM_OBJS) $(BUILD)/libxtunnel.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(XT_CFLAGS) $^ $(LIBS) -o $@
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CLI_LIB_OBJS) \
+$(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CLI_LIB_OBJS) $(ROOM_OBJS) \
 		$(BUILD)/libxtunnel.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
@@ -115,11 +153,11 @@ $(BUILD)/tests/bpf/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(SKELS) $(TEST_SK
 
 # Test tools: not tests themselves (tests/run.sh does not run them), used by the tests.
 $(BUILD)/tests/tools/%: tests/tools/%.c $(SKELS) $(wildcard include/*.h) $(TEST_LIB_OBJS) \
-		$(BUILD)/libxtunnel.a
+		$(ROOM_OBJS) $(BUILD)/libxtunnel.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(XT_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJS) $(BUILD)/libxtunnel.a $(LIBS) -lpcap \
-		-o $@
+	$(Q)$(CC) $(XT_CFLAGS) -Itests/lib $< $(TEST_LIB_OBJS) $(ROOM_OBJS) $(BUILD)/libxtunnel.a \
+		$(LIBS) -lpcap -o $@
 
 # Bench tools may have a BPF program of their own (bench/NAME.bpf.c -> NAME.skel.h).
 $(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(BPF_HDRS) | $(BUILD)
@@ -155,7 +193,7 @@ $(VARIANT)/loader/%.o: loader/%.c $(wildcard loader/*.h) $(wildcard include/*.h)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -I$(VARIANT) $(XT_CFLAGS) -c $< -o $@
 
-$(VARIANT)/xtunnel: $(CLI_OBJS) $(VARIANT_LOADER_OBJS)
+$(VARIANT)/xtunnel: $(CLI_OBJS) $(ROOM_OBJS) $(VARIANT_LOADER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(XT_CFLAGS) $^ $(LIBS) -o $@
 
@@ -192,9 +230,30 @@ fuzz:
 	$(Q)XT_FUZZ_ITERS=$${XT_FUZZ_ITERS:-2000000} BUILD=$(abspath $(BUILD)) \
 		tests/run.sh tests/bpf/fuzz
 
+# The mutation check: each mutant of tests/mutate/mutants.txt planted in a copy of the tree
+# (in $(BUILD)/mutate), which must make some test fail. MUTANTS="ID ..." runs only those.
+mutate:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)BUILD=$(abspath $(BUILD)) /usr/bin/python3 tests/mutate/run.py $(MUTANTS)
+
+# The binary, every man page in docs/ (by its section), the bash completion and the
+# systemd units, which get the binary's path. DESTDIR stages (make deb uses it).
 install: $(BUILD)/xtunnel
-	install -D -m 0755 $(BUILD)/xtunnel $(DESTDIR)$(PREFIX)/sbin/xtunnel
-	install -D -m 0644 docs/xtunnel.8 $(DESTDIR)$(PREFIX)/share/man/man8/xtunnel.8
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -D -m 0755 $(BUILD)/xtunnel $(DESTDIR)$(SBINDIR)/xtunnel
+	$(Q)for m in $(wildcard docs/*.[1-8]); do \
+		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
+	done
+	$(Q)install -D -m 0644 packaging/xtunnel.bash-completion $(DESTDIR)$(BASHCOMPDIR)/xtunnel
+	$(Q)for u in packaging/systemd/*.in; do \
+		n=$${u##*/}; install -d $(DESTDIR)$(SYSTEMDUNITDIR) && \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' $$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$${n%.in} || exit 1; \
+	done
+
+# A Debian package of what install installs, made with dpkg's own tools
+# (scripts/deb.sh): $(BUILD)/xtunnel_VERSION_ARCH.deb.
+deb: $(BUILD)/xtunnel
+	$(Q)BUILD=$(abspath $(BUILD)) VERSION=$(VERSION) scripts/deb.sh
 
 # Regenerate the CO-RE header from the running kernel's BTF.
 vmlinux:

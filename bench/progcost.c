@@ -480,6 +480,7 @@ int main(void)
 		xs->rodata->xt_cfg = cfg;
 		bpf_map__set_max_entries(tc->maps.xt_peers, PEERS);
 		bpf_map__set_max_entries(tc->maps.xt_peer_stats, PEERS);
+		bpf_map__set_max_entries(tc->maps.xt_peer_drops, PEERS);
 		bpf_map__set_max_entries(tc->maps.xt_routes, cfg.max_routes);
 		bpf_map__set_max_entries(tc->maps.xt_prefixes, cfg.max_routes);
 		if (xt_tc_bpf__load(tc))

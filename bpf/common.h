@@ -36,6 +36,10 @@ const volatile struct xt_config xt_cfg = {};
  * last 2 unused: the section then ends where the skeleton's struct does (at a multiple of
  * 4), and the loader, which compares the two to know its own layout, finds them equal. */
 const volatile __u8 xt_uplink_mac[8] __attribute__((aligned(4))) = {};
+/* The uplink's name (IF_NAMESIZE bytes) as it was when the programs were loaded. No program
+ * reads it: it is for the loader, which must still know the uplink after it is deleted, to
+ * find it again when a device of that name is made (reload), and to say so (show). */
+const volatile char xt_uplink_name[16] = {};
 
 /* Reads of xt_cfg's arrays must stay volatile: through a plain pointer clang would fold
  * them to the zeros the object is initialised with. Both arrays are 4-byte aligned. */
@@ -95,5 +99,35 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } xt_reasons SEC(".maps");
+
+/* Entries only for peers that dropped something (xtunnel_shared.h); keys are peer ids, so
+ * max-peers entries are always enough. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, XT_DEFAULT_MAX_PEERS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct xt_peer_drops);
+} xt_peer_drops SEC(".maps");
+
+/* Trace (trace.h): what the tracer asks for, each CPU's rate limit, and the events. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xt_trace_cfg);
+} xt_trace SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xt_trace_cpu);
+} xt_trace_cpu SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XT_TRACE_RING_BYTES);
+} xt_events SEC(".maps");
 
 #endif

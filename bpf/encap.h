@@ -100,7 +100,7 @@ static __always_inline int xt_encap_gso6(struct __sk_buff *skb, const struct xt_
 	struct bpf_tunnel_key key = {};
 
 	if (!xt_cfg.vxlan_dev || xt_cfg.encap != XT_ENCAP_VXLAN || r->port != xt_cfg.port) {
-		xt_count(XT_OK_SEGMENT);
+		xt_encap_count(skb, XT_OK_SEGMENT, r->peer_id, XT_TRACE_HEAD_INNER);
 		return TC_ACT_OK;
 	}
 	__builtin_memcpy(key.remote_ipv6, r->endpoint, XT_ADDR_LEN);
@@ -112,9 +112,9 @@ static __always_inline int xt_encap_gso6(struct __sk_buff *skb, const struct xt_
 	 * set here also counts as a full one, which the kernel then takes as it is. */
 	bpf_set_hash(skb, hash);
 	if (bpf_skb_set_tunnel_key(skb, &key, sizeof(key), BPF_F_TUNINFO_IPV6))
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+		return xt_encap_fail(skb, r->peer_id, XT_TRACE_HEAD_INNER);
 	xt_count_tx(r->peer_id, segs, len);
-	xt_count(XT_OK_VXLAN_DEV);
+	xt_encap_count(skb, XT_OK_VXLAN_DEV, r->peer_id, XT_TRACE_HEAD_INNER);
 	return bpf_redirect(xt_cfg.vxlan_dev_ifindex, 0);
 }
 
@@ -138,23 +138,23 @@ static __always_inline int xt_encap_to(struct __sk_buff *skb, const struct xt_ro
 	if (xt_udp6() && skb->gso_size)
 		return xt_encap_gso6(skb, &r, hash, segs, skb->len);
 	if (inner_proto != ETH_P_IP && inner_proto != ETH_P_IPV6 && xt_skb_as_ipv4(skb))
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_NONE);
 	/* After: a VLAN tag taken into the frame makes it 4 bytes longer, and is summed. */
 	len = skb->len;
 	if (xt_udp6() && xt_inner_sum(skb, inner_proto, &inner_sum))
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_INNER);
 	/* Room goes after the MAC header: the original Ethernet header stays in front and
 	 * becomes the outer one; an L2 encapsulation writes the inner copy behind its own
 	 * header, an L3 one leaves the inner Ethernet header out. */
 	if (bpf_skb_adjust_room(skb, overhead, BPF_ADJ_ROOM_MAC, xt_encap_flags()))
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_NONE);
 	/* Outer MACs stay zero (unicast): bpf_redirect_neigh fills them from the FIB and
 	 * the neighbour table, resolving the next hop if needed. */
 	n = xt_outer_build(&b, &r, len, inner_proto, inner, hash, inner_sum);
 	if (bpf_skb_store_bytes(skb, 0, &b.v4.eth, n, 0))
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_NONE);
 	xt_count_tx(r.peer_id, segs, len);
-	xt_count(reason);
+	xt_encap_count(skb, reason, r.peer_id, XT_TRACE_HEAD_OUTER);
 	return bpf_redirect_neigh(xt_cfg.uplink_ifindex, NULL, 0, 0);
 }
 

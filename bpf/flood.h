@@ -57,7 +57,7 @@ static long xt_flood_clone(__u32 i, void *ctx)
 	 * which it counted). */
 	if (bpf_clone_redirect(w->skb, xt_cfg.overlay_ifindex, 0) < 0) {
 		xt_count(XT_DROP_ENCAP_FAILED);
-		xt_count_peer_drop(id);
+		xt_count_peer_drop(id, XT_DROP_ENCAP_FAILED);
 	}
 	return 0;
 }

@@ -30,7 +30,7 @@ static __always_inline __u32 xt_l2_min_inner(__u16 inner_proto)
 /* A frame from a known peer that is not delivered: dropped and counted against it. */
 static __always_inline int xt_l2_rx_drop(struct xt_rx *rx, enum xt_reason reason)
 {
-	xt_count_peer_drop(rx->peer_id);
+	xt_count_peer_drop(rx->peer_id, reason);
 	return xt_rx_verdict(rx, XT_RX_DROP, reason);
 }
 

@@ -41,6 +41,12 @@ struct xt_rx {
 	bool peer_known;
 };
 
+/* The sender's peer id for trace events, once the sender is known to be a peer. */
+static __always_inline __u32 xt_rx_peer(const struct xt_rx *rx)
+{
+	return rx->peer_known ? rx->peer_id : XT_TRACE_NO_PEER;
+}
+
 static __always_inline int xt_rx_verdict(struct xt_rx *rx, int verdict, enum xt_reason reason)
 {
 	rx->reason = reason;

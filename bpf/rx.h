@@ -29,7 +29,7 @@ static __always_inline int xt_rx_peer_drop(struct xt_rx *rx, enum xt_reason reas
 		rx->peer_id = peer->id;
 		rx->peer_known = true;
 	}
-	xt_count_peer_drop(rx->peer_id);
+	xt_count_peer_drop(rx->peer_id, reason);
 	return xt_rx_verdict(rx, XT_RX_DROP, reason);
 }
 

@@ -33,7 +33,10 @@ int xt_sock_drop(struct __sk_buff *skb)
 	for (i = 0; i < XT_ADDR_LEN / 4; i++)
 		if (key.local_ipv6[i] != local[i])
 			return TC_ACT_UNSPEC;
-	return xt_tc_drop(XT_DROP_KERNEL_SOCKET);
+	xt_count(XT_DROP_KERNEL_SOCKET);
+	xt_trace_tc(skb, XT_TRACE_SOCK_DROP, XT_DROP_KERNEL_SOCKET, XT_TRACE_NO_PEER,
+		    XT_TRACE_HEAD_INNER);
+	return TC_ACT_SHOT;
 }
 
 #endif

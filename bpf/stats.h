@@ -19,6 +19,9 @@ static __always_inline struct xt_peer_stats *xt_peer_stats_of(__u32 peer_id)
 	return bpf_map_lookup_elem(&xt_peer_stats, &peer_id);
 }
 
+/* A packet from the peer passed every check. Its time is the peer's liveness (`latest
+ * packet` in show): the coarse clock reads the time of the last tick and no clock source,
+ * and the store goes to the cache line the counters above just wrote. */
 static __always_inline void xt_count_rx(__u32 peer_id, __u32 packets, __u32 bytes)
 {
 	struct xt_peer_stats *s = xt_peer_stats_of(peer_id);
@@ -26,6 +29,7 @@ static __always_inline void xt_count_rx(__u32 peer_id, __u32 packets, __u32 byte
 	if (s) {
 		s->rx_packets += packets;
 		s->rx_bytes += bytes;
+		s->latest_rx_ns = bpf_ktime_get_coarse_ns();
 	}
 }
 
@@ -39,12 +43,30 @@ static __always_inline void xt_count_tx(__u32 peer_id, __u32 packets, __u32 byte
 	}
 }
 
-static __always_inline void xt_count_peer_drop(__u32 peer_id)
+/* The peer's entry in xt_peer_drops, made at its first drop. The zeros it starts from are
+ * read from rodata, not built on a stack that the parser already fills. */
+const volatile struct xt_peer_drops xt_no_drops = {};
+
+static __always_inline void xt_count_peer_drop(__u32 peer_id, enum xt_reason reason)
 {
 	struct xt_peer_stats *s = xt_peer_stats_of(peer_id);
+	__u32 i = reason - XT_FIRST_DROP;
+	struct xt_peer_drops *d;
 
 	if (s)
 		s->drops += 1;
+	if (i >= XT_DROP_COUNT)
+		return;
+	d = bpf_map_lookup_elem(&xt_peer_drops, &peer_id);
+	if (!d) {
+		/* Fails only without memory: the total above still counts the drop. */
+		bpf_map_update_elem(&xt_peer_drops, &peer_id, (const void *)&xt_no_drops,
+				    BPF_NOEXIST);
+		d = bpf_map_lookup_elem(&xt_peer_drops, &peer_id);
+		if (!d)
+			return;
+	}
+	d->count[i] += 1;
 }
 
 #endif

@@ -60,7 +60,7 @@ static __always_inline int xt_arp_answer(struct __sk_buff *skb, int *verdict)
 	__builtin_memcpy(arp->tpa, &spa, 4);
 	__builtin_memcpy(arp->sha, mac, ETH_ALEN);
 	__builtin_memcpy(arp->spa, &tpa, 4);
-	xt_count(XT_OK_ARP_SUPPRESSED);
+	xt_encap_count(skb, XT_OK_ARP_SUPPRESSED, XT_TRACE_NO_PEER, XT_TRACE_HEAD_INNER);
 	*verdict = bpf_redirect(xt_cfg.overlay_ifindex, BPF_F_INGRESS);
 	return 1;
 }
@@ -138,10 +138,10 @@ static __always_inline int xt_ns_answer(struct __sk_buff *skb, int *verdict)
 	f.nd.check = check;
 	if (bpf_skb_change_tail(skb, XT_NA_FRAME_LEN, 0) ||
 	    bpf_skb_store_bytes(skb, 0, &f.eth, XT_NA_FRAME_LEN, 0)) {
-		*verdict = xt_tc_drop(XT_DROP_ENCAP_FAILED);
+		*verdict = xt_encap_fail(skb, XT_TRACE_NO_PEER, XT_TRACE_HEAD_NONE);
 		return 1;
 	}
-	xt_count(XT_OK_ND_SUPPRESSED);
+	xt_encap_count(skb, XT_OK_ND_SUPPRESSED, XT_TRACE_NO_PEER, XT_TRACE_HEAD_INNER);
 	*verdict = bpf_redirect(xt_cfg.overlay_ifindex, BPF_F_INGRESS);
 	return 1;
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* What the TC programs of every overlay share: drops, pulls into the linear area, segments. */
+/* What the TC programs of every overlay share: drops and their traces, pulls into the linear
+ * area, segments. */
 #ifndef XT_BPF_TC_H
 #define XT_BPF_TC_H
 
 #include "common.h"
 #include "stats.h"
+#include "trace.h"
 #include "tunnel.h"
 
 /* What either direction parses in the linear area on every packet: outer Ethernet, IPv6
@@ -15,9 +17,40 @@
  * check never passes what it could not read. */
 #define XT_PULL_LEN (ETH_HLEN + 60 + 8 + 8 + ETH_HLEN + 60)
 
-static __always_inline int xt_tc_drop(enum xt_reason reason)
+/* The program that sends skb into the overlay: the encap program on the overlay device, or
+ * its _seg twin on the device's hidden end (both encapsulate the same way). The L2 object
+ * defines XT_L2_PROGS: its programs have names, and trace ids, of their own. */
+static __always_inline enum xt_trace_prog xt_encap_prog(struct __sk_buff *skb)
+{
+	bool seg = skb->ifindex == xt_cfg.overlay_peer_ifindex;
+
+#ifdef XT_L2_PROGS
+	return seg ? XT_TRACE_L2_ENCAP_SEG : XT_TRACE_L2_ENCAP;
+#else
+	return seg ? XT_TRACE_ENCAP_SEG : XT_TRACE_ENCAP;
+#endif
+}
+
+/* A packet on its way into the overlay is counted, and traced as the frame it is now. */
+static __always_inline void xt_encap_count(struct __sk_buff *skb, enum xt_reason reason,
+					   __u32 peer_id, enum xt_trace_head head)
 {
 	xt_count(reason);
+	xt_trace_tc(skb, xt_encap_prog(skb), reason, peer_id, head);
+}
+
+/* Dropped before it was changed (the head is the frame the host sent), to no known peer. */
+static __always_inline int xt_tc_drop(struct __sk_buff *skb, enum xt_reason reason)
+{
+	xt_encap_count(skb, reason, XT_TRACE_NO_PEER, XT_TRACE_HEAD_INNER);
+	return TC_ACT_SHOT;
+}
+
+/* Encapsulation to the peer failed, maybe with the packet half changed. */
+static __always_inline int xt_encap_fail(struct __sk_buff *skb, __u32 peer_id,
+					 enum xt_trace_head head)
+{
+	xt_encap_count(skb, XT_DROP_ENCAP_FAILED, peer_id, head);
 	return TC_ACT_SHOT;
 }
 

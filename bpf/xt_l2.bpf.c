@@ -10,6 +10,8 @@
  * loader's way to change what counts against peers (include/xtunnel_l2.h). xt_sock_drop
  * (sock.h) is the drop filter on the kernel's vxlan device of VXLAN over IPv6.
  */
+/* The encap programs' trace ids are the L2 ones (tc.h). */
+#define XT_L2_PROGS
 #include "common.h"
 #include "l2.h"
 #include "ageing.h"
@@ -21,6 +23,7 @@
 #include "stats.h"
 #include "suppress.h"
 #include "tc.h"
+#include "trace.h"
 
 /*
  * The frame, as it is, to peer peer_id. An accelerated VLAN tag (a VLAN-aware bridge's)
@@ -38,7 +41,7 @@ static __always_inline int xt_l2_send(struct __sk_buff *skb, __u32 peer_id,
 	__u32 hash;
 
 	if ((void *)(eth + 1) > data_end)
-		return xt_tc_drop(XT_DROP_MALFORMED);
+		return xt_tc_drop(skb, XT_DROP_MALFORMED);
 	__builtin_memcpy(&inner, eth, ETH_HLEN);
 	__builtin_memcpy(r.endpoint, p->endpoint, XT_ADDR_LEN);
 	if (skb->vlan_present)
@@ -55,7 +58,7 @@ static __always_inline int xt_l2_send_copy(struct __sk_buff *skb, __u32 peer_id)
 	struct xt_l2_peer *p = xt_l2_peer(peer_id);
 
 	if (!p) /* the peer went between the clone and now */
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+		return xt_tc_drop(skb, XT_DROP_ENCAP_FAILED);
 	return xt_l2_send(skb, peer_id, p, XT_OK_FLOOD);
 }
 
@@ -70,15 +73,15 @@ static __always_inline int xt_l2_flood(struct __sk_buff *skb)
 	__u32 last = 0;
 
 	if (xt_udp6() && skb->gso_size) {
-		xt_count(XT_OK_SEGMENT);
+		xt_encap_count(skb, XT_OK_SEGMENT, XT_TRACE_NO_PEER, XT_TRACE_HEAD_INNER);
 		return TC_ACT_OK;
 	}
 	reason = xt_replicate(skb, &last);
 	if (reason != XT_OK_FLOOD)
-		return xt_tc_drop(reason);
+		return xt_tc_drop(skb, reason);
 	p = xt_l2_peer(last);
 	if (!p)
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED);
+		return xt_tc_drop(skb, XT_DROP_ENCAP_FAILED);
 	return xt_l2_send(skb, last, p, XT_OK_FLOOD);
 }
 
@@ -92,7 +95,7 @@ static __always_inline int xt_l2_frame(struct __sk_buff *skb)
 	xt_tc_pull(skb, XT_PULL_LEN);
 	eth = (void *)(long)skb->data;
 	if ((void *)(eth + 1) > (void *)(long)skb->data_end)
-		return xt_tc_drop(XT_DROP_MALFORMED);
+		return xt_tc_drop(skb, XT_DROP_MALFORMED);
 	if (eth->h_dest[0] & 1) {
 		/* Only what is broadcast or multicast is answered here: a unicast request is
 		 * a host checking that its neighbour is still there (RFC 4861 section 7.3.1,
@@ -119,7 +122,7 @@ int xt_l2_encap(struct __sk_buff *skb)
 	/* Came in on the overlay device and goes out again (a bridge port in hairpin mode):
 	 * from one peer to another, never relayed. */
 	if (skb->ingress_ifindex == xt_cfg.overlay_ifindex)
-		return xt_tc_drop(XT_DROP_RELAY);
+		return xt_tc_drop(skb, XT_DROP_RELAY);
 	if (xt_flood_copy(skb, &peer_id))
 		return xt_l2_send_copy(skb, peer_id);
 	return xt_l2_frame(skb);
@@ -131,8 +134,16 @@ SEC("tc")
 int xt_l2_encap_seg(struct __sk_buff *skb)
 {
 	if (skb->gso_size)
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED); /* offloads back on: fail closed */
+		return xt_tc_drop(skb, XT_DROP_ENCAP_FAILED); /* offloads back on: fail closed */
 	return xt_l2_frame(skb);
+}
+
+/* Counted, and traced as the packet was received. */
+static __always_inline void xt_l2_decap_tc_count(struct __sk_buff *skb, enum xt_reason reason,
+						 __u32 peer_id)
+{
+	xt_count(reason);
+	xt_trace_tc(skb, XT_TRACE_L2_DECAP_TC, reason, peer_id, XT_TRACE_HEAD_OUTER);
 }
 
 SEC("tc")
@@ -141,24 +152,27 @@ int xt_l2_decap_tc(struct __sk_buff *skb)
 	struct xt_rx rx = {};
 	struct ethhdr eth;
 	__u32 segs, len;
+	bool traced;
 	int verdict;
 
 	/* As xt_decap_tc: the stack took an outer VLAN tag out of the frame, and another
 	 * host's frame is the stack's to drop. */
 	if (skb->vlan_present) {
-		xt_count(XT_PASS_NOT_IP);
+		xt_l2_decap_tc_count(skb, XT_PASS_NOT_IP, XT_TRACE_NO_PEER);
 		return TC_ACT_UNSPEC;
 	}
 	if (skb->pkt_type == PACKET_OTHERHOST) {
-		xt_count(XT_PASS_OTHER_HOST);
+		xt_l2_decap_tc_count(skb, XT_PASS_OTHER_HOST, XT_TRACE_NO_PEER);
 		return TC_ACT_UNSPEC;
 	}
 	xt_tc_pull(skb, XT_PULL_LEN + xt_geneve_options_len(skb));
 	verdict = xt_l2_rx((void *)(long)skb->data, (void *)(long)skb->data_end, skb->len, &rx);
 	if (verdict != XT_RX_DECAP) {
-		xt_count(rx.reason);
+		xt_l2_decap_tc_count(skb, rx.reason, xt_rx_peer(&rx));
 		return verdict == XT_RX_PASS ? TC_ACT_UNSPEC : TC_ACT_SHOT;
 	}
+	/* The packet changes from here on: a trace keeps it as it came. */
+	traced = xt_tracing() && xt_trace_keep_skb(skb);
 	len = skb->len - rx.outer_len;
 	if (len < xt_l2_min_inner(rx.inner_proto)) {
 		len = ETH_ZLEN;
@@ -174,10 +188,14 @@ int xt_l2_decap_tc(struct __sk_buff *skb)
 		goto fail;
 	xt_count(XT_OK_DECAP);
 	xt_count_rx(rx.peer_id, segs, len);
+	if (traced)
+		xt_trace_kept(XT_TRACE_L2_DECAP_TC, XT_OK_DECAP, rx.peer_id);
 	return bpf_redirect(xt_cfg.overlay_ifindex, BPF_F_INGRESS);
 fail:
 	xt_count(XT_DROP_DECAP_FAILED);
-	xt_count_peer_drop(rx.peer_id);
+	xt_count_peer_drop(rx.peer_id, XT_DROP_DECAP_FAILED);
+	if (traced)
+		xt_trace_kept(XT_TRACE_L2_DECAP_TC, XT_DROP_DECAP_FAILED, rx.peer_id);
 	return TC_ACT_SHOT;
 }
 

@@ -11,6 +11,7 @@
 #include "tunnel.h"
 #include "rx.h"
 #include "fwd.h"
+#include "trace.h"
 #include "tc.h"
 #include "encap.h"
 #include "sock.h"
@@ -32,10 +33,10 @@ static __always_inline int xt_encap_ipv4(struct __sk_buff *skb, struct ethhdr *e
 	struct xt_route *r;
 
 	if ((void *)(ip + 1) > data_end)
-		return xt_tc_drop(XT_DROP_MALFORMED);
+		return xt_tc_drop(skb, XT_DROP_MALFORMED);
 	r = xt_route_lookup4(ip->daddr);
 	if (!r)
-		return xt_tc_drop(XT_DROP_NO_ROUTE);
+		return xt_tc_drop(skb, XT_DROP_NO_ROUTE);
 	return xt_encap_routed(skb, r, eth, ETH_P_IP);
 }
 
@@ -87,7 +88,7 @@ static __always_inline int xt_encap_ipv6(struct __sk_buff *skb, struct ethhdr *e
 	int err;
 
 	if ((void *)(ip6 + 1) > data_end)
-		return xt_tc_drop(XT_DROP_MALFORMED);
+		return xt_tc_drop(skb, XT_DROP_MALFORMED);
 	if (!xt_encap_is_l2(xt_cfg.encap) || ip6->daddr.in6_u.u6_addr8[0] != 0xff) {
 		r = xt_route_lookup((__u8 *)&ip6->daddr);
 	} else {
@@ -98,17 +99,17 @@ static __always_inline int xt_encap_ipv6(struct __sk_buff *skb, struct ethhdr *e
 					  skb->len, by, &need);
 		}
 		if (err)
-			return xt_tc_drop(err);
+			return xt_tc_drop(skb, err);
 		r = xt_route_lookup(by);
 		/* Read afresh, pulled or not: what the walk proved of the old pointers (as many
 		 * lengths as ways out of it) would make the verifier go through the rest once
 		 * for each. */
 		eth = (void *)(long)skb->data;
 		if ((void *)(eth + 1) > (void *)(long)skb->data_end)
-			return xt_tc_drop(XT_DROP_MALFORMED);
+			return xt_tc_drop(skb, XT_DROP_MALFORMED);
 	}
 	if (!r)
-		return xt_tc_drop(XT_DROP_NO_ROUTE);
+		return xt_tc_drop(skb, XT_DROP_NO_ROUTE);
 	return xt_encap_routed(skb, r, eth, ETH_P_IPV6);
 }
 
@@ -121,11 +122,11 @@ static __always_inline int xt_encap_arp(struct __sk_buff *skb, struct ethhdr *et
 
 	if ((void *)(arp + 1) > data_end || arp->hrd != bpf_htons(1) ||
 	    arp->pro != bpf_htons(ETH_P_IP) || arp->hln != 6 || arp->pln != 4)
-		return xt_tc_drop(XT_DROP_MALFORMED);
+		return xt_tc_drop(skb, XT_DROP_MALFORMED);
 	__builtin_memcpy(&target, arp->tpa, sizeof(target));
 	r = xt_route_lookup4(target);
 	if (!r)
-		return xt_tc_drop(XT_DROP_NO_ROUTE);
+		return xt_tc_drop(skb, XT_DROP_NO_ROUTE);
 	return xt_encap_routed(skb, r, eth, ETH_P_ARP);
 }
 
@@ -138,7 +139,7 @@ static __always_inline int xt_encap_frame(struct __sk_buff *skb)
 	eth = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	if ((void *)(eth + 1) > data_end)
-		return xt_tc_drop(XT_DROP_MALFORMED);
+		return xt_tc_drop(skb, XT_DROP_MALFORMED);
 	if (eth->h_proto == bpf_htons(ETH_P_IP))
 		return xt_encap_ipv4(skb, eth, data_end);
 	if (eth->h_proto == bpf_htons(ETH_P_IPV6))
@@ -146,7 +147,7 @@ static __always_inline int xt_encap_frame(struct __sk_buff *skb)
 	/* L3 overlays are NOARP devices: an ARP frame there is nobody's. */
 	if (eth->h_proto == bpf_htons(ETH_P_ARP) && xt_encap_is_l2(xt_cfg.encap))
 		return xt_encap_arp(skb, eth, data_end);
-	return xt_tc_drop(XT_DROP_INNER_PROTO);
+	return xt_tc_drop(skb, XT_DROP_INNER_PROTO);
 }
 
 /* Everything the host sends on the overlay device. Whatever we cannot send to a peer is
@@ -157,7 +158,7 @@ int xt_encap(struct __sk_buff *skb)
 	/* A packet that arrived on the overlay and is routed back out of it came from one
 	 * peer and would go to another: never relay (the host may forward for others). */
 	if (skb->ingress_ifindex == xt_cfg.overlay_ifindex)
-		return xt_tc_drop(XT_DROP_RELAY);
+		return xt_tc_drop(skb, XT_DROP_RELAY);
 	return xt_encap_frame(skb);
 }
 
@@ -166,7 +167,7 @@ SEC("tc")
 int xt_encap_seg(struct __sk_buff *skb)
 {
 	if (skb->gso_size)
-		return xt_tc_drop(XT_DROP_ENCAP_FAILED); /* offloads back on: fail closed */
+		return xt_tc_drop(skb, XT_DROP_ENCAP_FAILED); /* offloads back on: fail closed */
 	return xt_encap_frame(skb);
 }
 
@@ -227,24 +228,33 @@ static __always_inline int xt_tc_check_again(struct __sk_buff *skb, struct xt_rx
 	return verdict;
 }
 
+/* Counted, and traced as the packet was received. */
+static __always_inline void xt_decap_tc_count(struct __sk_buff *skb, enum xt_reason reason,
+					      __u32 peer_id)
+{
+	xt_count(reason);
+	xt_trace_tc(skb, XT_TRACE_DECAP_TC, reason, peer_id, XT_TRACE_HEAD_OUTER);
+}
+
 SEC("tc")
 int xt_decap_tc(struct __sk_buff *skb)
 {
 	struct xt_rx rx = {};
 	struct ethhdr eth;
 	__u32 segs, len, cut;
+	bool traced;
 	int verdict;
 
 	/* The stack moves an outer VLAN tag out of the frame before TC ingress; XDP still sees
 	 * it in the frame and passes the packet as not IP. Do the same here. */
 	if (skb->vlan_present) {
-		xt_count(XT_PASS_NOT_IP);
+		xt_decap_tc_count(skb, XT_PASS_NOT_IP, XT_TRACE_NO_PEER);
 		return TC_ACT_UNSPEC;
 	}
 	/* Another host's frame: the stack drops it after us (ip_rcv), before its own vxlan
 	 * could see it. Not ours. */
 	if (skb->pkt_type == PACKET_OTHERHOST) {
-		xt_count(XT_PASS_OTHER_HOST);
+		xt_decap_tc_count(skb, XT_PASS_OTHER_HOST, XT_TRACE_NO_PEER);
 		return TC_ACT_UNSPEC;
 	}
 	xt_tc_pull(skb, XT_PULL_LEN + xt_geneve_options_len(skb));
@@ -252,11 +262,13 @@ int xt_decap_tc(struct __sk_buff *skb)
 	if (verdict == XT_RX_NEED)
 		verdict = xt_tc_check_again(skb, &rx);
 	if (verdict != XT_RX_DECAP)
-		xt_count(rx.reason);
+		xt_decap_tc_count(skb, rx.reason, xt_rx_peer(&rx));
 	if (verdict == XT_RX_PASS)
 		return TC_ACT_UNSPEC; /* continue with the next filter, untouched */
 	if (verdict == XT_RX_DROP)
 		return TC_ACT_SHOT;
+	/* The packet changes from here on: a trace keeps it as it came. */
+	traced = xt_tracing() && xt_trace_keep_skb(skb);
 	if (rx.trim && bpf_skb_change_tail(skb, skb->len - rx.trim, 0))
 		goto fail;
 	segs = xt_tc_segments(skb);
@@ -283,15 +295,21 @@ int xt_decap_tc(struct __sk_buff *skb)
 		if (fwd > 0) {
 			xt_count(XT_OK_FWD_DECAP);
 			xt_count_rx(rx.peer_id, segs, len);
+			if (traced)
+				xt_trace_kept(XT_TRACE_DECAP_TC, XT_OK_FWD_DECAP, rx.peer_id);
 			return bpf_redirect(port, 0);
 		}
 	}
 	xt_count(XT_OK_DECAP);
 	xt_count_rx(rx.peer_id, segs, len);
+	if (traced)
+		xt_trace_kept(XT_TRACE_DECAP_TC, XT_OK_DECAP, rx.peer_id);
 	return bpf_redirect(xt_cfg.overlay_ifindex, BPF_F_INGRESS);
 fail:
 	xt_count(XT_DROP_DECAP_FAILED);
-	xt_count_peer_drop(rx.peer_id);
+	xt_count_peer_drop(rx.peer_id, XT_DROP_DECAP_FAILED);
+	if (traced)
+		xt_trace_kept(XT_TRACE_DECAP_TC, XT_DROP_DECAP_FAILED, rx.peer_id);
 	return TC_ACT_SHOT;
 }
 

@@ -12,6 +12,7 @@
 #include "tunnel.h"
 #include "rx.h"
 #include "fwd.h"
+#include "trace.h"
 #include "xdp.h"
 
 static __always_inline int xt_fwd_slow(void)
@@ -54,16 +55,22 @@ static __always_inline int xt_fwd_decap(struct xdp_md *ctx, const struct xt_rx *
 	data_end = (void *)(long)ctx->data_end;
 	eth = data;
 	/* Cannot fail: the parser saw all of it. The frame has lost its outer headers by now,
-	 * so it is dropped, not passed. */
-	if ((void *)(eth + 1) > data_end || !xt_fwd_ttl(eth + 1, data_end, rx->inner_proto)) {
-		xt_count(XT_DROP_DECAP_FAILED);
+	 * so it is dropped, not passed (and counted by the caller). */
+	if ((void *)(eth + 1) > data_end || !xt_fwd_ttl(eth + 1, data_end, rx->inner_proto))
 		return XDP_DROP;
-	}
 	xt_fwd_macs(eth, &fib);
 	eth->h_proto = bpf_htons(rx->inner_proto);
 	xt_count(XT_OK_FWD_DECAP);
 	xt_count_rx(rx->peer_id, 1, len);
 	return bpf_redirect_map(&xt_ports, fib.ifindex, 0);
+}
+
+/* Counted, and traced as the packet was received. */
+static __always_inline void xt_decap_xdp_count(struct xdp_md *ctx, enum xt_reason reason,
+					       __u32 peer_id)
+{
+	xt_count(reason);
+	xt_trace_xdp_at(ctx, XT_TRACE_DECAP_XDP, reason, peer_id, XT_TRACE_HEAD_OUTER);
 }
 
 SEC("xdp")
@@ -72,10 +79,11 @@ int xt_decap_xdp(struct xdp_md *ctx)
 	struct xt_rx rx = {};
 	struct ethhdr *eth;
 	__u32 len, cut;
+	bool traced;
 	int verdict;
 
 	if (xt_xdp_other_host(ctx)) {
-		xt_count(XT_PASS_OTHER_HOST);
+		xt_decap_xdp_count(ctx, XT_PASS_OTHER_HOST, XT_TRACE_NO_PEER);
 		return XDP_PASS;
 	}
 	verdict = xt_rx_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end,
@@ -84,22 +92,25 @@ int xt_decap_xdp(struct xdp_md *ctx)
 	 * there. Kept for the verifier, and closed. */
 	if (verdict == XT_RX_NEED)
 		verdict = xt_rx_peer_drop(&rx, rx.reason);
-	if (verdict == XT_RX_PASS) {
-		xt_count(rx.reason);
-		return XDP_PASS;
+	if (verdict == XT_RX_PASS || verdict == XT_RX_DROP) {
+		xt_decap_xdp_count(ctx, rx.reason, xt_rx_peer(&rx));
+		return verdict == XT_RX_PASS ? XDP_PASS : XDP_DROP;
 	}
-	if (verdict == XT_RX_DROP) {
-		xt_count(rx.reason);
-		return XDP_DROP;
-	}
+	/* The frame changes from here on: a trace keeps it as it came. */
+	traced = xt_tracing() && xt_trace_keep_xdp(ctx);
 	if (rx.trim && bpf_xdp_adjust_tail(ctx, -(int)rx.trim))
 		goto fail;
 	/* L2: the inner frame starts at outer_len. L3: keep room for an Ethernet header. */
 	cut = xt_encap_is_l2(xt_cfg.encap) ? rx.outer_len : rx.outer_len - ETH_HLEN;
 	if (xt_cfg.forward && rx.inner_proto != ETH_P_ARP) {
 		verdict = xt_fwd_decap(ctx, &rx, cut);
-		if (verdict >= 0)
+		if (verdict == XDP_DROP)
+			goto fail;
+		if (verdict >= 0) {
+			if (traced)
+				xt_trace_kept(XT_TRACE_DECAP_XDP, XT_OK_FWD_DECAP, rx.peer_id);
 			return verdict;
+		}
 	}
 	len = ctx->data_end - ctx->data - cut;
 	if (bpf_xdp_adjust_head(ctx, cut))
@@ -112,10 +123,14 @@ int xt_decap_xdp(struct xdp_md *ctx)
 	}
 	xt_count(XT_OK_DECAP);
 	xt_count_rx(rx.peer_id, 1, len);
+	if (traced)
+		xt_trace_kept(XT_TRACE_DECAP_XDP, XT_OK_DECAP, rx.peer_id);
 	return bpf_redirect(xt_cfg.overlay_peer_ifindex, 0);
 fail:
 	xt_count(XT_DROP_DECAP_FAILED);
-	xt_count_peer_drop(rx.peer_id);
+	xt_count_peer_drop(rx.peer_id, XT_DROP_DECAP_FAILED);
+	if (traced)
+		xt_trace_kept(XT_TRACE_DECAP_XDP, XT_DROP_DECAP_FAILED, rx.peer_id);
 	return XDP_DROP;
 }
 
@@ -208,9 +223,11 @@ int xt_fwd_xdp(struct xdp_md *ctx)
 		goto fail;
 	xt_count(XT_OK_FWD_ENCAP);
 	xt_count_tx(r.peer_id, 1, len);
+	xt_trace_xdp_at(ctx, XT_TRACE_FWD_XDP, XT_OK_FWD_ENCAP, r.peer_id, XT_TRACE_HEAD_OUTER);
 	return bpf_redirect_map(&xt_ports, xt_cfg.uplink_ifindex, 0);
 fail:
 	xt_count(XT_DROP_ENCAP_FAILED);
+	xt_trace_xdp_at(ctx, XT_TRACE_FWD_XDP, XT_DROP_ENCAP_FAILED, r.peer_id, XT_TRACE_HEAD_NONE);
 	return XDP_DROP;
 }
 

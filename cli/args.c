@@ -66,3 +66,36 @@ bool cli_output_option(struct cli *cli, const char *arg)
 	}
 	return false;
 }
+
+int cli_overlay_arg(struct cli *output, int argc, char **argv, const char *usage, const char **dev)
+{
+	int i;
+
+	*dev = NULL;
+	for (i = 1; i < argc; i++) {
+		if (output && cli_output_option(output, argv[i]))
+			continue;
+		if (!*dev && !strcmp(argv[i], "dev") && i + 1 < argc)
+			*dev = argv[++i];
+		else if (!*dev && argv[i][0] != '-')
+			*dev = argv[i];
+		else
+			return cli_usage_error(usage, "%s: unexpected '%s'", argv[0], argv[i]);
+	}
+	return 0;
+}
+
+int cli_conf_load(const char *what, const char *arg, struct xt_desired *want)
+{
+	char path[4096];
+	int err;
+
+	if (xt_conf_path(arg, path, sizeof(path)))
+		return cli_fail(what);
+	err = xt_conf_read(path, want);
+	if (err == -ENOENT) {
+		fprintf(stderr, "xtunnel: %s: %s: no such file\n", what, path);
+		return EXIT_USAGE;
+	}
+	return err ? cli_fail(what) : 0;
+}

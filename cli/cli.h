@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <json-c/json.h>
+#include "config.h"
 #include "xtunnel.h"
 
 #define EXIT_USAGE 2
@@ -20,7 +21,7 @@ struct cli_command {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv);
 	const char *usage;
-	const char *description;
+	const char *description; /* NULL: hidden from help (and from completion) */
 };
 
 /* One-line errors to stderr: "xtunnel: <what>: <why>". Both return the exit status. */
@@ -35,6 +36,12 @@ bool cli_output_option(struct cli *cli, const char *arg);
 
 /* Keyword arguments: returns the value of argv[*i] (advancing *i) or NULL if missing. */
 const char *cli_value(int argc, char **argv, int *i);
+/*
+ * The overlay a command names after argv[0]: "dev NAME", as the peer commands take it, or
+ * NAME alone; with output, -j, -p and their long forms too (show). *dev is NULL when no
+ * overlay is named. Returns 0 or the exit status of a usage error (reported).
+ */
+int cli_overlay_arg(struct cli *output, int argc, char **argv, const char *usage, const char **dev);
 
 /* What a peer command line asks (peer add, set or del). */
 struct peer_args {
@@ -46,7 +53,7 @@ struct peer_args {
 
 /* Argument parsers: 0, or the exit status of a usage error (already reported). argv[0] is
  * the command (attach) or the verb (add, set, del). */
-int attach_parse(int argc, char **argv, struct xt_overlay_spec *spec);
+int attach_parse(int argc, char **argv, struct xt_overlay_spec *spec, unsigned int *flags);
 int peer_parse(int argc, char **argv, struct peer_args *a);
 
 int cmd_attach(struct cli *cli, int argc, char **argv);
@@ -57,12 +64,32 @@ int cmd_reload(struct cli *cli, int argc, char **argv);
 int cmd_batch(struct cli *cli, int argc, char **argv);
 int cmd_fdb(struct cli *cli, int argc, char **argv);
 int cmd_neigh(struct cli *cli, int argc, char **argv);
+int cmd_up(struct cli *cli, int argc, char **argv);
+int cmd_down(struct cli *cli, int argc, char **argv);
+int cmd_save(struct cli *cli, int argc, char **argv);
+int cmd_sync(struct cli *cli, int argc, char **argv);
+
+/* The config file that FILE or NAME (an argument of up or sync) means, read into *want:
+ * 0, or the exit status of an error already reported as "xtunnel: WHAT: ...". */
+int cli_conf_load(const char *what, const char *arg, struct xt_desired *want);
+int cmd_trace(struct cli *cli, int argc, char **argv);
 
 /* Runs one command line (argv[0] is the command); returns its exit status. */
 int cli_run(struct cli *cli, int argc, char **argv);
+/* The command table's entry of that name, or NULL. */
+const struct cli_command *cli_command_named(const char *name);
+/* The names of the commands help lists, one a line. */
+void cli_print_command_names(void);
+/* The verbs of peer (peer.c). */
+const struct cli_command *peer_verbs(size_t *n);
+/* The table of verbs of a command that has them (peer), or NULL. */
+const struct cli_command *cli_verbs(const struct cli_command *c, size_t *n);
+/* xtunnel __complete WORD...: what may follow the words (complete.c). */
+int cmd_complete(struct cli *cli, int argc, char **argv);
 
 extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[], reload_usage[],
-	batch_usage[], fdb_usage[], neigh_usage[];
+	batch_usage[], fdb_usage[], neigh_usage[], up_usage[], down_usage[], save_usage[],
+	sync_usage[], trace_usage[];
 
 /* output.c: the one place that formats state, for humans and as JSON. */
 json_object *json_overlays(const struct xt_overlay_state *ovs, int n);

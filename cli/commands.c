@@ -15,7 +15,14 @@ static const struct cli_command commands[] = {
 	{ "fdb", cmd_fdb, fdb_usage, "an L2 overlay's FDB: show, add or remove entries" },
 	{ "neigh", cmd_neigh, neigh_usage, "an L2 overlay's neighbour table (ARP/ND suppression)" },
 	{ "batch", cmd_batch, batch_usage, "run commands from a file, one per line" },
+	{ "up", cmd_up, up_usage, "make the overlay a config file describes" },
+	{ "down", cmd_down, down_usage, "remove the overlay a config file describes" },
+	{ "save", cmd_save, save_usage, "print a running overlay as a config file" },
+	{ "sync", cmd_sync, sync_usage, "change a running overlay to what its file says" },
+	{ "trace", cmd_trace, trace_usage, "show packets as the data path handles them, live" },
 	{ "help", cmd_help, "xtunnel help [COMMAND]", "show this help, or a command's usage" },
+	/* For the shell's completion (packaging/xtunnel.bash-completion); not for people. */
+	{ "__complete", cmd_complete, "xtunnel __complete [WORD]...", NULL },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -33,9 +40,42 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 	       "An overlay tunnel (VXLAN, GENEVE, GRE, IPIP) whose data path runs in eBPF.\n\n"
 	       "Commands:\n");
 	for (i = 0; i < N_COMMANDS; i++)
-		printf("  %-8s %s\n", commands[i].name, commands[i].description);
+		if (commands[i].description)
+			printf("  %-8s %s\n", commands[i].name, commands[i].description);
 	printf("\n'xtunnel COMMAND help' shows the usage of COMMAND; man 8 xtunnel has it all.\n");
 	return 0;
+}
+
+const struct cli_command *cli_command_named(const char *name)
+{
+	return cli_find(commands, N_COMMANDS, name);
+}
+
+/* Commands made of verbs, each with a table of its own. */
+static const struct {
+	const char *command;
+	const struct cli_command *(*verbs)(size_t *n);
+} verb_tables[] = {
+	{ "peer", peer_verbs },
+};
+
+const struct cli_command *cli_verbs(const struct cli_command *c, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(verb_tables) / sizeof(verb_tables[0]); i++)
+		if (!strcmp(c->name, verb_tables[i].command))
+			return verb_tables[i].verbs(n);
+	return NULL;
+}
+
+void cli_print_command_names(void)
+{
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		if (commands[i].description)
+			printf("%s\n", commands[i].name);
 }
 
 int cli_run(struct cli *cli, int argc, char **argv)

@@ -86,15 +86,58 @@ static json_object *json_prefixes(const struct xt_prefix *p, int n)
 	return a;
 }
 
-/* The endpoint is the address alone; "port" is there only for the UDP encapsulations. */
-/* A peer of an L3 overlay has allowed IPs; a peer of an L2 overlay, a flood setting. */
+/* The names of the flags set (XT_PEER_F_*); a bit without a name as its number. */
+static json_object *json_peer_flags(uint16_t flags)
+{
+	json_object *a = json_object_new_array();
+	char number[8];
+	unsigned int bit;
+
+	for (bit = 0; bit < 16; bit++) {
+		const char *name = xt_peer_flag_name((uint16_t)(1u << bit));
+
+		if (!(flags & (1u << bit)))
+			continue;
+		snprintf(number, sizeof(number), "0x%x", 1u << bit);
+		json_object_array_add(a, json_object_new_string(name ? name : number));
+	}
+	return a;
+}
+
+/* A number of ms as seconds with three decimals, written as such (json-c would print a
+ * double with 17 digits). */
+static json_object *json_seconds(uint64_t ms)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%" PRIu64 ".%03u", ms / 1000, (unsigned int)(ms % 1000));
+	return json_object_new_double_s((double)ms / 1000, text);
+}
+
+/* Every drop reason, zeros included, as counters has every reason. */
+static json_object *json_drops(const uint64_t drops[XT_DROP_COUNT])
+{
+	json_object *o = json_object_new_object();
+	int r;
+
+	for (r = 0; r < XT_DROP_COUNT; r++)
+		json_object_object_add(o, xt_reason_key((enum xt_reason)(XT_FIRST_DROP + r)),
+				       json_object_new_uint64(drops[r]));
+	return o;
+}
+
+/* The endpoint is the address alone; "port" is there only for the UDP encapsulations. The
+ * id indexes the peer's counters in xt_peer_stats, and stays while the peer does. A peer of
+ * an L3 overlay has allowed IPs; a peer of an L2 overlay, a flood setting. */
 static json_object *json_peer(const struct xt_peer_state *p, const struct xt_overlay_spec *ov)
 {
 	json_object *o = json_object_new_object();
+	bool heard = p->latest_rx_ms > 0;
 	char a[ADDR_TEXT];
 
 	xt_format_ip(&p->spec.endpoint, a, sizeof(a));
 	json_object_object_add(o, "name", json_object_new_string(p->spec.name));
+	json_object_object_add(o, "id", json_object_new_int64(p->id));
 	json_object_object_add(o, "endpoint", json_object_new_string(a));
 	if (xt_encap_is_udp(ov->encap))
 		json_object_object_add(o, "port", json_object_new_int(p->spec.port));
@@ -103,18 +146,38 @@ static json_object *json_peer(const struct xt_peer_state *p, const struct xt_ove
 	else
 		json_object_object_add(o, "allowed_ips",
 				       json_prefixes(p->spec.allowed, p->spec.n_allowed));
+	json_object_object_add(o, "flags", json_peer_flags(p->spec.flags));
 	json_object_object_add(o, "rx_packets", json_object_new_uint64(p->stats.rx_packets));
 	json_object_object_add(o, "rx_bytes", json_object_new_uint64(p->stats.rx_bytes));
 	json_object_object_add(o, "tx_packets", json_object_new_uint64(p->stats.tx_packets));
 	json_object_object_add(o, "tx_bytes", json_object_new_uint64(p->stats.tx_bytes));
-	json_object_object_add(o, "drops", json_object_new_uint64(p->stats.drops));
+	json_object_object_add(o, "drops_total", json_object_new_uint64(p->stats.drops));
+	json_object_object_add(o, "drops", json_drops(p->drops));
+	json_object_object_add(o, "latest_rx",
+			       heard ? json_seconds((uint64_t)p->latest_rx_ms) : NULL);
+	json_object_object_add(o, "latest_rx_age_s",
+			       heard ? json_seconds(p->latest_rx_age_ms) : NULL);
+	json_object_object_add(o, "silent", json_object_new_boolean(p->silent));
 	return o;
 }
 
-/* What `show` calls the uplink: its name, or "(gone)" when it no longer exists. */
+/* What `show` calls the uplink: its name, or "(gone)" when not even that is known. */
 static const char *uplink_name(const struct xt_overlay_spec *spec)
 {
 	return spec->has & XT_OV_UPLINK ? spec->uplink : "(gone)";
+}
+
+/* What became of the uplink, and what to do about it; "" when it is there. */
+static const char *uplink_note(enum xt_uplink_state state)
+{
+	switch (state) {
+	case XT_UPLINK_OK:
+		return "";
+	case XT_UPLINK_RECREATED:
+		return " (was deleted; it exists again: run 'xtunnel reload')";
+	default:
+		return " (was deleted and is gone: make it again, then run 'xtunnel reload')";
+	}
 }
 
 /* Every setting (the spec: what attach takes), then what runs. Only the fields the
@@ -140,6 +203,8 @@ static json_object *json_overlay(const struct xt_overlay_state *ov)
 	json_object_object_add(o, "local", json_object_new_string(a));
 	json_object_object_add(o, "addresses", json_prefixes(spec->addrs, spec->n_addrs));
 	json_object_object_add(o, "mtu", json_object_new_int64(spec->mtu));
+	json_object_object_add(o, "uplink_state",
+			       json_object_new_string(xt_uplink_state_name(ov->uplink)));
 	json_object_object_add(o, "rx", json_object_new_string(xt_rx_mode_name(ov->rx)));
 	json_object_object_add(o, "rx_request", json_object_new_string(xt_rx_mode_name(spec->rx)));
 	json_object_object_add(o, "rx_reason", json_object_new_string(ov->rx_reason));
@@ -164,6 +229,8 @@ static json_object *json_overlay(const struct xt_overlay_state *ov)
 		json_object_object_add(o, "routes", json_object_new_int64(ov->n_routes));
 	}
 	json_object_object_add(o, "pin_dir", ov->pin_dir[0] ? json_name(ov->pin_dir) : NULL);
+	json_object_object_add(o, "trace_pid",
+			       ov->trace_pid ? json_object_new_int64(ov->trace_pid) : NULL);
 	counters = json_object_new_object();
 	for (i = 0; i < XT_REASON_COUNT; i++)
 		json_object_object_add(counters, xt_reason_key((enum xt_reason)i),
@@ -214,6 +281,44 @@ static void print_prefixes(FILE *f, const struct xt_prefix *p, int n)
 	}
 }
 
+/* "1 day, 2 hours, 3 seconds ago", as wg prints a handshake's age. */
+static void print_age(FILE *f, uint64_t ms)
+{
+	static const struct {
+		const char *name;
+		uint64_t seconds;
+	} units[] = { { "day", 86400 }, { "hour", 3600 }, { "minute", 60 }, { "second", 1 } };
+	uint64_t left = ms / 1000, n;
+	size_t i;
+	int shown = 0;
+
+	if (!left) {
+		fputs("less than a second ago", f);
+		return;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		n = left / units[i].seconds;
+		left %= units[i].seconds;
+		if (n)
+			fprintf(f, "%s%" PRIu64 " %s%s", shown++ ? ", " : "", n, units[i].name,
+				n == 1 ? "" : "s");
+	}
+	fputs(" ago", f);
+}
+
+/* The total, and the reasons that are not zero. */
+static void print_peer_drops(FILE *f, const struct xt_peer_state *p)
+{
+	int r, shown = 0;
+
+	fprintf(f, "  drops: %" PRIu64, (uint64_t)p->stats.drops);
+	for (r = 0; r < XT_DROP_COUNT; r++)
+		if (p->drops[r])
+			fprintf(f, "%s%s %" PRIu64, shown++ ? ", " : " (",
+				xt_reason_name((enum xt_reason)(XT_FIRST_DROP + r)), p->drops[r]);
+	fputs(shown ? ")\n" : "\n", f);
+}
+
 static void print_peer(FILE *f, const struct xt_peer_state *p, const struct xt_overlay_spec *ov)
 {
 	char a[ADDR_TEXT];
@@ -228,11 +333,28 @@ static void print_peer(FILE *f, const struct xt_peer_state *p, const struct xt_o
 		print_prefixes(f, p->spec.allowed, p->spec.n_allowed);
 		fprintf(f, "%s\n", p->spec.n_allowed ? "" : "(none)");
 	}
-	fprintf(f, "  transfer: %" PRIu64 " packets (", (uint64_t)p->stats.rx_packets);
+	fputs("  latest packet: ", f);
+	if (p->latest_rx_ms)
+		print_age(f, p->latest_rx_age_ms);
+	else
+		fputs("never", f);
+	fprintf(f, "%s\n  transfer: %" PRIu64 " packets (", p->silent ? " (silent)" : "",
+		(uint64_t)p->stats.rx_packets);
 	print_bytes(f, (uint64_t)p->stats.rx_bytes);
 	fprintf(f, ") received, %" PRIu64 " packets (", (uint64_t)p->stats.tx_packets);
 	print_bytes(f, (uint64_t)p->stats.tx_bytes);
-	fprintf(f, ") sent\n  drops: %" PRIu64 "\n", (uint64_t)p->stats.drops);
+	fputs(") sent\n", f);
+	print_peer_drops(f, p);
+	if (p->spec.flags) {
+		json_object *flags = json_peer_flags(p->spec.flags);
+		size_t i;
+
+		for (i = 0; i < json_object_array_length(flags); i++)
+			fprintf(f, "%s%s", i ? ", " : "  flags: ",
+				json_object_get_string(json_object_array_get_idx(flags, i)));
+		fputc('\n', f);
+		json_object_put(flags);
+	}
 }
 
 static void print_overlay(FILE *f, const struct xt_overlay_state *ov)
@@ -243,7 +365,7 @@ static void print_overlay(FILE *f, const struct xt_overlay_state *ov)
 
 	xt_format_ip(&spec->local, a, sizeof(a));
 	fprintf(f, "overlay: %s%s\n", spec->dev, spec->mode == XT_MODE_L2 ? " (l2)" : "");
-	fprintf(f, "  uplink: %s, local %s\n", uplink_name(spec), a);
+	fprintf(f, "  uplink: %s%s, local %s\n", uplink_name(spec), uplink_note(ov->uplink), a);
 	if (spec->n_addrs) {
 		fputs("  addresses: ", f);
 		print_prefixes(f, spec->addrs, spec->n_addrs);
@@ -285,6 +407,8 @@ static void print_overlay(FILE *f, const struct xt_overlay_state *ov)
 			ov->n_routes, spec->max_routes);
 	if (ov->pin_dir[0])
 		fprintf(f, "  maps: %s\n", ov->pin_dir);
+	if (ov->trace_pid)
+		fprintf(f, "  traced by: pid %u\n", ov->trace_pid);
 	for (i = 0; i < XT_REASON_COUNT; i++) {
 		if (!ov->reasons[i])
 			continue;

@@ -33,6 +33,12 @@ static const struct cli_command peer_commands[] = {
 
 #define N_PEER_COMMANDS (sizeof(peer_commands) / sizeof(peer_commands[0]))
 
+const struct cli_command *peer_verbs(size_t *n)
+{
+	*n = N_PEER_COMMANDS;
+	return peer_commands;
+}
+
 /* Replaces the allowed-ips of a with the list s; 0 or a usage error. */
 static int allowed_parse(const char *usage, const char *s, struct peer_args *a)
 {

@@ -20,6 +20,8 @@
 
 #define XT_L2_DEFAULT_MAX_MACS 1024   /* learned MACs per peer (and neighbour entries) */
 #define XT_L2_DEFAULT_AGEING 300      /* seconds, as the kernel's bridge and vxlan */
+#define XT_L2_MAX_MACS_LIMIT 65536    /* the most max-macs can be */
+#define XT_L2_AGEING_LIMIT 1000000    /* the longest ageing, in seconds */
 #define XT_L2_DEFAULT_MAX_FDB 65536   /* FDB entries, static and learned */
 #define XT_L2_DEFAULT_MAX_NEIGH 65536 /* neighbour entries, static and learned */
 #define XT_L2_MAX_FLOOD 1024	      /* peers a frame to flood is replicated to */

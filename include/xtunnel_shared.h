@@ -182,7 +182,7 @@ enum xt_xdp_mode {
 	X(DROP_OUTER_CHECKSUM, drop_outer_checksum)                                                \
 	/* inner IPv6 extension headers that hide what a check needs */                            \
 	X(DROP_EXT_HEADERS, drop_ext_headers)                                                      \
-	/* The L2 overlays' (bpf/l2.h), after all the others: the counters are indexed by these   \
+	/* The L2 overlays' (bpf/l2.h), after all the others: the counters are indexed by these    \
 	 * values. A copy of a broadcast, multicast or unknown-unicast frame to one flood peer */  \
 	X(OK_FLOOD, flood)                                                                         \
 	/* an ARP request answered from the neighbour table */                                     \
@@ -210,6 +210,11 @@ enum xt_reason {
 	XT_REASON_COUNT,
 };
 /* clang-format on */
+
+/* The drops are the last group of the list: a drop's index among them is its reason minus
+ * XT_FIRST_DROP (xt_peer_drops). */
+#define XT_FIRST_DROP XT_DROP_MALFORMED
+#define XT_DROP_COUNT (XT_REASON_COUNT - XT_FIRST_DROP)
 
 /*
  * Why GSO packets over an IPv6 UDP underlay are segmented in software (XT_OK_SEGMENT)
@@ -321,8 +326,103 @@ struct xt_peer_stats {
 	__u64 rx_bytes;
 	__u64 tx_packets;
 	__u64 tx_bytes;
-	__u64 drops;
+	__u64 drops; /* every drop counted against the peer; by reason in xt_peer_drops */
+	/* When this CPU last decapsulated a packet from the peer (a valid one: it passed every
+	 * check), CLOCK_MONOTONIC in ns at the resolution of a tick (bpf_ktime_get_coarse_ns);
+	 * 0: never. The peer's is the latest over the CPUs; the loader turns it into wall-clock
+	 * time. */
+	__u64 latest_rx_ns;
 };
-_Static_assert(sizeof(struct xt_peer_stats) == 40, "xt_peer_stats layout");
+_Static_assert(sizeof(struct xt_peer_stats) == 48, "xt_peer_stats layout");
+
+/*
+ * xt_peer_drops: per-CPU hash, peer id -> the peer's drops by reason, count[reason -
+ * XT_FIRST_DROP]. An entry is made at the peer's first drop (BPF_F_NO_PREALLOC), so memory
+ * goes only to peers that drop: a per-CPU array of these for every possible peer would be
+ * 8 * XT_DROP_COUNT bytes per peer and CPU (120 MB per CPU at 1,000,000 peers). Its size
+ * follows the list of reasons: a new drop reason makes another version's map.
+ */
+struct xt_peer_drops {
+	__u64 count[XT_DROP_COUNT];
+};
+_Static_assert(sizeof(struct xt_peer_drops) == 8 * XT_DROP_COUNT, "xt_peer_drops layout");
+
+/*
+ * Trace (xtunnel trace): while a tracer runs, the programs send the packets it asks for
+ * through the ring buffer xt_events: each with its program, reason and peer and its first
+ * XT_TRACE_HEAD_LEN bytes, which the loader decodes. xt_trace (an array of one) says what is
+ * wanted; while its `on` is 0 that one load is all a program pays (bpf/trace.h).
+ */
+#define XT_TRACE_PROGS(X)                                                                          \
+	X(DECAP_TC, xt_decap_tc)                                                                   \
+	X(DECAP_XDP, xt_decap_xdp)                                                                 \
+	X(ENCAP, xt_encap)                                                                         \
+	X(ENCAP_SEG, xt_encap_seg)                                                                 \
+	X(FWD_XDP, xt_fwd_xdp)                                                                     \
+	X(SOCK_DROP, xt_sock_drop)                                                                 \
+	X(L2_ENCAP, xt_l2_encap)                                                                   \
+	X(L2_ENCAP_SEG, xt_l2_encap_seg)                                                           \
+	X(L2_DECAP_TC, xt_l2_decap_tc)                                                             \
+	X(L2_DECAP_XDP, xt_l2_decap_xdp)
+
+/* clang-format off */
+enum xt_trace_prog {
+#define XT_TRACE_PROG_ENUM(id, name) XT_TRACE_##id,
+	XT_TRACE_PROGS(XT_TRACE_PROG_ENUM)
+#undef XT_TRACE_PROG_ENUM
+	XT_TRACE_PROG_COUNT,
+};
+/* clang-format on */
+
+/* What an event's head starts with. */
+enum xt_trace_head {
+	XT_TRACE_HEAD_NONE = 0,	 /* no bytes: the packet was half changed when it failed */
+	XT_TRACE_HEAD_OUTER = 1, /* the outer Ethernet header: a tunnel packet, received or sent */
+	XT_TRACE_HEAD_INNER = 2, /* an overlay frame: the inner packet behind an Ethernet header */
+};
+
+#define XT_TRACE_HEAD_LEN 192
+#define XT_TRACE_NO_PEER 0xffffffffu
+#define XT_TRACE_RING_BYTES (256 * 1024)
+#define XT_TRACE_F_ALL 0x1 /* every packet; without it, drops only */
+
+/* xt_trace: array of one. The tracer sets it (loader/trace.c) and renews lease_end_ns while
+ * it runs; a program that finds the lease over turns `on` off itself, so a tracer that died
+ * (SIGKILL) leaves the data path as it was within XT_TRACE_LEASE_S. */
+struct xt_trace_cfg {
+	__u32 on;
+	__u32 flags;	    /* XT_TRACE_F_* */
+	__u32 peer_id;	    /* only this peer's packets; XT_TRACE_NO_PEER: any */
+	__u32 owner_pid;    /* the tracer, named to a second one */
+	__u64 lease_end_ns; /* CLOCK_MONOTONIC */
+	__u64 cost_ns;	    /* token bucket, per CPU: one event costs cost_ns of credit, */
+	__u64 burst_ns;	    /* credit grows with time up to burst_ns */
+};
+_Static_assert(sizeof(struct xt_trace_cfg) == 40, "xt_trace_cfg layout");
+
+/* One event in xt_events. */
+struct xt_trace_event {
+	__u64 time_ns;	/* CLOCK_MONOTONIC */
+	__u32 peer_id;	/* XT_TRACE_NO_PEER: not known to be any peer's */
+	__u32 len;	/* the packet's length when the event was taken */
+	__u16 reason;	/* enum xt_reason */
+	__u8 prog;	/* enum xt_trace_prog */
+	__u8 head_kind; /* enum xt_trace_head */
+	__u16 head_len; /* bytes of head that are the packet's */
+	__u16 pad;
+	__u8 head[XT_TRACE_HEAD_LEN];
+};
+_Static_assert(sizeof(struct xt_trace_event) == 24 + XT_TRACE_HEAD_LEN, "xt_trace_event layout");
+
+/* xt_trace_cpu: per-CPU array of one: the token bucket, the events it refused or the ring
+ * buffer had no room for, and where an event is built. */
+struct xt_trace_cpu {
+	__u64 credit_ns;
+	__u64 last_ns;
+	__u64 lost;
+	struct xt_trace_event ev;
+};
+_Static_assert(sizeof(struct xt_trace_cpu) == 24 + sizeof(struct xt_trace_event),
+	       "xt_trace_cpu layout");
 
 #endif /* XTUNNEL_SHARED_H */

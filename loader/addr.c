@@ -262,6 +262,28 @@ int xt_parse_prefix_list(const char *s, struct xt_prefix *out, int max, int *n)
 	return 0;
 }
 
+/*
+ * An IPv6 prefix must stay clear of ::ffff:0:0/96: one that covers it (::/0 does) would also
+ * be the longest match of every IPv4 address no IPv4 prefix holds, so IPv4 traffic without
+ * a route would go to that peer, and the peer could send from any such IPv4 source. Refused
+ * until the data path can tell the families apart in a match.
+ */
+int xt_allowed_ip_check(const struct xt_prefix *p)
+{
+	static const uint8_t mapped[XT_ADDR_LEN] = { [10] = 0xff, [11] = 0xff };
+	char a[INET6_ADDRSTRLEN + 4];
+
+	if (p->ip.family != XT_FAMILY_V6 ||
+	    !xt_bits_equal(p->ip.addr, mapped, p->len < 96 ? p->len : 96))
+		return 0;
+	xt_format_prefix(p, a, sizeof(a));
+	return xt_err_input(-EINVAL,
+			    "allowed-ips %s covers ::ffff:0:0/96, where xtunnel keeps IPv4 "
+			    "prefixes: list IPv6 prefixes outside it (all global and unique-local "
+			    "IPv6 is 2000::/3,fc00::/7)",
+			    a);
+}
+
 /* Unspecified, broadcast and multicast can be no tunnel end's underlay address. */
 bool xt_ip_is_unicast(const struct xt_ip *ip)
 {

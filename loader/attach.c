@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <linux/if_link.h>
 #include <bpf/libbpf.h>
 #include "bpffs.h"
+#include "decap.h"
 #include "dev.h"
 #include "errmsg.h"
 #include "forward.h"
@@ -24,11 +24,12 @@
 
 struct attach_state {
 	struct xt_objects obj; /* of the overlay's kind */
+	struct xt_decap decap;
 	struct xt_fwd_state fwd;
 	struct xt_overlay ov; /* the maps of tc, not owned; cfg and map ids once loaded */
-	int dev_ifindex, uplink_ifindex, vxlan_dev_ifindex;
+	int dev_ifindex, vxlan_dev_ifindex;
 	uint16_t port;
-	bool uplink_hook_created, xdp_attached, tc_decap_attached, pinned;
+	bool pinned;
 	char dev[IF_NAMESIZE];
 };
 
@@ -36,13 +37,7 @@ static void attach_rollback(struct attach_state *st)
 {
 	xt_fwd_rollback(&st->fwd, &st->ov);
 	xt_vxlan_dev_release(st->vxlan_dev_ifindex, st->port, (uint32_t)st->dev_ifindex);
-	if (st->xdp_attached)
-		xt_xdp_multi_detach(st->uplink_ifindex, st->ov.map_id[XT_MAP_PEERS]);
-	if (st->tc_decap_attached)
-		xt_tc_detach(xt_tc_filter_at(st->uplink_ifindex, BPF_TC_INGRESS,
-					     (uint32_t)st->dev_ifindex));
-	if (st->uplink_hook_created)
-		xt_tc_hook_release(st->uplink_ifindex);
+	xt_decap_rollback(&st->ov, &st->ov.cfg, &st->decap);
 	if (st->dev_ifindex)
 		xt_nl_link_del(st->dev_ifindex); /* takes its programs, addresses and routes */
 	if (st->pinned)
@@ -52,37 +47,14 @@ static void attach_rollback(struct attach_state *st)
 static void attach_state_free(struct attach_state *st)
 {
 	xt_fwd_state_free(&st->fwd);
+	xt_decap_free(&st->decap);
 	xt_objects_free(&st->obj);
 }
 
-static bool driver_is_veth(const char *uplink)
-{
-	char driver[32] = "";
-
-	return xt_dev_driver(uplink, driver, sizeof(driver)) == 0 && !strcmp(driver, "veth");
-}
-
-static int attach_xdp(struct attach_state *st, const struct xt_overlay_spec *o,
-		      const struct xt_config *cfg)
-{
-	int err = xt_objects_open_xdp(&st->obj, &st->ov, cfg);
-
-	if (!err)
-		err = xt_xdp_multi_attach(st->uplink_ifindex, xt_objects_xdp(&st->obj),
-					  xt_role_name(st->ov.mode, XT_ROLE_DECAP_XDP),
-					  o->xdp_mode);
-	if (err)
-		return err;
-	st->xdp_attached = true;
-	/* Frames redirected into a veth are only accepted if its peer runs XDP. */
-	return xt_xdp_attach(st->dev_ifindex, xt_objects_prog(&st->obj, XT_ROLE_PASS),
-			     XDP_FLAGS_DRV_MODE);
-}
-
 /* The overlay's programs, of its kind, with maps of their own, loaded; st->ov gets the
- * maps, cfg, and for an L2 overlay its configuration. */
+ * maps, cfg, the uplink's name, and for an L2 overlay its configuration. */
 static int attach_load(struct attach_state *st, const struct xt_overlay_spec *o,
-		       const struct xt_config *cfg)
+		       const struct xt_config *cfg, const char uplink[IF_NAMESIZE])
 {
 	struct xt_l2_config l2 = {};
 	int err;
@@ -94,6 +66,7 @@ static int attach_load(struct attach_state *st, const struct xt_overlay_spec *o,
 	}
 	st->ov.mode = o->mode;
 	st->ov.l2 = l2;
+	memcpy(st->ov.uplink, uplink, IF_NAMESIZE);
 	err = xt_objects_load_tc(&st->obj, &st->ov, cfg, false);
 	if (err)
 		return xt_err(err, "loading BPF programs: %s (XTUNNEL_DEBUG=1 shows the log)",
@@ -102,6 +75,8 @@ static int attach_load(struct attach_state *st, const struct xt_overlay_spec *o,
 	st->ov.mode = o->mode;
 	st->ov.l2 = l2;
 	st->ov.cfg = *cfg;
+	st->ov.ifindex = st->dev_ifindex;
+	memcpy(st->ov.uplink, uplink, IF_NAMESIZE);
 	err = xt_overlay_bind_maps(xt_objects_prog(&st->obj, XT_ROLE_ENCAP), &st->ov);
 	if (err)
 		return xt_err(err, "binding maps to the encap program: %s", strerror(-err));
@@ -143,47 +118,36 @@ static bool is_segmentation_feature(const char *feature)
 	       (len > suffix && !strcmp(feature + len - suffix, "-segmentation"));
 }
 
-/* GRO on the hidden end would merge the segments back before xt_encap_seg sees them. On
- * the visible end, with XDP receive, it merges what decap redirects through the pair. */
+/* GRO on the hidden end would merge the segments back before xt_encap_seg sees them. */
 static bool is_gro_feature(const char *feature)
 {
 	return !strcmp(feature, "rx-gro") || !strcmp(feature, "rx-gro-list") ||
 	       !strcmp(feature, "rx-udp-gro-forwarding");
 }
 
-static bool is_rx_gro_feature(const char *feature)
-{
-	return !strcmp(feature, "rx-gro");
-}
+/* What xt_attach was asked. */
+struct attach_request {
+	const struct xt_overlay_spec *spec;
+	unsigned int flags;
+};
 
-static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state *st)
+static int attach_locked(const struct attach_request *req, struct attach_state *st)
 {
 	struct xt_overlay_spec complete, *o = &complete;
 	const char *dev = o->dev;
 	char peer[IF_NAMESIZE];
 	struct xt_config cfg = {};
-	char stuck[ETH_GSTRING_LEN + 1];
-	enum xt_rx_mode rx;
+	char stuck[ETH_GSTRING_LEN + 1], uplink[IF_NAMESIZE] = "";
 	uint32_t mtu = 0;
-	bool veth;
 	int err, i;
 
-	err = xt_spec_config(spec, o, &cfg, &mtu);
+	err = xt_spec_config(req->spec, req->flags, o, &cfg, &mtu);
 	if (err)
 		return err;
 	memcpy(st->dev, o->dev, sizeof(st->dev));
-	rx = o->rx;
-	st->uplink_ifindex = (int)cfg.uplink_ifindex;
-
-	veth = driver_is_veth(o->uplink);
-	if (rx == XT_RX_AUTO && veth)
-		rx = XT_RX_TC;
-	if (o->rx == XT_RX_XDP && veth)
-		xt_warn("rx xdp on veth uplink %s: a veth sender leaves checksums to the receiver "
-			"(CHECKSUM_PARTIAL), which XDP cannot see, so TCP fails unless the sending "
-			"end turns transmit checksum offload off; XDP on a veth also costs the "
-			"sender its TSO. 'rx tc' is correct and faster on veth",
-			o->uplink);
+	/* Kept in rodata by its name, not an altname it may have been given by: the name the
+	 * uplink will have if it is made again. */
+	if_indextoname(cfg.uplink_ifindex, uplink);
 
 	/* The name fits: xt_spec_config checked it is at most XT_DEV_NAME_MAX long. */
 	snprintf(peer, sizeof(peer), "%.*s%s", XT_DEV_NAME_MAX, dev, XT_PEER_SUFFIX);
@@ -232,7 +196,7 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 	st->vxlan_dev_ifindex = (int)cfg.vxlan_dev_ifindex;
 	st->port = cfg.port;
 
-	err = attach_load(st, o, &cfg);
+	err = attach_load(st, o, &cfg, uplink);
 	if (err)
 		return err;
 	err = xt_tc_attach(xt_tc_filter_at(st->dev_ifindex, BPF_TC_EGRESS, XT_TC_HANDLE),
@@ -256,50 +220,10 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 				      strerror(-err));
 	}
 
-	if (rx != XT_RX_TC) {
-		err = attach_xdp(st, o, &cfg);
-		if ((err == -EBUSY || err == -EEXIST) && rx == XT_RX_XDP)
-			return xt_err(err,
-				      "attaching XDP to %s: another XDP program is attached "
-				      "there without libxdp's dispatcher, so it cannot be "
-				      "shared; detach it or use 'rx tc'",
-				      o->uplink);
-		if (err && rx == XT_RX_XDP)
-			return xt_err(err, "attaching XDP (%s) to %s: %s%s",
-				      o->xdp_mode == XT_XDP_GENERIC ? "generic" : "native",
-				      o->uplink, strerror(-err),
-				      o->xdp_mode == XT_XDP_GENERIC
-					      ? ""
-					      : "; the driver may lack native XDP: try "
-						"'xdp-mode generic' or 'rx tc'");
-		if (err) {
-			/* auto: no native XDP here, TC it is. */
-			if (st->xdp_attached)
-				xt_xdp_multi_detach(st->uplink_ifindex,
-						    st->ov.map_id[XT_MAP_PEERS]);
-			st->xdp_attached = false;
-			rx = XT_RX_TC;
-		}
-	}
-	if (rx != XT_RX_TC) {
-		/* Decapsulated frames reach the overlay device through its veth peer, in NAPI:
-		 * GRO there gives TCP super-packets back (measured on a tx-off veth wire: 4.0-4.2
-		 * to 5.8 Gbit/s). Only speed depends on it, so a refusal is a warning. */
-		err = xt_dev_features_set(dev, is_rx_gro_feature, true, stuck);
-		if (err)
-			xt_warn("could not turn GRO on on %s (%s): XDP receive works, slower", dev,
-				*stuck ? stuck : strerror(-err));
-	}
-	if (rx == XT_RX_TC) {
-		err = xt_tc_attach(xt_tc_filter_at(st->uplink_ifindex, BPF_TC_INGRESS,
-						   (uint32_t)st->dev_ifindex),
-				   xt_objects_prog(&st->obj, XT_ROLE_DECAP_TC), XT_TC_CREATE,
-				   &st->uplink_hook_created);
-		if (err)
-			return xt_err(err, "attaching decap to %s ingress: %s", o->uplink,
-				      strerror(-err));
-		st->tc_decap_attached = true;
-	}
+	err = xt_decap_attach(&st->ov, &cfg, xt_objects_prog(&st->obj, XT_ROLE_DECAP_TC),
+			      &st->decap);
+	if (err)
+		return err;
 	err = xt_fwd_attach(&st->fwd, &st->ov, o);
 	if (err)
 		return err;
@@ -313,7 +237,7 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 	for (i = 0; i < o->n_addrs; i++) {
 		char a[INET6_ADDRSTRLEN + 4];
 
-		err = xt_nl_addr_add(st->dev_ifindex, &o->addrs[i]);
+		err = xt_nl_addr(true, st->dev_ifindex, &o->addrs[i]);
 		xt_format_prefix(&o->addrs[i], a, sizeof(a));
 		if (err)
 			return xt_err(err, "adding address %s to %s: %s", a, dev, strerror(-err));
@@ -328,10 +252,10 @@ static int attach_locked(const struct xt_overlay_spec *spec, struct attach_state
 	return xt_pins_create(st->ov.dev, st->ov.fd);
 }
 
-static int attach_or_roll_back(const void *spec)
+static int attach_or_roll_back(const void *req)
 {
 	struct attach_state st = {};
-	int err = attach_locked(spec, &st);
+	int err = attach_locked(req, &st);
 
 	if (err)
 		attach_rollback(&st);
@@ -339,7 +263,9 @@ static int attach_or_roll_back(const void *spec)
 	return err;
 }
 
-int xt_attach(const struct xt_overlay_spec *spec)
+int xt_attach(const struct xt_overlay_spec *spec, unsigned int flags)
 {
-	return xt_run_locked(attach_or_roll_back, spec);
+	struct attach_request req = { spec, flags };
+
+	return xt_run_locked(attach_or_roll_back, &req);
 }

@@ -25,8 +25,12 @@ int xt_batch_begin(void)
 {
 	int lock;
 
-	if (batch.depth)
-		return xt_err(-EBUSY, "a batch runs already");
+	/* Nested (a `sync` line of `xtunnel batch`, whose reconciler is a batch of its own):
+	 * the outer batch goes on, with its lock and its views. */
+	if (batch.depth) {
+		batch.depth++;
+		return 0;
+	}
 	lock = xt_lock();
 	if (lock < 0)
 		return lock;
@@ -37,10 +41,9 @@ int xt_batch_begin(void)
 
 void xt_batch_end(void)
 {
-	if (!batch.depth)
+	if (!batch.depth || --batch.depth)
 		return;
 	xt_views_forget();
-	batch.depth = 0;
 	xt_unlock(batch.lock);
 }
 

@@ -12,6 +12,10 @@ int xt_pin_dir(const char *dev, char *buf, size_t len, bool create);
 /* The maps of overlay dev (fds by enum xt_map), pinned under its pin directory. */
 int xt_pins_create(const char *dev, const int fd[XT_MAP_COUNT]);
 void xt_pins_remove(const char *dev);
+/* Removes, with a warning each, the pin directories of overlays of other network
+ * namespaces whose maps no loaded program uses any more (their namespace was deleted).
+ * Run under the lock, so that no attach pins meanwhile. */
+void xt_pins_sweep(void);
 bool xt_mount_ns_is_private(void);
 
 #endif

@@ -60,21 +60,48 @@ int xt_peer_stats_read(int fd, uint32_t id, struct xt_peer_stats *out)
 		out->tx_packets += vals[c].tx_packets;
 		out->tx_bytes += vals[c].tx_bytes;
 		out->drops += vals[c].drops;
+		/* A time, not a count: the CPU that saw the peer last has it. */
+		if (vals[c].latest_rx_ns > out->latest_rx_ns)
+			out->latest_rx_ns = vals[c].latest_rx_ns;
 	}
 out:
 	free(vals);
 	return err;
 }
 
-/* A new peer must not inherit the counters of the peer that had its id before. */
-int xt_peer_stats_reset(int fd, uint32_t id)
+int xt_peer_drops_read(int fd, uint32_t id, uint64_t out[XT_DROP_COUNT])
+{
+	int ncpu, c, r, err = 0;
+	struct xt_peer_drops *vals = percpu_values(sizeof(*vals), &ncpu, &err);
+
+	if (!vals)
+		return err;
+	memset(out, 0, XT_DROP_COUNT * sizeof(*out));
+	/* No entry: the peer never dropped anything (it is made at the first drop). */
+	if (bpf_map_lookup_elem(fd, &id, vals)) {
+		err = errno == ENOENT ? 0 : -errno;
+		goto out;
+	}
+	for (c = 0; c < ncpu; c++)
+		for (r = 0; r < XT_DROP_COUNT; r++)
+			out[r] += vals[c].count[r];
+out:
+	free(vals);
+	return err;
+}
+
+/* A new peer must not inherit the counters of the peer that had its id before: its totals
+ * start from zero and its drops by reason from no entry. */
+int xt_peer_stats_reset(int stats_fd, int drops_fd, uint32_t id)
 {
 	int ncpu, err = 0;
 	struct xt_peer_stats *vals = percpu_values(sizeof(*vals), &ncpu, &err);
 
 	if (!vals)
 		return err;
-	if (bpf_map_update_elem(fd, &id, vals, BPF_ANY))
+	if (bpf_map_update_elem(stats_fd, &id, vals, BPF_ANY))
+		err = -errno;
+	else if (bpf_map_delete_elem(drops_fd, &id) && errno != ENOENT)
 		err = -errno;
 	free(vals);
 	return err;

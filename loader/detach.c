@@ -42,14 +42,14 @@ static int detach_orphans(int *removed)
 	while (!bpf_prog_get_next_id(id, &id)) {
 		struct bpf_prog_info info;
 		struct xt_overlay ov;
-		uint32_t map_ids[16], i, flags;
+		uint32_t map_ids[XT_PROG_MAPS_MAX], i, flags;
 		int fd = bpf_prog_get_fd_by_id(id), uplink;
 		bool decap_tc, decap_xdp;
 
 		if (fd < 0)
 			continue;
 		xt_overlay_init(&ov);
-		if (xt_prog_info(fd, &info, map_ids, 16))
+		if (xt_prog_info(fd, &info, map_ids, XT_PROG_MAPS_MAX))
 			goto next;
 		decap_tc =
 			!strcmp(info.name, "xt_decap_tc") || !strcmp(info.name, "xt_l2_decap_tc");
@@ -58,7 +58,7 @@ static int detach_orphans(int *removed)
 		if (!decap_tc && !decap_xdp && strcmp(info.name, "xt_fwd_xdp") &&
 		    strcmp(info.name, "xt_sock_drop"))
 			goto next;
-		for (i = 0; i < info.nr_map_ids && i < 16; i++) {
+		for (i = 0; i < info.nr_map_ids && i < XT_PROG_MAPS_MAX; i++) {
 			struct bpf_map_info minfo = {};
 			uint32_t len = sizeof(minfo);
 			int mfd = bpf_map_get_fd_by_id(map_ids[i]);
@@ -70,7 +70,7 @@ static int detach_orphans(int *removed)
 				/* Any version's: what it says is checked against the uplink below.
 				 */
 				if (xt_map_is_rodata(minfo.name))
-					xt_config_read(mfd, &minfo, &ov.cfg, &same);
+					xt_config_read(mfd, &minfo, &ov.cfg, NULL, &same);
 				if (xt_map_named(minfo.name) == XT_MAP_PEERS)
 					ov.map_id[XT_MAP_PEERS] = minfo.id;
 			}

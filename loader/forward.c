@@ -199,6 +199,64 @@ int xt_fwd_attach(struct xt_fwd_state *st, const struct xt_overlay *ov,
 	return 0;
 }
 
+static bool listed(const uint32_t *list, int n, uint32_t ifindex)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] == ifindex)
+			return true;
+	return false;
+}
+
+/*
+ * The ports of a running overlay that forwards made o's (which forwards too): the new ones
+ * first, as attach adds them, so that a failure leaves nothing removed and takes back what
+ * it added; then the old ones go, their program off first and their entry after it.
+ */
+int xt_fwd_set(const struct xt_overlay *ov, const struct xt_overlay_spec *o)
+{
+	uint32_t old[XT_MAX_FWD_PORTS], want[XT_MAX_FWD_PORTS];
+	struct xt_overlay_spec added = *o;
+	struct xt_fwd_state st = {};
+	int n_old, i, err;
+
+	xt_fwd_ports(ov, old, XT_MAX_FWD_PORTS, &n_old);
+	added.n_forward = 0;
+	for (i = 0; i < o->n_forward; i++) {
+		want[i] = if_nametoindex(o->forward_from[i]);
+		if (!listed(old, n_old, want[i]))
+			memcpy(added.forward_from[added.n_forward++], o->forward_from[i],
+			       IF_NAMESIZE);
+	}
+	err = xt_fwd_attach(&st, ov, &added);
+	if (err) {
+		xt_fwd_rollback(&st, ov);
+		for (i = 0; i < added.n_forward; i++) {
+			uint32_t ifindex = if_nametoindex(added.forward_from[i]);
+
+			bpf_map_delete_elem(ov->fd[XT_MAP_PORTS], &ifindex);
+		}
+	}
+	xt_fwd_state_free(&st);
+	if (err)
+		return err;
+	for (i = 0; i < n_old; i++) {
+		if (listed(want, o->n_forward, old[i]))
+			continue;
+		err = fwd_detach_port(ov, old[i]);
+		if (err) {
+			char name[IF_NAMESIZE] = "?";
+
+			if_indextoname(old[i], name);
+			return xt_err(err, "forward-from %s: detaching XDP: %s", name,
+				      strerror(-err));
+		}
+		bpf_map_delete_elem(ov->fd[XT_MAP_PORTS], &old[i]);
+	}
+	return 0;
+}
+
 int xt_fwd_detach(const struct xt_overlay *ov)
 {
 	uint32_t ports[XT_MAX_FWD_PORTS];

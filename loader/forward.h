@@ -16,6 +16,8 @@ int xt_fwd_validate(const struct xt_overlay_spec *o);
 /* Puts the uplink and the ports in xt_ports and attaches xt_fwd_xdp to each port. */
 int xt_fwd_attach(struct xt_fwd_state *st, const struct xt_overlay *ov,
 		  const struct xt_overlay_spec *o);
+/* The ports of a running overlay that forwards made o's (o->n_forward > 0). */
+int xt_fwd_set(const struct xt_overlay *ov, const struct xt_overlay_spec *o);
 void xt_fwd_rollback(struct xt_fwd_state *st, const struct xt_overlay *ov);
 void xt_fwd_state_free(struct xt_fwd_state *st);
 int xt_fwd_detach(const struct xt_overlay *ov);

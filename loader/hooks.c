@@ -38,12 +38,12 @@ int xt_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids, uint32_t
 
 bool xt_prog_uses_map(int prog_fd, uint32_t map_id)
 {
-	uint32_t ids[16], i;
+	uint32_t ids[XT_PROG_MAPS_MAX], i;
 	struct bpf_prog_info info;
 
-	if (xt_prog_info(prog_fd, &info, ids, 16))
+	if (xt_prog_info(prog_fd, &info, ids, XT_PROG_MAPS_MAX))
 		return false;
-	for (i = 0; i < info.nr_map_ids && i < 16; i++)
+	for (i = 0; i < info.nr_map_ids && i < XT_PROG_MAPS_MAX; i++)
 		if (ids[i] == map_id)
 			return true;
 	return false;

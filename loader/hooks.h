@@ -14,6 +14,9 @@
 #include <bpf/libbpf.h>
 #include "xtunnel_shared.h"
 
+/* Room for the map ids of one of our programs: its maps (maps.h) and its .rodata. */
+#define XT_PROG_MAPS_MAX 32
+
 /* A program's info with up to n_ids of its map ids. */
 int xt_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids, uint32_t n_ids);
 /* The program uses the map of that id: how our programs are told apart from others. */

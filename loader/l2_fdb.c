@@ -15,14 +15,18 @@
 #include "errmsg.h"
 #include "l2.h"
 #include "lock.h"
+#include "privileges.h"
 
 #define NS_PER_SEC 1000000000ull
 
-/* The overlay dev (NULL: the only one), which must be an L2 overlay. */
+/* The overlay dev (NULL: the only one), which must be an L2 overlay. Reading it takes
+ * what show takes; changes have been checked for more by xt_lock. */
 static int l2_open(const char *dev, struct xt_overlay *ov)
 {
-	int err = xt_overlay_open(dev, ov);
+	int err = xt_privileges_check(false);
 
+	if (!err)
+		err = xt_overlay_open(dev, ov);
 	if (err)
 		return err;
 	if (ov->mode != XT_MODE_L2) {

@@ -142,8 +142,10 @@ int xt_l2_peer_add(struct xt_view *v, const struct xt_peer_spec *o)
 	snprintf(pv.name, sizeof(pv.name), "%s", o->name);
 	pv.id = id;
 	pv.port = o->port ? o->port : v->ov.cfg.port;
-	pv.flags = flood ? XT_PEER_F_FLOOD : 0;
-	err = xt_peer_stats_reset(v->ov.fd[XT_MAP_PEER_STATS], id);
+	/* flood says the one flag that is the flood list's; the others come as given. */
+	pv.flags = (o->has & XT_PEER_FLAGS ? o->flags & ~XT_PEER_F_FLOOD : 0) |
+		   (flood ? XT_PEER_F_FLOOD : 0);
+	err = xt_peer_stats_reset(v->ov.fd[XT_MAP_PEER_STATS], v->ov.fd[XT_MAP_PEER_DROPS], id);
 	if (!err && bpf_map_update_elem(v->ov.fd[XT_MAP_L2_LEARNED], &id, &zero, BPF_ANY))
 		err = -errno;
 	if (!err)
@@ -183,7 +185,7 @@ int xt_l2_peer_set(struct xt_view *v, const struct xt_peer_spec *o)
 				    "allowed-ips: overlay %s is an L2 overlay, whose peers have "
 				    "none",
 				    v->ov.dev);
-	if (!(o->has & (XT_PEER_ENDPOINT | XT_PEER_FLOOD)))
+	if (!(o->has & (XT_PEER_ENDPOINT | XT_PEER_FLOOD | XT_PEER_FLAGS)))
 		return xt_err_input(-EINVAL, "peer set needs 'endpoint' or 'flood'");
 	orig_key = pe->key;
 	orig_port = pe->val.port;
@@ -198,6 +200,8 @@ int xt_l2_peer_set(struct xt_view *v, const struct xt_peer_spec *o)
 		memcpy(key.endpoint, o->endpoint.addr, XT_ADDR_LEN);
 		port = o->port ? o->port : v->ov.cfg.port;
 	}
+	if (o->has & XT_PEER_FLAGS)
+		flags = (o->flags & ~XT_PEER_F_FLOOD) | (flags & XT_PEER_F_FLOOD);
 	if (o->has & XT_PEER_FLOOD)
 		flags = o->flood ? flags | XT_PEER_F_FLOOD : flags & ~XT_PEER_F_FLOOD;
 	if ((flags & XT_PEER_F_FLOOD) && flood_count(v, pe->val.id, true) > XT_L2_MAX_FLOOD)

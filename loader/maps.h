@@ -24,6 +24,10 @@ struct bpf_object;
 #define XT_KINDS_ANY (XT_KINDS_L3 | XT_KINDS_L2)
 #define XT_KINDS_OF(mode) (1u << (mode))
 
+/* What a ring buffer has of a key and a value: nothing (sizeof is 0, a GNU C extension). */
+struct xt_no_data {
+};
+
 #define XT_MAPS(X)                                                                                 \
 	X(PEERS, peers, struct xt_peer_key, struct xt_peer, XT_KINDS_ANY)                          \
 	X(ROUTES, routes, struct xt_route_key, struct xt_route, XT_KINDS_L3)                       \
@@ -32,6 +36,10 @@ struct bpf_object;
 	X(PEER_STATS, peer_stats, __u32, struct xt_peer_stats, XT_KINDS_ANY) /* per CPU */         \
 	X(REASONS, reasons, __u32, __u64, XT_KINDS_ANY)			     /* per CPU */         \
 	X(PORTS, ports, __u32, __u32, XT_KINDS_L3)                                                 \
+	X(PEER_DROPS, peer_drops, __u32, struct xt_peer_drops, XT_KINDS_ANY) /* per CPU */         \
+	X(TRACE, trace, __u32, struct xt_trace_cfg, XT_KINDS_ANY)                                  \
+	X(TRACE_CPU, trace_cpu, __u32, struct xt_trace_cpu, XT_KINDS_ANY)     /* per CPU */        \
+	X(EVENTS, events, struct xt_no_data, struct xt_no_data, XT_KINDS_ANY) /* ring buffer */    \
 	X(FDB, fdb, struct xt_fdb_key, struct xt_fdb, XT_KINDS_L2)                                 \
 	X(NEIGH, neigh, struct xt_neigh_key, struct xt_neigh, XT_KINDS_L2)                         \
 	X(L2_PEERS, l2_peers, __u32, struct xt_l2_peer, XT_KINDS_L2)                               \

@@ -46,6 +46,10 @@ NAMES(gso_paths, XT_GSO_PATHS, XT_GSO_PATH_COUNT)
 
 #define modes_KEY(id, name) [XT_MODE_##id] = #name,
 NAMES(modes, XT_MODES, XT_MODE_COUNT)
+#define uplink_states_KEY(id, name) [XT_UPLINK_##id] = #name,
+NAMES(uplink_states, XT_UPLINK_STATES, XT_UPLINK_STATE_COUNT)
+#define trace_progs_KEY(id, name) [XT_TRACE_##id] = #name,
+NAMES(trace_progs, XT_TRACE_PROGS, XT_TRACE_PROG_COUNT)
 
 static void words_make(const struct names *n)
 {
@@ -68,6 +72,8 @@ __attribute__((constructor)) static void names_make(void)
 	words_make(&xdp_modes);
 	words_make(&gso_paths);
 	words_make(&modes);
+	words_make(&uplink_states);
+	words_make(&trace_progs);
 }
 
 static const char *word_of(const struct names *n, unsigned int value)
@@ -212,6 +218,71 @@ int xt_format_mac(const uint8_t mac[6], char *buf, size_t len)
 			 mac[4], mac[5]);
 
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+const char *xt_uplink_state_name(enum xt_uplink_state state)
+{
+	return word_of(&uplink_states, (unsigned int)state);
+}
+
+/* The words of attach (the man page's) for the bits of enum xt_overlay_has. */
+static const struct {
+	uint32_t bit;
+	const char *name;
+} settings[] = {
+	{ XT_OV_UPLINK, "uplink" },
+	{ XT_OV_ENCAP, "encap" },
+	{ XT_OV_VNI, "vni" },
+	{ XT_OV_PORT, "port" },
+	{ XT_OV_KEY, "key" },
+	{ XT_OV_LOCAL, "local" },
+	{ XT_OV_ADDRS, "address" },
+	{ XT_OV_MTU, "mtu" },
+	{ XT_OV_RX, "rx" },
+	{ XT_OV_XDP_MODE, "xdp-mode" },
+	{ XT_OV_MAX_PEERS, "max-peers" },
+	{ XT_OV_MAX_ROUTES, "max-routes" },
+	{ XT_OV_FORWARD_FROM, "forward-from" },
+	{ XT_OV_MODE, "mode" },
+	{ XT_OV_MAC, "mac" },
+	{ XT_OV_MAX_MACS, "max-macs" },
+	{ XT_OV_AGEING, "ageing" },
+};
+
+const char *xt_setting_name(uint32_t bit)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (bit == settings[i].bit)
+			return settings[i].name;
+	return "unknown";
+}
+
+const char *xt_peer_flag_name(uint16_t flag)
+{
+	switch (flag) {
+	case XT_PEER_F_MANAGED:
+		return "managed";
+	case XT_PEER_F_FLOOD:
+		return "flood";
+	}
+	return NULL;
+}
+
+/* A program's name is the kernel's (bpftool prog list), '_' and all. */
+const char *xt_trace_prog_name(enum xt_trace_prog prog)
+{
+	return (unsigned int)prog < XT_TRACE_PROG_COUNT ? trace_progs_keys[prog] : "unknown";
+}
+
+const char *xt_reason_verdict(enum xt_reason reason)
+{
+	const char *key = xt_reason_key(reason);
+
+	if (!strncmp(key, "drop_", 5))
+		return "drop";
+	return strncmp(key, "pass_", 5) ? "ok" : "pass";
 }
 
 /* Whitespace as the kernel's ctype has it: isspace() there is true for 0xa0 (NBSP) too. */

@@ -126,10 +126,23 @@ static const void *family_bytes(const struct xt_ip *ip, size_t *len)
 	return ip->family == XT_FAMILY_V4 ? ip->addr + 12 : ip->addr;
 }
 
-int xt_nl_addr_add(int ifindex, const struct xt_prefix *p)
+int xt_nl_link_mtu(int ifindex, uint32_t mtu)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return xt_nl_talk(nlh, NULL, NULL);
+}
+
+int xt_nl_addr(bool add, int ifindex, const struct xt_prefix *p)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = xt_nl_new(buf, add ? RTM_NEWADDR : RTM_DELADDR,
+					 add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	size_t len;
 	const void *a = family_bytes(&p->ip, &len);
@@ -200,6 +213,17 @@ static bool ifa_address(const struct nlmsghdr *nlh, uint8_t family, struct xt_ip
 	return true;
 }
 
+/* Every address of family af (AF_INET, AF_INET6 or AF_UNSPEC for both) to cb. */
+static int addr_dump(uint8_t af, xt_nl_cb cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETADDR, NLM_F_DUMP);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+
+	ifa->ifa_family = af;
+	return xt_nl_talk(nlh, cb, data);
+}
+
 struct first_addr {
 	int ifindex;
 	uint8_t family; /* AF_INET or AF_INET6 */
@@ -221,20 +245,45 @@ static int first_addr_cb(const struct nlmsghdr *nlh, void *data)
 
 int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETADDR, NLM_F_DUMP);
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	struct first_addr f = { .ifindex = ifindex,
 				.family = family == XT_FAMILY_V4 ? AF_INET : AF_INET6 };
-	int err;
+	int err = addr_dump(f.family, first_addr_cb, &f);
 
-	ifa->ifa_family = f.family;
-	err = xt_nl_talk(nlh, first_addr_cb, &f);
 	if (err)
 		return err;
 	if (!f.found)
 		return -EADDRNOTAVAIL;
 	*out = f.addr;
+	return 0;
+}
+
+struct addr_owner {
+	struct xt_ip ip;
+	int ifindex; /* 0: none yet */
+};
+
+static int addr_owner_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr_owner *o = data;
+	struct xt_ip ip;
+
+	if (!o->ifindex && ifa_address(nlh, ifa->ifa_family, &ip) && ip.family == o->ip.family &&
+	    !memcmp(ip.addr, o->ip.addr, XT_ADDR_LEN))
+		o->ifindex = (int)ifa->ifa_index;
+	return MNL_CB_OK;
+}
+
+int xt_nl_addr_owner(const struct xt_ip *ip, int *ifindex)
+{
+	struct addr_owner o = { .ip = *ip };
+	int err = addr_dump(ip->family == XT_FAMILY_V4 ? AF_INET : AF_INET6, addr_owner_cb, &o);
+
+	if (err)
+		return err;
+	if (!o.ifindex)
+		return -EADDRNOTAVAIL;
+	*ifindex = o.ifindex;
 	return 0;
 }
 
@@ -271,14 +320,9 @@ static int all_addrs_cb(const struct nlmsghdr *nlh, void *data)
 
 int xt_nl_addrs(int ifindex, struct xt_prefix **out, int *n)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETADDR, NLM_F_DUMP);
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	struct all_addrs a = { .ifindex = ifindex };
-	int err;
+	int err = addr_dump(AF_UNSPEC, all_addrs_cb, &a) ?: a.err;
 
-	ifa->ifa_family = AF_UNSPEC;
-	err = xt_nl_talk(nlh, all_addrs_cb, &a) ?: a.err;
 	if (err) {
 		free(a.addrs);
 		return err;

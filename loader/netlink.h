@@ -20,11 +20,16 @@ int xt_nl_link_up(int ifindex);
 int xt_nl_link_del(int ifindex);
 /* Sets the flags in `change` to their value in `flags` (IFF_UP, IFF_NOARP). */
 int xt_nl_link_flags(int ifindex, unsigned int flags, unsigned int change);
-int xt_nl_addr_add(int ifindex, const struct xt_prefix *p);
+int xt_nl_link_mtu(int ifindex, uint32_t mtu);
+/* Adds (IPv6 without duplicate address detection) or removes an address. */
+int xt_nl_addr(bool add, int ifindex, const struct xt_prefix *p);
 int xt_nl_route(bool add, int ifindex, const struct xt_prefix *p);
 /* The device's first global-scope address of family XT_FAMILY_V4 or XT_FAMILY_V6;
  * -EADDRNOTAVAIL if it has none. */
 int xt_nl_first_addr(int ifindex, uint8_t family, struct xt_ip *out);
+/* The device that has address ip, in any scope and state (tentative IPv6 included);
+ * -EADDRNOTAVAIL if none has. */
+int xt_nl_addr_owner(const struct xt_ip *ip, int *ifindex);
 /* Every address of the device with its prefix length, both families, any scope, in the
  * kernel's order (IPv4 first); free *out. */
 int xt_nl_addrs(int ifindex, struct xt_prefix **out, int *n);

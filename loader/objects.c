@@ -39,8 +39,8 @@ struct bpf_object *xt_objects_xdp(const struct xt_objects *o)
 /* New maps, sized as the overlay asks. The L2 tables keep their defaults. */
 static void maps_size(struct bpf_object *obj, const struct xt_config *cfg)
 {
-	static const char *const by_peers[] = { "xt_peers", "xt_peer_stats", "xt_l2_peers",
-						"xt_l2_learned" };
+	static const char *const by_peers[] = { "xt_peers", "xt_peer_stats", "xt_peer_drops",
+						"xt_l2_peers", "xt_l2_learned" };
 	static const char *const by_routes[] = { "xt_routes", "xt_prefixes" };
 	struct bpf_map *map;
 	size_t i;
@@ -66,11 +66,13 @@ int xt_objects_load_tc(struct xt_objects *o, const struct xt_overlay *ov,
 			return -errno;
 		o->l2->rodata->xt_cfg = *cfg;
 		o->l2->rodata->xt_l2_cfg = ov->l2;
+		memcpy(o->l2->rodata->xt_uplink_name, ov->uplink, IF_NAMESIZE);
 	} else {
 		o->tc = xt_tc_bpf__open();
 		if (!o->tc)
 			return -errno;
 		o->tc->rodata->xt_cfg = *cfg;
+		memcpy(o->tc->rodata->xt_uplink_name, ov->uplink, IF_NAMESIZE);
 	}
 	obj = xt_objects_tc(o);
 	err = reuse ? xt_reuse_maps(obj, ov) : 0;
@@ -86,6 +88,7 @@ int xt_objects_open_xdp(struct xt_objects *o, const struct xt_overlay *ov,
 {
 	int err;
 
+	o->mode = ov->mode;
 	if (ov->mode != XT_MODE_L2)
 		return xt_overlay_xdp_object(ov, cfg, &o->xdp);
 	o->l2_xdp = xt_l2_xdp_bpf__open();
@@ -93,6 +96,7 @@ int xt_objects_open_xdp(struct xt_objects *o, const struct xt_overlay *ov,
 		return -errno;
 	o->l2_xdp->rodata->xt_cfg = *cfg;
 	o->l2_xdp->rodata->xt_l2_cfg = ov->l2;
+	memcpy(o->l2_xdp->rodata->xt_uplink_name, ov->uplink, IF_NAMESIZE);
 	/* As xt_overlay_xdp_object: the uplink's MAC, read each time. */
 	err = xt_dev_mac_of(cfg->uplink_ifindex, o->l2_xdp->rodata->xt_uplink_mac);
 	return err ? err : xt_reuse_maps(o->l2_xdp->obj, ov);

@@ -29,70 +29,92 @@ bool xt_map_is_rodata(const char *map_name)
 	return len > 7 && !strcmp(map_name + len - 7, ".rodata");
 }
 
+/* The variable `name` of a .rodata section, if the section has one of `size` bytes. */
+static const struct btf_var_secinfo *section_var(const struct btf *btf, const struct btf_type *sec,
+						 const char *name, uint32_t size)
+{
+	const struct btf_var_secinfo *vsi = btf_var_secinfos(sec);
+	const struct btf_type *var;
+	int i;
+
+	for (i = 0; i < btf_vlen(sec); i++, vsi++) {
+		var = btf__type_by_id(btf, vsi->type);
+		if (var && btf_is_var(var) &&
+		    !strcmp(btf__name_by_offset(btf, var->name_off), name))
+			return vsi->size == size ? vsi : NULL;
+	}
+	return NULL;
+}
+
 /*
- * A variable of a program's .rodata map: var, of struct type, size bytes, into out. The
- * map's value is the whole section as the build that loaded the program laid it out, and
- * the section's BTF says where the variable is and what it is. Only a struct of our size is
- * read, from there, out of a buffer of the size the kernel copies (value_size): another
- * build's section can be larger than ours. *offset: where it was. -EPROTO if it is not there
- * as we know it.
+ * A variable of a program's .rodata map: var_name, of struct type_name, size bytes, into
+ * out. The map's value is the whole section as the build that loaded the program laid it
+ * out, and the section's BTF says where the variable is and what it is. Only a struct of our
+ * size is read, from there, out of a buffer of the size the kernel copies (value_size):
+ * another build's section can be larger than ours. The uplink's name comes the same way,
+ * where the section has it and uplink is not NULL (else ""). *offset: where the variable
+ * was. -EPROTO if it is not there as we know it.
  */
 static int rodata_read(int map_fd, const struct bpf_map_info *minfo, const char *var_name,
-		       const char *type_name, void *out, uint32_t size, uint32_t *offset)
+		       const char *type_name, void *out, uint32_t size, char uplink[IF_NAMESIZE],
+		       uint32_t *offset)
 {
-	const struct btf_var_secinfo *vsi;
+	const struct btf_var_secinfo *vsi, *name;
 	const struct btf_type *sec, *var, *t;
 	struct btf *btf;
 	uint32_t key = 0;
 	void *value = NULL;
-	int i, err = -EPROTO;
+	int err = -EPROTO;
 
+	if (uplink)
+		uplink[0] = '\0';
 	if (minfo->type != BPF_MAP_TYPE_ARRAY || minfo->key_size != sizeof(key) ||
 	    minfo->value_size < size || !minfo->btf_id)
 		return -EPROTO;
 	btf = btf__load_from_kernel_by_id(minfo->btf_id);
 	if (!btf)
-		return -EPROTO;
+		return -errno;
 	sec = btf__type_by_id(btf, minfo->btf_value_type_id);
 	if (!sec || !btf_is_datasec(sec))
 		goto out;
-	for (i = 0, vsi = btf_var_secinfos(sec); i < btf_vlen(sec); i++, vsi++) {
-		var = btf__type_by_id(btf, vsi->type);
-		if (!var || !btf_is_var(var) ||
-		    strcmp(btf__name_by_offset(btf, var->name_off), var_name))
-			continue;
-		t = btf__type_by_id(btf, btf__resolve_type(btf, var->type)); /* const volatile */
-		if (!t || !btf_is_struct(t) ||
-		    strcmp(btf__name_by_offset(btf, t->name_off), type_name) || t->size != size ||
-		    vsi->size != size || vsi->offset > minfo->value_size - size)
-			break;
-		value = calloc(1, minfo->value_size);
-		if (!value) {
-			err = -ENOMEM;
-			break;
-		}
-		if (bpf_map_lookup_elem(map_fd, &key, value)) {
-			err = -errno;
-			break;
-		}
-		memcpy(out, (char *)value + vsi->offset, size);
-		*offset = vsi->offset;
-		err = 0;
-		break;
+	vsi = section_var(btf, sec, var_name, size);
+	if (!vsi || vsi->offset > minfo->value_size - size)
+		goto out;
+	var = btf__type_by_id(btf, vsi->type);
+	t = btf__type_by_id(btf, btf__resolve_type(btf, var->type)); /* const volatile */
+	if (!t || !btf_is_struct(t) || strcmp(btf__name_by_offset(btf, t->name_off), type_name) ||
+	    t->size != size)
+		goto out;
+	value = calloc(1, minfo->value_size);
+	if (!value) {
+		err = -ENOMEM;
+		goto out;
 	}
+	if (bpf_map_lookup_elem(map_fd, &key, value)) {
+		err = -errno;
+		goto out;
+	}
+	memcpy(out, (char *)value + vsi->offset, size);
+	*offset = vsi->offset;
+	name = section_var(btf, sec, "xt_uplink_name", IF_NAMESIZE);
+	if (uplink && name && name->offset <= minfo->value_size - IF_NAMESIZE)
+		snprintf(uplink, IF_NAMESIZE, "%.*s", IF_NAMESIZE - 1,
+			 (const char *)value + name->offset);
+	err = 0;
 out:
 	free(value);
 	btf__free(btf);
 	return err;
 }
 
-/* The xt_cfg of a program's .rodata map; *same_layout: the section is this build's, of an
- * L3 overlay's objects or of an L2 overlay's. */
+/* The xt_cfg of a program's .rodata map, and the uplink's name; *same_layout: the section is
+ * this build's, of an L3 overlay's objects or of an L2 overlay's. */
 int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
-		   bool *same_layout)
+		   char uplink[IF_NAMESIZE], bool *same_layout)
 {
 	uint32_t offset = 0;
-	int err = rodata_read(map_fd, minfo, "xt_cfg", "xt_config", cfg, sizeof(*cfg), &offset);
+	int err = rodata_read(map_fd, minfo, "xt_cfg", "xt_config", cfg, sizeof(*cfg), uplink,
+			      &offset);
 
 	*same_layout = !err && ((minfo->value_size == sizeof(struct xt_tc_bpf__rodata) &&
 				 offset == offsetof(struct xt_tc_bpf__rodata, xt_cfg)) ||
@@ -105,19 +127,20 @@ int xt_l2_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_l2
 {
 	uint32_t offset;
 
-	return rodata_read(map_fd, minfo, "xt_l2_cfg", "xt_l2_config", l2, sizeof(*l2), &offset);
+	return rodata_read(map_fd, minfo, "xt_l2_cfg", "xt_l2_config", l2, sizeof(*l2), NULL,
+			   &offset);
 }
 
 /* The overlay behind an encap program, xt_encap (L3) or xt_l2_encap (L2). -EPROTO if its
  * maps or its configuration are not this build's: another version of xtunnel attached it. */
 static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 {
-	uint32_t map_ids[16], i;
+	uint32_t map_ids[XT_PROG_MAPS_MAX], i;
 	struct bpf_prog_info info;
 	bool other = false, config = false, same;
 	int err, fd, m;
 
-	err = xt_prog_info(prog_fd, &info, map_ids, 16);
+	err = xt_prog_info(prog_fd, &info, map_ids, XT_PROG_MAPS_MAX);
 	if (err)
 		return err;
 	if (!strcmp(info.name, "xt_encap"))
@@ -126,7 +149,7 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 		ov->mode = XT_MODE_L2;
 	else
 		return -ENOENT;
-	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
+	for (i = 0; i < info.nr_map_ids && i < XT_PROG_MAPS_MAX; i++) {
 		struct bpf_map_info minfo = {};
 		uint32_t len = sizeof(minfo);
 		int m;
@@ -149,7 +172,7 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 		if (m >= 0) {
 			other = true; /* of another size, or twice */
 		} else if (xt_map_is_rodata(minfo.name)) {
-			err = xt_config_read(fd, &minfo, &ov->cfg, &same);
+			err = xt_config_read(fd, &minfo, &ov->cfg, ov->uplink, &same);
 			if (!err && ov->mode == XT_MODE_L2)
 				err = xt_l2_config_read(fd, &minfo, &ov->l2);
 			if (err && err != -EPROTO) {
@@ -287,6 +310,12 @@ int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov)
 	return xt_maps_reuse(obj, ov->fd);
 }
 
+/* The skeletons' rodata keeps the name in IF_NAMESIZE bytes, as bpf/common.h declares it. */
+_Static_assert(sizeof(((struct xt_tc_bpf__rodata *)0)->xt_uplink_name) == IF_NAMESIZE &&
+		       sizeof(((struct xt_xdp_bpf__rodata *)0)->xt_uplink_name) == IF_NAMESIZE &&
+		       sizeof(((struct xt_l2_bpf__rodata *)0)->xt_uplink_name) == IF_NAMESIZE,
+	       "xt_uplink_name");
+
 int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *cfg,
 			  struct xt_xdp_bpf **out)
 {
@@ -296,6 +325,7 @@ int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *c
 	if (!xdp)
 		return -errno;
 	xdp->rodata->xt_cfg = *cfg;
+	memcpy(xdp->rodata->xt_uplink_name, ov->uplink, IF_NAMESIZE);
 	/* XDP tells this host's frames from others' by the uplink's MAC (bpf/common.h); read
 	 * each time, as it may have changed since attach. */
 	err = xt_dev_mac_of(cfg->uplink_ifindex, xdp->rodata->xt_uplink_mac);
@@ -311,10 +341,10 @@ int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *c
 
 /*
  * Discovery goes through the encap program's map list; encap reads not all of them (not
- * xt_peers nor xt_ports on an L3 overlay, nor xt_peers, xt_l2_learned and xt_l2_state on an
- * L2 one), so every map of the overlay's kind is bound to it explicitly (BPF_PROG_BIND_MAP,
- * kernel 5.10; one encap already uses stays as it is). Sets the map ids by which our other
- * programs are told apart from anybody else's.
+ * xt_peers, xt_ports nor xt_peer_drops on an L3 overlay, nor xt_peers, xt_l2_learned and
+ * xt_l2_state on an L2 one), so every map of the overlay's kind is bound to it explicitly
+ * (BPF_PROG_BIND_MAP, kernel 5.10; one encap already uses stays as it is). Sets the map ids by
+ * which our other programs are told apart from anybody else's.
  */
 int xt_overlay_bind_maps(int encap_fd, struct xt_overlay *ov)
 {
@@ -339,4 +369,12 @@ int xt_overlay_bind_maps(int encap_fd, struct xt_overlay *ov)
 bool xt_needs_segment_path(const struct xt_config *cfg)
 {
 	return cfg->family == XT_FAMILY_V6 && xt_encap_is_udp(cfg->encap);
+}
+
+int xt_overlay_uplink(const struct xt_overlay *ov, char name[IF_NAMESIZE])
+{
+	if (ov->cfg.uplink_ifindex && if_indextoname(ov->cfg.uplink_ifindex, name))
+		return (int)ov->cfg.uplink_ifindex;
+	snprintf(name, IF_NAMESIZE, "%s", ov->uplink);
+	return name[0] ? (int)if_nametoindex(name) : 0;
 }

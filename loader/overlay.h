@@ -21,15 +21,15 @@ struct xt_xdp_bpf;
 
 #define XT_MAX_OVERLAYS 64 /* of one network namespace that commands see */
 
-#define XT_PEER_SUFFIX "-p"
-#define XT_DEV_NAME_MAX (IF_NAMESIZE - 1 - (int)sizeof(XT_PEER_SUFFIX) + 1)
-
 struct xt_overlay {
 	char dev[IF_NAMESIZE];
 	int ifindex;
 	enum xt_mode mode; /* what kind of overlay: whose programs, which maps (maps.h) */
 	struct xt_config cfg;
-	struct xt_l2_config l2;	       /* L2 */
+	struct xt_l2_config l2; /* L2 */
+	/* The uplink's name as the programs keep it (xt_uplink_name): what it was called when
+	 * they were loaded, known after it is deleted. */
+	char uplink[IF_NAMESIZE];
 	int fd[XT_MAP_COUNT];	       /* by enum xt_map; -1: not open */
 	uint32_t map_id[XT_MAP_COUNT]; /* the kernel's ids: xt_peers' and xt_ports' tell our
 					* programs apart from others' */
@@ -67,12 +67,17 @@ int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *c
 
 /* The map is a .rodata section (of any object). */
 bool xt_map_is_rodata(const char *map_name);
-/* The xt_cfg a .rodata map holds; -EPROTO if it holds none this build can read.
- * *same_layout: the section is laid out as this build's (of either kind of overlay). */
+/* The xt_cfg a .rodata map holds, and the uplink's name if uplink is not NULL ("" if the
+ * section has none); -EPROTO if it holds no xt_cfg this build can read. *same_layout: the
+ * section is laid out as this build's (of either kind of overlay). */
 int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
-		   bool *same_layout);
+		   char uplink[IF_NAMESIZE], bool *same_layout);
 /* The xt_l2_cfg of an L2 overlay's .rodata map; -EPROTO if it holds none. */
 int xt_l2_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_l2_config *l2);
+/* The uplink's ifindex now and its name, in *name: the one the programs were loaded with
+ * (cfg->uplink_ifindex) under its name of today, or, if that device was deleted, the one
+ * that has the name the programs keep (ov->uplink). 0 if neither exists. */
+int xt_overlay_uplink(const struct xt_overlay *ov, char name[IF_NAMESIZE]);
 /* GSO packets of this overlay take the segment path (xt_encap_seg on the hidden end). */
 bool xt_needs_segment_path(const struct xt_config *cfg);
 

@@ -108,6 +108,8 @@ static int peer_add_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 	if (!(o->has & XT_PEER_ENDPOINT) || !(o->has & XT_PEER_ALLOWED))
 		return xt_err_input(-EINVAL, "peer add needs 'endpoint' and 'allowed-ips'");
 	err = xt_peer_check_endpoint(&v->ov, &o->endpoint, o->port);
+	if (!err && (o->has & XT_PEER_FLAGS))
+		err = xt_peer_check_flags(o->flags);
 	if (err)
 		return err;
 	if (xt_view_peer_named(v, o->name))
@@ -130,7 +132,7 @@ static int peer_add_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 	if (!before)
 		return xt_err(-ENOMEM, "out of memory");
 
-	err = xt_peer_stats_reset(v->ov.fd[XT_MAP_PEER_STATS], id);
+	err = xt_peer_stats_reset(v->ov.fd[XT_MAP_PEER_STATS], v->ov.fd[XT_MAP_PEER_DROPS], id);
 	if (err) {
 		err = xt_err(err, "resetting counters: %s", strerror(-err));
 		goto out;
@@ -142,6 +144,7 @@ static int peer_add_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 	snprintf(pv.name, sizeof(pv.name), "%s", o->name);
 	pv.id = id;
 	pv.port = rv.port;
+	pv.flags = o->has & XT_PEER_FLAGS ? o->flags : 0;
 	/* The peer first, its routes after it (see the top of this file). */
 	err = xt_view_peer_add(v, &key, &pv);
 	if (err) {
@@ -297,15 +300,16 @@ static int peer_set_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 {
 	struct xt_view_peer *pe = xt_view_peer_named(v, o->name);
 	struct xt_ip ep, orig_ep;
-	uint16_t port, orig_port;
+	uint16_t port, orig_port, orig_flags;
 	int err;
 
 	if (!pe)
 		return xt_err_input(-ENOENT, "no peer named %s", o->name);
-	if (!(o->has & (XT_PEER_ENDPOINT | XT_PEER_ALLOWED)))
-		return xt_err_input(-EINVAL, "peer set needs 'endpoint' or 'allowed-ips'");
+	if (!(o->has & (XT_PEER_ENDPOINT | XT_PEER_ALLOWED | XT_PEER_FLAGS)))
+		return xt_err_input(-EINVAL, "peer set needs 'endpoint', 'allowed-ips' or flags");
 	xt_ip_from_bytes(&orig_ep, pe->key.endpoint);
 	orig_port = pe->val.port;
+	orig_flags = pe->val.flags;
 	ep = orig_ep;
 	port = orig_port;
 	if (o->has & XT_PEER_ENDPOINT) {
@@ -315,24 +319,39 @@ static int peer_set_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 		ep = o->endpoint;
 		port = o->port ? o->port : v->ov.cfg.port;
 	}
+	if (o->has & XT_PEER_FLAGS) {
+		err = xt_peer_check_flags(o->flags);
+		if (err)
+			return err;
+	}
 	if (o->has & XT_PEER_ALLOWED) {
 		err = xt_peer_check_allowed(v, o, move, (int)pe->val.id);
 		if (err)
 			return err;
 	}
+	/* The flags first: one update of the entry in place, undone if what follows fails. */
+	if ((o->has & XT_PEER_FLAGS) && o->flags != orig_flags) {
+		err = xt_view_peer_flags(v, pe, o->flags);
+		if (err)
+			return xt_err(err, "updating peer %s: %s", pe->val.name, strerror(-err));
+	}
 	if (o->has & XT_PEER_ENDPOINT) {
 		err = peer_move(v, pe, &ep, port);
 		if (err)
-			return err;
+			goto undo;
 	}
 	if (o->has & XT_PEER_ALLOWED) {
 		err = peer_set_allowed(v, pe, o);
 		if (err && (o->has & XT_PEER_ENDPOINT))
 			peer_move(v, pe, &orig_ep, orig_port);
 		if (err)
-			return err;
+			goto undo;
 	}
 	return 0;
+undo:
+	if (pe->val.flags != orig_flags)
+		xt_view_peer_flags(v, pe, orig_flags);
+	return err;
 }
 
 /* The routes first, then the peer (see the top of this file). */

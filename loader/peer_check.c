@@ -40,16 +40,24 @@ int xt_peer_check_endpoint(const struct xt_overlay *ov, const struct xt_ip *ep, 
 	return 0;
 }
 
+/* Only flags xtunnel knows: a bit it does not know could mean anything to a later version. */
+int xt_peer_check_flags(uint16_t flags)
+{
+	unsigned int bit;
+
+	for (bit = 0; bit < 16; bit++)
+		if ((flags & (1u << bit)) && !xt_peer_flag_name((uint16_t)(1u << bit)))
+			return xt_err_input(-EINVAL, "peer flag 0x%x: not one xtunnel knows",
+					    1u << bit);
+	return 0;
+}
+
 /*
- * What an IPv6 prefix needs. An overlay device that can carry IPv6, for its kernel route.
- * And to stay clear of ::ffff:0:0/96: a prefix that covers it (::/0 does) would also be the
- * longest match of every IPv4 address no IPv4 prefix holds, so IPv4 traffic without a
- * route would go to that peer, and the peer could send from any such IPv4 source. Refused
- * until the data path can tell the families apart in a match.
+ * What an IPv6 prefix needs here: an overlay device that can carry IPv6, for its kernel
+ * route. What it needs on any overlay is xt_allowed_ip_check's.
  */
 static int prefix_ipv6_validate(const struct xt_overlay *ov, const struct xt_prefix *p)
 {
-	static const uint8_t mapped[XT_ADDR_LEN] = { [10] = 0xff, [11] = 0xff };
 	char a[INET6_ADDRSTRLEN + 4];
 	uint32_t mtu;
 
@@ -63,13 +71,7 @@ static int prefix_ipv6_validate(const struct xt_overlay *ov, const struct xt_pre
 				    "allowed-ips %s: overlay %s has MTU %u, below the 1280 IPv6 "
 				    "needs, so it carries no IPv6",
 				    a, ov->dev, mtu);
-	if (!xt_bits_equal(p->ip.addr, mapped, p->len < 96 ? p->len : 96))
-		return 0;
-	return xt_err_input(-EINVAL,
-			    "allowed-ips %s covers ::ffff:0:0/96, where xtunnel keeps IPv4 "
-			    "prefixes: list IPv6 prefixes outside it (all global and unique-local "
-			    "IPv6 is 2000::/3,fc00::/7)",
-			    a);
+	return xt_allowed_ip_check(p);
 }
 
 static void peer_name_of(const struct xt_view *v, uint32_t id, char *buf, size_t len)

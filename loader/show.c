@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "addr.h"
@@ -16,8 +17,10 @@
 #include "forward.h"
 #include "hooks.h"
 #include "l2.h"
+#include "lock.h"
 #include "netlink.h"
 #include "overlay.h"
+#include "privileges.h"
 #include "vxlan_dev.h"
 
 static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_state *info)
@@ -27,6 +30,13 @@ static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_state *in
 
 	if_indextoname((unsigned int)ifindex, uplink);
 	xt_dev_driver(uplink, driver, sizeof(driver));
+	if (info->uplink != XT_UPLINK_OK) {
+		info->rx = XT_RX_AUTO;
+		snprintf(info->rx_reason, sizeof(info->rx_reason),
+			 "no decap program: the uplink was deleted%s",
+			 info->uplink == XT_UPLINK_GONE ? "" : "; 'xtunnel reload' attaches one");
+		return;
+	}
 	if (xt_tc_query(xt_tc_filter_at(ifindex, BPF_TC_INGRESS, (uint32_t)ov->ifindex))) {
 		info->rx = XT_RX_TC;
 	} else if (xt_xdp_multi_find(ifindex, ov->map_id[XT_MAP_PEERS])) {
@@ -34,7 +44,7 @@ static void rx_describe(const struct xt_overlay *ov, struct xt_overlay_state *in
 	} else {
 		info->rx = XT_RX_AUTO;
 		snprintf(info->rx_reason, sizeof(info->rx_reason),
-			 "no decap program on the uplink: detach and attach again");
+			 "no decap program on the uplink: 'xtunnel reload' attaches one");
 		return;
 	}
 	if (info->spec.rx != XT_RX_AUTO)
@@ -93,11 +103,12 @@ static int peer_cmp(const void *a, const void *b)
 }
 
 /* The settings of ov as they are, every one that the overlay has (see struct
- * xt_overlay_spec). */
-static int overlay_spec(const struct xt_overlay *ov, struct xt_overlay_spec *spec)
+ * xt_overlay_spec), and what became of its uplink. */
+static int overlay_spec(const struct xt_overlay *ov, struct xt_overlay_spec *spec,
+			enum xt_uplink_state *uplink)
 {
 	struct xt_prefix *addrs;
-	int n, i, err;
+	int ifindex, n, i, err;
 
 	memcpy(spec->dev, ov->dev, sizeof(spec->dev));
 	spec->has = XT_OV_ENCAP | XT_OV_LOCAL | XT_OV_ADDRS | XT_OV_MTU | XT_OV_RX |
@@ -111,8 +122,12 @@ static int overlay_spec(const struct xt_overlay *ov, struct xt_overlay_spec *spe
 		spec->has |= XT_OV_MAX_ROUTES | XT_OV_FORWARD_FROM;
 	}
 	xt_dev_mac(ov->dev, spec->mac);
-	if (if_indextoname(ov->cfg.uplink_ifindex, spec->uplink))
+	ifindex = xt_overlay_uplink(ov, spec->uplink);
+	if (spec->uplink[0])
 		spec->has |= XT_OV_UPLINK;
+	*uplink = !ifindex					? XT_UPLINK_GONE
+		  : (uint32_t)ifindex != ov->cfg.uplink_ifindex ? XT_UPLINK_RECREATED
+								: XT_UPLINK_OK;
 	spec->encap = (enum xt_encap)ov->cfg.encap;
 	if (xt_encap_is_udp(ov->cfg.encap)) {
 		spec->has |= XT_OV_VNI | XT_OV_PORT;
@@ -140,15 +155,58 @@ static int overlay_spec(const struct xt_overlay *ov, struct xt_overlay_spec *spe
 	return 0;
 }
 
+static uint64_t clock_ms(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * The data path stamps a peer's latest packet with CLOCK_MONOTONIC (bpf_ktime_get_coarse_ns,
+ * the cheap clock: the time of the last tick, no clock source read); wall-clock time is
+ * now minus its age. CLOCK_MONOTONIC stops while the machine is suspended, so across a
+ * suspend the age is short by the time it slept.
+ */
+static void peer_liveness(struct xt_peer_state *p, uint64_t mono_ms, uint64_t wall_ms)
+{
+	uint64_t at_ms = p->stats.latest_rx_ns / 1000000;
+
+	p->latest_rx_ms = 0;
+	p->latest_rx_age_ms = 0;
+	p->silent = true;
+	if (!p->stats.latest_rx_ns)
+		return;
+	p->latest_rx_age_ms = mono_ms > at_ms ? mono_ms - at_ms : 0;
+	p->latest_rx_ms = (int64_t)(wall_ms - p->latest_rx_age_ms);
+	p->silent = p->latest_rx_age_ms > XT_PEER_SILENT_S * 1000ull;
+}
+
+/* Who traces: a tracer whose lease ran out is gone (loader/trace.c), whatever the flag says
+ * until the next packet turns it off. */
+static void trace_state(const struct xt_overlay *ov, struct xt_overlay_state *info,
+			uint64_t mono_ms)
+{
+	struct xt_trace_cfg cfg;
+	uint32_t zero = 0;
+
+	info->trace_pid = 0;
+	if (!bpf_map_lookup_elem(ov->fd[XT_MAP_TRACE], &zero, &cfg) && cfg.on &&
+	    cfg.lease_end_ns / 1000000 > mono_ms)
+		info->trace_pid = cfg.owner_pid;
+}
+
 static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *info)
 {
+	uint64_t mono_ms = clock_ms(CLOCK_MONOTONIC), wall_ms = clock_ms(CLOCK_REALTIME);
 	struct xt_peer_key key, next;
 	struct xt_peer peer;
 	char pin_dir[256], path[300];
 	void *prev = NULL;
 	int cap = 0, err;
 
-	err = overlay_spec(ov, &info->spec);
+	err = overlay_spec(ov, &info->spec, &info->uplink);
 	if (err)
 		return err;
 	rx_describe(ov, info);
@@ -159,6 +217,7 @@ static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *i
 			snprintf(info->pin_dir, sizeof(info->pin_dir), "%s", pin_dir);
 	}
 	xt_reasons_read(ov->fd[XT_MAP_REASONS], info->reasons);
+	trace_state(ov, info, mono_ms);
 
 	while (!bpf_map_get_next_key(ov->fd[XT_MAP_PEERS], prev, &next)) {
 		struct xt_peer_state *p;
@@ -178,8 +237,9 @@ static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *i
 		}
 		p = &info->peers[info->n_peers++];
 		memset(p, 0, sizeof(*p));
-		p->spec.has = XT_PEER_ENDPOINT |
+		p->spec.has = XT_PEER_ENDPOINT | XT_PEER_FLAGS |
 			      (ov->mode == XT_MODE_L2 ? XT_PEER_FLOOD : XT_PEER_ALLOWED);
+		p->spec.flags = peer.flags;
 		p->spec.flood = peer.flags & XT_PEER_F_FLOOD;
 		memcpy(p->spec.name, peer.name, sizeof(p->spec.name));
 		p->spec.name[sizeof(p->spec.name) - 1] = '\0';
@@ -187,6 +247,8 @@ static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *i
 		xt_ip_from_bytes(&p->spec.endpoint, key.endpoint);
 		p->spec.port = peer.port;
 		xt_peer_stats_read(ov->fd[XT_MAP_PEER_STATS], peer.id, &p->stats);
+		xt_peer_drops_read(ov->fd[XT_MAP_PEER_DROPS], peer.id, p->drops);
+		peer_liveness(p, mono_ms, wall_ms);
 	}
 	if (ov->mode == XT_MODE_L2)
 		xt_l2_counts(ov, &info->n_fdb, &info->n_neigh);
@@ -202,9 +264,17 @@ int xt_show(const char *dev, struct xt_overlay_state **out, int *n)
 	char names[XT_MAX_OVERLAYS][IF_NAMESIZE];
 	struct xt_overlay_state *ovs;
 	struct xt_overlay ov;
-	int count = 1, i, err;
+	int count = 1, i, err, lock;
 
 	xt_libs_quiet();
+	err = xt_privileges_check(false);
+	if (err)
+		return err;
+	/* show takes the lock only if it is free, for the sweep of stale pins that comes
+	 * with it: it only reads, and never waits for a command that changes things. */
+	lock = xt_lock_try();
+	if (lock >= 0)
+		xt_unlock(lock);
 	if (!dev) {
 		err = xt_overlay_names(names, XT_MAX_OVERLAYS, &count, true);
 		if (err)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include "addr.h"
 #include "dev.h"
 #include "errmsg.h"
@@ -180,13 +181,69 @@ static int attach_validate(const struct xt_overlay_spec *o)
 	return 0;
 }
 
-/* cfg->family and cfg->local: as given, else the uplink's first IPv4 address, else its
- * first global IPv6 one. */
-static int attach_local(const struct xt_overlay_spec *o, int uplink, struct xt_config *cfg)
+/*
+ * A local address given: tunnel packets are accepted only when addressed to it, so it must
+ * be one the host receives, or the overlay would silently never match a packet. It must be
+ * assigned in this network namespace; to any interface, not only the uplink, since an
+ * underlay address on the loopback (an anycast or routed host address) is reached through
+ * the uplink all the same. XT_ATTACH_FORCE_LOCAL takes one the host does not have yet (a
+ * floating address that keepalived, say, moves here on failover). Never an address inside
+ * the overlay itself: its own prefixes, or any overlay device's addresses, are reached
+ * through the tunnel, not the uplink.
+ */
+static int local_check(const struct xt_overlay_spec *o, unsigned int flags)
+{
+	char a[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN + 4], owner[IF_NAMESIZE] = "";
+	struct xt_overlay ov;
+	int ifindex, err, i;
+
+	xt_format_ip(&o->local, a, sizeof(a));
+	for (i = 0; i < o->n_addrs; i++) {
+		const struct xt_prefix *addr = &o->addrs[i];
+
+		if (addr->ip.family != o->local.family ||
+		    !xt_bits_equal(addr->ip.addr, o->local.addr, xt_prefix_key_len(addr)))
+			continue;
+		xt_format_prefix(addr, p, sizeof(p));
+		return xt_err_input(-EINVAL,
+				    "local %s is inside the overlay's own address %s: the underlay "
+				    "address must be one the peers reach outside the overlay",
+				    a, p);
+	}
+	err = xt_nl_addr_owner(&o->local, &ifindex);
+	if (err == -EADDRNOTAVAIL && (flags & XT_ATTACH_FORCE_LOCAL))
+		return 0;
+	if (err == -EADDRNOTAVAIL)
+		return xt_err_input(err,
+				    "local %s: no interface here has this address, so no tunnel "
+				    "packet would reach this overlay; add it first, or give 'local "
+				    "%s force' for an address this host gets later",
+				    a, a);
+	if (err)
+		return xt_err(err, "local %s: reading this host's addresses: %s", a,
+			      strerror(-err));
+	if (if_indextoname((unsigned int)ifindex, owner) && !xt_overlay_open(owner, &ov)) {
+		xt_overlay_close(&ov);
+		return xt_err_input(-EINVAL,
+				    "local %s is an address of overlay %s: the underlay address "
+				    "must be one the peers reach outside every overlay",
+				    a, owner);
+	}
+	return 0;
+}
+
+/* cfg->family and cfg->local: as given (checked), else the uplink's first IPv4 address,
+ * else its first global IPv6 one. */
+static int attach_local(const struct xt_overlay_spec *o, unsigned int flags, int uplink,
+			struct xt_config *cfg)
 {
 	struct xt_ip local = o->local;
 	int err = 0;
 
+	if (o->has & XT_OV_LOCAL)
+		err = local_check(o, flags);
+	if (err)
+		return err;
 	if (!(o->has & XT_OV_LOCAL)) {
 		err = xt_nl_first_addr(uplink, XT_FAMILY_V4, &local);
 		if (err == -EADDRNOTAVAIL)
@@ -280,8 +337,8 @@ static int attach_unique(const struct xt_overlay_spec *o, const struct xt_config
 	return err;
 }
 
-int xt_spec_config(const struct xt_overlay_spec *spec, struct xt_overlay_spec *o,
-		   struct xt_config *cfg, uint32_t *mtu)
+int xt_spec_config(const struct xt_overlay_spec *spec, unsigned int flags,
+		   struct xt_overlay_spec *o, struct xt_config *cfg, uint32_t *mtu)
 {
 	int err;
 
@@ -309,12 +366,240 @@ int xt_spec_config(const struct xt_overlay_spec *spec, struct xt_overlay_spec *o
 	cfg->uplink_ifindex = if_nametoindex(o->uplink);
 	cfg->max_peers = o->max_peers;
 	cfg->max_routes = o->max_routes;
-	err = attach_local(o, (int)cfg->uplink_ifindex, cfg);
+	err = attach_local(o, flags, (int)cfg->uplink_ifindex, cfg);
 	if (!err)
 		err = attach_mtu(o, cfg, mtu);
 	if (!err)
 		err = attach_unique(o, cfg);
 	return err;
+}
+
+int xt_overlay_spec_complete(const struct xt_overlay_spec *in, struct xt_overlay_spec *out)
+{
+	struct xt_config cfg = {};
+	uint32_t uplink_mtu, overhead;
+	int uplink, err;
+
+	err = spec_complete(in, out);
+	if (err)
+		return err;
+	if ((unsigned int)out->encap >= XT_ENCAP_COUNT)
+		return xt_err_input(-EINVAL, "encapsulation %d is not one xtunnel knows",
+				    (int)out->encap);
+	if (!(in->has & XT_OV_UPLINK) || !*out->uplink)
+		return xt_err_input(-EINVAL, "an overlay needs an uplink device");
+	err = xt_dev_name_check("uplink", out->uplink);
+	if (err)
+		return err;
+	uplink = (int)if_nametoindex(out->uplink);
+	if (!uplink)
+		return xt_err_input(-ENODEV, "uplink %s: no such device", out->uplink);
+	err = attach_local(out, 0, uplink, &cfg);
+	if (err)
+		return err;
+	xt_ip_from_bytes(&out->local, cfg.local);
+	if (!(in->has & XT_OV_MTU)) {
+		err = xt_dev_mtu(out->uplink, &uplink_mtu);
+		if (err)
+			return xt_err(err, "uplink %s: reading its MTU: %s", out->uplink,
+				      strerror(-err));
+		overhead =
+			xt_encap_overhead((uint8_t)out->encap, cfg.family, !!(in->has & XT_OV_KEY));
+		out->mtu = uplink_mtu > overhead ? uplink_mtu - overhead : 0;
+	}
+	/* `has` as show sets it: every setting but those the encapsulation lacks. */
+	out->has = XT_OV_UPLINK | XT_OV_ENCAP | XT_OV_LOCAL | XT_OV_ADDRS | XT_OV_MTU | XT_OV_RX |
+		   XT_OV_XDP_MODE | XT_OV_MAX_PEERS | XT_OV_MAX_ROUTES | XT_OV_FORWARD_FROM |
+		   (in->has & XT_OV_KEY);
+	if (xt_encap_is_udp(out->encap)) {
+		out->has |= XT_OV_VNI | XT_OV_PORT;
+	} else {
+		out->vni = 0;
+		out->port = 0;
+	}
+	return 0;
+}
+
+/* Each item of a comma-separated list (none empty) to add(spec, item). */
+static int parse_list(struct xt_overlay_spec *spec, const char *text,
+		      int (*add)(struct xt_overlay_spec *spec, const char *item))
+{
+	const char *end;
+	char item[INET6_ADDRSTRLEN + 8];
+	size_t len;
+	int err;
+
+	do {
+		end = strchr(text, ',');
+		len = end ? (size_t)(end - text) : strlen(text);
+		while (len && (*text == ' ' || *text == '\t')) {
+			text++;
+			len--;
+		}
+		while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+			len--;
+		if (!len)
+			return xt_err_input(-EINVAL, "an empty item in the list");
+		if (len >= sizeof(item))
+			return xt_err_input(-EINVAL, "'%.*s...' is too long", 20, text);
+		memcpy(item, text, len);
+		item[len] = '\0';
+		err = add(spec, item);
+		if (err)
+			return err;
+		text = end + 1;
+	} while (end);
+	return 0;
+}
+
+/* An address or port given twice is attach's to refuse (attach_validate, xt_fwd_validate:
+ * by index, as a device answers to its altnames too). */
+static int add_address(struct xt_overlay_spec *spec, const char *item)
+{
+	struct xt_prefix p;
+	int err = xt_parse_address(item, &p);
+
+	if (err)
+		return err;
+	if (spec->n_addrs == XT_MAX_ADDRS)
+		return xt_err_input(-E2BIG, "more than %d addresses", XT_MAX_ADDRS);
+	spec->addrs[spec->n_addrs++] = p;
+	return 0;
+}
+
+static int add_port(struct xt_overlay_spec *spec, const char *item)
+{
+	int err = xt_dev_name_check("interface", item);
+
+	if (err)
+		return err;
+	if (spec->n_forward == XT_MAX_FWD_PORTS)
+		return xt_err_input(-E2BIG, "more than %d interfaces", XT_MAX_FWD_PORTS);
+	snprintf(spec->forward_from[spec->n_forward++], IF_NAMESIZE, "%s", item);
+	return 0;
+}
+
+int xt_setting_parse(struct xt_overlay_spec *spec, uint32_t bit, const char *text)
+{
+	uint32_t v;
+	int err;
+
+	if (!text)
+		text = "";
+	switch (bit) {
+	case XT_OV_UPLINK:
+		err = xt_dev_name_check("device", text);
+		if (!err)
+			snprintf(spec->uplink, IF_NAMESIZE, "%s", text);
+		break;
+	case XT_OV_ENCAP:
+		err = xt_parse_encap(text, &spec->encap);
+		break;
+	case XT_OV_VNI:
+		err = xt_parse_u32(text, 0, XT_VNI_MAX, &spec->vni);
+		break;
+	case XT_OV_PORT:
+		err = xt_parse_u32(text, 1, 65535, &v);
+		if (!err)
+			spec->port = (uint16_t)v;
+		break;
+	case XT_OV_KEY:
+		err = xt_parse_u32(text, 0, UINT32_MAX, &spec->key);
+		break;
+	case XT_OV_LOCAL:
+		err = xt_parse_ip(text, &spec->local);
+		break;
+	case XT_OV_ADDRS:
+		err = parse_list(spec, text, add_address);
+		break;
+	case XT_OV_MTU:
+		err = xt_parse_u32(text, 68, 65535, &spec->mtu);
+		break;
+	case XT_OV_RX:
+		err = xt_parse_rx_mode(text, &spec->rx);
+		break;
+	case XT_OV_XDP_MODE:
+		err = xt_parse_xdp_mode(text, &spec->xdp_mode);
+		break;
+	case XT_OV_MAX_PEERS:
+		err = xt_parse_u32(text, 1, XT_MAX_PEERS_LIMIT, &spec->max_peers);
+		break;
+	case XT_OV_MAX_ROUTES:
+		err = xt_parse_u32(text, 1, XT_MAX_ROUTES_LIMIT, &spec->max_routes);
+		break;
+	case XT_OV_FORWARD_FROM:
+		err = parse_list(spec, text, add_port);
+		break;
+	case XT_OV_MODE:
+		err = xt_parse_mode(text, &spec->mode);
+		break;
+	case XT_OV_MAC:
+		err = xt_parse_mac(text, spec->mac);
+		break;
+	case XT_OV_MAX_MACS:
+		err = xt_parse_u32(text, 1, XT_L2_MAX_MACS_LIMIT, &spec->max_macs);
+		break;
+	case XT_OV_AGEING:
+		err = xt_parse_u32(text, 0, XT_L2_AGEING_LIMIT, &spec->ageing);
+		break;
+	default:
+		return xt_err_input(-EINVAL, "setting 0x%x: not one xtunnel knows", bit);
+	}
+	if (!err)
+		spec->has |= bit;
+	return err;
+}
+
+int xt_setting_format(const struct xt_overlay_spec *spec, uint32_t bit, char *buf, size_t len)
+{
+	switch (bit) {
+	case XT_OV_UPLINK:
+		snprintf(buf, len, "%s", spec->has & XT_OV_UPLINK ? spec->uplink : "(gone)");
+		return 0;
+	case XT_OV_ENCAP:
+		snprintf(buf, len, "%s", xt_encap_name(spec->encap));
+		return 0;
+	case XT_OV_VNI:
+	case XT_OV_PORT:
+	case XT_OV_KEY:
+		if (!(spec->has & bit))
+			snprintf(buf, len, "none");
+		else
+			snprintf(buf, len, "%u",
+				 bit == XT_OV_VNI    ? spec->vni
+				 : bit == XT_OV_PORT ? spec->port
+						     : spec->key);
+		return 0;
+	case XT_OV_LOCAL:
+		return xt_format_ip(&spec->local, buf, len);
+	case XT_OV_MTU:
+		snprintf(buf, len, "%u", spec->mtu);
+		return 0;
+	case XT_OV_RX:
+		snprintf(buf, len, "%s", xt_rx_mode_name(spec->rx));
+		return 0;
+	case XT_OV_XDP_MODE:
+		snprintf(buf, len, "%s", xt_xdp_mode_name(spec->xdp_mode));
+		return 0;
+	case XT_OV_MAX_PEERS:
+		snprintf(buf, len, "%u", spec->max_peers);
+		return 0;
+	case XT_OV_MAX_ROUTES:
+		snprintf(buf, len, "%u", spec->max_routes);
+		return 0;
+	case XT_OV_MODE:
+		snprintf(buf, len, "%s", xt_mode_name(spec->mode));
+		return 0;
+	case XT_OV_MAC:
+		return xt_format_mac(spec->mac, buf, len);
+	case XT_OV_MAX_MACS:
+		snprintf(buf, len, "%u", spec->max_macs);
+		return 0;
+	case XT_OV_AGEING:
+		snprintf(buf, len, "%u", spec->ageing);
+		return 0;
+	}
+	return xt_err_input(-EINVAL, "setting 0x%x: not a single value", bit);
 }
 
 int xt_peer_spec_allow(struct xt_peer_spec *p, const struct xt_prefix *prefix)

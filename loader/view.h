@@ -65,7 +65,7 @@ int xt_view_peer_del(struct xt_view *v, struct xt_view_peer *p);
  * so the data path always finds it. */
 int xt_view_peer_rekey(struct xt_view *v, struct xt_view_peer *p, const struct xt_peer_key *key,
 		       uint16_t port);
-/* The peer's flags (XT_PEER_F_*) become flags. */
+/* The peer's entry with other flags (XT_PEER_F_*), in place. */
 int xt_view_peer_flags(struct xt_view *v, struct xt_view_peer *p, uint16_t flags);
 int xt_view_route_put(struct xt_view *v, const struct xt_prefix *p, const struct xt_route *r,
 		      uint64_t flags);

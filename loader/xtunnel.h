@@ -17,6 +17,12 @@
 #define XT_MAX_ADDRS 16	  /* addresses of an overlay device */
 #define XT_MAX_ALLOWED 64 /* prefixes in one allowed-ips list of the command line */
 #define XT_DEFAULT_DEV "xt0"
+/* An overlay device NAME has a hidden end NAME-p, which must fit a device name too. */
+#define XT_PEER_SUFFIX "-p"
+#define XT_DEV_NAME_MAX (IF_NAMESIZE - 1 - (int)sizeof(XT_PEER_SUFFIX) + 1)
+/* The most max-peers and max-routes take. */
+#define XT_MAX_PEERS_LIMIT (1u << 20)
+#define XT_MAX_ROUTES_LIMIT (1u << 24)
 
 /* An IPv4 or IPv6 address, kept as the maps keep it: IPv4 as ::ffff:a.b.c.d. */
 struct xt_ip {
@@ -59,7 +65,7 @@ enum xt_mode {
 
 /* The fields of struct xt_overlay_spec that are given. */
 enum xt_overlay_has {
-	XT_OV_UPLINK = 1u << 0, /* attach needs it; show leaves it out if the uplink is gone */
+	XT_OV_UPLINK = 1u << 0, /* attach needs it; show has it even if the uplink is gone */
 	XT_OV_ENCAP = 1u << 1,
 	XT_OV_VNI = 1u << 2,  /* VXLAN, GENEVE */
 	XT_OV_PORT = 1u << 3, /* VXLAN, GENEVE */
@@ -109,15 +115,17 @@ struct xt_overlay_spec {
 enum xt_peer_has {
 	XT_PEER_ENDPOINT = 1u << 0, /* endpoint and port */
 	XT_PEER_ALLOWED = 1u << 1,  /* allowed-ips: the whole list (L3) */
-	XT_PEER_FLOOD = 1u << 2,    /* flood (L2) */
+	XT_PEER_FLAGS = 1u << 2,    /* flags: the whole word (L2: but for XT_PEER_F_FLOOD) */
+	XT_PEER_FLOOD = 1u << 3,    /* flood (L2) */
 };
 
-/* A peer's settings: peer add needs both, peer set takes either. */
+/* A peer's settings: peer add needs endpoint and allowed-ips, peer set takes any. */
 struct xt_peer_spec {
 	uint32_t has; /* XT_PEER_* */
 	char name[XT_PEER_NAME_LEN];
 	struct xt_ip endpoint;
 	uint16_t port;		   /* 0: the overlay's (VXLAN, GENEVE; GRE and IPIP have none) */
+	uint16_t flags;		   /* XT_PEER_F_* (include/xtunnel_shared.h): none */
 	struct xt_prefix *allowed; /* n_allowed of them, any number: see xt_peer_spec_allow */
 	int n_allowed;
 	bool flood; /* L2: frames to flood go to it; on unless given */
@@ -148,23 +156,60 @@ enum xt_gso_path {
 };
 /* clang-format on */
 
+/*
+ * What became of the uplink since the programs were loaded (attach, or the last reload):
+ * there; deleted; or deleted and a device of its name made again, to which reload attaches
+ * the overlay. A list as the others.
+ */
+#define XT_UPLINK_STATES(X)                                                                        \
+	X(OK, ok)                                                                                  \
+	X(GONE, gone)                                                                              \
+	X(RECREATED, recreated)
+
+/* clang-format off */
+enum xt_uplink_state {
+#define XT_UPLINK_STATE_ENUM(id, name) XT_UPLINK_##id,
+	XT_UPLINK_STATES(XT_UPLINK_STATE_ENUM)
+#undef XT_UPLINK_STATE_ENUM
+	XT_UPLINK_STATE_COUNT,
+};
+/* clang-format on */
+
+/*
+ * A peer is silent when no valid packet came from it for this long, or none ever did: as
+ * long as WireGuard keeps a session without a new handshake (REJECT_AFTER_TIME). xtunnel
+ * sends no keepalives, so an idle peer that is up is silent as well: it says no traffic
+ * arrived, not why.
+ */
+#define XT_PEER_SILENT_S 180
+
 /* A peer as it runs. */
 struct xt_peer_state {
-	struct xt_peer_spec spec;   /* endpoint with the port in use, and allowed-ips */
-	uint32_t id;		    /* index into xt_peer_stats */
-	struct xt_peer_stats stats; /* summed over CPUs */
+	struct xt_peer_spec spec;      /* endpoint with the port in use, and allowed-ips */
+	uint32_t id;		       /* index into xt_peer_stats */
+	struct xt_peer_stats stats;    /* summed over CPUs; latest_rx_ns is the latest */
+	uint64_t drops[XT_DROP_COUNT]; /* by reason: drops[reason - XT_FIRST_DROP] */
+	/* The latest valid packet from the peer (decapsulated, forwarded or not): wall-clock
+	 * time in ms since the Unix epoch, and how long before the read it came. Both 0 when
+	 * none came since the peer was added. */
+	int64_t latest_rx_ms;
+	uint64_t latest_rx_age_ms;
+	bool silent; /* nothing for XT_PEER_SILENT_S, or never */
 };
 
 /* An overlay as it runs: its settings, and what became of them. */
 struct xt_overlay_state {
-	struct xt_overlay_spec spec; /* rx is as asked, local and mtu as they are */
-	enum xt_rx_mode rx;	     /* what is attached; XT_RX_AUTO: no decap program found */
-	char rx_reason[128];	     /* why this receive path */
+	struct xt_overlay_spec spec; /* rx is as asked, local and mtu as they are; uplink by
+				      * the name the programs keep if it was deleted */
+	enum xt_uplink_state uplink;
+	enum xt_rx_mode rx;  /* what is attached; XT_RX_AUTO: no decap program found */
+	char rx_reason[128]; /* why this receive path */
 	enum xt_gso_path gso;
 	char gso_reason[160]; /* what encapsulates GSO packets, and why */
 	char pin_dir[256];    /* where the maps are pinned ("" if not) */
 	uint32_t n_routes;
 	uint32_t n_fdb, n_neigh;	   /* L2: entries, static and learned, aged or not */
+	uint32_t trace_pid;		   /* the tracer whose lease runs; 0: nobody traces */
 	uint64_t reasons[XT_REASON_COUNT]; /* summed over CPUs */
 	struct xt_peer_state *peers;	   /* sorted by name */
 	int n_peers;
@@ -177,9 +222,47 @@ const char *xt_errmsg(void);
 /* True when the last error was the request's fault (bad or inconsistent input), not the
  * system's: the CLI exits 2 for these, 1 for the others. */
 bool xt_err_is_input(void);
+/* Set the message xt_errmsg() returns and return err (a negative errno): for a failure of
+ * the system, and for a request that is wrong in itself. The rooms above the loader
+ * (state/, config/) report through them too, so a caller reads every error one way. */
+int xt_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int xt_err_input(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void xt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-int xt_attach(const struct xt_overlay_spec *spec);
+/* XT_ATTACH_FORCE_LOCAL: take a local address that no interface has yet (one this host
+ * gets later); without it, attach refuses one, as the overlay would never match a packet. */
+#define XT_ATTACH_FORCE_LOCAL 0x1
+int xt_attach(const struct xt_overlay_spec *spec, unsigned int flags);
 int xt_detach(const char *dev);
+/*
+ * The spec as attach would make it and show would return it: every setting it leaves out
+ * takes its default, the local address and the MTU read from the uplink as attach reads
+ * them, and `has` as show sets it (vni and port only on VXLAN and GENEVE, key only if
+ * given). Nothing is checked against the host beyond reading the uplink.
+ */
+int xt_overlay_spec_complete(const struct xt_overlay_spec *in, struct xt_overlay_spec *out);
+/*
+ * One setting (bit: one XT_OV_*) of spec from its text, as attach and the config file take
+ * it, its bit then in `has`: address and forward-from take a comma-separated list and add
+ * it to what the spec has. 0 or an input error that does not name the setting (attach
+ * calls it "vni", the config file "VNI").
+ */
+int xt_setting_parse(struct xt_overlay_spec *spec, uint32_t bit, const char *text);
+/* One setting as xt_setting_parse takes it ("none" for a vni, port or key the spec has not,
+ * "(gone)" for an uplink), but address and forward-from, which are lists. */
+int xt_setting_format(const struct xt_overlay_spec *spec, uint32_t bit, char *buf, size_t len);
+/* The settings a running overlay takes without being made again (xt_overlay_set). */
+#define XT_OV_LIVE (XT_OV_ADDRS | XT_OV_MTU | XT_OV_FORWARD_FROM)
+/* xt_overlay_set: check what can be checked without the peers, change nothing. */
+#define XT_SET_CHECK 0x1
+/*
+ * Changes the settings that spec->has names of running overlay spec->dev to spec's: the
+ * addresses (the whole list), the MTU, the forward-from ports (while it forwards: turning
+ * forwarding on or off changes the programs' configuration). Any other bit of `has` is
+ * refused, naming the setting. Checked against the peers (addresses outside their
+ * allowed-ips, IPv6 only at 1280 bytes or more) unless XT_SET_CHECK.
+ */
+int xt_overlay_set(const struct xt_overlay_spec *spec, unsigned int flags);
 /* Replaces the overlay's programs with the ones built into this library, keeping the maps
  * (peers, routes, counters) and the flows: the upgrade path. dev NULL: the only overlay. */
 int xt_reload(const char *dev);
@@ -192,7 +275,8 @@ int xt_peer_del(const char *dev, const char *name);
 
 /* Many commands in one process (`xtunnel batch`): from begin to end the lock is held, so
  * the commands run as one against other processes, and what a command reads of an
- * overlay's peers and routes is kept for the next ones. */
+ * overlay's peers and routes is kept for the next ones. A batch begun inside another is
+ * part of it: its end leaves the outer one running. */
 int xt_batch_begin(void);
 void xt_batch_end(void);
 
@@ -227,6 +311,65 @@ int xt_neigh_del(const char *dev, const struct xt_ip *ip);
 int xt_show(const char *dev, struct xt_overlay_state **out, int *n);
 void xt_overlay_states_free(struct xt_overlay_state *ovs, int n);
 
+/*
+ * xtunnel trace: packets as the programs report them (bpf/trace.h), through the overlay's
+ * ring buffer, one tracer per overlay at a time. The tracer renews a lease of
+ * XT_TRACE_LEASE_S seconds whenever it polls; if it stops (killed), the programs turn the
+ * trace off themselves at the first packet after the lease.
+ */
+#define XT_TRACE_LEASE_S 3
+#define XT_TRACE_DEFAULT_RATE 1000 /* events per second and CPU */
+
+struct xt_trace_request {
+	const char *dev;  /* NULL: the only overlay */
+	const char *peer; /* only this peer's packets; NULL: any */
+	bool all;	  /* every packet; false: drops only */
+	uint32_t rate;	  /* events per second and CPU; 0: XT_TRACE_DEFAULT_RATE */
+};
+
+/* One packet as a program reported it, decoded from its first bytes. What the bytes did not
+ * show is left 0 (has_outer, has_inner false; ports 0). */
+struct xt_trace_packet {
+	int64_t time_ns; /* wall-clock, since the Unix epoch */
+	enum xt_trace_prog prog;
+	bool rx; /* received from the underlay (decapsulation), else sent into it */
+	enum xt_reason reason;
+	char peer[XT_PEER_NAME_LEN]; /* "" when the packet is no known peer's */
+	uint32_t len;		     /* the packet's length where it was reported */
+	/* The tunnel packet: outer addresses always for a known peer; ports (UDP
+	 * encapsulations) and vni or key only when the packet was seen encapsulated. */
+	bool has_outer;
+	struct xt_ip outer_src, outer_dst;
+	uint16_t outer_sport, outer_dport;
+	bool has_vni, has_key;
+	uint32_t vni, key;
+	/* The inner packet: its Ethernet type (IPv4, IPv6, ARP), IP protocol and addresses
+	 * (ARP: sender and target), ports for TCP and UDP. */
+	bool has_inner;
+	uint16_t inner_type;
+	uint8_t inner_proto;
+	struct xt_ip inner_src, inner_dst;
+	uint16_t inner_sport, inner_dport;
+};
+
+struct xt_tracer;
+typedef void (*xt_trace_fn)(const struct xt_trace_packet *p, void *arg);
+
+/* Turns the trace on; refused while another tracer's lease runs. */
+int xt_trace_start(const struct xt_trace_request *req, struct xt_tracer **out);
+/* Waits up to timeout_ms for events and hands each to fn; renews the lease. The number of
+ * events, or -errno (-EINTR: a signal came). */
+int xt_trace_poll(struct xt_tracer *t, int timeout_ms, xt_trace_fn fn, void *arg);
+/* Events the programs did not send since the start: over the rate, or no room in the ring
+ * buffer. */
+uint64_t xt_trace_lost(struct xt_tracer *t);
+/* Turns the trace off (if it is still this tracer's) and frees t. */
+void xt_trace_stop(struct xt_tracer *t);
+/* Decodes one event as the programs of an overlay with configuration cfg sent it: pure,
+ * for the tracer and the tests. The peer's name and endpoint are the caller's to fill. */
+void xt_trace_decode(const struct xt_config *cfg, const struct xt_trace_event *ev,
+		     struct xt_trace_packet *p);
+
 /* Parsing and naming: pure functions, shared by the CLI and the tests. */
 int xt_parse_ip(const char *s, struct xt_ip *out);	    /* IPv4 or IPv6 */
 int xt_parse_prefix(const char *s, struct xt_prefix *out);  /* host bits must be 0 */
@@ -250,6 +393,14 @@ int xt_dev_name_check(const char *what, const char *name);
 /* 0 if name is a valid peer name (letters, digits, '.', '_', '-'; shorter than
  * XT_PEER_NAME_LEN), else an input error. */
 int xt_peer_name_check(const char *name);
+/* 0 if p may be a peer's allowed-ips on any overlay (IPv6 outside ::ffff:0:0/96, where the
+ * maps keep IPv4), else an input error. What depends on the overlay is checked by peer. */
+int xt_allowed_ip_check(const struct xt_prefix *p);
+/* The word attach takes for one XT_OV_* bit ("xdp-mode"); "unknown" for no single bit. */
+const char *xt_setting_name(uint32_t bit);
+/* The word of one XT_PEER_F_* flag ("managed", "flood"), NULL for a bit xtunnel does not
+ * know. */
+const char *xt_peer_flag_name(uint16_t flag);
 int xt_format_ip(const struct xt_ip *ip, char *buf, size_t len);
 int xt_format_prefix(const struct xt_prefix *p, char *buf, size_t len);
 /* ADDR:PORT or [V6]:PORT; the address alone when port is 0. */
@@ -261,7 +412,12 @@ const char *xt_rx_mode_name(enum xt_rx_mode mode);
 const char *xt_xdp_mode_name(enum xt_xdp_mode mode);
 const char *xt_gso_path_name(enum xt_gso_path path);
 const char *xt_mode_name(enum xt_mode mode);
+const char *xt_uplink_state_name(enum xt_uplink_state state);
 /* The key of a reason's counter in JSON: drop_spoofed. */
 const char *xt_reason_key(enum xt_reason reason);
+/* What a reason does to a packet: "ok" (encapsulated, decapsulated, ...), "pass", "drop". */
+const char *xt_reason_verdict(enum xt_reason reason);
+/* The name of the program that reported a traced packet: xt_decap_tc. */
+const char *xt_trace_prog_name(enum xt_trace_prog prog);
 
 #endif /* XTUNNEL_H */

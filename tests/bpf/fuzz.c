@@ -911,11 +911,14 @@ static void check_peer_counters(const struct fuzz_case *c, enum test_prog prog,
 {
 	static const uint32_t ids[] = { TEST_PEER_A_ID, TEST_PEER_B_ID };
 	size_t i;
+	int r;
 
 	for (i = 0; i < 2; i++) {
 		struct xt_peer_stats d = peer_stats_delta(stats_of(after, ids[i]),
 							  stats_of(before, ids[i])),
 				     want = {};
+		const uint64_t *by_reason_before = i ? before->drops_b : before->drops_a;
+		const uint64_t *by_reason_after = i ? after->drops_b : after->drops_a;
 		char got[96], exp[96];
 
 		if (prog_is_encap(prog)) {
@@ -935,6 +938,14 @@ static void check_peer_counters(const struct fuzz_case *c, enum test_prog prog,
 			fuzz_fail(c, "%s: peer %u gained %s, expected %s", prog_names[prog], ids[i],
 				  peer_stats_str(&d, got, sizeof(got)),
 				  peer_stats_str(&want, exp, sizeof(exp)));
+		/* Its drops by reason: the one drop, under the reason the run counted. */
+		for (r = 0; r < XT_DROP_COUNT; r++)
+			if (by_reason_after[r] - by_reason_before[r] !=
+			    (XT_FIRST_DROP + r == (int)m->reason ? want.drops : 0))
+				fuzz_fail(c, "%s: peer %u's drops under reason %d moved by %llu",
+					  prog_names[prog], ids[i], XT_FIRST_DROP + r,
+					  (unsigned long long)(by_reason_after[r] -
+							       by_reason_before[r]));
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf.h>
@@ -182,6 +183,7 @@ struct test_maps {
 	struct xt_route_maps routes; /* written as the loader writes them (loader/routes.c) */
 	int peer_stats;
 	int reasons;
+	int peer_drops;
 	/* L2 overlays only (include/xtunnel_l2.h) */
 	int fdb, neigh, l2_peers, learned, flood, l2_state;
 };
@@ -198,6 +200,9 @@ struct test_fixture {
 	struct test_maps maps;
 	struct xt_config cfg;	    /* what the programs were loaded with */
 	struct xt_l2_config l2_cfg; /* l2 and l2_xdp */
+	/* The device a decap TC run's skb arrives on; 0: the test uplink (run_ctx). A test
+	 * that builds devices of its own (tests/bpf/forward.c) names one of them. */
+	uint32_t run_ifindex;
 };
 
 /* The L2 overlays' configuration in the tests: a small max-macs, so that the limit is
@@ -222,6 +227,7 @@ static inline struct xt_l2_config test_l2_config(void)
 		(f)->maps.peers = bpf_map__fd((skel)->maps.xt_peers);                              \
 		(f)->maps.peer_stats = bpf_map__fd((skel)->maps.xt_peer_stats);                    \
 		(f)->maps.reasons = bpf_map__fd((skel)->maps.xt_reasons);                          \
+		(f)->maps.peer_drops = bpf_map__fd((skel)->maps.xt_peer_drops);                    \
 		(f)->maps.fdb = bpf_map__fd((skel)->maps.xt_fdb);                                  \
 		(f)->maps.neigh = bpf_map__fd((skel)->maps.xt_neigh);                              \
 		(f)->maps.l2_peers = bpf_map__fd((skel)->maps.xt_l2_peers);                        \
@@ -296,6 +302,7 @@ static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
 		f->maps.routes = xt_route_maps_of_obj(f->xdp->obj);
 		f->maps.peer_stats = bpf_map__fd(f->xdp->maps.xt_peer_stats);
 		f->maps.reasons = bpf_map__fd(f->xdp->maps.xt_reasons);
+		f->maps.peer_drops = bpf_map__fd(f->xdp->maps.xt_peer_drops);
 		return;
 	}
 	f->tc = xt_tc_bpf__open();
@@ -315,6 +322,7 @@ static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
 	f->maps.routes = xt_route_maps_of_obj(f->tc->obj);
 	f->maps.peer_stats = bpf_map__fd(f->tc->maps.xt_peer_stats);
 	f->maps.reasons = bpf_map__fd(f->tc->maps.xt_reasons);
+	f->maps.peer_drops = bpf_map__fd(f->tc->maps.xt_peer_drops);
 }
 
 static inline void peer_add(const struct test_maps *m, const char *endpoint, uint32_t id,
@@ -458,9 +466,44 @@ static inline struct xt_peer_stats peer_stats(const struct test_maps *m, uint32_
 		sum.tx_packets += values[i].tx_packets;
 		sum.tx_bytes += values[i].tx_bytes;
 		sum.drops += values[i].drops;
+		if (values[i].latest_rx_ns > sum.latest_rx_ns)
+			sum.latest_rx_ns = values[i].latest_rx_ns;
 	}
 	free(values);
 	return sum;
+}
+
+/* A peer's drops by reason (xt_peer_drops: no entry is no drop), summed over CPUs. */
+static inline void peer_drops_read(const struct test_maps *m, uint32_t peer_id,
+				   uint64_t out[XT_DROP_COUNT])
+{
+	int i, r, ncpus = possible_cpus();
+	struct xt_peer_drops *values = calloc(ncpus, sizeof(*values));
+
+	assert_non_null(values);
+	memset(out, 0, XT_DROP_COUNT * sizeof(*out));
+	if (bpf_map_lookup_elem(m->peer_drops, &peer_id, values)) {
+		assert_int_equal(errno, ENOENT);
+	} else {
+		for (i = 0; i < ncpus; i++)
+			for (r = 0; r < XT_DROP_COUNT; r++)
+				out[r] += values[i].count[r];
+	}
+	free(values);
+}
+
+/* Entries of xt_peer_drops for peers other than A and B: none may exist. */
+static inline uint32_t peer_drops_of_others(const struct test_maps *m)
+{
+	uint32_t key, next, *prev = NULL, n = 0;
+
+	while (!bpf_map_get_next_key(m->peer_drops, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (key != TEST_PEER_A_ID && key != TEST_PEER_B_ID)
+			n++;
+	}
+	return n;
 }
 
 static inline void assert_peer_stats(const struct test_maps *m, uint32_t peer_id,
@@ -493,7 +536,8 @@ static inline bool fixture_is_xdp(const struct test_fixture *f)
 }
 
 /* The skb fields a TC run starts with: skb's (NULL: none), and for decap the uplink the frame
- * arrives on, unless skb names a device itself. The kernel gives the skb the pkt_type that
+ * arrives on (the fixture's run_ifindex, else the test uplink), unless skb names a device
+ * itself. The kernel gives the skb the pkt_type that
  * device's MAC makes of the frame's destination (tests/lib/uplink_dev.c). */
 static inline struct __sk_buff *run_ctx(const struct test_fixture *f, struct __sk_buff *skb,
 					struct __sk_buff *ctx)
@@ -504,6 +548,8 @@ static inline struct __sk_buff *run_ctx(const struct test_fixture *f, struct __s
 	if (f->prog != TEST_PROG_DECAP_TC && f->prog != TEST_PROG_L2_DECAP_TC)
 		return skb;
 	*ctx = skb ? *skb : (struct __sk_buff){};
+	if (!ctx->ifindex)
+		ctx->ifindex = f->run_ifindex;
 	if (!ctx->ifindex) {
 		ifindex = test_uplink_dev(test_uplink_mac);
 		if (ifindex < 0)
@@ -705,6 +751,7 @@ static inline struct xt_peer_stats peer_stats_delta(const struct xt_peer_stats *
 struct test_counters {
 	uint64_t reasons[XT_REASON_COUNT];
 	struct xt_peer_stats peer_a, peer_b;
+	uint64_t drops_a[XT_DROP_COUNT], drops_b[XT_DROP_COUNT]; /* by reason */
 };
 
 static inline void counters_read(const struct test_maps *m, struct test_counters *c)
@@ -712,6 +759,59 @@ static inline void counters_read(const struct test_maps *m, struct test_counters
 	reasons_read(m, c->reasons);
 	c->peer_a = peer_stats(m, TEST_PEER_A_ID);
 	c->peer_b = peer_stats(m, TEST_PEER_B_ID);
+	peer_drops_read(m, TEST_PEER_A_ID, c->drops_a);
+	peer_drops_read(m, TEST_PEER_B_ID, c->drops_b);
+}
+
+static inline uint64_t clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * What a run did to one peer's drops by reason and its time of the latest packet, next to
+ * what it did to its totals (want): the drops it gained are all under the run's reason,
+ * and a peer that received a packet has it stamped with the time of the run, on the clock
+ * the programs read (CLOCK_MONOTONIC at a tick's resolution, so from the coarse time
+ * before the run to the fine one after it); any other peer's stamp stays. 0 or a message.
+ */
+static inline const char *
+peer_detail_fault(const char *name, const uint64_t drops_before[], const uint64_t drops_after[],
+		  const struct xt_peer_stats *before, const struct xt_peer_stats *after,
+		  const struct xt_peer_stats *want, enum xt_reason reason, uint64_t run_from,
+		  uint64_t run_to, char *buf, size_t size)
+{
+	int r;
+
+	for (r = 0; r < XT_DROP_COUNT; r++) {
+		uint64_t got = drops_after[r] - drops_before[r];
+		uint64_t expected = XT_FIRST_DROP + r == (int)reason ? want->drops : 0;
+
+		if (got != expected) {
+			snprintf(buf, size,
+				 "peer %s: drops under reason %d gained %llu, expected %llu", name,
+				 XT_FIRST_DROP + r, (unsigned long long)got,
+				 (unsigned long long)expected);
+			return buf;
+		}
+	}
+	if (want->rx_packets && (after->latest_rx_ns < run_from || after->latest_rx_ns > run_to)) {
+		snprintf(buf, size,
+			 "peer %s: latest packet at %llu ns, the run was from %llu to %llu", name,
+			 (unsigned long long)after->latest_rx_ns, (unsigned long long)run_from,
+			 (unsigned long long)run_to);
+		return buf;
+	}
+	if (!want->rx_packets && after->latest_rx_ns != before->latest_rx_ns) {
+		snprintf(buf, size,
+			 "peer %s: received nothing, yet its latest packet moved to %llu", name,
+			 (unsigned long long)after->latest_rx_ns);
+		return buf;
+	}
+	return NULL;
 }
 
 /* "reason:+n ..." for every reason counter that moved, for failure messages. */
@@ -791,9 +891,14 @@ static inline void expect_run_skb(const struct test_fixture *f, const struct pkt
 	int verdict, err;
 	size_t i;
 
+	uint64_t run_from, run_to;
+	const char *fault;
+
 	what = what ? what : "packet";
 	counters_read(&f->maps, &before);
+	run_from = clock_ns(CLOCK_MONOTONIC_COARSE);
 	err = prog_try_run_skb(f, in, out, skb, &verdict);
+	run_to = clock_ns(CLOCK_MONOTONIC);
 	if (err)
 		test_fail("%s (%zu bytes): BPF_PROG_TEST_RUN refused it: %s", what, in->len,
 			  strerror(-err));
@@ -822,6 +927,17 @@ static inline void expect_run_skb(const struct test_fixture *f, const struct pkt
 	if (!peer_stats_equal(&others, &(struct xt_peer_stats){}))
 		test_fail("%s: counted against a peer id that is neither A nor B: %s", what,
 			  peer_stats_str(&others, b1, sizeof(b1)));
+	fault = peer_detail_fault("A", before.drops_a, after.drops_a, &before.peer_a, &after.peer_a,
+				  &want->peer_a, want->reason, run_from, run_to, b1, sizeof(b1));
+	if (!fault)
+		fault = peer_detail_fault("B", before.drops_b, after.drops_b, &before.peer_b,
+					  &after.peer_b, &want->peer_b, want->reason, run_from,
+					  run_to, b1, sizeof(b1));
+	if (fault)
+		test_fail("%s: %s", what, fault);
+	if (peer_drops_of_others(&f->maps))
+		test_fail("%s: drops by reason counted against a peer id that is neither A nor B",
+			  what);
 }
 
 static inline void expect_run_out(const struct test_fixture *f, const struct pkt *in,

@@ -13,7 +13,8 @@
 #   as small-head NICs give it at any size;
 # - the same advertisements claiming B's own address do change it: the kernel acts on what
 #   arrives this way, so the refusals above are xtunnel's;
-# - a frame to another host's MAC, and one with a bad outer IPv4 checksum, reach nothing.
+# - a frame to another host's MAC, and one with a bad outer IPv4 checksum, reach nothing,
+#   the latter also as a big frame whose inner checks ask for bytes beyond the linear area.
 # The TC path runs every case; XDP, which drops what it cannot read whole (a veth gives a
 # program without multi-buffer support no frame above a page), the ones that fit in a page.
 . "$(dirname "$0")/../lib/netns.sh"
@@ -38,7 +39,7 @@ na = (ICMPv6ND_NA(tgt=target, R=0, S=0, O=1) / ICMPv6NDOptDstLLAddr(lladdr=attac
 inner6 = IPv6(src="fd99::2", dst="fd99::1", hlim=255)
 if kind == "dest":
     inner6 = inner6 / IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\x00" * 4)])
-elif kind == "big-dest": # 256 bytes, so the target lies past the first pull too: one
+elif kind.startswith("big-dest"): # 256 bytes, so the target lies past the first pull too: one
     # option of the experimental type 0x1e (RFC 4727), which says "skip me"; the kernel
     # refuses more than 7 bytes of padding (RFC 4942), so not PadN
     option = HBHOptUnknown(otype=0x1e, optdata=b"\x00" * 252)
@@ -53,7 +54,7 @@ frame = (Ether(dst=mac_ua if kind != "other-mac" else "02:00:00:00:99:99", src=m
 frame = bytearray(bytes(frame))
 if "ihl15" in kind:
     assert frame[14] == 0x4f
-if kind == "bad-checksum":
+if kind.endswith("bad-checksum"):
     frame[24] ^= 0xff
 if kind.startswith("big"):
     assert len(frame) > 4096, len(frame)
@@ -121,6 +122,16 @@ run_case() {
 	check "rx $rx: a bad outer IPv4 checksum is dropped" \
 		[ "$(counter drop_outer_checksum)" = $((bad + 1)) ] && [ "$(counter decap)" = "$decap" ]
 	check "rx $rx: and the kernel does not act on it" [ "$(lladdr fd99::2)" = "$B_MAC" ]
+	# Its checks read beyond the linear area and ask for the bytes (XT_RX_NEED): the outer
+	# checksum is checked on that path too.
+	if [ "$rx" = tc ]; then
+		send big-dest-bad-checksum fd99::2
+		check "rx $rx, big-dest: a bad outer IPv4 checksum is dropped" \
+			[ "$(counter drop_outer_checksum)" = $((bad + 2)) ] &&
+			[ "$(counter decap)" = "$decap" ]
+		check "rx $rx, big-dest: and the kernel does not act on it" \
+			[ "$(lladdr fd99::2)" = "$B_MAC" ]
+	fi
 	ip netns del "$NS_A"
 	ip netns del "$NS_B"
 }

@@ -78,6 +78,9 @@ check "overlays: GRE with a key is fine" \
 expect 2 "overlay xt2 has the same uplink ua, encapsulation gre, GRE key and local address" \
 	"overlays: GRE with the same key is refused" -- \
 	attach ua dev xt3 encap gre key 5 address 10.13.0.1/24
+check "overlays: GRE with another key is another overlay's traffic" \
+	xt "$NS_A" attach ua dev xt5 encap gre key 6 address 10.15.0.1/24
+xt "$NS_A" detach xt5
 check "overlays: GRE without a key is another overlay's traffic" \
 	xt "$NS_A" attach ua dev xt3 encap gre address 10.13.0.1/24
 check "overlays: IPIP once is fine" xt "$NS_A" attach ua dev xt4 encap ipip address 10.14.0.1/24

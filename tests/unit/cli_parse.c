@@ -51,12 +51,15 @@ static int count_args(char **argv)
 	return argc;
 }
 
+/* The flags the last run_attach parsed (XT_ATTACH_*). */
+static unsigned int attach_flags;
+
 static int run_attach(char **argv, struct xt_overlay_spec *o, struct capture *c)
 {
 	int status;
 
 	capture_start(c);
-	status = attach_parse(count_args(argv), argv, o);
+	status = attach_parse(count_args(argv), argv, o, &attach_flags);
 	capture_stop(c);
 	return status;
 }
@@ -508,6 +511,28 @@ static void attach_takes_ipv6_local_and_addresses_of_both_families(void **state)
 	assert_prefix_equal(o.addrs[1], pfx(ip4(10, 13, 0, 1), 24));
 }
 
+static void attach_local_force_is_a_word_after_the_address(void **state)
+{
+	struct xt_overlay_spec o;
+	struct capture c;
+
+	(void)state;
+	assert_int_equal(
+		run_attach(ARGV("attach", "eth0", "local", "192.0.2.9", "force", "vni", "7"), &o,
+			   &c),
+		0);
+	assert_ip_equal(o.local, ip4(192, 0, 2, 9));
+	assert_int_equal(attach_flags, XT_ATTACH_FORCE_LOCAL);
+	assert_int_equal(o.vni, 7);
+	assert_int_equal(run_attach(ARGV("attach", "eth0", "local", "192.0.2.9"), &o, &c), 0);
+	assert_int_equal(attach_flags, 0);
+	/* Anywhere else it is no keyword: it forces nothing but the local address. */
+	assert_usage_error(run_attach(ARGV("attach", "eth0", "force", "vni", "7"), &o, &c), &c,
+			   "xtunnel attach", "force", "unknown argument");
+	assert_usage_error(run_attach(ARGV("attach", "eth0", "vni", "7", "force"), &o, &c), &c,
+			   "xtunnel attach", "force", "needs a value");
+}
+
 /* peer */
 
 static void peer_add_parses_name_endpoint_port_allowed_ips_and_dev(void **state)
@@ -824,6 +849,7 @@ int main(void)
 		cmocka_unit_test(attach_encap_takes_each_name),
 		cmocka_unit_test(attach_key_takes_0_to_2_to_the_32_minus_1),
 		cmocka_unit_test(attach_takes_ipv6_local_and_addresses_of_both_families),
+		cmocka_unit_test(attach_local_force_is_a_word_after_the_address),
 		cmocka_unit_test(peer_add_parses_name_endpoint_port_allowed_ips_and_dev),
 		cmocka_unit_test(peer_add_without_port_or_dev_leaves_them_unset),
 		cmocka_unit_test(peer_add_needs_an_endpoint),

@@ -348,6 +348,16 @@ static void gso_path_names_are_words(void **state)
 	assert_string_equal(xt_gso_path_name(XT_GSO_PATH_COUNT), "unknown");
 }
 
+/* What show -j says under "uplink_state". */
+static void uplink_state_names_are_words(void **state)
+{
+	(void)state;
+	assert_string_equal(xt_uplink_state_name(XT_UPLINK_OK), "ok");
+	assert_string_equal(xt_uplink_state_name(XT_UPLINK_GONE), "gone");
+	assert_string_equal(xt_uplink_state_name(XT_UPLINK_RECREATED), "recreated");
+	assert_string_equal(xt_uplink_state_name(XT_UPLINK_STATE_COUNT), "unknown");
+}
+
 /* What the kernel's dev_valid_name() accepts, up to IFNAMSIZ - 1 = 15 bytes. */
 static void dev_name_check_takes_what_the_kernel_takes(void **state)
 {
@@ -424,6 +434,7 @@ int main(void)
 		cmocka_unit_test(modes_parse_their_names_and_refuse_others),
 		cmocka_unit_test(mac_parses_stations_and_prints_them_back),
 		cmocka_unit_test(gso_path_names_are_words),
+		cmocka_unit_test(uplink_state_names_are_words),
 		cmocka_unit_test(dev_name_check_takes_what_the_kernel_takes),
 		cmocka_unit_test(dev_name_check_refuses_paths_and_what_the_kernel_refuses),
 	};

@@ -17,6 +17,7 @@
 #define BRAVO_RX_BYTES 5000000000ULL	    /* 4.66 GiB */
 #define BRAVO_TX_BYTES 9007199254740993ULL  /* 2^53 + 1 */
 #define BRAVO_DROPS 18446744073709551615ULL /* UINT64_MAX */
+#define ALPHA_LATEST_RX_MS 1700000000250LL  /* 2023-11-14 22:13:20.250 UTC */
 
 /* What show sets of every overlay (xt_show): VNI and port only where the encapsulation has
  * them, the key only where GRE has one. */
@@ -52,6 +53,11 @@ static int fixture_setup(void **state)
 					   .tx_packets = 9,
 					   .tx_bytes = 1023,
 					   .drops = 1 };
+	p->drops[XT_DROP_SPOOFED - XT_FIRST_DROP] = 1;
+	/* Heard from 12.25 s before the read, at 2023-11-14 22:13:20.250 UTC. */
+	p->latest_rx_ms = ALPHA_LATEST_RX_MS;
+	p->latest_rx_age_ms = 12250;
+	p->silent = false;
 
 	p = &f->peers[1];
 	snprintf(p->spec.name, sizeof(p->spec.name), "bravo");
@@ -68,6 +74,9 @@ static int fixture_setup(void **state)
 					   .tx_packets = 7,
 					   .tx_bytes = BRAVO_TX_BYTES,
 					   .drops = BRAVO_DROPS };
+	p->drops[XT_DROP_MALFORMED - XT_FIRST_DROP] = BRAVO_DROPS - 3;
+	p->drops[XT_DROP_LINK_LOCAL - XT_FIRST_DROP] = 3;
+	p->silent = true; /* never heard from */
 
 	ov = &f->ovs[0];
 	snprintf(ov->spec.dev, sizeof(ov->spec.dev), "xt0");
@@ -346,7 +355,7 @@ static void json_peer_has_name_endpoint_port_allowed_ips_and_counters(void **sta
 	assert_int_equal(member_u64(p, "rx_bytes"), ALPHA_RX_BYTES);
 	assert_int_equal(member_u64(p, "tx_packets"), 9);
 	assert_int_equal(member_u64(p, "tx_bytes"), 1023);
-	assert_int_equal(member_u64(p, "drops"), 1);
+	assert_int_equal(member_u64(p, "drops_total"), 1);
 
 	p = element(peers, 1, json_type_object);
 	assert_string_equal(member_string(p, "name"), "bravo");
@@ -357,7 +366,51 @@ static void json_peer_has_name_endpoint_port_allowed_ips_and_counters(void **sta
 	assert_int_equal(member_u64(p, "rx_bytes"), BRAVO_RX_BYTES);
 	assert_int_equal(member_u64(p, "tx_packets"), 7);
 	assert_int_equal(member_u64(p, "tx_bytes"), BRAVO_TX_BYTES);
-	assert_int_equal(member_u64(p, "drops"), BRAVO_DROPS);
+	assert_int_equal(member_u64(p, "drops_total"), BRAVO_DROPS);
+	json_object_put(j);
+}
+
+/* drops: every drop reason by its key, zeros included; the other reasons never. */
+static void json_peer_drops_by_reason(void **state)
+{
+	struct fixture *f = *state;
+	json_object *j = json_overlays(f->ovs, 2), *peers, *drops;
+	int r;
+
+	peers = member(element(j, 0, json_type_object), "peers", json_type_array);
+	drops = member(element(peers, 0, json_type_object), "drops", json_type_object);
+	assert_int_equal(json_object_object_length(drops), XT_DROP_COUNT);
+	assert_int_equal(member_u64(drops, "drop_spoofed"), 1);
+	assert_int_equal(member_u64(drops, "drop_malformed"), 0);
+	assert_int_equal(member_u64(drops, "drop_ext_headers"), 0);
+	for (r = 0; r < XT_FIRST_DROP; r++)
+		if (json_object_object_get_ex(drops, xt_reason_key((enum xt_reason)r), NULL))
+			fail_because("drops has \"%s\", which is no drop",
+				     xt_reason_key((enum xt_reason)r));
+	drops = member(element(peers, 1, json_type_object), "drops", json_type_object);
+	assert_int_equal(member_u64(drops, "drop_malformed"), BRAVO_DROPS - 3);
+	assert_int_equal(member_u64(drops, "drop_link_local"), 3);
+	assert_int_equal(member_u64(drops, "drop_spoofed"), 0);
+	json_object_put(j);
+}
+
+/* latest_rx: Unix seconds with ms, and its age; null for a peer never heard from. */
+static void json_peer_liveness(void **state)
+{
+	struct fixture *f = *state;
+	json_object *j = json_overlays(f->ovs, 2), *peers, *p, *v;
+
+	peers = member(element(j, 0, json_type_object), "peers", json_type_array);
+	p = element(peers, 0, json_type_object);
+	v = member(p, "latest_rx", json_type_double);
+	assert_string_equal(json_object_to_json_string(v), "1700000000.250");
+	v = member(p, "latest_rx_age_s", json_type_double);
+	assert_string_equal(json_object_to_json_string(v), "12.250");
+	assert_false(json_object_get_boolean(member(p, "silent", json_type_boolean)));
+	p = element(peers, 1, json_type_object);
+	member(p, "latest_rx", json_type_null);
+	member(p, "latest_rx_age_s", json_type_null);
+	assert_true(json_object_get_boolean(member(p, "silent", json_type_boolean)));
 	json_object_put(j);
 }
 
@@ -445,7 +498,9 @@ static void json_text_parses_back_with_64_bit_counters_intact(void **state)
 	assert_string_equal(member_string(p, "name"), "bravo");
 	assert_int_equal(member_u64(p, "rx_bytes"), BRAVO_RX_BYTES);
 	assert_int_equal(member_u64(p, "tx_bytes"), BRAVO_TX_BYTES);
-	assert_int_equal(member_u64(p, "drops"), BRAVO_DROPS);
+	assert_int_equal(member_u64(p, "drops_total"), BRAVO_DROPS);
+	assert_int_equal(member_u64(member(p, "drops", json_type_object), "drop_malformed"),
+			 BRAVO_DROPS - 3);
 	assert_string_equal(member_string(element(back, 0, json_type_object), "pin_dir"),
 			    "/sys/fs/bpf/xtunnel/xt0");
 	json_object_put(back);
@@ -568,11 +623,40 @@ static void text_transfer_and_drops_use_binary_units(void **state)
 
 	/* alpha: 1536 B = 1.50 KiB; 1023 B, under 1024, stays in bytes. */
 	assert_has_line(text, "  transfer: 5 packets (1.50 KiB) received, 9 packets (1023 B) sent");
-	assert_has_line(text, "  drops: 1");
+	assert_has_line(text, "  drops: 1 (drop-spoofed 1)");
 	/* bravo: 5e9 B = 4.66 GiB; 2^53 + 1 B = 8.00 PiB, past the largest unit: 8192.00 TiB. */
 	assert_has_line(text, "  transfer: 3000000 packets (4.66 GiB) received, "
 			      "7 packets (8192.00 TiB) sent");
-	assert_has_line(text, "  drops: 18446744073709551615");
+	/* Only the reasons that are not zero, in the order of the list. */
+	assert_has_line(text, "  drops: 18446744073709551615 (drop-malformed 18446744073709551612, "
+			      "drop-link-local 3)");
+	free(text);
+}
+
+/* "latest packet": its age in words, as wg prints a handshake's, and (silent) past
+ * XT_PEER_SILENT_S or when none came. */
+static void text_latest_packet_says_how_long_ago(void **state)
+{
+	struct fixture *f = *state;
+	struct xt_peer_state *alpha = &f->peers[0];
+	char *text = print_to_string(f->ovs, 2);
+
+	assert_has_line(text, "  latest packet: 12 seconds ago");
+	assert_has_line(text, "  latest packet: never (silent)");
+	free(text);
+	alpha->latest_rx_age_ms = (86400 + 2 * 3600 + 3) * 1000ULL + 999;
+	alpha->silent = true;
+	text = print_to_string(f->ovs, 1);
+	assert_has_line(text, "  latest packet: 1 day, 2 hours, 3 seconds ago (silent)");
+	free(text);
+	alpha->latest_rx_age_ms = 60 * 1000 + 1000;
+	text = print_to_string(f->ovs, 1);
+	assert_has_line(text, "  latest packet: 1 minute, 1 second ago (silent)");
+	free(text);
+	alpha->latest_rx_age_ms = 999;
+	alpha->silent = false;
+	text = print_to_string(f->ovs, 1);
+	assert_has_line(text, "  latest packet: less than a second ago");
 	free(text);
 }
 
@@ -834,19 +918,41 @@ static void json_keys_are_jq_identifiers_at_every_depth(void **state)
 	json_object_put(j);
 }
 
-static void uplink_that_is_gone_shows_as_gone(void **state)
+/* An uplink deleted since attach keeps its name; its state says what became of it, and
+ * the text what to do. */
+static void uplink_deleted_shows_its_name_its_state_and_the_fix(void **state)
 {
 	struct fixture *f = *state;
-	json_object *j;
+	json_object *j, *o;
 	char *text;
 
+	j = json_overlays(f->ovs, 1);
+	assert_string_equal(member_string(element(j, 0, json_type_object), "uplink_state"), "ok");
+	json_object_put(j);
+	f->ovs[1].uplink = XT_UPLINK_GONE;
+	j = json_overlays(&f->ovs[1], 1);
+	o = element(j, 0, json_type_object);
+	assert_string_equal(member_string(o, "uplink"), "eth1");
+	assert_string_equal(member_string(o, "uplink_state"), "gone");
+	json_object_put(j);
+	text = print_to_string(&f->ovs[1], 1);
+	assert_has_line(text, "  uplink: eth1 (was deleted and is gone: make it again, then run "
+			      "'xtunnel reload'), local 198.51.100.1");
+	free(text);
+	f->ovs[1].uplink = XT_UPLINK_RECREATED;
+	j = json_overlays(&f->ovs[1], 1);
+	assert_string_equal(member_string(element(j, 0, json_type_object), "uplink_state"),
+			    "recreated");
+	json_object_put(j);
+	text = print_to_string(&f->ovs[1], 1);
+	assert_has_line(text, "  uplink: eth1 (was deleted; it exists again: run 'xtunnel "
+			      "reload'), local 198.51.100.1");
+	free(text);
+	/* Not even a name (an overlay read without one): said so. */
 	f->ovs[1].spec.has &= ~(uint32_t)XT_OV_UPLINK;
 	j = json_overlays(&f->ovs[1], 1);
 	assert_string_equal(member_string(element(j, 0, json_type_object), "uplink"), "(gone)");
 	json_object_put(j);
-	text = print_to_string(&f->ovs[1], 1);
-	assert_has_line(text, "  uplink: (gone), local 198.51.100.1");
-	free(text);
 }
 
 static void text_shows_addresses_and_a_generic_xdp_mode(void **state)
@@ -1061,6 +1167,9 @@ int main(void)
 		FIXTURE_TEST(text_peer_shows_name_endpoint_with_port_and_allowed_ips),
 		FIXTURE_TEST(text_peer_lines_follow_their_peer),
 		FIXTURE_TEST(text_transfer_and_drops_use_binary_units),
+		FIXTURE_TEST(json_peer_drops_by_reason),
+		FIXTURE_TEST(json_peer_liveness),
+		FIXTURE_TEST(text_latest_packet_says_how_long_ago),
 		FIXTURE_TEST(text_overlay_header_lines),
 		FIXTURE_TEST(text_overlay_without_peers_prints_no_peer_block),
 		FIXTURE_TEST(text_overlays_are_separated_by_one_blank_line),
@@ -1074,7 +1183,7 @@ int main(void)
 		FIXTURE_TEST(text_endpoint_brackets_ipv6_with_port_and_omits_gre_s),
 		FIXTURE_TEST(json_carries_every_setting),
 		FIXTURE_TEST(json_keys_are_jq_identifiers_at_every_depth),
-		FIXTURE_TEST(uplink_that_is_gone_shows_as_gone),
+		FIXTURE_TEST(uplink_deleted_shows_its_name_its_state_and_the_fix),
 		FIXTURE_TEST(text_shows_addresses_and_a_generic_xdp_mode),
 		FIXTURE_TEST(output_is_compact_with_j_and_indented_with_p),
 		FIXTURE_TEST(json_l2_overlay_has_mode_mac_and_tables_and_no_routes),
