@@ -394,7 +394,10 @@ int xt_overlay_spec_complete(const struct xt_overlay_spec *in, struct xt_overlay
 	uplink = (int)if_nametoindex(out->uplink);
 	if (!uplink)
 		return xt_err_input(-ENODEV, "uplink %s: no such device", out->uplink);
-	err = attach_local(out, 0, uplink, &cfg);
+	/* Whether the host has the address is attach's to check (with its force): what
+	 * the overlay would be is computed for any, so that sync can name a setting it
+	 * cannot change before saying anything of its value. */
+	err = attach_local(out, XT_ATTACH_FORCE_LOCAL, uplink, &cfg);
 	if (err)
 		return err;
 	xt_ip_from_bytes(&out->local, cfg.local);

@@ -61,7 +61,7 @@ expect 2 "device name '12345678901234' is longer than 13 characters" \
 	"names: attach refuses a device name without room for its hidden end" -- \
 	attach ua dev 12345678901234
 in_ns "$NS_A" sysctl -qw net.ipv4.ip_forward=1
-expect 2 "forward-from '../ua': a device name cannot contain '/'" \
+expect 2 "forward-from: interface '../ua': a device name cannot contain '/'" \
 	"names: forward-from refuses a path" -- attach ua dev xt7 vni 7 forward-from ../ua
 check "names: none of the refused attaches made a device" \
 	bash -c "! ip -n $NS_A link show xt7 2>/dev/null"
