@@ -117,6 +117,31 @@ check "bpftool map dump: A's xt_fdb has B's VM's MAC with peer b's id ($id_b), l
 	select(.key.mac == $m) | .value | [.peer_id, .flags, .seen_ns > 0]]' <<<"$fdb_dump")" = \
 	"[[${id_b:-none},0,true]]" ]
 
+# Trace: A's L2 programs report under their own names, with the peer, the outer headers
+# and the inner packet decoded. Not through xt: $! must be xtunnel's PID, which show names.
+ip netns exec "$NS_A" timeout 20 "$XTUNNEL" trace dev xt0 all -j --duration 15 \
+	>"$TMP/trace.json" 2>"$TMP/trace.err" &
+tracer=$!
+_started_pids+=("$tracer")
+for _ in $(seq 50); do
+	[ "$(json_field "$NS_A" '.[0].trace_pid')" = "$tracer" ] && break
+	sleep 0.1
+done
+ping_ok "$(vm a1)" "$(ip4_of b1)" 1
+sleep 0.3
+kill -INT "$tracer"
+wait "$tracer"
+events() { jq -s "[.[] | select($1)] | length" "$TMP/trace.json"; }
+check "trace: a1's ping to b1 leaves by xt_l2_encap, to peer b, VXLAN 42 to B" [ "$(events \
+	".prog == \"xt_l2_encap\" and .dir == \"tx\" and .reason == \"encap\" and
+	.peer == \"b\" and .outer.src == \"$UNDER_A\" and .outer.dst == \"$UNDER_B\" and
+	.outer.vni == 42 and .inner.src == \"$(ip4_of a1)\" and .inner.dst == \"$(ip4_of b1)\"")" \
+	-ge 1 ]
+check "trace: b1's answer comes in by xt_l2_decap_tc, from peer b" [ "$(events \
+	".prog == \"xt_l2_decap_tc\" and .dir == \"rx\" and .reason == \"decap\" and
+	.peer == \"b\" and .outer.src == \"$UNDER_B\" and .inner.src == \"$(ip4_of b1)\" and
+	.inner.dst == \"$(ip4_of a1)\"")" -ge 1 ]
+
 # A UDP broadcast from a VM reaches every other VM exactly once: each flooding VTEP sends
 # one copy to each remote VTEP, no bridge sends one back into the overlay.
 cat >"$TMP/recv.py" <<'PY'
@@ -195,17 +220,30 @@ neigh_a=$(xt "$NS_A" neigh show -j)
 check "A learned b1's address from its ARP reply, against peer b (neigh show -j)" \
 	[ "$(jq -c --arg ip "$(ip4_of b1)" '[.[] | select(.address == $ip) |
 	[.mac, .peer, .static]]' <<<"$neigh_a")" = "[[\"$(mac_of b1)\",\"b\",false]]" ]
+# copies_to_each_peer N: N packets captured are copies of requests, one to each of A's two
+# peers (the kernel asks again each second). asked_none_crossed ASKED:CROSSED[:MAC] [MAC]:
+# the VM asked at least once, nothing crossed the underlay, and the VM took MAC if given.
+copies_to_each_peer() { [ "$1" -ge 2 ] && [ $(($1 % 2)) = 0 ]; }
+asked_none_crossed() {
+	local asked=${1%%:*} rest=${1#*:}
+	[ "$asked" -ge 1 ] && [ "${rest%%:*}" = 0 ] && { [ $# = 1 ] || [ "${rest#*:}" = "$2" ]; }
+}
 # An address nobody has: its request is flooded, a copy to each peer.
 capture_start "$NS_A" ua "$TMP/arp1.pcap" "$(arp_for 10.20.0.88)" &&
 	in_ns "$(vm a2)" ping -c 1 -W 1 10.20.0.88 >/dev/null
-check "control: an ARP request no table answers crosses the underlay, once to each peer" \
-	[ "$(capture_stop "$TMP/arp1.pcap")" = 2 ]
+n=$(capture_stop "$TMP/arp1.pcap") # the kernel asks again each second
+check "control: an ARP request no table answers crosses the underlay, once to each peer ($n)" \
+	copies_to_each_peer "$n"
+# asked IP: tcpdump filter for a1's ARP requests for IP, on a1's wire (A's port vma1).
+asked() { printf 'arp[6:2] = 1 and arp[24:4] = 0x%s' "$(printf '%02x' $(tr . ' ' <<<"$1"))"; }
 supp0=$(json_field "$NS_A" '.[0].counters.arp_suppressed')
 ip -n "$(vm a1)" neigh flush dev eth0
 capture_start "$NS_A" ua "$TMP/arp2.pcap" "$(arp_for "$(ip4_of b1)")" &&
+	capture_start "$NS_A" vma1 "$TMP/ask2.pcap" "$(asked "$(ip4_of b1)")" &&
 	ping_ok "$(vm a1)" "$(ip4_of b1)" 1
-check "ARP request for a learned neighbour is answered on A: no copy on the underlay" \
-	[ "$(capture_stop "$TMP/arp2.pcap")" = 0 ]
+n=$(capture_stop "$TMP/ask2.pcap"):$(capture_stop "$TMP/arp2.pcap")
+check "ARP request for a learned neighbour is answered on A: a1 asked, no copy on the underlay ($n)" \
+	asked_none_crossed "$n"
 check "the answer was counted (arp_suppressed)" \
 	[ "$(json_field "$NS_A" '.[0].counters.arp_suppressed')" -gt "$supp0" ]
 check "a1 has b1's MAC from the answer" bash -c "ip -n $(vm a1) neigh show $(ip4_of b1) |
@@ -213,24 +251,29 @@ check "a1 has b1's MAC from the answer" bash -c "ip -n $(vm a1) neigh show $(ip4
 # A static entry for an address nobody has: only A can answer it.
 xt "$NS_A" neigh add 10.20.0.77 02:00:00:00:00:77
 capture_start "$NS_A" ua "$TMP/arp3.pcap" "$(arp_for 10.20.0.77)" &&
+	capture_start "$NS_A" vma1 "$TMP/ask3.pcap" "$(asked 10.20.0.77)" &&
 	ping_ok "$(vm a1)" 10.20.0.77 1
-check "ARP request for a static neighbour entry: answered with its MAC, nothing on the underlay" \
-	[ "$(capture_stop "$TMP/arp3.pcap"):$(ip -n "$(vm a1)" neigh show 10.20.0.77 |
-	grep -o 02:00:00:00:00:77)" = 0:02:00:00:00:00:77 ]
+n=$(capture_stop "$TMP/ask3.pcap"):$(capture_stop "$TMP/arp3.pcap")
+check "ARP request for a static neighbour entry: answered with its MAC, a1 asked, nothing on the underlay ($n)" \
+	asked_none_crossed "$n:$(ip -n "$(vm a1)" neigh show 10.20.0.77 | grep -o 02:00:00:00:00:77)" \
+	02:00:00:00:00:77
 
 # ND suppression: the same for a neighbour solicitation (ICMPv6 type 135, RFC 4861) for
 # b1's IPv6 address, learned from b1's advertisement to a1 earlier.
 ns_from_a='src host '"$UNDER_A"' and udp dst port 4789 and udp[28:2] = 0x86dd and udp[36:1] = 58 and udp[70:1] = 135'
 capture_start "$NS_A" ua "$TMP/nd0.pcap" "$ns_from_a" &&
 	in_ns "$(vm a1)" ping -6 -c 1 -W 1 fd20::88 >/dev/null
-check "control: a solicitation no table answers crosses the underlay, once to each peer" \
-	[ "$(capture_stop "$TMP/nd0.pcap")" = 2 ]
+n=$(capture_stop "$TMP/nd0.pcap")
+check "control: a solicitation no table answers crosses the underlay, once to each peer ($n)" \
+	copies_to_each_peer "$n"
 nd0=$(json_field "$NS_A" '.[0].counters.nd_suppressed')
 ip -n "$(vm a1)" -6 neigh flush dev eth0
 capture_start "$NS_A" ua "$TMP/nd.pcap" "$ns_from_a" &&
+	capture_start "$NS_A" vma1 "$TMP/nsask.pcap" 'icmp6 and ip6[40] = 135' &&
 	in_ns "$(vm a1)" ping -6 -c 1 -W 2 "$(ip6_of b1)" >/dev/null
-check "neighbour solicitation for b1: answered on A, no solicitation on the underlay" \
-	[ "$(capture_stop "$TMP/nd.pcap")" = 0 ]
+n=$(capture_stop "$TMP/nsask.pcap"):$(capture_stop "$TMP/nd.pcap")
+check "neighbour solicitation for b1: answered on A, a1 asked, none on the underlay ($n)" \
+	asked_none_crossed "$n"
 check "the advertisement was counted (nd_suppressed) and a1 took it" bash -c "[ \
 	$(json_field "$NS_A" '.[0].counters.nd_suppressed') -gt $nd0 ] &&
 	ip -n $(vm a1) -6 neigh show $(ip6_of b1) | grep -q $(mac_of b1)"
@@ -240,6 +283,14 @@ check "the advertisement was counted (nd_suppressed) and a1 took it" bash -c "[ 
 vm_unplug "$(vm b1)" "$NS_B" && vm_plug "$(vm b1)" "$NS_C" "$(mac_of b1)" &&
 	ip -n "$(vm b1)" addr add "$(ip4_of b1)/24" dev eth0 &&
 	ip -n "$(vm b1)" addr add "$(ip6_of b1)/64" dev eth0 nodad
+# The new wire is up at both ends and C's bridge forwards on it before b1 sends: the time
+# counts from a first packet that can leave.
+wire_up() {
+	[ "$(ip -n "$(vm b1)" -j link show eth0 | jq -r '.[0].operstate')" = UP ] &&
+		[ "$(ip -n "$NS_C" -j link show "vm${1}" | jq -r '.[0].operstate')" = UP ] &&
+		[ "$(bridge -n "$NS_C" -j link show dev "vm${1}" | jq -r '.[0].state')" = forwarding ]
+}
+for _ in $(seq 50); do wire_up b1 && break; sleep 0.1; done
 moved_and_reached() { # b1's first packet, then a2 to b1: in less than a second
 	local t0=$(date +%s%N) ms
 	in_ns "$(vm b1)" ping -c 1 -W 1 "$(ip4_of a1)" >/dev/null &&
@@ -268,7 +319,49 @@ check "MAC flood from one peer: A holds max-macs ($MAX_MACS) learned MACs behind
 	[ "$(xt "$NS_A" fdb show -j | jq '[.[] | select(.peer == "c")] | length')" = "$MAX_MACS" ]
 check "the MACs beyond max-macs were counted (drop_mac_limit)" [ "$(json_field "$NS_A" \
 	'.[0].counters.drop_mac_limit')" -ge $((limit0 + 100 - MAX_MACS)) ]
+check "and counted against peer c, by reason (show -j)" [ "$(xt "$NS_A" show -j | jq \
+	'.[0].peers[] | select(.name == "c") | .drops.drop_mac_limit')" -ge $((100 - MAX_MACS)) ]
 check "B, with the default max-macs, learned all 100" [ "$(xt "$NS_B" fdb show -j |
 	jq '[.[] | select(.mac | startswith("0e:00:00:01:00:"))] | length')" = 100 ]
 check "A's VMs still reach C's known VMs" ping_ok "$(vm a1)" "$(ip4_of c1)" 1
+
+# GENEVE L2 between the two xtunnel hosts, next to the VXLAN overlay on the same uplinks:
+# xg0 on bridge br1 of A and of B, a VM on each. What crosses the underlay is decoded by
+# tshark; every value it must have comes from the configuration here.
+G1_MAC=02:00:00:00:05:01 G2_MAC=02:00:00:00:06:01
+xt "$NS_A" attach ua dev xg0 mode l2 encap geneve vni 4242 &&
+	xt "$NS_A" peer add b endpoint "$UNDER_B" dev xg0 &&
+	xt "$NS_B" attach ub dev xg0 mode l2 encap geneve vni 4242 &&
+	xt "$NS_B" peer add a endpoint "$UNDER_A" dev xg0 &&
+	l2_bridge "$NS_A" xg0 br1 && l2_bridge "$NS_B" xg0 br1 &&
+	vm_new "$(vm g1)" "$NS_A" "$G1_MAC" 10.21.0.1 fd21::1 br1 &&
+	vm_new "$(vm g2)" "$NS_B" "$G2_MAC" 10.21.0.2 fd21::2 br1 ||
+	not_ok "GENEVE L2 overlays xg0 on A and B, a VM behind each"
+check "GENEVE: ping across (ARP flooded to the one peer)" ping_ok "$(vm g1)" 10.21.0.2 2
+capture_start "$NS_A" ua "$TMP/geneve.pcap" 'udp dst port 6081 and src host '"$UNDER_A" &&
+	in_ns "$(vm g1)" ping -c 1 -W 1 -s 300 10.21.0.2 >/dev/null
+capture_stop "$TMP/geneve.pcap" >/dev/null
+check "GENEVE: the echo request crossed the underlay as one packet" [ "$(tshark -r \
+	"$TMP/geneve.pcap" -Y 'icmp.type == 8' 2>/dev/null | wc -l)" = 1 ]
+out=$(tshark -r "$TMP/geneve.pcap" -Y 'icmp.type == 8' -T fields -E separator=' ' -e ip.src -e ip.dst \
+	-e udp.dstport -e geneve.version -e geneve.flags.critical -e geneve.proto_type \
+	-e geneve.vni -e eth.src -e eth.dst -e icmp.type 2>/dev/null)
+diag "GENEVE on the wire (tshark): $out"
+read -r ipsrc ipdst dport ver critical ptype vni esrc edst itype <<<"$out"
+check "GENEVE (tshark): UDP port 6081, version 0, no critical option, VNI 4242" \
+	[ "$dport:$ver:$critical:$((vni))" = "6081:0:0:4242" ]
+check "GENEVE (tshark): protocol type 0x6558, Transparent Ethernet Bridging (RFC 8926 3.4)" \
+	[ "$ptype" = 0x6558 ]
+check "GENEVE (tshark): outer A to B, inner g1 to g2 (MACs, addresses), an echo request" \
+	[ "$ipsrc $ipdst ${esrc#*,} ${edst#*,} $itype" = \
+	"$UNDER_A,10.21.0.1 $UNDER_B,10.21.0.2 $G1_MAC $G2_MAC 8" ]
+geneve_tcp() {
+	tcp_transfer "$(vm g1)" "$(vm g2)" 10.21.0.2 1 &&
+		tcp_transfer "$(vm g2)" "$(vm g1)" 10.21.0.1 1
+}
+check "GENEVE: TCP 1 MiB byte for byte, both ways" geneve_tcp
+check "GENEVE: B learned g1's MAC behind a (fdb show dev xg0 -j)" [ "$(xt "$NS_B" fdb show \
+	dev xg0 -j | jq -r --arg m "$G1_MAC" '.[] | select(.mac == $m) | .peer')" = a ]
+check "GENEVE and VXLAN apart: B's VXLAN FDB has no GENEVE VM" [ "$(xt "$NS_B" fdb show \
+	dev xt0 -j | jq --arg m "$G1_MAC" '[.[] | select(.mac == $m)] | length')" = 0 ]
 tap_done
