@@ -21,15 +21,15 @@ endif
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ivmlinux -Iinclude
 CFLAGS ?= -O2 -g
-PKGS := libbpf libxdp json-c libmnl inih
+PKGS := libbpf libxdp json-c libmnl inih libmicrohttpd
 XT_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iloader -Istate -Iconfig \
-	-I$(BUILD) -DXT_VERSION=\"$(VERSION)\" $(shell pkg-config --cflags $(PKGS))
-# state/ and config/ sit above the loader and see its public header alone: their include
-# path has a directory holding only loader/xtunnel.h, so that an internal header of the
+	-Imetrics -I$(BUILD) -DXT_VERSION=\"$(VERSION)\" $(shell pkg-config --cflags $(PKGS))
+# state/, config/ and metrics/ sit above the loader and see its public header alone: their
+# include path has a directory holding only loader/xtunnel.h, so that an internal header of the
 # loader does not compile there.
 ROOM_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iinclude -I$(BUILD)/api -Istate \
-	-Iconfig $(shell pkg-config --cflags $(PKGS))
-LIBS = $(shell pkg-config --libs $(PKGS)) -lelf -lz
+	-Iconfig -Imetrics $(shell pkg-config --cflags $(PKGS))
+LIBS = $(shell pkg-config --libs $(PKGS)) -lelf -lz -lm
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_HDRS := $(wildcard bpf/*.h) $(wildcard include/*.h)
@@ -38,7 +38,8 @@ SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 LOADER_OBJS := $(patsubst loader/%.c,$(BUILD)/loader/%.o,$(wildcard loader/*.c))
 STATE_OBJS := $(patsubst state/%.c,$(BUILD)/state/%.o,$(wildcard state/*.c))
 CONFIG_OBJS := $(patsubst config/%.c,$(BUILD)/config/%.o,$(wildcard config/*.c))
-ROOM_OBJS := $(STATE_OBJS) $(CONFIG_OBJS)
+METRICS_OBJS := $(patsubst metrics/%.c,$(BUILD)/metrics/%.o,$(wildcard metrics/*.c))
+ROOM_OBJS := $(STATE_OBJS) $(CONFIG_OBJS) $(METRICS_OBJS)
 CLI_OBJS := $(patsubst cli/%.c,$(BUILD)/cli/%.o,$(wildcard cli/*.c))
 CLI_LIB_OBJS := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/*.c))
@@ -89,7 +90,7 @@ $(BUILD)/loader/%.d: ;
 -include $(LOADER_OBJS:.o=.d)
 
 $(BUILD)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard loader/*.h) $(wildcard include/*.h) \
-		$(wildcard state/*.h) $(wildcard config/*.h)
+		$(wildcard state/*.h) $(wildcard config/*.h) $(wildcard metrics/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(XT_CFLAGS) -c $< -o $@
@@ -105,6 +106,12 @@ $(BUILD)/state/%.o: state/%.c $(wildcard state/*.h) $(BUILD)/api/xtunnel.h $(wil
 
 $(BUILD)/config/%.o: config/%.c $(wildcard config/*.h) $(wildcard state/*.h) \
 		$(BUILD)/api/xtunnel.h $(wildcard include/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(ROOM_CFLAGS) -c $< -o $@
+
+$(BUILD)/metrics/%.o: metrics/%.c $(wildcard metrics/*.h) $(BUILD)/api/xtunnel.h \
+		$(wildcard include/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(ROOM_CFLAGS) -c $< -o $@

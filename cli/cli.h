@@ -73,6 +73,8 @@ int cmd_sync(struct cli *cli, int argc, char **argv);
  * 0, or the exit status of an error already reported as "xtunnel: WHAT: ...". */
 int cli_conf_load(const char *what, const char *arg, struct xt_desired *want);
 int cmd_trace(struct cli *cli, int argc, char **argv);
+int cmd_stats(struct cli *cli, int argc, char **argv);
+int cmd_metrics(struct cli *cli, int argc, char **argv);
 
 /* Runs one command line (argv[0] is the command); returns its exit status. */
 int cli_run(struct cli *cli, int argc, char **argv);
@@ -89,7 +91,7 @@ int cmd_complete(struct cli *cli, int argc, char **argv);
 
 extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[], reload_usage[],
 	batch_usage[], fdb_usage[], neigh_usage[], up_usage[], down_usage[], save_usage[],
-	sync_usage[], trace_usage[];
+	sync_usage[], trace_usage[], stats_usage[], metrics_usage[];
 
 /* output.c: the one place that formats state, for humans and as JSON. */
 json_object *json_overlays(const struct xt_overlay_state *ovs, int n);
@@ -101,5 +103,20 @@ json_object *json_fdb(const struct xt_fdb_entry *e, int n);
 json_object *json_neigh(const struct xt_neigh_entry *e, int n);
 void output_fdb(const struct cli *cli, FILE *f, const struct xt_fdb_entry *e, int n);
 void output_neigh(const struct cli *cli, FILE *f, const struct xt_neigh_entry *e, int n);
+
+/* One read of the counters for stats: what xt_show returned, and when. */
+struct stats_sample {
+	struct xt_overlay_state *ovs;
+	int n;
+	double mono_s;	 /* CLOCK_MONOTONIC: rates are over the time between two reads */
+	int64_t wall_ms; /* CLOCK_REALTIME, in ms since the Unix epoch: printed */
+};
+/* The counters of cur and their rates since prev: an object with the overlays, or a screen
+ * that replaces the last one on a terminal. */
+json_object *json_stats(const struct stats_sample *prev, const struct stats_sample *cur);
+void print_stats(FILE *f, const struct stats_sample *prev, const struct stats_sample *cur);
+/* As the options say: JSON (one line, or indented with -p), else the screen. */
+void output_stats(const struct cli *cli, FILE *f, const struct stats_sample *prev,
+		  const struct stats_sample *cur);
 
 #endif

@@ -20,6 +20,8 @@ static const struct cli_command commands[] = {
 	{ "save", cmd_save, save_usage, "print a running overlay as a config file" },
 	{ "sync", cmd_sync, sync_usage, "change a running overlay to what its file says" },
 	{ "trace", cmd_trace, trace_usage, "show packets as the data path handles them, live" },
+	{ "stats", cmd_stats, stats_usage, "show counters and their rates, every interval" },
+	{ "metrics", cmd_metrics, metrics_usage, "serve the counters to Prometheus over HTTP" },
 	{ "help", cmd_help, "xtunnel help [COMMAND]", "show this help, or a command's usage" },
 	/* For the shell's completion (packaging/xtunnel.bash-completion); not for people. */
 	{ "__complete", cmd_complete, "xtunnel __complete [WORD]...", NULL },

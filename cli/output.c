@@ -2,72 +2,25 @@
 /* The one place state is formatted: JSON (json-c) and human output in the spirit of `wg`. */
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "cli.h"
 
 /* Room for any formatted address, prefix or endpoint: "[IPV6]:PORT" is the longest. */
 #define ADDR_TEXT (INET6_ADDRSTRLEN + 8)
 
-/* The length of the well-formed UTF-8 sequence at s (RFC 3629 section 4), 0 if there is
- * none: no overlong form, no surrogate, nothing above U+10FFFF. */
-static int utf8_sequence(const unsigned char *s)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	int len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	for (i = 1; i < len; i++, lo = 0x80, hi = 0xbf)
-		if (s[i] < lo || s[i] > hi)
-			return 0;
-	return len;
-}
-
-/*
- * A name the kernel gave (a device's, or a path with one) as a JSON string. A device name
- * may hold any byte but '/', ':' and whitespace, JSON text must be UTF-8 (RFC 8259 section
- * 8.1), and json-c copies bytes as they are: each byte that starts no well-formed UTF-8
- * sequence becomes U+FFFD, the replacement character.
- */
+/* A name the kernel gave (a device's, or a path with one) as a JSON string: JSON text must
+ * be UTF-8 (RFC 8259 section 8.1), and json-c copies bytes as they are (xt_name_utf8). */
 static json_object *json_name(const char *name)
 {
-	const unsigned char *s = (const unsigned char *)name;
-	char *text = malloc(3 * strlen(name) + 1), *t = text;
+	char *text = malloc(XT_NAME_UTF8_SIZE(name));
 	json_object *o;
-	int len;
 
 	if (!text)
 		return NULL;
-	while (*s) {
-		len = utf8_sequence(s);
-		if (len) {
-			memcpy(t, s, (size_t)len);
-			t += len;
-			s += len;
-		} else {
-			memcpy(t, "\xef\xbf\xbd", 3);
-			t += 3;
-			s++;
-		}
-	}
-	*t = '\0';
+	xt_name_utf8(name, text);
 	o = json_object_new_string(text);
 	free(text);
 	return o;
@@ -545,4 +498,249 @@ void output_neigh(const struct cli *cli, FILE *f, const struct xt_neigh_entry *e
 		print_origin(f, e[i].peer, e[i].is_static, e[i].age);
 		fputc('\n', f);
 	}
+}
+
+/* ---- xtunnel stats: counters and their rates ---- */
+
+/* A counter's rate: per second between two reads; NAN when it has no earlier value (a peer
+ * or an overlay that was not there) or went back (made anew in between). */
+static double rate_of(bool had, uint64_t before, uint64_t now, double secs)
+{
+	if (!had || before > now || !(secs > 0))
+		return NAN;
+	return (double)(now - before) / secs;
+}
+
+/* A rate with three decimals, written as such; null when it is not known. */
+static json_object *json_rate(double rate)
+{
+	char text[48];
+
+	if (isnan(rate))
+		return NULL;
+	snprintf(text, sizeof(text), "%.3f", rate);
+	return json_object_new_double_s(rate, text);
+}
+
+static const struct xt_overlay_state *overlay_in(const struct stats_sample *s, const char *dev)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->ovs[i].spec.dev, dev))
+			return &s->ovs[i];
+	return NULL;
+}
+
+static int peer_name_cmp(const void *name, const void *peer)
+{
+	return strcmp(name, ((const struct xt_peer_state *)peer)->spec.name);
+}
+
+/* The peer of that name in ov, found as xt_show sorts them: by name. */
+static const struct xt_peer_state *peer_in(const struct xt_overlay_state *ov, const char *name)
+{
+	if (!ov || !ov->n_peers)
+		return NULL;
+	return bsearch(name, ov->peers, (size_t)ov->n_peers, sizeof(*ov->peers), peer_name_cmp);
+}
+
+/* A peer's counters and their rates, in the order JSON and the screen give them. */
+enum { RX_PACKETS, RX_BYTES, TX_PACKETS, TX_BYTES, DROPS_TOTAL, N_PEER_COUNTERS };
+static const char *const peer_counter_keys[N_PEER_COUNTERS] = {
+	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drops_total",
+};
+
+struct peer_rates {
+	uint64_t total[N_PEER_COUNTERS];
+	double rate[N_PEER_COUNTERS];
+	double drops[XT_DROP_COUNT];
+};
+
+/* before: the same peer one read earlier, or NULL. */
+static void peer_rates(const struct xt_peer_state *before, const struct xt_peer_state *p,
+		       double secs, struct peer_rates *r)
+{
+	const struct xt_peer_stats *b = before ? &before->stats : NULL;
+	uint64_t was[N_PEER_COUNTERS] = {};
+	int i;
+
+	r->total[RX_PACKETS] = p->stats.rx_packets;
+	r->total[RX_BYTES] = p->stats.rx_bytes;
+	r->total[TX_PACKETS] = p->stats.tx_packets;
+	r->total[TX_BYTES] = p->stats.tx_bytes;
+	r->total[DROPS_TOTAL] = p->stats.drops;
+	if (b) {
+		was[RX_PACKETS] = b->rx_packets;
+		was[RX_BYTES] = b->rx_bytes;
+		was[TX_PACKETS] = b->tx_packets;
+		was[TX_BYTES] = b->tx_bytes;
+		was[DROPS_TOTAL] = b->drops;
+	}
+	for (i = 0; i < N_PEER_COUNTERS; i++)
+		r->rate[i] = rate_of(b, was[i], r->total[i], secs);
+	for (i = 0; i < XT_DROP_COUNT; i++)
+		r->drops[i] = rate_of(b, b ? before->drops[i] : 0, p->drops[i], secs);
+}
+
+static json_object *json_peer_stats(const struct xt_peer_state *before,
+				    const struct xt_peer_state *p, double secs)
+{
+	json_object *o = json_object_new_object(), *rates = json_object_new_object(), *drops;
+	struct peer_rates r;
+	int i;
+
+	peer_rates(before, p, secs, &r);
+	json_object_object_add(o, "name", json_object_new_string(p->spec.name));
+	for (i = 0; i < N_PEER_COUNTERS; i++) {
+		json_object_object_add(o, peer_counter_keys[i], json_object_new_uint64(r.total[i]));
+		json_object_object_add(rates, peer_counter_keys[i], json_rate(r.rate[i]));
+	}
+	json_object_object_add(o, "drops", json_drops(p->drops));
+	json_object_object_add(o, "latest_rx",
+			       p->latest_rx_ms > 0 ? json_seconds((uint64_t)p->latest_rx_ms)
+						   : NULL);
+	json_object_object_add(o, "silent", json_object_new_boolean(p->silent));
+	drops = json_object_new_object();
+	for (i = 0; i < XT_DROP_COUNT; i++)
+		json_object_object_add(drops, xt_reason_key((enum xt_reason)(XT_FIRST_DROP + i)),
+				       json_rate(r.drops[i]));
+	json_object_object_add(rates, "drops", drops);
+	json_object_object_add(o, "rates", rates);
+	return o;
+}
+
+static json_object *json_overlay_stats(const struct xt_overlay_state *before,
+				       const struct xt_overlay_state *ov, double secs)
+{
+	json_object *o = json_object_new_object(), *counters = json_object_new_object(),
+		    *rates = json_object_new_object(), *peers = json_object_new_array();
+	int i;
+
+	json_object_object_add(o, "dev", json_name(ov->spec.dev));
+	for (i = 0; i < XT_REASON_COUNT; i++) {
+		const char *key = xt_reason_key((enum xt_reason)i);
+
+		json_object_object_add(counters, key, json_object_new_uint64(ov->reasons[i]));
+		json_object_object_add(rates, key,
+				       json_rate(rate_of(before, before ? before->reasons[i] : 0,
+							 ov->reasons[i], secs)));
+	}
+	json_object_object_add(o, "counters", counters);
+	json_object_object_add(o, "rates", rates);
+	for (i = 0; i < ov->n_peers; i++)
+		json_object_array_add(peers,
+				      json_peer_stats(peer_in(before, ov->peers[i].spec.name),
+						      &ov->peers[i], secs));
+	json_object_object_add(o, "peers", peers);
+	return o;
+}
+
+json_object *json_stats(const struct stats_sample *prev, const struct stats_sample *cur)
+{
+	json_object *o = json_object_new_object(), *ovs = json_object_new_array();
+	double secs = cur->mono_s - prev->mono_s;
+	char text[32];
+	int i;
+
+	json_object_object_add(o, "time", json_seconds((uint64_t)cur->wall_ms));
+	snprintf(text, sizeof(text), "%.6f", secs);
+	json_object_object_add(o, "interval", json_object_new_double_s(secs, text));
+	for (i = 0; i < cur->n; i++)
+		json_object_array_add(ovs,
+				      json_overlay_stats(overlay_in(prev, cur->ovs[i].spec.dev),
+							 &cur->ovs[i], secs));
+	json_object_object_add(o, "overlays", ovs);
+	return o;
+}
+
+/* A rate for people: "-" when not known, else with units of 1024 for bytes. */
+static const char *human_rate(char *buf, size_t len, double rate, bool bytes)
+{
+	static const char *const units[] = { "", "Ki", "Mi", "Gi", "Ti" };
+	int u = 0;
+
+	if (isnan(rate))
+		return "-";
+	while (bytes && rate >= 1024 && u < 4) {
+		rate /= 1024;
+		u++;
+	}
+	snprintf(buf, len, bytes ? "%.1f %sB" : "%.1f", rate, units[u]);
+	return buf;
+}
+
+static void print_overlay_stats(FILE *f, const struct xt_overlay_state *before,
+				const struct xt_overlay_state *ov, double secs)
+{
+	char a[5][24];
+	struct peer_rates r;
+	int i, j;
+
+	fprintf(f, "overlay: %s\n  %-22s %20s %12s\n", ov->spec.dev, "counter", "total", "/s");
+	for (i = 0; i < XT_REASON_COUNT; i++)
+		if (ov->reasons[i])
+			fprintf(f, "  %-22s %20" PRIu64 " %12s\n",
+				xt_reason_name((enum xt_reason)i), ov->reasons[i],
+				human_rate(a[0], sizeof(a[0]),
+					   rate_of(before, before ? before->reasons[i] : 0,
+						   ov->reasons[i], secs),
+					   false));
+	if (!ov->n_peers)
+		return;
+	fprintf(f, "\n  %-15s %10s %12s %10s %12s %9s latest packet\n", "peer", "rx pkt/s",
+		"rx B/s", "tx pkt/s", "tx B/s", "drops/s");
+	for (i = 0; i < ov->n_peers; i++) {
+		const struct xt_peer_state *p = &ov->peers[i];
+
+		peer_rates(peer_in(before, p->spec.name), p, secs, &r);
+		fprintf(f, "  %-15s %10s %12s %10s %12s %9s ", p->spec.name,
+			human_rate(a[0], sizeof(a[0]), r.rate[RX_PACKETS], false),
+			human_rate(a[1], sizeof(a[1]), r.rate[RX_BYTES], true),
+			human_rate(a[2], sizeof(a[2]), r.rate[TX_PACKETS], false),
+			human_rate(a[3], sizeof(a[3]), r.rate[TX_BYTES], true),
+			human_rate(a[4], sizeof(a[4]), r.rate[DROPS_TOTAL], false));
+		if (p->latest_rx_ms)
+			print_age(f, p->latest_rx_age_ms);
+		else
+			fputs("never", f);
+		fputs(p->silent ? " (silent)\n" : "\n", f);
+		for (j = 0; j < XT_DROP_COUNT; j++)
+			if (p->drops[j])
+				fprintf(f, "    %-20s %12" PRIu64 " %12s/s\n",
+					xt_reason_name((enum xt_reason)(XT_FIRST_DROP + j)),
+					p->drops[j],
+					human_rate(a[0], sizeof(a[0]), r.drops[j], false));
+	}
+}
+
+void print_stats(FILE *f, const struct stats_sample *prev, const struct stats_sample *cur)
+{
+	double secs = cur->mono_s - prev->mono_s;
+	time_t when = (time_t)(cur->wall_ms / 1000);
+	char clock[16] = "?";
+	struct tm tm;
+	int i;
+
+	if (localtime_r(&when, &tm))
+		strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+	fprintf(f, "%s, rates over %.1f s (Ctrl-C ends)\n", clock, secs);
+	if (!cur->n)
+		fputs("\nno overlay\n", f);
+	for (i = 0; i < cur->n; i++) {
+		fputc('\n', f);
+		print_overlay_stats(f, overlay_in(prev, cur->ovs[i].spec.dev), &cur->ovs[i], secs);
+	}
+}
+
+void output_stats(const struct cli *cli, FILE *f, const struct stats_sample *prev,
+		  const struct stats_sample *cur)
+{
+	if (!cli->json) {
+		/* A terminal: the cursor home and the screen cleared, then the new one. */
+		fputs("\033[H\033[2J", f);
+		print_stats(f, prev, cur);
+		return;
+	}
+	output_json(cli, f, json_stats(prev, cur));
 }

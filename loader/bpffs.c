@@ -38,19 +38,6 @@ static int bpffs_ensure(void)
 	return 0;
 }
 
-/* A mount namespace of our own that our parent does not share (e.g. `ip netns exec`):
- * whatever we mount in it vanishes when this command exits. */
-bool xt_mount_ns_is_private(void)
-{
-	char path[64];
-	struct stat self, parent;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", getppid());
-	if (stat("/proc/self/ns/mnt", &self) || stat(path, &parent))
-		return false;
-	return self.st_ino != parent.st_ino;
-}
-
 /* The name `ip netns` gave our network namespace, if any. */
 static int netns_name(char *buf, size_t len)
 {

@@ -16,6 +16,5 @@ void xt_pins_remove(const char *dev);
  * namespaces whose maps no loaded program uses any more (their namespace was deleted).
  * Run under the lock, so that no attach pins meanwhile. */
 void xt_pins_sweep(void);
-bool xt_mount_ns_is_private(void);
 
 #endif

@@ -20,11 +20,24 @@
 #include <linux/rtnetlink.h>
 #include <libmnl/libmnl.h>
 #include <xdp/libxdp.h>
+#include <sys/stat.h>
 #include <net/if.h>
-#include "bpffs.h"
 #include "errmsg.h"
 #include "hooks.h"
 #include "netlink.h"
+
+/* A mount namespace of our own that our parent does not share (e.g. `ip netns exec`):
+ * whatever we mount in it vanishes when this command exits. */
+static bool mount_ns_is_private(void)
+{
+	char path[64];
+	struct stat self, parent;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", getppid());
+	if (stat("/proc/self/ns/mnt", &self) || stat(path, &parent))
+		return false;
+	return self.st_ino != parent.st_ino;
+}
 
 int xt_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids, uint32_t n_ids)
 {
@@ -211,7 +224,7 @@ int xt_xdp_multi_attach(int ifindex, struct bpf_object *obj, const char *prog_na
 	/* libxdp keeps its multi-program dispatcher alive through pins in bpffs. A bpffs we
 	 * mount in a private mount namespace (`ip netns exec`) dies with this command, and
 	 * our program would silently leave the dispatcher with it: attach it directly. */
-	if (xt_mount_ns_is_private()) {
+	if (mount_ns_is_private()) {
 		setenv("LIBXDP_SKIP_DISPATCHER", "1", 1);
 		if_indextoname((unsigned int)ifindex, name);
 		xt_warn("private mount namespace (ip netns exec?): XDP attached without libxdp's "

@@ -340,3 +340,54 @@ int xt_peer_name_check(const char *name)
 					    name);
 	return 0;
 }
+
+/* The length of the well-formed UTF-8 sequence at s (RFC 3629 section 4), 0 if there is
+ * none: no overlong form, no surrogate, nothing above U+10FFFF. */
+static int utf8_sequence(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	int len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	for (i = 1; i < len; i++, lo = 0x80, hi = 0xbf)
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+	return len;
+}
+
+void xt_name_utf8(const char *name, char *out)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	int len;
+
+	while (*s) {
+		len = utf8_sequence(s);
+		if (len) {
+			memcpy(out, s, (size_t)len);
+			out += len;
+			s += len;
+		} else {
+			memcpy(out, "\xef\xbf\xbd", 3);
+			out += 3;
+			s++;
+		}
+	}
+	*out = '\0';
+}

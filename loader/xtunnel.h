@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include "xtunnel_shared.h"
@@ -401,6 +402,14 @@ const char *xt_setting_name(uint32_t bit);
 /* The word of one XT_PEER_F_* flag ("managed", "flood"), NULL for a bit xtunnel does not
  * know. */
 const char *xt_peer_flag_name(uint16_t flag);
+/*
+ * A name the kernel gave (a device's, or a path with one) as UTF-8 text, for JSON and
+ * Prometheus, which must be UTF-8: a device name may hold any byte but '/', ':' and
+ * whitespace, so each byte that starts no well-formed UTF-8 sequence becomes U+FFFD, the
+ * replacement character. out has room for XT_NAME_UTF8_SIZE(name) bytes.
+ */
+#define XT_NAME_UTF8_SIZE(name) (3 * strlen(name) + 1)
+void xt_name_utf8(const char *name, char *out);
 int xt_format_ip(const struct xt_ip *ip, char *buf, size_t len);
 int xt_format_prefix(const struct xt_prefix *p, char *buf, size_t len);
 /* ADDR:PORT or [V6]:PORT; the address alone when port is 0. */

@@ -337,6 +337,21 @@ echo "bench: batch" >&2
 	"$(dirname "$0")/bench-batch.sh" || echo "bench: bench-batch failed" >&2
 } >>"$OUT/results.md"
 
+# Hitless reload: traffic across reloads of its overlay, and of another as a control.
+echo "bench: reload" >&2
+{
+	echo
+	echo "## Reload under traffic"
+	echo
+	echo "\`xtunnel reload\` on A and B in turn while 64-byte UDP frames or a TCP stream cross"
+	echo "the overlay from A to B; the same traffic without reloads, and with as many reloads of"
+	echo "a second overlay that carries none of it (the control: the same CPU time taken from"
+	echo "the two cores). Lost in encap: sent by A's socket, not counted by A's encap; lost in"
+	echo "decap: encapsulated by A, not decapsulated by B (scripts/bench-reload.sh)."
+	echo
+	"$(dirname "$0")/bench-reload.sh" 2>/dev/null || echo "bench: bench-reload failed" >&2
+} >>"$OUT/results.md"
+
 if command -v gnuplot >/dev/null; then
 	jq -r '.[] | select(.metric == "tcp_a_to_b_gbps") | "\(.wire)/\(.scenario) \(.median)"' \
 		"$OUT/results.json" >"$OUT/tcp.dat"

@@ -5,7 +5,7 @@
 set -eu
 PKGS="make gcc clang pkg-config libbpf-dev libxdp-dev bpftool libjson-c-dev libmnl-dev
 libcmocka-dev libpcap-dev libinih-dev iproute2 iputils-ping ethtool iperf3 tshark python3 python3-scapy socat jq gnuplot-nox xdp-tools strace
-dpkg-dev systemd man-db"
+dpkg-dev systemd man-db libmicrohttpd-dev prometheus curl"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -852,3 +852,10 @@ void xt_plan_free(struct xt_plan *plan)
 	xt_reconcile_result_free(&plan->result);
 	memset(plan, 0, sizeof(*plan));
 }
+
+/* Here, not in reconcile.c: the plan makes the result and frees it when it fails. */
+void xt_reconcile_result_free(struct xt_reconcile_result *result)
+{
+	free(result->peers);
+	memset(result, 0, sizeof(*result));
+}

@@ -265,9 +265,3 @@ out:
 	xt_batch_end();
 	return err;
 }
-
-void xt_reconcile_result_free(struct xt_reconcile_result *result)
-{
-	free(result->peers);
-	memset(result, 0, sizeof(*result));
-}

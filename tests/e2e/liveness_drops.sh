@@ -64,8 +64,10 @@ sleep 2
 check "two seconds later b's packet is two seconds older" \
 	jq_true --argjson a "$age" '.latest_rx_age_s - $a >= 1.9' <<<"$(xt "$NS_A" show -j |
 		jq '.[0].peers[] | select(.name == "b")')"
-# Wall-clock time is now minus the age, read a moment apart: equal to a few ms.
-same_time() { jq -en --argjson a "$1" --argjson b "$2" '($a - $b) | fabs < 0.05' >/dev/null; }
+# Wall-clock time is now minus the age, each show reading the two clocks a moment apart:
+# equal but for the time a busy machine lets pass between the two reads (well under the
+# two seconds a stamp of "now" would have moved).
+same_time() { jq -en --argjson a "$1" --argjson b "$2" '($a - $b) | fabs < 0.25' >/dev/null; }
 check "and the time it names is the same" same_time "$(peer "$NS_A" b .latest_rx)" "$latest"
 
 # Drops by reason: 5 frames with an inner source outside b's allowed-ips, 2 malformed.

@@ -43,6 +43,11 @@ refused "$NOBODY" 1 "$ALL" "nobody: peer set" -- peer set b allowed-ips 10.10.0.
 refused "$NOBODY" 1 "$ALL" "nobody: peer del" -- peer del b
 refused "$NOBODY" 1 "$ALL" "nobody: reload" -- reload
 refused "$NOBODY" 1 "$ALL" "nobody: detach" -- detach xt0
+refused "$NOBODY" 1 CAP_SYS_ADMIN "nobody: stats" -- stats -j --count 1
+refused "$NOBODY" 1 CAP_SYS_ADMIN "nobody: stats --prometheus" -- stats --prometheus
+# (With a timeout: a server that did not check first would serve, and never end.)
+refused "timeout 10 $NOBODY" 1 CAP_SYS_ADMIN "nobody: metrics, before it listens" -- metrics \
+	--listen 127.0.0.1:9587
 out=$(echo "peer del b" | in_ns "$NS_A" $NOBODY "$XTUNNEL" batch - 2>&1)
 rc=$?
 check "nobody: batch exits 1 and says it needs root ($rc: $out)" bash -c \
