@@ -21,14 +21,14 @@ endif
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ivmlinux -Iinclude
 CFLAGS ?= -O2 -g
-PKGS := libbpf libxdp json-c libmnl inih libmicrohttpd
+PKGS := libbpf libxdp json-c libmnl inih libmicrohttpd libcurl
 XT_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iloader -Istate -Iconfig \
-	-Imetrics -I$(BUILD) -DXT_VERSION=\"$(VERSION)\" $(shell pkg-config --cflags $(PKGS))
-# state/, config/ and metrics/ sit above the loader and see its public header alone: their
-# include path has a directory holding only loader/xtunnel.h, so that an internal header of the
-# loader does not compile there.
+	-Imetrics -Iagent -I$(BUILD) -DXT_VERSION=\"$(VERSION)\" $(shell pkg-config --cflags $(PKGS))
+# state/, config/, metrics/ and agent/ sit above the loader and see its public header alone:
+# their include path has a directory holding only loader/xtunnel.h, so that an internal
+# header of the loader does not compile there.
 ROOM_CFLAGS = $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iinclude -I$(BUILD)/api -Istate \
-	-Iconfig -Imetrics $(shell pkg-config --cflags $(PKGS))
+	-Iconfig -Imetrics -Iagent $(shell pkg-config --cflags $(PKGS))
 LIBS = $(shell pkg-config --libs $(PKGS)) -lelf -lz -lm
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
@@ -39,13 +39,18 @@ LOADER_OBJS := $(patsubst loader/%.c,$(BUILD)/loader/%.o,$(wildcard loader/*.c))
 STATE_OBJS := $(patsubst state/%.c,$(BUILD)/state/%.o,$(wildcard state/*.c))
 CONFIG_OBJS := $(patsubst config/%.c,$(BUILD)/config/%.o,$(wildcard config/*.c))
 METRICS_OBJS := $(patsubst metrics/%.c,$(BUILD)/metrics/%.o,$(wildcard metrics/*.c))
-ROOM_OBJS := $(STATE_OBJS) $(CONFIG_OBJS) $(METRICS_OBJS)
+AGENT_OBJS := $(patsubst agent/%.c,$(BUILD)/agent/%.o,$(wildcard agent/*.c))
+ROOM_OBJS := $(STATE_OBJS) $(CONFIG_OBJS) $(METRICS_OBJS) $(AGENT_OBJS)
 CLI_OBJS := $(patsubst cli/%.c,$(BUILD)/cli/%.o,$(wildcard cli/*.c))
 CLI_LIB_OBJS := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/*.c))
 BPF_TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(wildcard tests/bpf/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(filter-out %.bpf.c,$(wildcard bench/*.c)))
 BENCH_SKELS := $(patsubst bench/%.bpf.c,$(BUILD)/bench/%.skel.h,$(wildcard bench/*.bpf.c))
+# The data path built without any trace code (XT_NO_TRACE, bpf/trace.h), and progcost built
+# around it: make bench compares what tracing costs while nobody traces with no trace at all.
+NOTRACE := $(BUILD)/bench/notrace
+NOTRACE_SKELS := $(NOTRACE)/xt_tc.skel.h $(NOTRACE)/xt_xdp.skel.h
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
 VARIANT := $(BUILD)/tests/variant
 VARIANT_LOADER_OBJS := $(patsubst loader/%.c,$(VARIANT)/loader/%.o,$(wildcard loader/*.c))
@@ -53,12 +58,14 @@ TEST_LIB_OBJS := $(patsubst tests/lib/%.c,$(BUILD)/tests/lib/%.o,$(wildcard test
 TEST_SKELS := $(patsubst tests/bpf/progs/%.bpf.c,$(BUILD)/tests/progs/%.skel.h,\
 	$(wildcard tests/bpf/progs/*.bpf.c))
 
-.PHONY: all deps test demo bench soak fuzz mutate install deb clean vmlinux
+.PHONY: all deps test demo bench fleet-bench soak fuzz mutate install deb clean vmlinux
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o) $(TEST_SKELS) \
-	$(TEST_SKELS:.skel.h=.bpf.o) $(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h
+	$(TEST_SKELS:.skel.h=.bpf.o) $(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h \
+	$(NOTRACE_SKELS) $(NOTRACE_SKELS:.skel.h=.bpf.o)
 
-all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS) $(BENCH_BINS) $(TOOL_BINS) $(VARIANT)/xtunnel
+all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS) $(BENCH_BINS) $(TOOL_BINS) $(VARIANT)/xtunnel \
+	$(BUILD)/bench/progcost-notrace
 
 deps:
 	$(Q)./scripts/install-deps.sh
@@ -90,7 +97,8 @@ $(BUILD)/loader/%.d: ;
 -include $(LOADER_OBJS:.o=.d)
 
 $(BUILD)/cli/%.o: cli/%.c $(wildcard cli/*.h) $(wildcard loader/*.h) $(wildcard include/*.h) \
-		$(wildcard state/*.h) $(wildcard config/*.h) $(wildcard metrics/*.h)
+		$(wildcard state/*.h) $(wildcard config/*.h) $(wildcard metrics/*.h) \
+		$(wildcard agent/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(XT_CFLAGS) -c $< -o $@
@@ -112,6 +120,12 @@ $(BUILD)/config/%.o: config/%.c $(wildcard config/*.h) $(wildcard state/*.h) \
 
 $(BUILD)/metrics/%.o: metrics/%.c $(wildcard metrics/*.h) $(BUILD)/api/xtunnel.h \
 		$(wildcard include/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(ROOM_CFLAGS) -c $< -o $@
+
+$(BUILD)/agent/%.o: agent/%.c $(wildcard agent/*.h) $(wildcard state/*.h) \
+		$(BUILD)/api/xtunnel.h $(wildcard include/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(ROOM_CFLAGS) -c $< -o $@
@@ -182,6 +196,22 @@ $(BUILD)/bench/%: bench/%.c $(SKELS) $(BENCH_SKELS) $(wildcard include/*.h) \
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(XT_CFLAGS) -I$(BUILD)/bench $< $(BUILD)/libxtunnel.a $(LIBS) -lpcap -o $@
 
+$(NOTRACE)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DXT_NO_TRACE -c $< -o $@
+
+$(NOTRACE)/%.skel.h: $(NOTRACE)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
+
+# Its skeletons come first in the include path, as the variant's below.
+$(BUILD)/bench/progcost-notrace: bench/progcost.c $(NOTRACE_SKELS) $(wildcard include/*.h) \
+		$(BUILD)/libxtunnel.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) -I$(NOTRACE) $(XT_CFLAGS) -I$(BUILD)/bench $< $(BUILD)/libxtunnel.a $(LIBS) \
+		-lpcap -o $@
+
 # Another version of xtunnel, for the tests: this one's sources with a TC object whose
 # .rodata has one more global (tests/variant/xt_tc.bpf.c). Its skeleton comes first in the
 # include path, so the loader is built around it; the CLI objects are this build's.
@@ -222,6 +252,12 @@ bench:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(abspath $(BUILD)) scripts/bench.sh
+
+# Figures of xtunnel agent on etcd: convergence, one change, memory (scripts/bench-fleet.sh).
+fleet-bench:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(abspath $(BUILD)) scripts/bench-fleet.sh
 
 # The long soak: peers churn for 30 s under a TCP stream (make test runs 5 s of it).
 soak:

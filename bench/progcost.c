@@ -8,7 +8,11 @@
  * kernel's repeat count would run them on their own output after the first time. The
  * median, not the mean: on a VM a few runs are preempted, and their microseconds would
  * move a mean of 100,000 runs by tens of nanoseconds.
- * Prints a Markdown table; used by `make bench`.
+ * Prints a Markdown table; used by `make bench`. `progcost encaps` prints only the table per
+ * encapsulation, with each program's size as the verifier left it (xlated instructions):
+ * make bench runs it alternately with progcost-notrace, the same built around the data
+ * path without trace code (XT_NO_TRACE, bpf/trace.h), for what tracing costs while nobody
+ * traces.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -114,7 +118,7 @@ static void measure(struct job *jobs)
 /* The row's figures: each program's ns and its ratio to the null program of its type. */
 static void print_costs(const struct job *jobs)
 {
-	printf("%.1f | %.1f (x%.2f) | %.1f (x%.2f) | %.1f | %.1f (x%.2f) |\n", jobs[J_NULL_TC].ns,
+	printf("%.1f | %.1f (x%.2f) | %.1f (x%.2f) | %.1f | %.1f (x%.2f) |", jobs[J_NULL_TC].ns,
 	       jobs[J_ENCAP].ns, jobs[J_ENCAP].ns / jobs[J_NULL_TC].ns, jobs[J_DECAP_TC].ns,
 	       jobs[J_DECAP_TC].ns / jobs[J_NULL_TC].ns, jobs[J_NULL_XDP].ns, jobs[J_DECAP_XDP].ns,
 	       jobs[J_DECAP_XDP].ns / jobs[J_NULL_XDP].ns);
@@ -394,17 +398,30 @@ static void side_destroy(struct side *sd)
 	xt_tc_bpf__destroy(sd->tc);
 }
 
+/* The program's size after the verifier: its instructions as they run (map lookups of
+ * arrays inlined, dead branches of the rodata's constants removed). */
+static uint32_t xlated_insns(int fd)
+{
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.xlated_prog_len / 8;
+}
+
 /* ns per packet of each program for each encapsulation and underlay family (10 prefixes,
- * a 64-byte UDP payload over IPv4 inside). */
-static void per_encap_table(int null_tc, int null_xdp)
+ * a 64-byte UDP payload over IPv4 inside); with insns, the programs' sizes too. */
+static void per_encap_table(int null_tc, int null_xdp, bool insns)
 {
 	static const char *const names[] = { "vxlan", "geneve", "gre (key)", "ipip" };
 	uint8_t inner[256], out[512];
 	uint8_t encap, family;
 
 	printf("\n| encapsulation | underlay | null tc ns | encap ns | decap tc ns | null xdp ns "
-	       "| decap xdp ns |\n");
-	printf("|---|---|---|---|---|---|---|\n");
+	       "| decap xdp ns |%s\n",
+	       insns ? " encap insns | decap tc insns | decap xdp insns |" : "");
+	printf("|---|---|---|---|---|---|---|%s\n", insns ? "---|---|---|" : "");
 	for (encap = 0; encap < XT_ENCAP_COUNT; encap++) {
 		for (family = XT_FAMILY_V4; family <= XT_FAMILY_V6; family += 2) {
 			struct side a = {}, b = {};
@@ -434,6 +451,11 @@ static void per_encap_table(int null_tc, int null_xdp)
 			measure_row(jobs, names[encap]);
 			printf("| %s | IPv%u | ", names[encap], family);
 			print_costs(jobs);
+			if (insns)
+				printf(" %u | %u | %u |", xlated_insns(jobs[J_ENCAP].fd),
+				       xlated_insns(jobs[J_DECAP_TC].fd),
+				       xlated_insns(jobs[J_DECAP_XDP].fd));
+			printf("\n");
 			fflush(stdout);
 			side_destroy(&a);
 			side_destroy(&b);
@@ -441,7 +463,7 @@ static void per_encap_table(int null_tc, int null_xdp)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const uint32_t sizes[] = { 10, 10000, 1000000 };
 	uint32_t vni = 42, s;
@@ -451,6 +473,10 @@ int main(void)
 	size_t ilen, plen;
 
 	libbpf_set_print(NULL);
+	if (argc > 1 && !strcmp(argv[1], "encaps")) {
+		per_encap_table(null_tc, null_xdp, true);
+		return 0;
+	}
 	printf("| prefixes | peers | load peers s | load prefixes s | B/peer | B/prefix | "
 	       "null tc ns | encap ns | decap tc ns | null xdp ns | decap xdp ns |\n");
 	printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -518,12 +544,13 @@ int main(void)
 			printf("| %u /%u | %u | %.3f | %.3f | %.0f | %.0f | ", n, len, PEERS,
 			       peer_s, route_s, (double)peer_mem / PEERS, (double)mem / n);
 			print_costs(jobs);
+			printf("\n");
 		}
 		fflush(stdout);
 		xt_xdp_bpf__destroy(xs);
 		xt_tc_bpf__destroy(tc);
 	}
-	per_encap_table(null_tc, null_xdp);
+	per_encap_table(null_tc, null_xdp, false);
 	close(null_tc);
 	close(null_xdp);
 	return 0;

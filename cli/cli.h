@@ -75,6 +75,8 @@ int cli_conf_load(const char *what, const char *arg, struct xt_desired *want);
 int cmd_trace(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_metrics(struct cli *cli, int argc, char **argv);
+int cmd_doctor(struct cli *cli, int argc, char **argv);
+int cmd_agent(struct cli *cli, int argc, char **argv);
 
 /* Runs one command line (argv[0] is the command); returns its exit status. */
 int cli_run(struct cli *cli, int argc, char **argv);
@@ -91,11 +93,16 @@ int cmd_complete(struct cli *cli, int argc, char **argv);
 
 extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[], reload_usage[],
 	batch_usage[], fdb_usage[], neigh_usage[], up_usage[], down_usage[], save_usage[],
-	sync_usage[], trace_usage[], stats_usage[], metrics_usage[];
+	sync_usage[], trace_usage[], stats_usage[], metrics_usage[], doctor_usage[], agent_usage[];
 
 /* output.c: the one place that formats state, for humans and as JSON. */
+/* A name the kernel gave (a device's) as a JSON string, any byte that is not UTF-8 as
+ * U+FFFD. */
+json_object *json_name(const char *name);
 json_object *json_overlays(const struct xt_overlay_state *ovs, int n);
 void print_overlays(FILE *f, const struct xt_overlay_state *ovs, int n);
+/* j printed as the options say, compact (-j) or indented (-p), and freed. */
+void output_json(const struct cli *cli, FILE *f, json_object *j);
 /* The overlays as the options say: human, compact JSON (-j) or indented JSON (-p). */
 void output_overlays(const struct cli *cli, FILE *f, const struct xt_overlay_state *ovs, int n);
 /* An L2 overlay's FDB and neighbour table (fdb show, neigh show). */

@@ -22,6 +22,9 @@ static const struct cli_command commands[] = {
 	{ "trace", cmd_trace, trace_usage, "show packets as the data path handles them, live" },
 	{ "stats", cmd_stats, stats_usage, "show counters and their rates, every interval" },
 	{ "metrics", cmd_metrics, metrics_usage, "serve the counters to Prometheus over HTTP" },
+	{ "doctor", cmd_doctor, doctor_usage,
+	  "check an overlay and the host around it, with fixes" },
+	{ "agent", cmd_agent, agent_usage, "keep the peers what etcd's fleet says (docs/fleet.md)" },
 	{ "help", cmd_help, "xtunnel help [COMMAND]", "show this help, or a command's usage" },
 	/* For the shell's completion (packaging/xtunnel.bash-completion); not for people. */
 	{ "__complete", cmd_complete, "xtunnel __complete [WORD]...", NULL },

@@ -13,7 +13,7 @@
 
 /* A name the kernel gave (a device's, or a path with one) as a JSON string: JSON text must
  * be UTF-8 (RFC 8259 section 8.1), and json-c copies bytes as they are (xt_name_utf8). */
-static json_object *json_name(const char *name)
+json_object *json_name(const char *name)
 {
 	char *text = malloc(XT_NAME_UTF8_SIZE(name));
 	json_object *o;
@@ -388,7 +388,7 @@ void print_overlays(FILE *f, const struct xt_overlay_state *ovs, int n)
 
 /* j as the options say, and j released: compact unless asked, as `ip -j` and
  * `bpftool -j`, one line per command. */
-static void output_json(const struct cli *cli, FILE *f, json_object *j)
+void output_json(const struct cli *cli, FILE *f, json_object *j)
 {
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
 		    (cli->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED

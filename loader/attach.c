@@ -101,30 +101,6 @@ static int overlay_ipv6_setup(const char *dev, const char *peer)
 	return err;
 }
 
-/*
- * Every segmentation offload of the overlay device (tx-*-segmentation, tx-gso-list,
- * tx-gso-partial, and whatever this kernel adds, such as tx-tcp-accecn-segmentation in
- * 6.18): with any of them on, the kernel hands a GSO packet to the veth whole, and it
- * reaches the hidden end unsegmented. Matched by name, so that a kernel with a feature the
- * list would not know still segments.
- */
-static bool is_segmentation_feature(const char *feature)
-{
-	size_t len = strlen(feature), suffix = strlen("-segmentation");
-
-	if (strncmp(feature, "tx-", 3))
-		return false;
-	return !strncmp(feature, "tx-gso-", 7) ||
-	       (len > suffix && !strcmp(feature + len - suffix, "-segmentation"));
-}
-
-/* GRO on the hidden end would merge the segments back before xt_encap_seg sees them. */
-static bool is_gro_feature(const char *feature)
-{
-	return !strcmp(feature, "rx-gro") || !strcmp(feature, "rx-gro-list") ||
-	       !strcmp(feature, "rx-udp-gro-forwarding");
-}
-
 /* What xt_attach was asked. */
 struct attach_request {
 	const struct xt_overlay_spec *spec;
@@ -176,15 +152,19 @@ static int attach_locked(const struct attach_request *req, struct attach_state *
 		if (err)
 			return xt_err(err, "setting NOARP on %s: %s", dev, strerror(-err));
 	}
+	/* Every segmentation offload of the overlay device goes off: with any of them on, the
+	 * kernel hands a GSO packet to the veth whole, and it reaches the hidden end
+	 * unsegmented. GRO on the hidden end would merge the segments back before
+	 * xt_encap_seg sees them. */
 	if (xt_needs_segment_path(&cfg)) {
-		err = xt_dev_features_set(dev, is_segmentation_feature, false, stuck);
+		err = xt_dev_features_set(dev, xt_feature_is_segmentation, false, stuck);
 		if (err == -EOPNOTSUPP)
 			return xt_err(err, "turning %s off on %s: the driver keeps it on", stuck,
 				      dev);
 		if (err)
 			return xt_err(err, "turning segmentation offload off on %s: %s", dev,
 				      strerror(-err));
-		err = xt_dev_features_set(peer, is_gro_feature, false, stuck);
+		err = xt_dev_features_set(peer, xt_feature_is_gro, false, stuck);
 		if (err == -EOPNOTSUPP)
 			return xt_err(err, "turning %s off on %s: the driver keeps it on", stuck,
 				      peer);

@@ -21,11 +21,6 @@ static bool driver_is_veth(const char *uplink)
 	return xt_dev_driver(uplink, driver, sizeof(driver)) == 0 && !strcmp(driver, "veth");
 }
 
-static bool is_rx_gro_feature(const char *feature)
-{
-	return !strcmp(feature, "rx-gro");
-}
-
 static int decap_xdp(const struct xt_overlay *ov, const struct xt_config *cfg, struct xt_decap *d)
 {
 	int err = xt_objects_open_xdp(&d->xdp, ov, cfg);
@@ -88,7 +83,7 @@ int xt_decap_attach(const struct xt_overlay *ov, const struct xt_config *cfg, in
 		/* Decapsulated frames reach the overlay device through its veth peer, in NAPI:
 		 * GRO there gives TCP super-packets back (measured on a tx-off veth wire: 4.0-4.2
 		 * to 5.8 Gbit/s). Only speed depends on it, so a refusal is a warning. */
-		err = xt_dev_features_set(ov->dev, is_rx_gro_feature, true, stuck);
+		err = xt_dev_features_set(ov->dev, xt_feature_is_rx_gro, true, stuck);
 		if (err)
 			xt_warn("could not turn GRO on on %s (%s): XDP receive works, slower",
 				ov->dev, *stuck ? stuck : strerror(-err));

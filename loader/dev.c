@@ -31,6 +31,19 @@ int xt_ipv6_conf(const char *dev, const char *key, const char *value)
 	return err;
 }
 
+int xt_sysctl_read(const char *path, int *value)
+{
+	FILE *f = fopen(path, "re");
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%d", value) != 1)
+		err = -EIO;
+	fclose(f);
+	return err;
+}
+
 static int dev_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
 {
 	int fd, err = 0;
@@ -133,6 +146,32 @@ static char *feature_names(const char *name, uint32_t *count, int *err)
 	return (char *)strings;
 }
 
+/* The active features of the device, count of them, in *get (free it). */
+static int features_get(const char *name, uint32_t count, struct ethtool_gfeatures **get)
+{
+	uint32_t blocks = (count + 31) / 32;
+	struct ifreq ifr = {};
+	int err;
+
+	*get = calloc(1, sizeof(**get) + blocks * sizeof((*get)->features[0]));
+	if (!*get)
+		return -ENOMEM;
+	(*get)->cmd = ETHTOOL_GFEATURES;
+	(*get)->size = blocks;
+	ifr.ifr_data = (void *)*get;
+	err = dev_ioctl(name, SIOCETHTOOL, &ifr);
+	if (err) {
+		free(*get);
+		*get = NULL;
+	}
+	return err;
+}
+
+static bool feature_active(const struct ethtool_gfeatures *get, uint32_t i)
+{
+	return get->features[i / 32].active & (1u << (i % 32));
+}
+
 /*
  * Through the ethtool ioctl (what `ethtool -K` does) rather than ethtool netlink: feature
  * indices are looked up by name in the device's string set, as the kernel numbers them
@@ -155,8 +194,7 @@ int xt_dev_features_set(const char *name, bool (*match)(const char *feature), bo
 		return err;
 	blocks = (count + 31) / 32;
 	set = calloc(1, sizeof(*set) + blocks * sizeof(set->features[0]));
-	get = calloc(1, sizeof(*get) + blocks * sizeof(get->features[0]));
-	if (!set || !get) {
+	if (!set) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -174,18 +212,13 @@ int xt_dev_features_set(const char *name, bool (*match)(const char *feature), bo
 	 * be changed, which the read-back below checks. */
 	ifr.ifr_data = (void *)set;
 	err = dev_ioctl(name, SIOCETHTOOL, &ifr);
-	if (err)
-		goto out;
-	get->cmd = ETHTOOL_GFEATURES;
-	get->size = blocks;
-	ifr.ifr_data = (void *)get;
-	err = dev_ioctl(name, SIOCETHTOOL, &ifr);
+	if (!err)
+		err = features_get(name, count, &get);
 	if (err)
 		goto out;
 	for (i = 0; i < count; i++) {
 		bit = 1u << (i % 32);
-		if ((set->features[i / 32].valid & bit) &&
-		    !!(get->features[i / 32].active & bit) != on) {
+		if ((set->features[i / 32].valid & bit) && feature_active(get, i) != on) {
 			memcpy(stuck, names + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
 			stuck[ETH_GSTRING_LEN] = '\0';
 			err = -EOPNOTSUPP;
@@ -197,4 +230,57 @@ out:
 	free(set);
 	free(names);
 	return err;
+}
+
+int xt_dev_feature_on(const char *name, bool (*match)(const char *feature),
+		      char found[ETH_GSTRING_LEN + 1])
+{
+	struct ethtool_gfeatures *get = NULL;
+	char feature[ETH_GSTRING_LEN + 1] = "";
+	uint32_t count = 0, i;
+	char *names;
+	int err;
+
+	found[0] = '\0';
+	names = feature_names(name, &count, &err);
+	if (!names)
+		return err;
+	err = features_get(name, count, &get);
+	for (i = 0; !err && i < count; i++) {
+		memcpy(feature, names + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
+		if (match(feature) && feature_active(get, i)) {
+			memcpy(found, feature, sizeof(feature));
+			err = 1;
+		}
+	}
+	free(get);
+	free(names);
+	return err;
+}
+
+/*
+ * Every segmentation offload (tx-*-segmentation, tx-gso-list, tx-gso-partial, and whatever
+ * this kernel adds, such as tx-tcp-accecn-segmentation in 6.18): with any of them on, the
+ * kernel hands a GSO packet to the device whole. Matched by name, so that a kernel with a
+ * feature the list would not know still segments.
+ */
+bool xt_feature_is_segmentation(const char *feature)
+{
+	size_t len = strlen(feature), suffix = strlen("-segmentation");
+
+	if (strncmp(feature, "tx-", 3))
+		return false;
+	return !strncmp(feature, "tx-gso-", 7) ||
+	       (len > suffix && !strcmp(feature + len - suffix, "-segmentation"));
+}
+
+bool xt_feature_is_gro(const char *feature)
+{
+	return !strcmp(feature, "rx-gro") || !strcmp(feature, "rx-gro-list") ||
+	       !strcmp(feature, "rx-udp-gro-forwarding");
+}
+
+bool xt_feature_is_rx_gro(const char *feature)
+{
+	return !strcmp(feature, "rx-gro");
 }

@@ -11,6 +11,9 @@
 /* Writes /proc/sys/net/ipv6/conf/DEV/KEY: only there while DEV can carry IPv6. */
 int xt_ipv6_conf(const char *dev, const char *key, const char *value);
 
+/* A number from /proc/sys (path: the whole path). */
+int xt_sysctl_read(const char *path, int *value);
+
 /* Device facts through ioctl. */
 int xt_dev_mtu(const char *name, uint32_t *mtu);
 int xt_dev_driver(const char *name, char *buf, size_t len);
@@ -21,5 +24,16 @@ int xt_dev_mac_of(uint32_t ifindex, uint8_t mac[6]);
  * accepts. -EOPNOTSUPP, with the name in stuck, if one stays on. */
 int xt_dev_features_set(const char *name, bool (*match)(const char *feature), bool on,
 			char stuck[ETH_GSTRING_LEN + 1]);
+/* 1 and its name in found if a feature that match accepts is on, 0 if none is; -errno. */
+int xt_dev_feature_on(const char *name, bool (*match)(const char *feature),
+		      char found[ETH_GSTRING_LEN + 1]);
+
+/* Features by name, for the two above. Every segmentation offload: with one on, the kernel
+ * hands a GSO packet to the device whole. */
+bool xt_feature_is_segmentation(const char *feature);
+/* Every kind of GRO (rx-gro, rx-gro-list, rx-udp-gro-forwarding): one merges segments. */
+bool xt_feature_is_gro(const char *feature);
+/* rx-gro alone. */
+bool xt_feature_is_rx_gro(const char *feature);
 
 #endif

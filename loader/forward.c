@@ -16,23 +16,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
+#include "dev.h"
 #include "errmsg.h"
 #include "forward.h"
 #include "hooks.h"
 #include "xt_xdp.skel.h"
-
-static int read_sysctl(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f))
-		err = -EIO;
-	fclose(f);
-	return err;
-}
 
 /*
  * Interfaces are compared by index, never by name: a device answers to its altnames too
@@ -43,8 +31,7 @@ static int read_sysctl(const char *path, char *buf, size_t len)
 int xt_fwd_validate(const struct xt_overlay_spec *o)
 {
 	unsigned int ifindex[XT_MAX_FWD_PORTS], uplink = if_nametoindex(o->uplink);
-	char buf[16];
-	int i, j, err;
+	int i, j, err, on = 0;
 
 	if (o->n_forward == 0)
 		return 0;
@@ -71,7 +58,7 @@ int xt_fwd_validate(const struct xt_overlay_spec *o)
 	}
 	/* bpf_fib_lookup answers only for devices that forward (BPF_FIB_LKUP_RET_FWD_DISABLED
 	 * otherwise): without it every packet would take the slow path, unannounced. */
-	if (read_sysctl("/proc/sys/net/ipv4/ip_forward", buf, sizeof(buf)) || buf[0] != '1')
+	if (xt_sysctl_read("/proc/sys/net/ipv4/ip_forward", &on) || on != 1)
 		return xt_err_input(-EINVAL,
 				    "forward-from: IPv4 forwarding is off in this network "
 				    "namespace; a gateway forwards (sysctl -w "

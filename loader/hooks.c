@@ -26,9 +26,7 @@
 #include "hooks.h"
 #include "netlink.h"
 
-/* A mount namespace of our own that our parent does not share (e.g. `ip netns exec`):
- * whatever we mount in it vanishes when this command exits. */
-static bool mount_ns_is_private(void)
+bool xt_mount_ns_is_private(void)
 {
 	char path[64];
 	struct stat self, parent;
@@ -224,7 +222,7 @@ int xt_xdp_multi_attach(int ifindex, struct bpf_object *obj, const char *prog_na
 	/* libxdp keeps its multi-program dispatcher alive through pins in bpffs. A bpffs we
 	 * mount in a private mount namespace (`ip netns exec`) dies with this command, and
 	 * our program would silently leave the dispatcher with it: attach it directly. */
-	if (mount_ns_is_private()) {
+	if (xt_mount_ns_is_private()) {
 		setenv("LIBXDP_SKIP_DISPATCHER", "1", 1);
 		if_indextoname((unsigned int)ifindex, name);
 		xt_warn("private mount namespace (ip netns exec?): XDP attached without libxdp's "

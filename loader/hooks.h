@@ -22,6 +22,10 @@ int xt_prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids, uint32_t
 /* The program uses the map of that id: how our programs are told apart from others. */
 bool xt_prog_uses_map(int prog_fd, uint32_t map_id);
 
+/* A mount namespace of our own that our parent does not share (e.g. `ip netns exec`):
+ * whatever we mount in it (libxdp's pins, a bpffs) vanishes when this command exits. */
+bool xt_mount_ns_is_private(void);
+
 /* ---- TC: filters on the clsact qdisc ---- */
 
 /* One of our filters: the device and direction, and the priority and handle that make it

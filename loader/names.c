@@ -51,6 +51,12 @@ NAMES(uplink_states, XT_UPLINK_STATES, XT_UPLINK_STATE_COUNT)
 #define trace_progs_KEY(id, name) [XT_TRACE_##id] = #name,
 NAMES(trace_progs, XT_TRACE_PROGS, XT_TRACE_PROG_COUNT)
 
+#define checks_KEY(id, name) [XT_CHECK_##id] = #name,
+NAMES(checks, XT_CHECKS, XT_CHECK_COUNT)
+
+#define statuses_KEY(id, name) [XT_STATUS_##id] = #name,
+NAMES(statuses, XT_STATUSES, XT_STATUS_COUNT)
+
 static void words_make(const struct names *n)
 {
 	unsigned int i;
@@ -74,6 +80,8 @@ __attribute__((constructor)) static void names_make(void)
 	words_make(&modes);
 	words_make(&uplink_states);
 	words_make(&trace_progs);
+	words_make(&checks);
+	words_make(&statuses);
 }
 
 static const char *word_of(const struct names *n, unsigned int value)
@@ -100,6 +108,17 @@ static int word_parse(const struct names *n, const char *word, unsigned int *out
 							    : ", ",
 					n->words[i]);
 	return xt_err_input(-EINVAL, "'%s' is not %s", word ? word : "", choices);
+}
+
+/* A check's id is its key: rp_filter, as the sysctl is named. */
+const char *xt_check_name(enum xt_doctor_check check)
+{
+	return (unsigned int)check < XT_CHECK_COUNT ? checks_keys[check] : "unknown";
+}
+
+const char *xt_status_name(enum xt_status status)
+{
+	return word_of(&statuses, (unsigned int)status);
 }
 
 const char *xt_reason_name(enum xt_reason reason)

@@ -287,6 +287,21 @@ int xt_nl_addr_owner(const struct xt_ip *ip, int *ifindex)
 	return 0;
 }
 
+/* Room in *list (n of *cap elements of size bytes used) for one more, doubling it. */
+static int room_for_one(void **list, int n, int *cap, size_t size)
+{
+	void *grown;
+
+	if (n < *cap)
+		return 0;
+	grown = realloc(*list, (size_t)(*cap ? *cap * 2 : 8) * size);
+	if (!grown)
+		return -ENOMEM;
+	*list = grown;
+	*cap = *cap ? *cap * 2 : 8;
+	return 0;
+}
+
 struct all_addrs {
 	int ifindex, n, cap;
 	struct xt_prefix *addrs;
@@ -304,17 +319,9 @@ static int all_addrs_cb(const struct nlmsghdr *nlh, void *data)
 	    !ifa_address(nlh, ifa->ifa_family, &p.ip))
 		return MNL_CB_OK;
 	p.len = ifa->ifa_prefixlen;
-	if (a->n == a->cap) {
-		void *grown = realloc(a->addrs, (size_t)(a->cap ? a->cap * 2 : 8) * sizeof(p));
-
-		if (!grown) {
-			a->err = -ENOMEM;
-			return MNL_CB_OK;
-		}
-		a->addrs = grown;
-		a->cap = a->cap ? a->cap * 2 : 8;
-	}
-	a->addrs[a->n++] = p;
+	a->err = room_for_one((void **)&a->addrs, a->n, &a->cap, sizeof(p));
+	if (!a->err)
+		a->addrs[a->n++] = p;
 	return MNL_CB_OK;
 }
 
@@ -330,4 +337,116 @@ int xt_nl_addrs(int ifindex, struct xt_prefix **out, int *n)
 	*out = a.addrs;
 	*n = a.n;
 	return 0;
+}
+
+struct route_dump {
+	struct xt_nl_route *routes;
+	int n, cap, err;
+};
+
+/* The destination (or the default route's zeros) and the device of one RTM_NEWROUTE. */
+static void route_parse(const struct nlmsghdr *nlh, struct xt_nl_route *r, uint32_t *table)
+{
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	size_t want = rtm->rtm_family == AF_INET ? 4 : XT_ADDR_LEN;
+	uint8_t zero[XT_ADDR_LEN] = {};
+	const void *dst = zero;
+	struct nlattr *attr;
+
+	memset(r, 0, sizeof(*r));
+	*table = rtm->rtm_table;
+	mnl_attr_for_each(attr, nlh, sizeof(*rtm))
+	{
+		if (mnl_attr_get_type(attr) == RTA_DST && mnl_attr_get_payload_len(attr) == want)
+			dst = mnl_attr_get_payload(attr);
+		else if (mnl_attr_get_type(attr) == RTA_OIF)
+			r->oif = (int)mnl_attr_get_u32(attr);
+		else if (mnl_attr_get_type(attr) == RTA_TABLE)
+			*table = mnl_attr_get_u32(attr);
+	}
+	if (rtm->rtm_family == AF_INET) {
+		xt_ip_from_v4(&r->dst.ip, dst);
+	} else {
+		r->dst.ip.family = XT_FAMILY_V6;
+		memcpy(r->dst.ip.addr, dst, XT_ADDR_LEN);
+	}
+	r->dst.len = rtm->rtm_dst_len;
+	r->type = rtm->rtm_type;
+	r->protocol = rtm->rtm_protocol;
+}
+
+static int route_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct route_dump *d = data;
+	struct xt_nl_route r;
+	uint32_t table;
+
+	if (d->err || (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6))
+		return MNL_CB_OK;
+	route_parse(nlh, &r, &table);
+	if (table != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	d->err = room_for_one((void **)&d->routes, d->n, &d->cap, sizeof(r));
+	if (!d->err)
+		d->routes[d->n++] = r;
+	return MNL_CB_OK;
+}
+
+int xt_nl_routes(struct xt_nl_route **out, int *n)
+{
+	static const uint8_t families[] = { AF_INET, AF_INET6 };
+	struct route_dump d = {};
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < sizeof(families) && !err; i++) {
+		struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETROUTE, NLM_F_DUMP);
+		struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+		rtm->rtm_family = families[i];
+		err = xt_nl_talk(nlh, route_dump_cb, &d) ?: d.err;
+	}
+	if (err) {
+		free(d.routes);
+		return err;
+	}
+	*out = d.routes;
+	*n = d.n;
+	return 0;
+}
+
+static int route_get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct xt_nl_route r;
+	uint32_t table;
+
+	if (nlh->nlmsg_type == RTM_NEWROUTE) {
+		route_parse(nlh, &r, &table);
+		*(int *)data = r.oif;
+	}
+	return MNL_CB_OK;
+}
+
+int xt_nl_route_get(const struct xt_ip *dst, const struct xt_ip *src, int iif, int *oif)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETROUTE, 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	size_t len;
+	const void *a = family_bytes(dst, &len);
+
+	rtm->rtm_family = dst->family == XT_FAMILY_V4 ? AF_INET : AF_INET6;
+	rtm->rtm_dst_len = (uint8_t)(len * 8);
+	mnl_attr_put(nlh, RTA_DST, len, a);
+	if (src) {
+		a = family_bytes(src, &len);
+		rtm->rtm_src_len = (uint8_t)(len * 8);
+		mnl_attr_put(nlh, RTA_SRC, len, a);
+	}
+	if (iif)
+		mnl_attr_put_u32(nlh, RTA_IIF, (uint32_t)iif);
+	*oif = 0;
+	return xt_nl_talk(nlh, route_get_cb, oif);
 }

@@ -34,4 +34,22 @@ int xt_nl_addr_owner(const struct xt_ip *ip, int *ifindex);
  * kernel's order (IPv4 first); free *out. */
 int xt_nl_addrs(int ifindex, struct xt_prefix **out, int *n);
 
+/* A route of the main table as the kernel dumps it. */
+struct xt_nl_route {
+	struct xt_prefix dst;
+	int oif;	  /* 0: none (multipath, blackhole, unreachable, prohibit) */
+	uint8_t type;	  /* RTN_* */
+	uint8_t protocol; /* RTPROT_*, XT_RTPROT for ours */
+};
+
+/* The routes of the main table, both families; free *out. */
+int xt_nl_routes(struct xt_nl_route **out, int *n);
+/*
+ * The kernel's own answer to `ip route get DST [from SRC iif IIF]`: the rules, every table
+ * and, with iif, the checks a received packet meets (forwarding, rp_filter). 0 and the
+ * device it leaves by in *oif (0: none, e.g. a local route), or the kernel's error
+ * (-EXDEV: rp_filter refuses the source; -ENETUNREACH: no route).
+ */
+int xt_nl_route_get(const struct xt_ip *dst, const struct xt_ip *src, int iif, int *oif);
+
 #endif

@@ -226,9 +226,11 @@ static int overlay_probe(int ifindex, struct xt_overlay *ov)
 	return 0;
 }
 
-/* The overlays of this network namespace. Those another version of xtunnel attached are
- * not among them; with warn_other, each is named in a warning. */
-int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n, bool warn_other)
+/* The devices of this network namespace that carry an xt_encap program: ours in names,
+ * those another version of xtunnel attached in others (NULL: not wanted), each named in a
+ * warning with warn_other. */
+static int overlay_scan(char (*names)[IF_NAMESIZE], int max, int *n, char (*others)[IF_NAMESIZE],
+			int max_others, int *n_others, bool warn_other)
 {
 	struct if_nameindex *ifs, *i;
 	struct xt_overlay ov;
@@ -245,6 +247,8 @@ int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n, bool warn_othe
 			xt_warn("%s was attached by another version of xtunnel, which this one "
 				"cannot read: 'xtunnel detach %s' removes it",
 				i->if_name, i->if_name);
+		if (err == -EPROTO && others && *n_others < max_others)
+			snprintf(others[(*n_others)++], IF_NAMESIZE, "%s", i->if_name);
 		if (err)
 			continue;
 		snprintf(names[(*n)++], IF_NAMESIZE, "%s", i->if_name);
@@ -252,6 +256,18 @@ int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n, bool warn_othe
 	}
 	if_freenameindex(ifs);
 	return 0;
+}
+
+int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n, bool warn_other)
+{
+	return overlay_scan(names, max, n, NULL, 0, NULL, warn_other);
+}
+
+int xt_overlay_names_all(char (*names)[IF_NAMESIZE], int max, int *n, char (*others)[IF_NAMESIZE],
+			 int max_others, int *n_others)
+{
+	*n_others = 0;
+	return overlay_scan(names, max, n, others, max_others, n_others, false);
 }
 
 int xt_overlay_pick(const char *dev, char (*names)[IF_NAMESIZE], int n, const char **out)

@@ -41,6 +41,10 @@ int xt_overlay_open(const char *dev, struct xt_overlay *ov);
 int xt_overlay_pick(const char *dev, char (*names)[IF_NAMESIZE], int n, const char **out);
 void xt_overlay_close(struct xt_overlay *ov);
 int xt_overlay_names(char (*names)[IF_NAMESIZE], int max, int *n, bool warn_other);
+/* The overlays, and in others the devices another version of xtunnel attached, which this
+ * one cannot read (xt_overlay_open says -EPROTO for them). */
+int xt_overlay_names_all(char (*names)[IF_NAMESIZE], int max, int *n, char (*others)[IF_NAMESIZE],
+			 int max_others, int *n_others);
 /* No device, no configuration, no map. */
 void xt_overlay_init(struct xt_overlay *ov);
 /* The overlay as a freshly loaded object of its programs has it: its maps' fds, not owned. */

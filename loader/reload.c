@@ -10,6 +10,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "bpffs.h"
 #include "decap.h"
 #include "dev.h"
 #include "errmsg.h"
@@ -155,6 +156,12 @@ static int reload_locked(const void *arg)
 	if (err)
 		err = xt_err(err, "replacing the encap program: %s (decap was replaced)",
 			     strerror(-err));
+	/* The pins anew (doctor's fix for missing ones): attach may have pinned into a bpffs
+	 * that died with it (ip netns exec), or somebody removed them. Only a view, so a
+	 * failure is a warning. */
+	if (!err && xt_pins_create(ov.dev, ov.fd))
+		xt_warn("the programs were replaced, but the maps could not be pinned: %s",
+			xt_errmsg());
 out:
 	/* Of the vxlan devices before and after, the one the running encap program does not
 	 * use (the new one after a failure, the old one after a success) goes, unless another

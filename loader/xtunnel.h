@@ -371,6 +371,59 @@ void xt_trace_stop(struct xt_tracer *t);
 void xt_trace_decode(const struct xt_config *cfg, const struct xt_trace_event *ev,
 		     struct xt_trace_packet *p);
 
+/*
+ * xtunnel doctor: what is wrong with an overlay and the host around it, and how to fix it.
+ * Each check gives one finding per overlay (version: one per device of another version, or
+ * one for all). A list as the others: the name is the check's id in JSON and the man page.
+ */
+#define XT_CHECKS(X)                                                                               \
+	X(VERSION, version)	  /* programs of another xtunnel version */                        \
+	X(MTU, mtu)		  /* the overlay's MTU against the uplink's and the overhead */    \
+	X(RX, rx)		  /* the receive path: present, native or generic XDP */           \
+	X(OFFLOADS, offloads)	  /* checksum and GSO offloads that break a path */                \
+	X(PINS, pins)		  /* bpffs mounted, the maps pinned, each pin the live map */      \
+	X(FORWARDING, forwarding) /* forward-from: IP forwarding on */                             \
+	X(RP_FILTER, rp_filter)	  /* forward-from: rp_filter lets decapsulated packets through */  \
+	X(ROUTES, routes)	  /* kernel routes that take allowed-ips away from the overlay */  \
+	X(CAPACITY, capacity)	  /* peers and routes against max-peers and max-routes */
+
+/* clang-format off */
+enum xt_doctor_check {
+#define XT_CHECK_ENUM(id, name) XT_CHECK_##id,
+	XT_CHECKS(XT_CHECK_ENUM)
+#undef XT_CHECK_ENUM
+	XT_CHECK_COUNT,
+};
+/* clang-format on */
+
+/* ok: nothing to do; warn: works, but not as well as it should or not for every packet;
+ * fail: packets are lost or a command will fail. Both of the last two are wrong. */
+#define XT_STATUSES(X)                                                                             \
+	X(OK, ok)                                                                                  \
+	X(WARN, warn)                                                                              \
+	X(FAIL, fail)
+
+/* clang-format off */
+enum xt_status {
+#define XT_STATUS_ENUM(id, name) XT_STATUS_##id,
+	XT_STATUSES(XT_STATUS_ENUM)
+#undef XT_STATUS_ENUM
+	XT_STATUS_COUNT,
+};
+/* clang-format on */
+
+struct xt_finding {
+	enum xt_doctor_check check;
+	enum xt_status status;
+	char dev[IF_NAMESIZE]; /* the overlay (or the other version's device) */
+	char what[384];	       /* what was found */
+	char fix[384];	       /* what to do about it; "" when ok */
+};
+
+/* Every check of overlay dev (NULL: of every overlay here, and of the devices of other
+ * versions). Free *out with free(). -ENODEV (an input error) when there is nothing to check. */
+int xt_doctor(const char *dev, struct xt_finding **out, int *n);
+
 /* Parsing and naming: pure functions, shared by the CLI and the tests. */
 int xt_parse_ip(const char *s, struct xt_ip *out);	    /* IPv4 or IPv6 */
 int xt_parse_prefix(const char *s, struct xt_prefix *out);  /* host bits must be 0 */
@@ -428,5 +481,8 @@ const char *xt_reason_key(enum xt_reason reason);
 const char *xt_reason_verdict(enum xt_reason reason);
 /* The name of the program that reported a traced packet: xt_decap_tc. */
 const char *xt_trace_prog_name(enum xt_trace_prog prog);
+/* The id of a doctor check (rp_filter) and the word of a status (ok, warn, fail). */
+const char *xt_check_name(enum xt_doctor_check check);
+const char *xt_status_name(enum xt_status status);
 
 #endif /* XTUNNEL_H */

@@ -324,6 +324,19 @@ echo "bench: L2 flooding" >&2
 	"$BUILD/bench/l2flood" || echo "bench: l2flood failed" >&2
 } >>"$OUT/results.md"
 
+# What the trace hooks cost while nobody traces, against programs without them.
+echo "bench: trace off against no trace code" >&2
+{
+	echo
+	echo "## Trace off against no trace code"
+	echo
+	echo "progcost's table per encapsulation for the programs as built, while nobody traces,"
+	echo "and for the same programs built without trace code (XT_NO_TRACE), run alternately"
+	echo "(scripts/bench-tracecost.sh): medians, spread (min-max) and the difference."
+	echo
+	"$(dirname "$0")/bench-tracecost.sh" || echo "bench: bench-tracecost failed" >&2
+} >>"$OUT/results.md"
+
 # Control-plane cost: batches of peer adds at 1,000, 10,000 and 100,000 peers.
 echo "bench: batch" >&2
 {

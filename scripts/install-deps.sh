@@ -3,9 +3,9 @@
 # it only calls apt-get when a package is missing. See docs/architecture.md for why
 # each dependency is there.
 set -eu
-PKGS="make gcc clang pkg-config libbpf-dev libxdp-dev bpftool libjson-c-dev libmnl-dev
+PKGS="make gcc clang pkg-config libbpf-dev libxdp-dev bpftool libjson-c-dev libmnl-dev libcurl4-openssl-dev etcd-server etcd-client
 libcmocka-dev libpcap-dev libinih-dev iproute2 iputils-ping ethtool iperf3 tshark python3 python3-scapy socat jq gnuplot-nox xdp-tools strace
-dpkg-dev systemd man-db libmicrohttpd-dev prometheus curl"
+dpkg-dev systemd man-db libmicrohttpd-dev prometheus curl openssl"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -12,7 +12,8 @@ mk() { make -s --no-print-directory -C "$ROOT" BUILD="$BUILD" "$@"; }
 # ---- make install ----
 D=$TMP/dest
 check "make install PREFIX=/usr/local DESTDIR=..." mk install PREFIX=/usr/local DESTDIR="$D"
-want="usr/local/lib/systemd/system/xtunnel-metrics.service
+want="usr/local/lib/systemd/system/xtunnel-agent@.service
+usr/local/lib/systemd/system/xtunnel-metrics.service
 usr/local/lib/systemd/system/xtunnel@.service
 usr/local/sbin/xtunnel
 usr/local/share/bash-completion/completions/xtunnel
@@ -26,7 +27,7 @@ check "it installs exactly the binary, the man pages, the completion and the uni
 check "the binary runs" bash -c "$D/usr/local/sbin/xtunnel --version | grep -q '^xtunnel [0-9]'"
 check "the units run the binary where it was installed" [ "$(grep -h '^Exec' \
 	"$D"/usr/local/lib/systemd/system/* | sort | paste -sd' ')" = \
-	"ExecReload=/usr/local/sbin/xtunnel sync %i ExecStart=/usr/local/sbin/xtunnel metrics --listen \${XTUNNEL_METRICS_LISTEN} ExecStart=/usr/local/sbin/xtunnel up %i ExecStop=/usr/local/sbin/xtunnel down %i" ]
+	"ExecReload=/usr/local/sbin/xtunnel sync %i ExecStart=/usr/local/sbin/xtunnel agent --network %i --etcd \${ETCD} --name \${NAME} --uplink \${UPLINK} --dev \${DEV} --address \${ADDRESS} --advertise \${ADVERTISE} \$EXTRA_ARGS ExecStart=/usr/local/sbin/xtunnel metrics --listen \${XTUNNEL_METRICS_LISTEN} ExecStart=/usr/local/sbin/xtunnel up %i ExecStop=/usr/local/sbin/xtunnel down %i" ]
 
 # ---- systemd-analyze verify ----
 # verify checks that the commands exist: the units of an install whose binary is this
@@ -35,8 +36,9 @@ V=$TMP/verify
 mk install PREFIX=/usr SBINDIR="$BUILD" DESTDIR="$V"
 units="$V/usr/lib/systemd/system"
 verify() { (cd "$V" && MANPATH="$V/usr/share/man" systemd-analyze verify "$@" 2>&1); }
-out=$(verify "$units/xtunnel@wan.service" "$units/xtunnel-metrics.service")
-check "systemd-analyze verify passes on both units, without a word ($out)" \
+out=$(verify "$units/xtunnel@wan.service" "$units/xtunnel-metrics.service" \
+	"$units/xtunnel-agent@dc1.service")
+check "systemd-analyze verify passes on the three units, without a word ($out)" \
 	[ $? = 0 ] && [ -z "$out" ]
 sed 's/^ExecStop=/ExecStpo=/' "$units/xtunnel@.service" >"$TMP/xtunnel-typo@.service"
 check "and it would say so of a unit with a mistake" bash -c \
@@ -106,7 +108,8 @@ check "make deb builds $deb" bash -c "make -s --no-print-directory -C $ROOT BUIL
 	>/dev/null && [ -s $deb ]"
 check "its name, version and architecture" [ "$(dpkg-deb -f "$deb" Package Version Architecture |
 	paste -sd' ')" = "Package: xtunnel Version: $version Architecture: $arch" ]
-want="./lib/systemd/system/xtunnel-metrics.service
+want="./lib/systemd/system/xtunnel-agent@.service
+./lib/systemd/system/xtunnel-metrics.service
 ./lib/systemd/system/xtunnel@.service
 ./usr/sbin/xtunnel
 ./usr/share/bash-completion/completions/xtunnel
@@ -120,7 +123,7 @@ check "it holds the binary, the compressed man pages, the completion, the units,
 check "every file root's" [ -z "$(dpkg-deb -c "$deb" | awk '$2 != "root/root"')" ]
 depends=$(dpkg-deb -f "$deb" Depends)
 check "it depends on the libraries the binary links ($depends)" bash -c \
-	"for lib in libbpf1 libxdp1 libjson-c5 libmnl0 libc6; do grep -q \"\\<\$lib\\>\" <<<'$depends' || exit 1; done"
+	"for lib in libbpf1 libxdp1 libjson-c5 libmnl0 libcurl4 libc6; do grep -q \"\\<\$lib\\>\" <<<'$depends' || exit 1; done"
 satisfied() {
 	local dep name op ver have
 	while read -r dep; do
