@@ -117,6 +117,14 @@ check "bpftool map dump: A's xt_fdb has B's VM's MAC with peer b's id ($id_b), l
 	select(.key.mac == $m) | .value | [.peer_id, .flags, .seen_ns > 0]]' <<<"$fdb_dump")" = \
 	"[[${id_b:-none},0,true]]" ]
 
+# doctor: an L2 overlay's maps are pinned, those of its kind and no other. Through nsenter,
+# which keeps the host's bpffs: attach ran by ip netns exec, so reload pins them first, as
+# doctor's fix says (and A keeps working through a reload).
+nsenter --net="/run/netns/$NS_A" "$XTUNNEL" reload xt0 || not_ok "reload of A's xt0"
+doctor_pins=$(nsenter --net="/run/netns/$NS_A" "$XTUNNEL" doctor xt0 2>&1 | grep ' xt0 pins: ')
+check "doctor: every map of an L2 overlay pinned ($doctor_pins)" \
+	grep -q '^ok   xt0 pins: 13 maps pinned in ' <<<"$doctor_pins"
+
 # Trace: A's L2 programs report under their own names, with the peer, the outer headers
 # and the inner packet decoded. Not through xt: $! must be xtunnel's PID, which show names.
 ip netns exec "$NS_A" timeout 20 "$XTUNNEL" trace dev xt0 all -j --duration 15 \
