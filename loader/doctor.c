@@ -299,8 +299,8 @@ static void check_pins(struct findings *fs, const struct patient *p)
 			    "them find nothing",
 			    n_missing, n_maps, dir, missing,
 			    n_missing == n_maps ? "; attach ran where bpffs was private "
-							"(ip netns exec)?"
-						      : "");
+						  "(ip netns exec)?"
+						: "");
 		else
 			say(f, XT_STATUS_FAIL,
 			    "%d pin%s in %s %s not the map%s the programs use (%s): bpftool "
