@@ -68,43 +68,23 @@ static __always_inline bool xt_mac_is(const __u8 *dest, const volatile __u8 *mac
 	return ((d[0] ^ m[0]) | (d[1] ^ m[1]) | (d[2] ^ m[2])) == 0;
 }
 
-/* Capacities are placeholders: the loader sets max_entries from `attach` before load. */
+/* ::ffff:a.b.c.d, the form every IPv4 address takes in the maps. */
+static __always_inline void xt_addr_from_ipv4(__u8 *out, __be32 addr)
+{
+	__builtin_memset(out, 0, 10);
+	out[10] = 0xff;
+	out[11] = 0xff;
+	__builtin_memcpy(out + 12, &addr, 4);
+}
+
+/* The maps of every overlay's programs; the others are with their concern (route.h, fwd.h,
+ * l2.h). Capacities are placeholders: the loader sets max_entries from `attach` before load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XT_DEFAULT_MAX_PEERS);
 	__type(key, struct xt_peer_key);
 	__type(value, struct xt_peer);
 } xt_peers SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, XT_DEFAULT_MAX_ROUTES);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct xt_route_key);
-	__type(value, struct xt_route);
-} xt_routes SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, XT_DEFAULT_MAX_ROUTES);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct xt_route_key);
-	__type(value, struct xt_route);
-} xt_prefixes SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct xt_lens);
-} xt_lens SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
-	__uint(max_entries, XT_MAX_FWD_PORTS + 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} xt_ports SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

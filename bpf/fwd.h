@@ -28,6 +28,15 @@
 #define AF_INET 2
 #define AF_INET6 10
 
+/* The uplink and the forward-from ports: devmap (hash) ifindex -> ifindex, for XDP to
+ * redirect into, and the list of ports for show and detach. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, XT_MAX_FWD_PORTS + 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} xt_ports SEC(".maps");
+
 /* Sources and destinations the kernel never forwards: 0.0.0.0/8, 127.0.0.0/8, multicast
  * and the limited broadcast (ip_route_input_slow's martians); other broadcasts and this
  * host's own addresses the FIB answers as local (BPF_FIB_LKUP_RET_NOT_FWDED). */

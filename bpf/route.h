@@ -8,14 +8,30 @@
 
 #include "common.h"
 
-/* ::ffff:a.b.c.d, the form every IPv4 address takes in the maps. */
-static __always_inline void xt_addr_from_ipv4(__u8 *out, __be32 addr)
-{
-	__builtin_memset(out, 0, 10);
-	out[10] = 0xff;
-	out[11] = 0xff;
-	__builtin_memcpy(out + 12, &addr, 4);
-}
+/* The routes: the trie, and the hash and lists of lengths that index it (see
+ * include/xtunnel_shared.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, XT_DEFAULT_MAX_ROUTES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xt_route_key);
+	__type(value, struct xt_route);
+} xt_routes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XT_DEFAULT_MAX_ROUTES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xt_route_key);
+	__type(value, struct xt_route);
+} xt_prefixes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xt_lens);
+} xt_lens SEC(".maps");
 
 /* The key xt_prefixes holds a prefix of len bits of addr under: the rest of it zero. */
 static __always_inline void xt_prefix_key(struct xt_route_key *k, const __u32 *addr, __u32 len)

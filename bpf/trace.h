@@ -133,7 +133,11 @@ __attribute__((noinline)) int xt_trace_skb(struct __sk_buff *skb, __u32 prog, __
 __attribute__((noinline)) int xt_trace_xdp(struct xdp_md *ctx, __u32 prog, __u32 reason,
 					   __u32 peer_id, __u32 head)
 {
-	__u64 len = ctx->data_end - ctx->data, now, n = 0;
+	/* The length from pointers, not from the 32-bit fields: built with 32-bit
+	 * subregisters (-mcpu=v3, the L2 objects), clang would spill a packet pointer in 32
+	 * bits, which the verifier refuses. */
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	__u64 len = data_end - data, now, n = 0;
 	struct xt_trace_cpu *c;
 
 	c = xt_trace_admit(reason, peer_id, &now);
@@ -179,7 +183,9 @@ __attribute__((noinline)) int xt_trace_keep_skb(struct __sk_buff *skb)
 
 __attribute__((noinline)) int xt_trace_keep_xdp(struct xdp_md *ctx)
 {
-	__u64 len = ctx->data_end - ctx->data, n = 0;
+	/* From pointers, as xt_trace_xdp. */
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	__u64 len = data_end - data, n = 0;
 	struct xt_trace_cfg *t = xt_trace_cfg();
 	__u32 zero = 0;
 	struct xt_trace_cpu *c;

@@ -12,206 +12,19 @@
 #include "rx.h"
 #include "fwd.h"
 #include "trace.h"
+#include "tc.h"
+#include "encap.h"
+#include "sock.h"
 
-/* What either direction parses in the linear area on every packet: outer Ethernet, IPv6
- * (or IPv4 with options), UDP and an 8-byte tunnel header, inner Ethernet and IPv4 with
- * options (or IPv6 with a neighbour solicitation's target); GENEVE options come on top, as
- * many as there are. A check that needs more (extension headers, an advertisement's target
- * behind the longest outer header) asks for it (XT_RX_NEED, xt_ns_route) and gets it: a
- * check never passes what it could not read. */
-#define XT_PULL_LEN (ETH_HLEN + 60 + 8 + 8 + ETH_HLEN + 60)
-
-/* The program that sends skb into the overlay: xt_encap on the overlay device, or
- * xt_encap_seg on its hidden end (both encapsulate through xt_encap_frame). */
-static __always_inline enum xt_trace_prog xt_encap_prog(struct __sk_buff *skb)
+/* A frame of the host's routed to peer r, as it is. */
+static __always_inline int xt_encap_routed(struct __sk_buff *skb, const struct xt_route *r,
+					   const struct ethhdr *eth, __u16 inner_proto)
 {
-	return skb->ifindex == xt_cfg.overlay_peer_ifindex ? XT_TRACE_ENCAP_SEG : XT_TRACE_ENCAP;
-}
-
-/* A packet on its way into the overlay is counted, and traced as the frame it is now. */
-static __always_inline void xt_encap_count(struct __sk_buff *skb, enum xt_reason reason,
-					   __u32 peer_id, enum xt_trace_head head)
-{
-	xt_count(reason);
-	xt_trace_tc(skb, xt_encap_prog(skb), reason, peer_id, head);
-}
-
-/* Dropped before it was changed (the head is the frame the host sent), to no known peer. */
-static __always_inline int xt_tc_drop(struct __sk_buff *skb, enum xt_reason reason)
-{
-	xt_encap_count(skb, reason, XT_TRACE_NO_PEER, XT_TRACE_HEAD_INNER);
-	return TC_ACT_SHOT;
-}
-
-/* Encapsulation to the peer failed, maybe with the packet half changed. */
-static __always_inline int xt_encap_fail(struct __sk_buff *skb, __u32 peer_id,
-					 enum xt_trace_head head)
-{
-	xt_encap_count(skb, XT_DROP_ENCAP_FAILED, peer_id, head);
-	return TC_ACT_SHOT;
-}
-
-/* Make sure the headers we parse are in the linear part of the skb. */
-static __always_inline void xt_tc_pull(struct __sk_buff *skb, __u32 want)
-{
-	__u32 linear = skb->data_end - skb->data;
-
-	if (linear < want && skb->len > linear)
-		bpf_skb_pull_data(skb, skb->len < want ? skb->len : want);
-	/* Keep clang from computing skb+offset once and reusing it for the later loads of
-	 * data/data_end: the verifier refuses loads through a modified ctx pointer. */
-	barrier_var(skb);
-}
-
-/* The length of a GENEVE packet's options, read before pulling: pulling the most options
- * could take (252 bytes) on every packet would copy payload into the linear area of every
- * super-packet, and cost GENEVE half its throughput. 0 for other encapsulations. */
-static __always_inline __u32 xt_geneve_options_len(struct __sk_buff *skb)
-{
-	__u32 l3 = IPV6_HLEN;
-	__u8 b;
-
-	if (xt_cfg.encap != XT_ENCAP_GENEVE || bpf_skb_load_bytes(skb, ETH_HLEN, &b, 1))
-		return 0;
-	if (b >> 4 == 4)
-		l3 = (b & 0xf) * 4;
-	if (bpf_skb_load_bytes(skb, ETH_HLEN + l3 + sizeof(struct udphdr), &b, 1))
-		return 0;
-	return (b & GENEVE_OPT_LEN_MASK) * 4;
-}
-
-static __always_inline __u32 xt_tc_segments(struct __sk_buff *skb)
-{
-	return skb->gso_segs ? skb->gso_segs : 1;
-}
-
-/*
- * bpf_skb_adjust_room and bpf_redirect_neigh accept only skbs whose skb->protocol is IP,
- * and no helper sets skb->protocol directly. bpf_skb_vlan_pop does, from the encapsulated
- * type of the tag it pops: push two tags (the second push moves the first into the frame
- * and makes skb->protocol 802.1Q), rewrite that inline tag's type to IPv4, pop both. The
- * frame ends as it began, [Ethernet][ARP], with the Ethernet type now 0x0800 (the inner
- * copy keeps 0x0806), and ARP takes the IPv4 path: the kernel resolves the underlay next
- * hop for it as for any packet. bpf_fib_lookup would need forwarding on the uplink.
- */
-static __always_inline int xt_arp_as_ipv4(struct __sk_buff *skb)
-{
-	__be16 ipv4 = bpf_htons(ETH_P_IP);
-
-	if (bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), 0) ||
-	    bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), 0))
-		return -1;
-	if (bpf_skb_store_bytes(skb, ETH_HLEN + 2, &ipv4, sizeof(ipv4), 0))
-		return -1;
-	if (bpf_skb_vlan_pop(skb) || bpf_skb_vlan_pop(skb))
-		return -1;
-	return skb->protocol == bpf_htons(ETH_P_IP) ? 0 : -1;
-}
-
-/* The inner packet's sum for the outer UDP checksum over IPv6: known from its headers
- * (csum.h), or summed byte by byte. */
-static __always_inline int xt_inner_sum(struct __sk_buff *skb, __u16 proto, __u64 *sum)
-{
-	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
-	int known = xt_inner_sum_known(data + ETH_HLEN, data_end, proto, sum);
-
-	if (known <= 0)
-		return known;
-	return xt_csum_skb(skb, ETH_HLEN, skb->len, sum);
-}
-
-static __always_inline __u64 xt_encap_flags(void)
-{
-	/* FIXED_GSO: the overlay MTU already leaves room for the outer headers, which GSO
-	 * replicates in every segment; without it the kernel also shrinks gso_size by the
-	 * overhead and each segment carries that much less than the MSS allows. The ENCAP
-	 * flags let GSO segment the result as a tunnel packet. */
-	__u64 flags = BPF_F_ADJ_ROOM_FIXED_GSO;
-
-	flags |= xt_cfg.family == XT_FAMILY_V6 ? BPF_F_ADJ_ROOM_ENCAP_L3_IPV6
-					       : BPF_F_ADJ_ROOM_ENCAP_L3_IPV4;
-	if (xt_encap_is_udp(xt_cfg.encap))
-		flags |= BPF_F_ADJ_ROOM_ENCAP_L4_UDP | BPF_F_ADJ_ROOM_ENCAP_L2_ETH |
-			 ((__u64)ETH_HLEN << BPF_ADJ_ROOM_ENCAP_L2_SHIFT);
-	else if (xt_cfg.encap == XT_ENCAP_GRE)
-		flags |= BPF_F_ADJ_ROOM_ENCAP_L4_GRE;
-	return flags;
-}
-
-/*
- * A GSO packet over an IPv6 UDP underlay. bpf_skb_adjust_room marks a UDP tunnel GSO packet
- * SKB_GSO_UDP_TUNNEL, never SKB_GSO_UDP_TUNNEL_CSUM, so the kernel would copy one outer
- * checksum into every segment, and an IPv6 UDP checksum may not be left out (RFC 8200
- * section 8.1). Two ways out:
- * - VXLAN to a peer on the overlay's port, when the loader has the kernel's vxlan device in
- *   collect-metadata mode (loader/vxlan_dev.c): the packet goes there whole with its outer
- *   headers as a tunnel key, and the kernel encapsulates it as UDP-tunnel GSO with checksums,
- *   completed per segment where it is segmented (on a NIC, or not at all on a veth). The
- *   device has no per-packet destination port, hence the port condition.
- * - Otherwise the packet goes on to the overlay device, which has segmentation offloads off:
- *   the kernel segments it in software, and xt_encap_seg encapsulates each segment where
- *   they come out, on the ingress of the device's veth peer.
- */
-static __always_inline int xt_encap_gso6(struct __sk_buff *skb, const struct xt_route *r,
-					 __u32 hash, __u32 segs, __u32 len)
-{
-	struct bpf_tunnel_key key = {};
-
-	if (!xt_cfg.vxlan_dev || xt_cfg.encap != XT_ENCAP_VXLAN || r->port != xt_cfg.port) {
-		xt_encap_count(skb, XT_OK_SEGMENT, r->peer_id, XT_TRACE_HEAD_INNER);
-		return TC_ACT_OK;
-	}
-	__builtin_memcpy(key.remote_ipv6, r->endpoint, XT_ADDR_LEN);
-	xt_cfg_copy32(key.local_ipv6, xt_cfg.local, XT_ADDR_LEN / 4);
-	key.tunnel_id = xt_cfg.vni;
-	key.tunnel_ttl = XT_OUTER_TTL;
-	key.tunnel_label = xt_flow_label(hash);
-	/* The device derives the source port from the skb's hash as xt_src_port does. A hash
-	 * set here also counts as a full one, which the kernel then takes as it is. */
-	bpf_set_hash(skb, hash);
-	if (bpf_skb_set_tunnel_key(skb, &key, sizeof(key), BPF_F_TUNINFO_IPV6))
-		return xt_encap_fail(skb, r->peer_id, XT_TRACE_HEAD_INNER);
-	xt_count_tx(r->peer_id, segs, len);
-	xt_encap_count(skb, XT_OK_VXLAN_DEV, r->peer_id, XT_TRACE_HEAD_INNER);
-	return bpf_redirect(xt_cfg.vxlan_dev_ifindex, 0);
-}
-
-static __always_inline int xt_encap_to(struct __sk_buff *skb, struct xt_route *rp,
-				       const struct ethhdr *eth, __u16 inner_proto)
-{
-	__u32 overhead = xt_encap_overhead(xt_cfg.encap, xt_cfg.family, xt_cfg.has_key);
-	__u32 len = skb->len, segs = xt_tc_segments(skb), hash, n;
-	struct xt_route r = *rp;
-	union xt_outer b;
+	__u32 hash = xt_skb_flow_hash(skb, eth, inner_proto);
 	struct ethhdr inner;
-	__u64 inner_sum = 0;
 
 	__builtin_memcpy(&inner, eth, ETH_HLEN);
-	/* The skb's hash when it has one (a socket's, kept across its path changes, or the
-	 * receiving NIC's); else one of the inner headers, cheaper than the kernel's flow
-	 * dissection that bpf_get_hash_recalc would run. */
-	hash = skb->hash;
-	if (!hash)
-		hash = xt_flow_hash((void *)(eth + 1), (void *)(long)skb->data_end, inner_proto);
-	if (xt_udp6() && skb->gso_size)
-		return xt_encap_gso6(skb, &r, hash, segs, len);
-	if (xt_udp6() && xt_inner_sum(skb, inner_proto, &inner_sum))
-		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_INNER);
-	if (inner_proto == ETH_P_ARP && xt_arp_as_ipv4(skb))
-		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_NONE);
-	/* Room goes after the MAC header: the original Ethernet header stays in front and
-	 * becomes the outer one; an L2 encapsulation writes the inner copy behind its own
-	 * header, an L3 one leaves the inner Ethernet header out. */
-	if (bpf_skb_adjust_room(skb, overhead, BPF_ADJ_ROOM_MAC, xt_encap_flags()))
-		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_NONE);
-	/* Outer MACs stay zero (unicast): bpf_redirect_neigh fills them from the FIB and
-	 * the neighbour table, resolving the next hop if needed. */
-	n = xt_outer_build(&b, &r, len, inner_proto, &inner, hash, inner_sum);
-	if (bpf_skb_store_bytes(skb, 0, &b.v4.eth, n, 0))
-		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_NONE);
-	xt_count_tx(r.peer_id, segs, len);
-	xt_encap_count(skb, XT_OK_ENCAP, r.peer_id, XT_TRACE_HEAD_OUTER);
-	return bpf_redirect_neigh(xt_cfg.uplink_ifindex, NULL, 0, 0);
+	return xt_encap_to(skb, r, &inner, inner_proto, hash, XT_OK_ENCAP);
 }
 
 static __always_inline int xt_encap_ipv4(struct __sk_buff *skb, struct ethhdr *eth, void *data_end)
@@ -224,7 +37,7 @@ static __always_inline int xt_encap_ipv4(struct __sk_buff *skb, struct ethhdr *e
 	r = xt_route_lookup4(ip->daddr);
 	if (!r)
 		return xt_tc_drop(skb, XT_DROP_NO_ROUTE);
-	return xt_encap_to(skb, r, eth, ETH_P_IP);
+	return xt_encap_routed(skb, r, eth, ETH_P_IP);
 }
 
 /*
@@ -297,7 +110,7 @@ static __always_inline int xt_encap_ipv6(struct __sk_buff *skb, struct ethhdr *e
 	}
 	if (!r)
 		return xt_tc_drop(skb, XT_DROP_NO_ROUTE);
-	return xt_encap_to(skb, r, eth, ETH_P_IPV6);
+	return xt_encap_routed(skb, r, eth, ETH_P_IPV6);
 }
 
 /* ARP goes to the peer that owns the target address, never flooded. */
@@ -314,7 +127,7 @@ static __always_inline int xt_encap_arp(struct __sk_buff *skb, struct ethhdr *et
 	r = xt_route_lookup4(target);
 	if (!r)
 		return xt_tc_drop(skb, XT_DROP_NO_ROUTE);
-	return xt_encap_to(skb, r, eth, ETH_P_ARP);
+	return xt_encap_routed(skb, r, eth, ETH_P_ARP);
 }
 
 static __always_inline int xt_encap_frame(struct __sk_buff *skb)
@@ -426,7 +239,6 @@ static __always_inline void xt_decap_tc_count(struct __sk_buff *skb, enum xt_rea
 SEC("tc")
 int xt_decap_tc(struct __sk_buff *skb)
 {
-	__u64 flags = BPF_F_ADJ_ROOM_FIXED_GSO;
 	struct xt_rx rx = {};
 	struct ethhdr eth;
 	__u32 segs, len, cut;
@@ -472,19 +284,7 @@ int xt_decap_tc(struct __sk_buff *skb)
 		cut = rx.outer_len - ETH_HLEN;
 		len = skb->len - cut;
 	}
-	/* FIXED_GSO keeps gso_size as the sender set it; without it a forwarded super-packet
-	 * would be resegmented too large. */
-	/* The DECAP flag also sets how much must stay behind the MAC header: without one the
-	 * outer family's base header (40 bytes for IPv6) would be asked of a 28-byte ARP
-	 * packet. For ARP the IPv4 flag is a white lie: the redirect's eth_type_trans sets
-	 * skb->protocol from the Ethernet header again. */
-	if (rx.inner_proto == ETH_P_IPV6)
-		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV6;
-	else
-		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV4;
-	if (bpf_skb_adjust_room(skb, -(__s32)cut, BPF_ADJ_ROOM_MAC, flags))
-		goto fail;
-	if (bpf_skb_store_bytes(skb, 0, &eth, sizeof(eth), 0))
+	if (xt_tc_strip(skb, cut, &eth, rx.inner_proto))
 		goto fail;
 	if (xt_cfg.forward && rx.inner_proto != ETH_P_ARP) {
 		__u32 port = 0;
@@ -510,36 +310,6 @@ fail:
 	xt_count_peer_drop(rx.peer_id, XT_DROP_DECAP_FAILED);
 	if (traced)
 		xt_trace_kept(XT_TRACE_DECAP_TC, XT_DROP_DECAP_FAILED, rx.peer_id);
-	return TC_ACT_SHOT;
-}
-
-/*
- * On the ingress of the kernel's vxlan device (loader/vxlan_dev.c): what its UDP socket
- * decapsulated. That socket listens on the overlay's port, IPv4 and IPv6, for the whole
- * namespace. Decap sends every packet of a known peer on before the socket sees it, so what
- * reaches it is what decap passed (an unknown sender, another VNI, ...), which the kernel
- * would deliver past every check of ours: it is dropped here. Each overlay that uses the
- * device has one such filter and counts what is addressed to it (its VNI, its local
- * address); the rest goes on to the next filter, and xt_sock_other (xt_sock.bpf.c) drops it.
- */
-SEC("tc")
-int xt_sock_drop(struct __sk_buff *skb)
-{
-	struct bpf_tunnel_key key = {};
-	__u32 local[XT_ADDR_LEN / 4];
-	int i;
-
-	if (bpf_skb_get_tunnel_key(skb, &key, sizeof(key), BPF_F_TUNINFO_IPV6))
-		return TC_ACT_UNSPEC; /* IPv4, or no tunnel: not this overlay's to count */
-	xt_cfg_copy32(local, xt_cfg.local, XT_ADDR_LEN / 4);
-	if (key.tunnel_id != xt_cfg.vni)
-		return TC_ACT_UNSPEC;
-	for (i = 0; i < XT_ADDR_LEN / 4; i++)
-		if (key.local_ipv6[i] != local[i])
-			return TC_ACT_UNSPEC;
-	xt_count(XT_DROP_KERNEL_SOCKET);
-	xt_trace_tc(skb, XT_TRACE_SOCK_DROP, XT_DROP_KERNEL_SOCKET, XT_TRACE_NO_PEER,
-		    XT_TRACE_HEAD_INNER);
 	return TC_ACT_SHOT;
 }
 

@@ -13,6 +13,7 @@
 #include "rx.h"
 #include "fwd.h"
 #include "trace.h"
+#include "xdp.h"
 
 static __always_inline int xt_fwd_slow(void)
 {
@@ -62,19 +63,6 @@ static __always_inline int xt_fwd_decap(struct xdp_md *ctx, const struct xt_rx *
 	xt_count(XT_OK_FWD_DECAP);
 	xt_count_rx(rx->peer_id, 1, len);
 	return bpf_redirect_map(&xt_ports, fib.ifindex, 0);
-}
-
-/* A frame the stack would take for another host's (eth_type_trans makes it
- * PACKET_OTHERHOST, ip_rcv drops it): a unicast destination MAC that is not the uplink's.
- * Broadcast and multicast frames are the stack's too: it accepts unicast IP in them unless
- * drop_unicast_in_l2_multicast is set, which is not the default. */
-static __always_inline bool xt_xdp_other_host(struct xdp_md *ctx)
-{
-	struct ethhdr *eth = (void *)(long)ctx->data;
-
-	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
-		return false; /* the parser passes it as not IP */
-	return !(eth->h_dest[0] & 1) && !xt_mac_is(eth->h_dest, xt_uplink_mac);
 }
 
 /* Counted, and traced as the packet was received. */

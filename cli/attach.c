@@ -7,7 +7,8 @@ const char attach_usage[] =
 	"xtunnel attach UPLINK [dev NAME] [encap vxlan|geneve|gre|ipip] [vni N] [port N]\n"
 	"                      [key N] [local ADDR [force]] [address CIDR]... [mtu N]\n"
 	"                      [rx auto|xdp|tc] [xdp-mode native|generic]\n"
-	"                      [max-peers N] [max-routes N] [forward-from IF[,IF]...]";
+	"                      [max-peers N] [max-routes N] [forward-from IF[,IF]...]\n"
+	"                      [mode l3|l2] [mac MAC] [max-macs N] [ageing SECONDS]";
 
 /* A device name into its place in the spec: checked first, as it must fit. */
 static int name_copy(char dst[IF_NAMESIZE], const char *what, const char *name)
@@ -23,7 +24,7 @@ static uint32_t setting_of(const char *word)
 {
 	uint32_t bit;
 
-	for (bit = XT_OV_ENCAP; bit <= XT_OV_FORWARD_FROM; bit <<= 1)
+	for (bit = XT_OV_ENCAP; bit <= XT_OV_AGEING; bit <<= 1)
 		if (!strcmp(word, xt_setting_name(bit)))
 			return bit;
 	return 0;

@@ -62,6 +62,8 @@ int cmd_peer(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_reload(struct cli *cli, int argc, char **argv);
 int cmd_batch(struct cli *cli, int argc, char **argv);
+int cmd_fdb(struct cli *cli, int argc, char **argv);
+int cmd_neigh(struct cli *cli, int argc, char **argv);
 int cmd_up(struct cli *cli, int argc, char **argv);
 int cmd_down(struct cli *cli, int argc, char **argv);
 int cmd_save(struct cli *cli, int argc, char **argv);
@@ -90,8 +92,8 @@ const struct cli_command *cli_verbs(const struct cli_command *c, size_t *n);
 int cmd_complete(struct cli *cli, int argc, char **argv);
 
 extern const char attach_usage[], detach_usage[], peer_usage[], show_usage[], reload_usage[],
-	batch_usage[], up_usage[], down_usage[], save_usage[], sync_usage[], trace_usage[],
-	stats_usage[], metrics_usage[], doctor_usage[], agent_usage[];
+	batch_usage[], fdb_usage[], neigh_usage[], up_usage[], down_usage[], save_usage[],
+	sync_usage[], trace_usage[], stats_usage[], metrics_usage[], doctor_usage[], agent_usage[];
 
 /* output.c: the one place that formats state, for humans and as JSON. */
 /* A name the kernel gave (a device's) as a JSON string, any byte that is not UTF-8 as
@@ -103,6 +105,11 @@ void print_overlays(FILE *f, const struct xt_overlay_state *ovs, int n);
 void output_json(const struct cli *cli, FILE *f, json_object *j);
 /* The overlays as the options say: human, compact JSON (-j) or indented JSON (-p). */
 void output_overlays(const struct cli *cli, FILE *f, const struct xt_overlay_state *ovs, int n);
+/* An L2 overlay's FDB and neighbour table (fdb show, neigh show). */
+json_object *json_fdb(const struct xt_fdb_entry *e, int n);
+json_object *json_neigh(const struct xt_neigh_entry *e, int n);
+void output_fdb(const struct cli *cli, FILE *f, const struct xt_fdb_entry *e, int n);
+void output_neigh(const struct cli *cli, FILE *f, const struct xt_neigh_entry *e, int n);
 
 /* One read of the counters for stats: what xt_show returned, and when. */
 struct stats_sample {

@@ -12,6 +12,8 @@ static const struct cli_command commands[] = {
 	{ "peer", cmd_peer, peer_usage, "add, change or remove a peer" },
 	{ "show", cmd_show, show_usage, "show overlays, peers and counters" },
 	{ "reload", cmd_reload, reload_usage, "replace the programs, keeping maps and flows" },
+	{ "fdb", cmd_fdb, fdb_usage, "an L2 overlay's FDB: show, add or remove entries" },
+	{ "neigh", cmd_neigh, neigh_usage, "an L2 overlay's neighbour table (ARP/ND suppression)" },
 	{ "batch", cmd_batch, batch_usage, "run commands from a file, one per line" },
 	{ "up", cmd_up, up_usage, "make the overlay a config file describes" },
 	{ "down", cmd_down, down_usage, "remove the overlay a config file describes" },

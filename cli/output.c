@@ -79,11 +79,10 @@ static json_object *json_drops(const uint64_t drops[XT_DROP_COUNT])
 	return o;
 }
 
-/* The endpoint is the address alone; "port" is there only for the UDP encapsulations. */
-
 /* The endpoint is the address alone; "port" is there only for the UDP encapsulations. The
- * id indexes the peer's counters in xt_peer_stats, and stays while the peer does. */
-static json_object *json_peer(const struct xt_peer_state *p, enum xt_encap encap)
+ * id indexes the peer's counters in xt_peer_stats, and stays while the peer does. A peer of
+ * an L3 overlay has allowed IPs; a peer of an L2 overlay, a flood setting. */
+static json_object *json_peer(const struct xt_peer_state *p, const struct xt_overlay_spec *ov)
 {
 	json_object *o = json_object_new_object();
 	bool heard = p->latest_rx_ms > 0;
@@ -93,9 +92,13 @@ static json_object *json_peer(const struct xt_peer_state *p, enum xt_encap encap
 	json_object_object_add(o, "name", json_object_new_string(p->spec.name));
 	json_object_object_add(o, "id", json_object_new_int64(p->id));
 	json_object_object_add(o, "endpoint", json_object_new_string(a));
-	if (xt_encap_is_udp(encap))
+	if (xt_encap_is_udp(ov->encap))
 		json_object_object_add(o, "port", json_object_new_int(p->spec.port));
-	json_object_object_add(o, "allowed_ips", json_prefixes(p->spec.allowed, p->spec.n_allowed));
+	if (ov->mode == XT_MODE_L2)
+		json_object_object_add(o, "flood", json_object_new_boolean(p->spec.flood));
+	else
+		json_object_object_add(o, "allowed_ips",
+				       json_prefixes(p->spec.allowed, p->spec.n_allowed));
 	json_object_object_add(o, "flags", json_peer_flags(p->spec.flags));
 	json_object_object_add(o, "rx_packets", json_object_new_uint64(p->stats.rx_packets));
 	json_object_object_add(o, "rx_bytes", json_object_new_uint64(p->stats.rx_bytes));
@@ -141,6 +144,7 @@ static json_object *json_overlay(const struct xt_overlay_state *ov)
 
 	xt_format_ip(&spec->local, a, sizeof(a));
 	json_object_object_add(o, "dev", json_name(spec->dev));
+	json_object_object_add(o, "mode", json_object_new_string(xt_mode_name(spec->mode)));
 	json_object_object_add(o, "uplink", json_name(uplink_name(spec)));
 	json_object_object_add(o, "encap", json_object_new_string(xt_encap_name(spec->encap)));
 	if (spec->has & XT_OV_VNI)
@@ -161,13 +165,22 @@ static json_object *json_overlay(const struct xt_overlay_state *ov)
 			       json_object_new_string(xt_xdp_mode_name(spec->xdp_mode)));
 	json_object_object_add(o, "gso", json_object_new_string(xt_gso_path_name(ov->gso)));
 	json_object_object_add(o, "gso_reason", json_object_new_string(ov->gso_reason));
-	fwd = json_object_new_array();
-	for (i = 0; i < spec->n_forward; i++)
-		json_object_array_add(fwd, json_name(spec->forward_from[i]));
-	json_object_object_add(o, "forward_from", fwd);
 	json_object_object_add(o, "max_peers", json_object_new_int64(spec->max_peers));
-	json_object_object_add(o, "max_routes", json_object_new_int64(spec->max_routes));
-	json_object_object_add(o, "routes", json_object_new_int64(ov->n_routes));
+	if (spec->mode == XT_MODE_L2) {
+		xt_format_mac(spec->mac, a, sizeof(a));
+		json_object_object_add(o, "mac", json_object_new_string(a));
+		json_object_object_add(o, "max_macs", json_object_new_int64(spec->max_macs));
+		json_object_object_add(o, "ageing", json_object_new_int64(spec->ageing));
+		json_object_object_add(o, "fdb_entries", json_object_new_int64(ov->n_fdb));
+		json_object_object_add(o, "neigh_entries", json_object_new_int64(ov->n_neigh));
+	} else {
+		fwd = json_object_new_array();
+		for (i = 0; i < spec->n_forward; i++)
+			json_object_array_add(fwd, json_name(spec->forward_from[i]));
+		json_object_object_add(o, "forward_from", fwd);
+		json_object_object_add(o, "max_routes", json_object_new_int64(spec->max_routes));
+		json_object_object_add(o, "routes", json_object_new_int64(ov->n_routes));
+	}
 	json_object_object_add(o, "pin_dir", ov->pin_dir[0] ? json_name(ov->pin_dir) : NULL);
 	json_object_object_add(o, "trace_pid",
 			       ov->trace_pid ? json_object_new_int64(ov->trace_pid) : NULL);
@@ -178,7 +191,7 @@ static json_object *json_overlay(const struct xt_overlay_state *ov)
 	json_object_object_add(o, "counters", counters);
 	peers = json_object_new_array();
 	for (i = 0; i < ov->n_peers; i++)
-		json_object_array_add(peers, json_peer(&ov->peers[i], spec->encap));
+		json_object_array_add(peers, json_peer(&ov->peers[i], spec));
 	json_object_object_add(o, "peers", peers);
 	return o;
 }
@@ -259,15 +272,21 @@ static void print_peer_drops(FILE *f, const struct xt_peer_state *p)
 	fputs(shown ? ")\n" : "\n", f);
 }
 
-static void print_peer(FILE *f, const struct xt_peer_state *p, enum xt_encap encap)
+static void print_peer(FILE *f, const struct xt_peer_state *p, const struct xt_overlay_spec *ov)
 {
 	char a[ADDR_TEXT];
 
-	xt_format_endpoint(&p->spec.endpoint, xt_encap_is_udp(encap) ? p->spec.port : 0, a,
+	xt_format_endpoint(&p->spec.endpoint, xt_encap_is_udp(ov->encap) ? p->spec.port : 0, a,
 			   sizeof(a));
-	fprintf(f, "\npeer: %s\n  endpoint: %s\n  allowed ips: ", p->spec.name, a);
-	print_prefixes(f, p->spec.allowed, p->spec.n_allowed);
-	fprintf(f, "%s\n  latest packet: ", p->spec.n_allowed ? "" : "(none)");
+	fprintf(f, "\npeer: %s\n  endpoint: %s\n", p->spec.name, a);
+	if (ov->mode == XT_MODE_L2) {
+		fprintf(f, "  flood: %s\n", p->spec.flood ? "on" : "off");
+	} else {
+		fputs("  allowed ips: ", f);
+		print_prefixes(f, p->spec.allowed, p->spec.n_allowed);
+		fprintf(f, "%s\n", p->spec.n_allowed ? "" : "(none)");
+	}
+	fputs("  latest packet: ", f);
 	if (p->latest_rx_ms)
 		print_age(f, p->latest_rx_age_ms);
 	else
@@ -298,7 +317,7 @@ static void print_overlay(FILE *f, const struct xt_overlay_state *ov)
 	int i, shown = 0;
 
 	xt_format_ip(&spec->local, a, sizeof(a));
-	fprintf(f, "overlay: %s\n", spec->dev);
+	fprintf(f, "overlay: %s%s\n", spec->dev, spec->mode == XT_MODE_L2 ? " (l2)" : "");
 	fprintf(f, "  uplink: %s%s, local %s\n", uplink_name(spec), uplink_note(ov->uplink), a);
 	if (spec->n_addrs) {
 		fputs("  addresses: ", f);
@@ -313,6 +332,19 @@ static void print_overlay(FILE *f, const struct xt_overlay_state *ov)
 	if (spec->has & XT_OV_KEY)
 		fprintf(f, ", key %u", spec->key);
 	fprintf(f, ", mtu %u\n", spec->mtu);
+	if (spec->mode == XT_MODE_L2) {
+		xt_format_mac(spec->mac, a, sizeof(a));
+		/* What a bridge port needs: a bridge takes its ports' smallest MTU, and a frame
+		 * larger than the overlay's is dropped before it is encapsulated. */
+		fprintf(f, "  mac: %s; bridge ports and stations behind them: MTU %u at most\n", a,
+			spec->mtu);
+		fprintf(f, "  fdb entries: %u, neighbour entries: %u, max-macs %u a peer, ageing ",
+			ov->n_fdb, ov->n_neigh, spec->max_macs);
+		if (spec->ageing)
+			fprintf(f, "%u s\n", spec->ageing);
+		else
+			fputs("never\n", f);
+	}
 	fprintf(f, "  receive path: %s (%s)\n", xt_rx_mode_name(ov->rx), ov->rx_reason);
 	fprintf(f, "  GSO path: %s (%s)\n", xt_gso_path_name(ov->gso), ov->gso_reason);
 	if (spec->xdp_mode != XT_XDP_NATIVE)
@@ -321,8 +353,11 @@ static void print_overlay(FILE *f, const struct xt_overlay_state *ov)
 		fprintf(f, "%s%s", i ? ", " : "  forward from: ", spec->forward_from[i]);
 	if (spec->n_forward)
 		fputc('\n', f);
-	fprintf(f, "  peers: %d of %u, routes: %u of %u\n", ov->n_peers, spec->max_peers,
-		ov->n_routes, spec->max_routes);
+	if (spec->mode == XT_MODE_L2)
+		fprintf(f, "  peers: %d of %u\n", ov->n_peers, spec->max_peers);
+	else
+		fprintf(f, "  peers: %d of %u, routes: %u of %u\n", ov->n_peers, spec->max_peers,
+			ov->n_routes, spec->max_routes);
 	if (ov->pin_dir[0])
 		fprintf(f, "  maps: %s\n", ov->pin_dir);
 	if (ov->trace_pid)
@@ -337,7 +372,7 @@ static void print_overlay(FILE *f, const struct xt_overlay_state *ov)
 	if (shown)
 		fputc('\n', f);
 	for (i = 0; i < ov->n_peers; i++)
-		print_peer(f, &ov->peers[i], spec->encap);
+		print_peer(f, &ov->peers[i], spec);
 }
 
 void print_overlays(FILE *f, const struct xt_overlay_state *ovs, int n)
@@ -351,9 +386,10 @@ void print_overlays(FILE *f, const struct xt_overlay_state *ovs, int n)
 	}
 }
 
+/* j as the options say, and j released: compact unless asked, as `ip -j` and
+ * `bpftool -j`, one line per command. */
 void output_json(const struct cli *cli, FILE *f, json_object *j)
 {
-	/* Compact unless asked, as `ip -j` and `bpftool -j`: one line per show. */
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
 		    (cli->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
 				 : JSON_C_TO_STRING_PLAIN);
@@ -364,11 +400,104 @@ void output_json(const struct cli *cli, FILE *f, json_object *j)
 
 void output_overlays(const struct cli *cli, FILE *f, const struct xt_overlay_state *ovs, int n)
 {
-	if (!cli->json) {
+	if (cli->json)
+		output_json(cli, f, json_overlays(ovs, n));
+	else
 		print_overlays(f, ovs, n);
+}
+
+/* The peer an entry belongs to, in JSON: its name, null for none. */
+static json_object *json_peer_name(const char *peer)
+{
+	return peer[0] ? json_object_new_string(peer) : NULL;
+}
+
+json_object *json_fdb(const struct xt_fdb_entry *e, int n)
+{
+	json_object *a = json_object_new_array();
+	char mac[18];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		xt_format_mac(e[i].mac, mac, sizeof(mac));
+		json_object_object_add(o, "mac", json_object_new_string(mac));
+		json_object_object_add(o, "peer", json_peer_name(e[i].peer));
+		json_object_object_add(o, "static", json_object_new_boolean(e[i].is_static));
+		json_object_object_add(o, "age",
+				       e[i].is_static ? NULL : json_object_new_int64(e[i].age));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+json_object *json_neigh(const struct xt_neigh_entry *e, int n)
+{
+	json_object *a = json_object_new_array();
+	char mac[18], ip[ADDR_TEXT];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		xt_format_ip(&e[i].ip, ip, sizeof(ip));
+		xt_format_mac(e[i].mac, mac, sizeof(mac));
+		json_object_object_add(o, "address", json_object_new_string(ip));
+		json_object_object_add(o, "mac", json_object_new_string(mac));
+		json_object_object_add(o, "peer", json_peer_name(e[i].peer));
+		json_object_object_add(o, "static", json_object_new_boolean(e[i].is_static));
+		json_object_object_add(o, "age",
+				       e[i].is_static ? NULL : json_object_new_int64(e[i].age));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* "static", or "learned [from PEER], N s ago" (peer NULL: named already). */
+static void print_origin(FILE *f, const char *peer, bool is_static, uint32_t age)
+{
+	if (is_static)
+		fputs("static", f);
+	else if (peer)
+		fprintf(f, "learned from %s, %u s ago", peer[0] ? peer : "(gone)", age);
+	else
+		fprintf(f, "learned, %u s ago", age);
+}
+
+void output_fdb(const struct cli *cli, FILE *f, const struct xt_fdb_entry *e, int n)
+{
+	char mac[18];
+	int i;
+
+	if (cli->json) {
+		output_json(cli, f, json_fdb(e, n));
 		return;
 	}
-	output_json(cli, f, json_overlays(ovs, n));
+	for (i = 0; i < n; i++) {
+		xt_format_mac(e[i].mac, mac, sizeof(mac));
+		fprintf(f, "%s peer %s ", mac, e[i].peer[0] ? e[i].peer : "(gone)");
+		print_origin(f, NULL, e[i].is_static, e[i].age);
+		fputc('\n', f);
+	}
+}
+
+void output_neigh(const struct cli *cli, FILE *f, const struct xt_neigh_entry *e, int n)
+{
+	char mac[18], ip[ADDR_TEXT];
+	int i;
+
+	if (cli->json) {
+		output_json(cli, f, json_neigh(e, n));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		xt_format_ip(&e[i].ip, ip, sizeof(ip));
+		xt_format_mac(e[i].mac, mac, sizeof(mac));
+		fprintf(f, "%s lladdr %s ", ip, mac);
+		print_origin(f, e[i].peer, e[i].is_static, e[i].age);
+		fputc('\n', f);
+	}
 }
 
 /* ---- xtunnel stats: counters and their rates ---- */

@@ -54,5 +54,7 @@ extern const char *const xt_conf_section_names[XT_CONF_SECTIONS];
 const struct xt_conf_key *xt_conf_keys(enum xt_conf_section section, int *n);
 /* The key of a section that writes setting `bit`; NULL if none. */
 const struct xt_conf_key *xt_conf_key_of(enum xt_conf_section section, uint32_t bit);
+/* name is a setting of L2 overlays, which a file cannot say (keys.c). */
+bool xt_conf_is_l2_key(const char *name);
 
 #endif

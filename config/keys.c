@@ -4,6 +4,7 @@
  * finds keys in it, save writes them in its order. CamelCase as wg-quick's.
  */
 #include <string.h>
+#include <strings.h>
 #include "config.h"
 
 const char *const xt_conf_section_names[XT_CONF_SECTIONS] = { "Overlay", "Peer" };
@@ -52,4 +53,18 @@ const struct xt_conf_key *xt_conf_key_of(enum xt_conf_section section, uint32_t 
 		if (keys[i].bit == bit)
 			return &keys[i];
 	return NULL;
+}
+
+/* The words attach takes for L2 overlays (mode, mac, max-macs, ageing) as keys would spell
+ * them: a file cannot describe an L2 overlay yet (its peers' flood setting, its static FDB
+ * and neighbour entries have no keys), and says so rather than "unknown key". */
+bool xt_conf_is_l2_key(const char *name)
+{
+	static const char *const l2_keys[] = { "Mode", "MAC", "MaxMACs", "Ageing", "Flood" };
+	size_t i;
+
+	for (i = 0; i < sizeof(l2_keys) / sizeof(l2_keys[0]); i++)
+		if (!strcasecmp(l2_keys[i], name))
+			return true;
+	return false;
 }

@@ -419,6 +419,11 @@ static int handler(void *user, const char *section, const char *name, const char
 		return fail(p, p->line, "%s: outside a section ([Overlay] or [Peer] comes first)",
 			    name);
 	key = key_named(p->section, name, &index);
+	if (!key && p->section == XT_CONF_OVERLAY && xt_conf_is_l2_key(name))
+		return fail(p, p->line,
+			    "%s: a config file describes L3 overlays only; an L2 overlay is made "
+			    "with 'xtunnel attach ... mode l2' (see xtunnel.conf(5))",
+			    name);
 	if (!key)
 		return fail(p, p->line, "unknown key '%s' in [%s] (see xtunnel.conf(5))", name,
 			    xt_conf_section_names[p->section]);

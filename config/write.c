@@ -161,6 +161,11 @@ int xt_conf_write(FILE *f, const struct xt_overlay_state *ov)
 {
 	int i, err;
 
+	if (ov->spec.mode == XT_MODE_L2)
+		return xt_err_input(-EINVAL,
+				    "overlay %s is an L2 overlay (mode l2), which a config file "
+				    "cannot describe yet: not saved",
+				    ov->spec.dev);
 	if (!(ov->spec.has & XT_OV_UPLINK))
 		return xt_err_input(-ENODEV,
 				    "overlay %s: its uplink is gone, and a file cannot make it "

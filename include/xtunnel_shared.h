@@ -181,7 +181,26 @@ enum xt_xdp_mode {
 	/* outer IPv4 header checksum wrong (RFC 1122 3.2.1.2) */                                  \
 	X(DROP_OUTER_CHECKSUM, drop_outer_checksum)                                                \
 	/* inner IPv6 extension headers that hide what a check needs */                            \
-	X(DROP_EXT_HEADERS, drop_ext_headers)
+	X(DROP_EXT_HEADERS, drop_ext_headers)                                                      \
+	/* The L2 overlays' (bpf/l2.h), after all the others: the counters are indexed by these    \
+	 * values. A copy of a broadcast, multicast or unknown-unicast frame to one flood peer */  \
+	X(OK_FLOOD, flood)                                                                         \
+	/* an ARP request answered from the neighbour table */                                     \
+	X(OK_ARP_SUPPRESSED, arp_suppressed)                                                       \
+	/* a neighbour solicitation answered from the neighbour table */                           \
+	X(OK_ND_SUPPRESSED, nd_suppressed)                                                         \
+	/* this overlay's VNI from an address that is no peer's */                                 \
+	X(DROP_UNKNOWN_VTEP, drop_unknown_vtep)                                                    \
+	/* inner source MAC broadcast, multicast or zero */                                        \
+	X(DROP_SOURCE_MAC, drop_source_mac)                                                        \
+	/* inner source MAC is a static FDB entry of another peer */                               \
+	X(DROP_STATIC_MAC, drop_static_mac)                                                        \
+	/* a new inner source MAC from a peer with max-macs learned */                             \
+	X(DROP_MAC_LIMIT, drop_mac_limit)                                                          \
+	/* a new inner source MAC, and the FDB has no room for it */                               \
+	X(DROP_FDB_FULL, drop_fdb_full)                                                            \
+	/* a frame to flood, and no peer has flood on */                                           \
+	X(DROP_NO_FLOOD_PEER, drop_no_flood_peer)
 
 /* clang-format off */
 enum xt_reason {
@@ -340,7 +359,11 @@ _Static_assert(sizeof(struct xt_peer_drops) == 8 * XT_DROP_COUNT, "xt_peer_drops
 	X(ENCAP, xt_encap)                                                                         \
 	X(ENCAP_SEG, xt_encap_seg)                                                                 \
 	X(FWD_XDP, xt_fwd_xdp)                                                                     \
-	X(SOCK_DROP, xt_sock_drop)
+	X(SOCK_DROP, xt_sock_drop)                                                                 \
+	X(L2_ENCAP, xt_l2_encap)                                                                   \
+	X(L2_ENCAP_SEG, xt_l2_encap_seg)                                                           \
+	X(L2_DECAP_TC, xt_l2_decap_tc)                                                             \
+	X(L2_DECAP_XDP, xt_l2_decap_xdp)
 
 /* clang-format off */
 enum xt_trace_prog {

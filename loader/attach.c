@@ -17,12 +17,13 @@
 #include "netlink.h"
 #include "overlay.h"
 #include "spec.h"
+#include "l2.h"
+#include "objects.h"
 #include "view.h"
 #include "vxlan_dev.h"
-#include "xt_tc.skel.h"
 
 struct attach_state {
-	struct xt_tc_bpf *tc;
+	struct xt_objects obj; /* of the overlay's kind */
 	struct xt_decap decap;
 	struct xt_fwd_state fwd;
 	struct xt_overlay ov; /* the maps of tc, not owned; cfg and map ids once loaded */
@@ -47,7 +48,39 @@ static void attach_state_free(struct attach_state *st)
 {
 	xt_fwd_state_free(&st->fwd);
 	xt_decap_free(&st->decap);
-	xt_tc_bpf__destroy(st->tc);
+	xt_objects_free(&st->obj);
+}
+
+/* The overlay's programs, of its kind, with maps of their own, loaded; st->ov gets the
+ * maps, cfg, the uplink's name, and for an L2 overlay its configuration. */
+static int attach_load(struct attach_state *st, const struct xt_overlay_spec *o,
+		       const struct xt_config *cfg, const char uplink[IF_NAMESIZE])
+{
+	struct xt_l2_config l2 = {};
+	int err;
+
+	if (o->mode == XT_MODE_L2) {
+		err = xt_l2_config_make(o, &l2);
+		if (err)
+			return err;
+	}
+	st->ov.mode = o->mode;
+	st->ov.l2 = l2;
+	memcpy(st->ov.uplink, uplink, IF_NAMESIZE);
+	err = xt_objects_load_tc(&st->obj, &st->ov, cfg, false);
+	if (err)
+		return xt_err(err, "loading BPF programs: %s (XTUNNEL_DEBUG=1 shows the log)",
+			      strerror(-err));
+	xt_overlay_of_object(xt_objects_tc(&st->obj), o->dev, &st->ov);
+	st->ov.mode = o->mode;
+	st->ov.l2 = l2;
+	st->ov.cfg = *cfg;
+	st->ov.ifindex = st->dev_ifindex;
+	memcpy(st->ov.uplink, uplink, IF_NAMESIZE);
+	err = xt_overlay_bind_maps(xt_objects_prog(&st->obj, XT_ROLE_ENCAP), &st->ov);
+	if (err)
+		return xt_err(err, "binding maps to the encap program: %s", strerror(-err));
+	return 0;
 }
 
 /*
@@ -100,8 +133,14 @@ static int attach_locked(const struct attach_request *req, struct attach_state *
 	st->dev_ifindex = (int)if_nametoindex(dev);
 	cfg.overlay_ifindex = (uint32_t)st->dev_ifindex;
 	cfg.overlay_peer_ifindex = if_nametoindex(peer);
-	/* The veth's MAC is random and fixed from here on; the L3 decapsulations write it as
-	 * the destination of the frames they build, so it goes in rodata. */
+	if (o->has & XT_OV_MAC) {
+		err = xt_dev_mac_set(dev, o->mac);
+		if (err)
+			return xt_err(err, "setting the MAC address of %s: %s", dev,
+				      strerror(-err));
+	}
+	/* The veth's MAC is random (or given) and fixed from here on; the L3 decapsulations
+	 * write it as the destination of the frames they build, so it goes in rodata. */
 	err = xt_dev_mac(dev, cfg.overlay_mac);
 	if (err)
 		return xt_err(err, "reading the MAC address of %s: %s", dev, strerror(-err));
@@ -137,49 +176,31 @@ static int attach_locked(const struct attach_request *req, struct attach_state *
 	st->vxlan_dev_ifindex = (int)cfg.vxlan_dev_ifindex;
 	st->port = cfg.port;
 
-	st->tc = xt_tc_bpf__open();
-	if (!st->tc)
-		return xt_err(-errno, "opening BPF object: %s", strerror(errno));
-	st->tc->rodata->xt_cfg = cfg;
-	memcpy(st->tc->rodata->xt_uplink_name, uplink, IF_NAMESIZE);
-	bpf_map__set_max_entries(st->tc->maps.xt_peers, cfg.max_peers);
-	bpf_map__set_max_entries(st->tc->maps.xt_peer_stats, cfg.max_peers);
-	bpf_map__set_max_entries(st->tc->maps.xt_peer_drops, cfg.max_peers);
-	bpf_map__set_max_entries(st->tc->maps.xt_routes, cfg.max_routes);
-	bpf_map__set_max_entries(st->tc->maps.xt_prefixes, cfg.max_routes);
-	err = xt_tc_bpf__load(st->tc);
+	err = attach_load(st, o, &cfg, uplink);
 	if (err)
-		return xt_err(err, "loading BPF programs: %s (XTUNNEL_DEBUG=1 shows the log)",
-			      strerror(-err));
-
-	xt_overlay_of_object(st->tc->obj, dev, &st->ov);
-	st->ov.cfg = cfg;
-	st->ov.ifindex = st->dev_ifindex;
-	memcpy(st->ov.uplink, uplink, IF_NAMESIZE);
-	err = xt_overlay_bind_maps(bpf_program__fd(st->tc->progs.xt_encap), &st->ov);
-	if (err)
-		return xt_err(err, "binding maps to xt_encap: %s", strerror(-err));
+		return err;
 	err = xt_tc_attach(xt_tc_filter_at(st->dev_ifindex, BPF_TC_EGRESS, XT_TC_HANDLE),
-			   bpf_program__fd(st->tc->progs.xt_encap), XT_TC_CREATE, NULL);
+			   xt_objects_prog(&st->obj, XT_ROLE_ENCAP), XT_TC_CREATE, NULL);
 	if (err)
 		return xt_err(err, "attaching encap to %s: %s", dev, strerror(-err));
 	if (xt_needs_segment_path(&cfg)) {
 		err = xt_tc_attach(xt_tc_filter_at((int)cfg.overlay_peer_ifindex, BPF_TC_INGRESS,
 						   XT_TC_HANDLE),
-				   bpf_program__fd(st->tc->progs.xt_encap_seg), XT_TC_CREATE, NULL);
+				   xt_objects_prog(&st->obj, XT_ROLE_ENCAP_SEG), XT_TC_CREATE,
+				   NULL);
 		if (err)
 			return xt_err(err, "attaching segment encap to %s ingress: %s", peer,
 				      strerror(-err));
 	}
 	if (cfg.vxlan_dev) {
 		err = xt_vxlan_dev_use(st->vxlan_dev_ifindex, cfg.overlay_ifindex,
-				       bpf_program__fd(st->tc->progs.xt_sock_drop));
+				       xt_objects_prog(&st->obj, XT_ROLE_SOCK_DROP));
 		if (err)
 			return xt_err(err, "attaching the drop filter to the vxlan device: %s",
 				      strerror(-err));
 	}
 
-	err = xt_decap_attach(&st->ov, &cfg, bpf_program__fd(st->tc->progs.xt_decap_tc),
+	err = xt_decap_attach(&st->ov, &cfg, xt_objects_prog(&st->obj, XT_ROLE_DECAP_TC),
 			      &st->decap);
 	if (err)
 		return err;

@@ -110,6 +110,8 @@ int xt_pins_create(const char *dev, const int fd[XT_MAP_COUNT])
 	for (m = 0; m < XT_MAP_COUNT; m++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, xt_maps[m].pin);
 		unlink(path); /* a stale pin from an overlay of the same name that is gone */
+		if (fd[m] < 0)
+			continue; /* a map of the other kind of overlay */
 		if (bpf_obj_pin(fd[m], path))
 			return xt_err(-errno, "pinning %s: %s", path, strerror(errno));
 	}

@@ -13,7 +13,6 @@
 #include "dev.h"
 #include "errmsg.h"
 #include "hooks.h"
-#include "xt_xdp.skel.h"
 
 static bool driver_is_veth(const char *uplink)
 {
@@ -24,16 +23,17 @@ static bool driver_is_veth(const char *uplink)
 
 static int decap_xdp(const struct xt_overlay *ov, const struct xt_config *cfg, struct xt_decap *d)
 {
-	int err = xt_overlay_xdp_object(ov, cfg, &d->xdp);
+	int err = xt_objects_open_xdp(&d->xdp, ov, cfg);
 
 	if (!err)
-		err = xt_xdp_multi_attach((int)cfg->uplink_ifindex, d->xdp->obj, "xt_decap_xdp",
+		err = xt_xdp_multi_attach((int)cfg->uplink_ifindex, xt_objects_xdp(&d->xdp),
+					  xt_role_name(ov->mode, XT_ROLE_DECAP_XDP),
 					  (enum xt_xdp_mode)cfg->xdp_mode);
 	if (err)
 		return err;
 	d->xdp_attached = true;
 	/* Frames redirected into a veth are only accepted if its peer runs XDP. */
-	return xt_xdp_attach((int)cfg->overlay_ifindex, bpf_program__fd(d->xdp->progs.xt_pass),
+	return xt_xdp_attach((int)cfg->overlay_ifindex, xt_objects_prog(&d->xdp, XT_ROLE_PASS),
 			     XDP_FLAGS_DRV_MODE);
 }
 
@@ -115,6 +115,5 @@ void xt_decap_rollback(const struct xt_overlay *ov, const struct xt_config *cfg,
 
 void xt_decap_free(struct xt_decap *d)
 {
-	xt_xdp_bpf__destroy(d->xdp);
-	d->xdp = NULL;
+	xt_objects_free(&d->xdp);
 }

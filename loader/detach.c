@@ -29,8 +29,8 @@ static int decap_tc_detach(int uplink, uint32_t overlay)
 
 /*
  * The overlay device was deleted behind our back (ip link del): its encap program went
- * with it, but the decap program stays on the uplink. Find such orphans among all loaded
- * programs by name, read their configuration, and remove those attached here whose
+ * with it, but the decap program (an L3 or an L2 overlay's) stays on the uplink. Find such orphans
+ * among all loaded programs by name, read their configuration, and remove those attached here whose
  * overlay device no longer exists. Program ids are global, ifindexes are per namespace:
  * a program counts only if the query on this namespace's uplink returns that very id.
  */
@@ -44,13 +44,19 @@ static int detach_orphans(int *removed)
 		struct xt_overlay ov;
 		uint32_t map_ids[XT_PROG_MAPS_MAX], i, flags;
 		int fd = bpf_prog_get_fd_by_id(id), uplink;
+		bool decap_tc, decap_xdp;
 
 		if (fd < 0)
 			continue;
 		xt_overlay_init(&ov);
-		if (xt_prog_info(fd, &info, map_ids, XT_PROG_MAPS_MAX) ||
-		    (strcmp(info.name, "xt_decap_tc") && strcmp(info.name, "xt_decap_xdp") &&
-		     strcmp(info.name, "xt_fwd_xdp") && strcmp(info.name, "xt_sock_drop")))
+		if (xt_prog_info(fd, &info, map_ids, XT_PROG_MAPS_MAX))
+			goto next;
+		decap_tc =
+			!strcmp(info.name, "xt_decap_tc") || !strcmp(info.name, "xt_l2_decap_tc");
+		decap_xdp =
+			!strcmp(info.name, "xt_decap_xdp") || !strcmp(info.name, "xt_l2_decap_xdp");
+		if (!decap_tc && !decap_xdp && strcmp(info.name, "xt_fwd_xdp") &&
+		    strcmp(info.name, "xt_sock_drop"))
 			goto next;
 		for (i = 0; i < info.nr_map_ids && i < XT_PROG_MAPS_MAX; i++) {
 			struct bpf_map_info minfo = {};
@@ -88,12 +94,11 @@ static int detach_orphans(int *removed)
 			xt_vxlan_dev_release((int)ov.cfg.vxlan_dev_ifindex, ov.cfg.port,
 					     ov.cfg.overlay_ifindex);
 			(*removed)++;
-		} else if (!strcmp(info.name, "xt_decap_tc") &&
-			   xt_tc_query(xt_tc_filter_at(uplink, BPF_TC_INGRESS,
-						       ov.cfg.overlay_ifindex)) == id) {
+		} else if (decap_tc && xt_tc_query(xt_tc_filter_at(uplink, BPF_TC_INGRESS,
+								   ov.cfg.overlay_ifindex)) == id) {
 			if (!decap_tc_detach(uplink, ov.cfg.overlay_ifindex))
 				(*removed)++;
-		} else if (!strcmp(info.name, "xt_decap_xdp") && xt_xdp_query(uplink, &flags)) {
+		} else if (decap_xdp && xt_xdp_query(uplink, &flags)) {
 			if (xt_xdp_multi_detach(uplink, ov.map_id[XT_MAP_PEERS]) == 0)
 				(*removed)++;
 		}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Device facts and settings: ioctl (MTU, driver, MAC), ethtool features, /proc/sys. */
 #include <errno.h>
+#include <net/if_arp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,15 @@ int xt_dev_mac(const char *name, uint8_t mac[6])
 	if (!err)
 		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	return err;
+}
+
+int xt_dev_mac_set(const char *name, const uint8_t mac[6])
+{
+	struct ifreq ifr = {};
+
+	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
+	return dev_ioctl(name, SIOCSIFHWADDR, &ifr);
 }
 
 int xt_dev_mac_of(uint32_t ifindex, uint8_t mac[6])

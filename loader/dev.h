@@ -18,6 +18,7 @@ int xt_sysctl_read(const char *path, int *value);
 int xt_dev_mtu(const char *name, uint32_t *mtu);
 int xt_dev_driver(const char *name, char *buf, size_t len);
 int xt_dev_mac(const char *name, uint8_t mac[6]);
+int xt_dev_mac_set(const char *name, const uint8_t mac[6]);
 int xt_dev_mac_of(uint32_t ifindex, uint8_t mac[6]);
 /* Turns off every feature of the device whose name (as `ethtool -k` prints it) `match`
  * accepts. -EOPNOTSUPP, with the name in stuck, if one stays on. */

@@ -241,7 +241,7 @@ static void check_pins(struct findings *fs, const struct patient *p)
 	struct xt_finding *f = finding(fs, XT_CHECK_PINS, p->ov.dev);
 	char dir[256], path[300], missing[160] = "", stale[160] = "";
 	size_t lm = 0, ls = 0;
-	int m, n_missing = 0, n_stale = 0;
+	int m, n_maps = 0, n_missing = 0, n_stale = 0;
 	struct statfs sfs;
 
 	if (!f)
@@ -272,6 +272,9 @@ static void check_pins(struct findings *fs, const struct patient *p)
 		uint32_t len = sizeof(info);
 		int fd;
 
+		if (!(xt_maps[m].kinds & XT_KINDS_OF(p->ov.mode)))
+			continue; /* a map of the other kind of overlay: never pinned */
+		n_maps++;
 		snprintf(path, sizeof(path), "%s/%s", dir, xt_maps[m].pin);
 		fd = bpf_obj_get(path);
 		if (fd < 0) {
@@ -294,10 +297,10 @@ static void check_pins(struct findings *fs, const struct patient *p)
 			say(f, XT_STATUS_FAIL,
 			    "%d of %d pins missing in %s (%s)%s: bpftool and scripts that read "
 			    "them find nothing",
-			    n_missing, XT_MAP_COUNT, dir, missing,
-			    n_missing == XT_MAP_COUNT ? "; attach ran where bpffs was private "
-							"(ip netns exec)?"
-						      : "");
+			    n_missing, n_maps, dir, missing,
+			    n_missing == n_maps ? "; attach ran where bpffs was private "
+						  "(ip netns exec)?"
+						: "");
 		else
 			say(f, XT_STATUS_FAIL,
 			    "%d pin%s in %s %s not the map%s the programs use (%s): bpftool "
@@ -307,7 +310,7 @@ static void check_pins(struct findings *fs, const struct patient *p)
 		fix(f, "xtunnel reload %s (it pins the maps again)", p->ov.dev);
 		return;
 	}
-	say(f, XT_STATUS_OK, "%d maps pinned in %s", XT_MAP_COUNT, dir);
+	say(f, XT_STATUS_OK, "%d maps pinned in %s", n_maps, dir);
 }
 
 static bool spec_has_ipv6(const struct xt_overlay_state *st)

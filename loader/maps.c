@@ -8,8 +8,8 @@
 #include "maps.h"
 
 const struct xt_map_desc xt_maps[XT_MAP_COUNT] = {
-#define XT_MAP_DESC(id, name, key, value)                                                          \
-	[XT_MAP_##id] = { "xt_" #name, #name, sizeof(key), sizeof(value) },
+#define XT_MAP_DESC(id, name, key, value, kinds)                                                   \
+	[XT_MAP_##id] = { "xt_" #name, #name, sizeof(key), sizeof(value), kinds },
 	XT_MAPS(XT_MAP_DESC)
 #undef XT_MAP_DESC
 };
@@ -58,8 +58,12 @@ int xt_maps_reuse(struct bpf_object *obj, const int fd[XT_MAP_COUNT])
 	for (m = 0; m < XT_MAP_COUNT; m++) {
 		struct bpf_map *map = bpf_object__find_map_by_name(obj, xt_maps[m].name);
 
-		if (!map || bpf_map__reuse_fd(map, fd[m]))
-			return map ? -errno : -ENOENT;
+		if (!map)
+			continue; /* of the other kind */
+		if (fd[m] < 0)
+			return -ENOENT;
+		if (bpf_map__reuse_fd(map, fd[m]))
+			return -errno;
 	}
 	return 0;
 }
@@ -72,6 +76,9 @@ int xt_maps_ids(const int fd[XT_MAP_COUNT], uint32_t id[XT_MAP_COUNT])
 		struct bpf_map_info info = {};
 		uint32_t len = sizeof(info);
 
+		id[m] = 0;
+		if (fd[m] < 0)
+			continue;
 		if (bpf_obj_get_info_by_fd(fd[m], &info, &len))
 			return -errno;
 		id[m] = info.id;

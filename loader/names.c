@@ -44,6 +44,8 @@ NAMES(xdp_modes, XT_XDP_MODES, XT_XDP_MODE_COUNT)
 #define gso_paths_KEY(id, name) [XT_GSO_##id] = #name,
 NAMES(gso_paths, XT_GSO_PATHS, XT_GSO_PATH_COUNT)
 
+#define modes_KEY(id, name) [XT_MODE_##id] = #name,
+NAMES(modes, XT_MODES, XT_MODE_COUNT)
 #define uplink_states_KEY(id, name) [XT_UPLINK_##id] = #name,
 NAMES(uplink_states, XT_UPLINK_STATES, XT_UPLINK_STATE_COUNT)
 #define trace_progs_KEY(id, name) [XT_TRACE_##id] = #name,
@@ -75,6 +77,7 @@ __attribute__((constructor)) static void names_make(void)
 	words_make(&rx_modes);
 	words_make(&xdp_modes);
 	words_make(&gso_paths);
+	words_make(&modes);
 	words_make(&uplink_states);
 	words_make(&trace_progs);
 	words_make(&checks);
@@ -178,6 +181,64 @@ const char *xt_gso_path_name(enum xt_gso_path path)
 	return word_of(&gso_paths, (unsigned int)path);
 }
 
+const char *xt_mode_name(enum xt_mode mode)
+{
+	return word_of(&modes, (unsigned int)mode);
+}
+
+int xt_parse_mode(const char *s, enum xt_mode *out)
+{
+	unsigned int v;
+	int err = word_parse(&modes, s, &v);
+
+	if (!err)
+		*out = (enum xt_mode)v;
+	return err;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Six pairs of hex digits between five colons or five dashes, nothing else: no sign, no
+ * space, no single digit (sscanf's %x would take all three). */
+int xt_parse_mac(const char *s, uint8_t out[6])
+{
+	uint8_t mac[6];
+	int i, hi, lo;
+
+	if (!s || strlen(s) != 17 || (s[2] != ':' && s[2] != '-'))
+		goto bad;
+	for (i = 0; i < 6; i++) {
+		hi = hex_digit(s[3 * i]);
+		lo = hex_digit(s[3 * i + 1]);
+		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != s[2]))
+			goto bad;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return xt_err_input(-EINVAL, "'%s' is no station's MAC (multicast or zero)", s);
+	memcpy(out, mac, sizeof(mac));
+	return 0;
+bad:
+	return xt_err_input(-EINVAL, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", s ? s : "");
+}
+
+int xt_format_mac(const uint8_t mac[6], char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+			 mac[4], mac[5]);
+
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
 const char *xt_uplink_state_name(enum xt_uplink_state state)
 {
 	return word_of(&uplink_states, (unsigned int)state);
@@ -201,6 +262,10 @@ static const struct {
 	{ XT_OV_MAX_PEERS, "max-peers" },
 	{ XT_OV_MAX_ROUTES, "max-routes" },
 	{ XT_OV_FORWARD_FROM, "forward-from" },
+	{ XT_OV_MODE, "mode" },
+	{ XT_OV_MAC, "mac" },
+	{ XT_OV_MAX_MACS, "max-macs" },
+	{ XT_OV_AGEING, "ageing" },
 };
 
 const char *xt_setting_name(uint32_t bit)

@@ -18,6 +18,7 @@
 #include "dev.h"
 #include "maps.h"
 #include "overlay.h"
+#include "xt_l2.skel.h"
 #include "xt_tc.skel.h"
 #include "xt_xdp.skel.h"
 
@@ -46,15 +47,17 @@ static const struct btf_var_secinfo *section_var(const struct btf *btf, const st
 }
 
 /*
- * The xt_cfg of a program's .rodata map. The map's value is the whole section as the build
- * that loaded the program laid it out, and the section's BTF says where xt_cfg is and what
- * it is. Only a struct xt_config of our size is read, from there, out of a buffer of the
- * size the kernel copies (value_size): another build's section can be larger than ours.
- * The uplink's name comes the same way, where the section has it (else ""). *same_layout:
- * the section is laid out as this build's. -EPROTO if xt_cfg is not there as we know it.
+ * A variable of a program's .rodata map: var_name, of struct type_name, size bytes, into
+ * out. The map's value is the whole section as the build that loaded the program laid it
+ * out, and the section's BTF says where the variable is and what it is. Only a struct of our
+ * size is read, from there, out of a buffer of the size the kernel copies (value_size):
+ * another build's section can be larger than ours. The uplink's name comes the same way,
+ * where the section has it and uplink is not NULL (else ""). *offset: where the variable
+ * was. -EPROTO if it is not there as we know it.
  */
-int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
-		   char uplink[IF_NAMESIZE], bool *same_layout)
+static int rodata_read(int map_fd, const struct bpf_map_info *minfo, const char *var_name,
+		       const char *type_name, void *out, uint32_t size, char uplink[IF_NAMESIZE],
+		       uint32_t *offset)
 {
 	const struct btf_var_secinfo *vsi, *name;
 	const struct btf_type *sec, *var, *t;
@@ -63,25 +66,24 @@ int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_confi
 	void *value = NULL;
 	int err = -EPROTO;
 
-	*same_layout = false;
 	if (uplink)
 		uplink[0] = '\0';
 	if (minfo->type != BPF_MAP_TYPE_ARRAY || minfo->key_size != sizeof(key) ||
-	    minfo->value_size < sizeof(*cfg) || !minfo->btf_id)
+	    minfo->value_size < size || !minfo->btf_id)
 		return -EPROTO;
 	btf = btf__load_from_kernel_by_id(minfo->btf_id);
 	if (!btf)
-		return -EPROTO;
+		return -errno;
 	sec = btf__type_by_id(btf, minfo->btf_value_type_id);
 	if (!sec || !btf_is_datasec(sec))
 		goto out;
-	vsi = section_var(btf, sec, "xt_cfg", sizeof(*cfg));
-	if (!vsi || vsi->offset > minfo->value_size - sizeof(*cfg))
+	vsi = section_var(btf, sec, var_name, size);
+	if (!vsi || vsi->offset > minfo->value_size - size)
 		goto out;
 	var = btf__type_by_id(btf, vsi->type);
 	t = btf__type_by_id(btf, btf__resolve_type(btf, var->type)); /* const volatile */
-	if (!t || !btf_is_struct(t) || strcmp(btf__name_by_offset(btf, t->name_off), "xt_config") ||
-	    t->size != sizeof(*cfg))
+	if (!t || !btf_is_struct(t) || strcmp(btf__name_by_offset(btf, t->name_off), type_name) ||
+	    t->size != size)
 		goto out;
 	value = calloc(1, minfo->value_size);
 	if (!value) {
@@ -92,13 +94,12 @@ int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_confi
 		err = -errno;
 		goto out;
 	}
-	memcpy(cfg, (char *)value + vsi->offset, sizeof(*cfg));
+	memcpy(out, (char *)value + vsi->offset, size);
+	*offset = vsi->offset;
 	name = section_var(btf, sec, "xt_uplink_name", IF_NAMESIZE);
 	if (uplink && name && name->offset <= minfo->value_size - IF_NAMESIZE)
 		snprintf(uplink, IF_NAMESIZE, "%.*s", IF_NAMESIZE - 1,
 			 (const char *)value + name->offset);
-	*same_layout = minfo->value_size == sizeof(struct xt_tc_bpf__rodata) &&
-		       vsi->offset == offsetof(struct xt_tc_bpf__rodata, xt_cfg);
 	err = 0;
 out:
 	free(value);
@@ -106,8 +107,32 @@ out:
 	return err;
 }
 
-/* The overlay behind an xt_encap program. -EPROTO if its maps or its configuration are not
- * this build's: another version of xtunnel attached it. */
+/* The xt_cfg of a program's .rodata map, and the uplink's name; *same_layout: the section is
+ * this build's, of an L3 overlay's objects or of an L2 overlay's. */
+int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
+		   char uplink[IF_NAMESIZE], bool *same_layout)
+{
+	uint32_t offset = 0;
+	int err = rodata_read(map_fd, minfo, "xt_cfg", "xt_config", cfg, sizeof(*cfg), uplink,
+			      &offset);
+
+	*same_layout = !err && ((minfo->value_size == sizeof(struct xt_tc_bpf__rodata) &&
+				 offset == offsetof(struct xt_tc_bpf__rodata, xt_cfg)) ||
+				(minfo->value_size == sizeof(struct xt_l2_bpf__rodata) &&
+				 offset == offsetof(struct xt_l2_bpf__rodata, xt_cfg)));
+	return err;
+}
+
+int xt_l2_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_l2_config *l2)
+{
+	uint32_t offset;
+
+	return rodata_read(map_fd, minfo, "xt_l2_cfg", "xt_l2_config", l2, sizeof(*l2), NULL,
+			   &offset);
+}
+
+/* The overlay behind an encap program, xt_encap (L3) or xt_l2_encap (L2). -EPROTO if its
+ * maps or its configuration are not this build's: another version of xtunnel attached it. */
 static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 {
 	uint32_t map_ids[XT_PROG_MAPS_MAX], i;
@@ -118,7 +143,11 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 	err = xt_prog_info(prog_fd, &info, map_ids, XT_PROG_MAPS_MAX);
 	if (err)
 		return err;
-	if (strcmp(info.name, "xt_encap"))
+	if (!strcmp(info.name, "xt_encap"))
+		ov->mode = XT_MODE_L3;
+	else if (!strcmp(info.name, "xt_l2_encap"))
+		ov->mode = XT_MODE_L2;
+	else
 		return -ENOENT;
 	for (i = 0; i < info.nr_map_ids && i < XT_PROG_MAPS_MAX; i++) {
 		struct bpf_map_info minfo = {};
@@ -144,6 +173,8 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 			other = true; /* of another size, or twice */
 		} else if (xt_map_is_rodata(minfo.name)) {
 			err = xt_config_read(fd, &minfo, &ov->cfg, ov->uplink, &same);
+			if (!err && ov->mode == XT_MODE_L2)
+				err = xt_l2_config_read(fd, &minfo, &ov->l2);
 			if (err && err != -EPROTO) {
 				close(fd);
 				return err;
@@ -153,9 +184,11 @@ static int overlay_from_prog(int prog_fd, struct xt_overlay *ov)
 		}
 		close(fd);
 	}
-	/* Our encap program without our maps or configuration: another version's. */
+	/* Our encap program without the maps of its kind or our configuration: another
+	 * version's. */
 	for (m = 0; m < XT_MAP_COUNT; m++)
-		other |= ov->fd[m] < 0;
+		if (xt_maps[m].kinds & XT_KINDS_OF(ov->mode))
+			other |= ov->fd[m] < 0;
 	return other || !config ? -EPROTO : 0;
 }
 
@@ -293,29 +326,11 @@ int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov)
 	return xt_maps_reuse(obj, ov->fd);
 }
 
-/* The skeleton's rodata keeps the name in IF_NAMESIZE bytes, as bpf/common.h declares it. */
+/* The skeletons' rodata keeps the name in IF_NAMESIZE bytes, as bpf/common.h declares it. */
 _Static_assert(sizeof(((struct xt_tc_bpf__rodata *)0)->xt_uplink_name) == IF_NAMESIZE &&
-		       sizeof(((struct xt_xdp_bpf__rodata *)0)->xt_uplink_name) == IF_NAMESIZE,
+		       sizeof(((struct xt_xdp_bpf__rodata *)0)->xt_uplink_name) == IF_NAMESIZE &&
+		       sizeof(((struct xt_l2_bpf__rodata *)0)->xt_uplink_name) == IF_NAMESIZE,
 	       "xt_uplink_name");
-
-int xt_overlay_tc_object(const struct xt_overlay *ov, const struct xt_config *cfg,
-			 struct xt_tc_bpf **out)
-{
-	struct xt_tc_bpf *tc = xt_tc_bpf__open();
-	int err;
-
-	if (!tc)
-		return -errno;
-	tc->rodata->xt_cfg = *cfg;
-	memcpy(tc->rodata->xt_uplink_name, ov->uplink, IF_NAMESIZE);
-	err = xt_reuse_maps(tc->obj, ov);
-	if (err) {
-		xt_tc_bpf__destroy(tc);
-		return err;
-	}
-	*out = tc;
-	return 0;
-}
 
 int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *cfg,
 			  struct xt_xdp_bpf **out)
@@ -341,16 +356,20 @@ int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *c
 }
 
 /*
- * Discovery goes through the encap program's map list; encap reads neither xt_peers,
- * xt_ports nor xt_peer_drops, so bind them explicitly (BPF_PROG_BIND_MAP, kernel 5.10).
- * Sets the map ids by which our other programs are told apart from anybody else's.
+ * Discovery goes through the encap program's map list; encap reads not all of them (not
+ * xt_peers, xt_ports nor xt_peer_drops on an L3 overlay, nor xt_peers, xt_l2_learned and
+ * xt_l2_state on an L2 one), so every map of the overlay's kind is bound to it explicitly
+ * (BPF_PROG_BIND_MAP, kernel 5.10; one encap already uses stays as it is). Sets the map ids by
+ * which our other programs are told apart from anybody else's.
  */
 int xt_overlay_bind_maps(int encap_fd, struct xt_overlay *ov)
 {
-	if (bpf_prog_bind_map(encap_fd, ov->fd[XT_MAP_PEERS], NULL) ||
-	    bpf_prog_bind_map(encap_fd, ov->fd[XT_MAP_PORTS], NULL) ||
-	    bpf_prog_bind_map(encap_fd, ov->fd[XT_MAP_PEER_DROPS], NULL))
-		return -errno;
+	int m;
+
+	for (m = 0; m < XT_MAP_COUNT; m++)
+		if ((xt_maps[m].kinds & XT_KINDS_OF(ov->mode)) &&
+		    bpf_prog_bind_map(encap_fd, ov->fd[m], NULL))
+			return -errno;
 	return xt_maps_ids(ov->fd, ov->map_id);
 }
 

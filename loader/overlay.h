@@ -12,6 +12,7 @@
 #include "maps.h"
 #include "routes.h"
 #include "xtunnel.h"
+#include "xtunnel_l2.h"
 
 struct bpf_map_info;
 struct bpf_object;
@@ -23,7 +24,9 @@ struct xt_xdp_bpf;
 struct xt_overlay {
 	char dev[IF_NAMESIZE];
 	int ifindex;
+	enum xt_mode mode; /* what kind of overlay: whose programs, which maps (maps.h) */
 	struct xt_config cfg;
+	struct xt_l2_config l2; /* L2 */
 	/* The uplink's name as the programs keep it (xt_uplink_name): what it was called when
 	 * they were loaded, known after it is deleted. */
 	char uplink[IF_NAMESIZE];
@@ -60,11 +63,9 @@ static inline struct xt_route_maps xt_route_maps_of(const struct xt_overlay *ov)
 
 /* A second object (XDP, forward, or a reloaded one) takes the overlay's maps by name. */
 int xt_reuse_maps(struct bpf_object *obj, const struct xt_overlay *ov);
-/* An object of the overlay's programs, configured with cfg (the overlay's, or what reload
- * chose anew) and sharing the overlay's maps: opened, not loaded. The XDP object also gets
- * the uplink's MAC. */
-int xt_overlay_tc_object(const struct xt_overlay *ov, const struct xt_config *cfg,
-			 struct xt_tc_bpf **out);
+/* An L3 overlay's XDP object, configured with cfg (the overlay's, or what reload chose
+ * anew) and sharing the overlay's maps: opened, not loaded, with the uplink's MAC
+ * (objects.h opens either kind's). */
 int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *cfg,
 			  struct xt_xdp_bpf **out);
 
@@ -72,9 +73,11 @@ int xt_overlay_xdp_object(const struct xt_overlay *ov, const struct xt_config *c
 bool xt_map_is_rodata(const char *map_name);
 /* The xt_cfg a .rodata map holds, and the uplink's name if uplink is not NULL ("" if the
  * section has none); -EPROTO if it holds no xt_cfg this build can read. *same_layout: the
- * section is laid out as this build's. */
+ * section is laid out as this build's (of either kind of overlay). */
 int xt_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_config *cfg,
 		   char uplink[IF_NAMESIZE], bool *same_layout);
+/* The xt_l2_cfg of an L2 overlay's .rodata map; -EPROTO if it holds none. */
+int xt_l2_config_read(int map_fd, const struct bpf_map_info *minfo, struct xt_l2_config *l2);
 /* The uplink's ifindex now and its name, in *name: the one the programs were loaded with
  * (cfg->uplink_ifindex) under its name of today, or, if that device was deleted, the one
  * that has the name the programs keep (ov->uplink). 0 if neither exists. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Peers: add, set, del. A peer is an endpoint (xt_peers) and its allowed-ips, which are
+ * Peers: add, set, del; those of an L2 overlay are l2_peer.c's. A peer is an endpoint
+ * (xt_peers) and its allowed-ips, which are
  * both its routes in the trie (egress) and the sources it may send from (ingress), plus
  * one kernel route per prefix through the overlay device. Prefixes of both families share
  * the one route trie, IPv4 as IPv4-mapped IPv6 (see include/xtunnel_shared.h). The
@@ -24,6 +25,7 @@
 #include "addr.h"
 #include "counters.h"
 #include "errmsg.h"
+#include "l2.h"
 #include "lock.h"
 #include "netlink.h"
 #include "peer_check.h"
@@ -398,7 +400,16 @@ static int peer_op(enum peer_op op, const char *dev, const struct xt_peer_spec *
 	err = xt_view_get(dev, &v);
 	if (err)
 		goto out;
-	if (op == PEER_ADD)
+	if (v->ov.mode == XT_MODE_L2)
+		err = op == PEER_ADD   ? xt_l2_peer_add(v, o)
+		      : op == PEER_SET ? xt_l2_peer_set(v, o)
+				       : xt_l2_peer_del(v, name);
+	else if (o && (o->has & XT_PEER_FLOOD))
+		err = xt_err_input(-EINVAL,
+				   "flood: overlay %s is an L3 overlay, whose peers "
+				   "are reached by their allowed-ips",
+				   v->ov.dev);
+	else if (op == PEER_ADD)
 		err = peer_add_locked(o, move, v);
 	else if (op == PEER_SET)
 		err = peer_set_locked(o, move, v);

@@ -16,11 +16,10 @@
 #include "errmsg.h"
 #include "forward.h"
 #include "hooks.h"
+#include "objects.h"
 #include "overlay.h"
 #include "view.h"
 #include "vxlan_dev.h"
-#include "xt_tc.skel.h"
-#include "xt_xdp.skel.h"
 
 static bool same_vxlan_dev(const struct xt_config *a, const struct xt_config *b)
 {
@@ -52,16 +51,16 @@ static int reload_config(struct xt_overlay *ov)
 }
 
 /* Decap replaced where it is, or attached where it is not: on an uplink made again, or
- * one somebody took ours off. */
-static int reload_decap(struct xt_overlay *ov, struct xt_tc_bpf *tc, struct xt_xdp_bpf **xs,
-			struct xt_decap *fresh)
+ * one somebody took ours off. obj: the new objects, of the overlay's kind; the XDP one is
+ * opened here if XDP decap is replaced. */
+static int reload_decap(struct xt_overlay *ov, struct xt_objects *obj, struct xt_decap *fresh)
 {
 	int uplink = (int)ov->cfg.uplink_ifindex, err;
 	struct xt_tc_filter decap_tc =
 		xt_tc_filter_at(uplink, BPF_TC_INGRESS, (uint32_t)ov->ifindex);
 
 	if (xt_tc_query(decap_tc)) {
-		err = xt_tc_attach(decap_tc, bpf_program__fd(tc->progs.xt_decap_tc), XT_TC_REPLACE,
+		err = xt_tc_attach(decap_tc, xt_objects_prog(obj, XT_ROLE_DECAP_TC), XT_TC_REPLACE,
 				   NULL);
 		if (err)
 			return xt_err(err, "replacing the decap program: %s (nothing was changed)",
@@ -69,10 +68,11 @@ static int reload_decap(struct xt_overlay *ov, struct xt_tc_bpf *tc, struct xt_x
 		return 0;
 	}
 	if (xt_xdp_multi_find(uplink, ov->map_id[XT_MAP_PEERS])) {
-		err = xt_overlay_xdp_object(ov, &ov->cfg, xs);
+		err = xt_objects_open_xdp(obj, ov, &ov->cfg);
 		if (!err)
-			err = xt_xdp_multi_replace(uplink, ov->map_id[XT_MAP_PEERS], (*xs)->obj,
-						   "xt_decap_xdp");
+			err = xt_xdp_multi_replace(uplink, ov->map_id[XT_MAP_PEERS],
+						   xt_objects_xdp(obj),
+						   xt_role_name(ov->mode, XT_ROLE_DECAP_XDP));
 		if (err)
 			return xt_err(err,
 				      "replacing the XDP program on the uplink: %s (nothing was "
@@ -80,7 +80,7 @@ static int reload_decap(struct xt_overlay *ov, struct xt_tc_bpf *tc, struct xt_x
 				      strerror(-err));
 		return 0;
 	}
-	err = xt_decap_attach(ov, &ov->cfg, bpf_program__fd(tc->progs.xt_decap_tc), fresh);
+	err = xt_decap_attach(ov, &ov->cfg, xt_objects_prog(obj, XT_ROLE_DECAP_TC), fresh);
 	if (err)
 		xt_decap_rollback(ov, &ov->cfg, fresh);
 	return err;
@@ -89,8 +89,7 @@ static int reload_decap(struct xt_overlay *ov, struct xt_tc_bpf *tc, struct xt_x
 static int reload_locked(const void *arg)
 {
 	const char *dev = arg;
-	struct xt_tc_bpf *tc = NULL;
-	struct xt_xdp_bpf *xs = NULL;
+	struct xt_objects obj = {};
 	struct xt_decap fresh = {};
 	struct xt_config old;
 	struct xt_overlay ov;
@@ -103,17 +102,15 @@ static int reload_locked(const void *arg)
 	err = reload_config(&ov);
 	if (err)
 		goto out;
-	err = xt_overlay_tc_object(&ov, &ov.cfg, &tc);
+	err = xt_objects_load_tc(&obj, &ov, &ov.cfg, true);
 	if (!err)
-		err = xt_tc_bpf__load(tc);
-	if (!err)
-		err = xt_overlay_bind_maps(bpf_program__fd(tc->progs.xt_encap), &ov);
+		err = xt_overlay_bind_maps(xt_objects_prog(&obj, XT_ROLE_ENCAP), &ov);
 	if (err) {
 		err = xt_err(err, "loading the new programs: %s (nothing was changed)",
 			     strerror(-err));
 		goto out;
 	}
-	err = reload_decap(&ov, tc, &xs, &fresh);
+	err = reload_decap(&ov, &obj, &fresh);
 	if (err)
 		goto out;
 	/* A deleted uplink left xt_ports with it (a devmap drops a device that goes); the one
@@ -133,7 +130,7 @@ static int reload_locked(const void *arg)
 	if (xt_needs_segment_path(&ov.cfg)) {
 		err = xt_tc_attach(xt_tc_filter_at((int)ov.cfg.overlay_peer_ifindex, BPF_TC_INGRESS,
 						   XT_TC_HANDLE),
-				   bpf_program__fd(tc->progs.xt_encap_seg), XT_TC_REPLACE, NULL);
+				   xt_objects_prog(&obj, XT_ROLE_ENCAP_SEG), XT_TC_REPLACE, NULL);
 		if (err) {
 			err = xt_err(err,
 				     "replacing the segment encap program: %s (decap was replaced)",
@@ -143,7 +140,7 @@ static int reload_locked(const void *arg)
 	}
 	if (ov.cfg.vxlan_dev) {
 		err = xt_vxlan_dev_use((int)ov.cfg.vxlan_dev_ifindex, (uint32_t)ov.ifindex,
-				       bpf_program__fd(tc->progs.xt_sock_drop));
+				       xt_objects_prog(&obj, XT_ROLE_SOCK_DROP));
 		if (err) {
 			err = xt_err(err,
 				     "attaching the drop filter to the vxlan device: %s (decap was "
@@ -155,7 +152,7 @@ static int reload_locked(const void *arg)
 	/* Encap last: if it fails, the new decap program already runs on the same maps, and
 	 * the old encap program keeps working. */
 	err = xt_tc_attach(xt_tc_filter_at(ov.ifindex, BPF_TC_EGRESS, XT_TC_HANDLE),
-			   bpf_program__fd(tc->progs.xt_encap), XT_TC_REPLACE, NULL);
+			   xt_objects_prog(&obj, XT_ROLE_ENCAP), XT_TC_REPLACE, NULL);
 	if (err)
 		err = xt_err(err, "replacing the encap program: %s (decap was replaced)",
 			     strerror(-err));
@@ -175,8 +172,7 @@ out:
 	if (!err && old.vxlan_dev && !same_vxlan_dev(&ov.cfg, &old))
 		xt_vxlan_dev_release((int)old.vxlan_dev_ifindex, old.port, (uint32_t)ov.ifindex);
 	xt_decap_free(&fresh);
-	xt_xdp_bpf__destroy(xs);
-	xt_tc_bpf__destroy(tc);
+	xt_objects_free(&obj);
 	xt_overlay_close(&ov);
 	return err;
 }

@@ -13,6 +13,7 @@
 #include "dev.h"
 #include "errmsg.h"
 #include "xtunnel.h"
+#include "xtunnel_l2.h"
 
 /* Each item of a comma-separated list (none empty) to add(spec, item). */
 static int parse_list(struct xt_overlay_spec *spec, const char *text,
@@ -124,6 +125,18 @@ int xt_setting_parse(struct xt_overlay_spec *spec, uint32_t bit, const char *tex
 	case XT_OV_FORWARD_FROM:
 		err = parse_list(spec, text, add_port);
 		break;
+	case XT_OV_MODE:
+		err = xt_parse_mode(text, &spec->mode);
+		break;
+	case XT_OV_MAC:
+		err = xt_parse_mac(text, spec->mac);
+		break;
+	case XT_OV_MAX_MACS:
+		err = xt_parse_u32(text, 1, XT_L2_MAX_MACS_LIMIT, &spec->max_macs);
+		break;
+	case XT_OV_AGEING:
+		err = xt_parse_u32(text, 0, XT_L2_AGEING_LIMIT, &spec->ageing);
+		break;
 	default:
 		return xt_err_input(-EINVAL, "setting 0x%x: not one xtunnel knows", bit);
 	}
@@ -168,6 +181,17 @@ int xt_setting_format(const struct xt_overlay_spec *spec, uint32_t bit, char *bu
 		return 0;
 	case XT_OV_MAX_ROUTES:
 		snprintf(buf, len, "%u", spec->max_routes);
+		return 0;
+	case XT_OV_MODE:
+		snprintf(buf, len, "%s", xt_mode_name(spec->mode));
+		return 0;
+	case XT_OV_MAC:
+		return xt_format_mac(spec->mac, buf, len);
+	case XT_OV_MAX_MACS:
+		snprintf(buf, len, "%u", spec->max_macs);
+		return 0;
+	case XT_OV_AGEING:
+		snprintf(buf, len, "%u", spec->ageing);
 		return 0;
 	}
 	return xt_err_input(-EINVAL, "setting 0x%x: not a single value", bit);

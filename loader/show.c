@@ -16,6 +16,7 @@
 #include "errmsg.h"
 #include "forward.h"
 #include "hooks.h"
+#include "l2.h"
 #include "lock.h"
 #include "netlink.h"
 #include "overlay.h"
@@ -111,7 +112,16 @@ static int overlay_spec(const struct xt_overlay *ov, struct xt_overlay_spec *spe
 
 	memcpy(spec->dev, ov->dev, sizeof(spec->dev));
 	spec->has = XT_OV_ENCAP | XT_OV_LOCAL | XT_OV_ADDRS | XT_OV_MTU | XT_OV_RX |
-		    XT_OV_XDP_MODE | XT_OV_MAX_PEERS | XT_OV_MAX_ROUTES | XT_OV_FORWARD_FROM;
+		    XT_OV_XDP_MODE | XT_OV_MAX_PEERS | XT_OV_MODE | XT_OV_MAC;
+	spec->mode = ov->mode;
+	if (ov->mode == XT_MODE_L2) {
+		spec->has |= XT_OV_MAX_MACS | XT_OV_AGEING;
+		spec->max_macs = ov->l2.max_macs;
+		spec->ageing = (uint32_t)(ov->l2.ageing_ns / 1000000000ull);
+	} else {
+		spec->has |= XT_OV_MAX_ROUTES | XT_OV_FORWARD_FROM;
+	}
+	xt_dev_mac(ov->dev, spec->mac);
 	ifindex = xt_overlay_uplink(ov, spec->uplink);
 	if (spec->uplink[0])
 		spec->has |= XT_OV_UPLINK;
@@ -227,8 +237,10 @@ static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *i
 		}
 		p = &info->peers[info->n_peers++];
 		memset(p, 0, sizeof(*p));
-		p->spec.has = XT_PEER_ENDPOINT | XT_PEER_ALLOWED | XT_PEER_FLAGS;
+		p->spec.has = XT_PEER_ENDPOINT | XT_PEER_FLAGS |
+			      (ov->mode == XT_MODE_L2 ? XT_PEER_FLOOD : XT_PEER_ALLOWED);
 		p->spec.flags = peer.flags;
+		p->spec.flood = peer.flags & XT_PEER_F_FLOOD;
 		memcpy(p->spec.name, peer.name, sizeof(p->spec.name));
 		p->spec.name[sizeof(p->spec.name) - 1] = '\0';
 		p->id = peer.id;
@@ -238,7 +250,9 @@ static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *i
 		xt_peer_drops_read(ov->fd[XT_MAP_PEER_DROPS], peer.id, p->drops);
 		peer_liveness(p, mono_ms, wall_ms);
 	}
-	if (routes_of_peers(ov, info))
+	if (ov->mode == XT_MODE_L2)
+		xt_l2_counts(ov, &info->n_fdb, &info->n_neigh);
+	else if (routes_of_peers(ov, info))
 		return -ENOMEM;
 	if (info->n_peers)
 		qsort(info->peers, (size_t)info->n_peers, sizeof(*info->peers), peer_cmp);

@@ -16,6 +16,7 @@
 #include "netlink.h"
 #include "overlay.h"
 #include "spec.h"
+#include "xtunnel_l2.h"
 
 bool xt_spec_has_ipv6(const struct xt_overlay_spec *o)
 {
@@ -81,6 +82,45 @@ static int spec_complete(const struct xt_overlay_spec *in, struct xt_overlay_spe
 	for (i = 0; i < o->n_forward; i++)
 		if (!memchr(o->forward_from[i], 0, IF_NAMESIZE))
 			return xt_err_input(-EINVAL, "forward-from: a name without its end");
+	if (!(o->has & XT_OV_MODE))
+		o->mode = XT_MODE_L3;
+	if ((unsigned int)o->mode >= XT_MODE_COUNT)
+		return xt_err_input(-EINVAL, "mode: not one xtunnel knows");
+	if (!(o->has & XT_OV_MAX_MACS))
+		o->max_macs = XT_L2_DEFAULT_MAX_MACS;
+	if (!(o->has & XT_OV_AGEING))
+		o->ageing = XT_L2_DEFAULT_AGEING;
+	return 0;
+}
+
+/* What only one kind of overlay has, asked of the other. */
+static int mode_validate(const struct xt_overlay_spec *o)
+{
+	if (o->mode == XT_MODE_L3) {
+		if (o->has & XT_OV_MAX_MACS)
+			return xt_err_input(-EINVAL, "max-macs: only an L2 overlay learns MACs "
+						     "(mode l2)");
+		if (o->has & XT_OV_AGEING)
+			return xt_err_input(-EINVAL, "ageing: only an L2 overlay learns MACs "
+						     "(mode l2)");
+		return 0;
+	}
+	if (!xt_encap_is_l2(o->encap))
+		return xt_err_input(-EINVAL,
+				    "mode l2: encap %s carries no Ethernet frame (vxlan or geneve)",
+				    xt_encap_name(o->encap));
+	if (o->has & XT_OV_MAX_ROUTES)
+		return xt_err_input(-EINVAL, "max-routes: an L2 overlay has no routes (its FDB "
+					     "learns where stations are)");
+	if (o->n_forward)
+		return xt_err_input(-EINVAL, "forward-from: an L2 overlay is bridged, not routed");
+	/* A peer's learned MACs are a share of the FDB, which holds XT_L2_DEFAULT_MAX_FDB. */
+	if (!o->max_macs || o->max_macs > XT_L2_DEFAULT_MAX_FDB)
+		return xt_err_input(-EINVAL, "max-macs %u: from 1 to %u", o->max_macs,
+				    XT_L2_DEFAULT_MAX_FDB);
+	if (o->ageing > 1000000)
+		return xt_err_input(-EINVAL, "ageing %u: at most 1000000 seconds (0: never)",
+				    o->ageing);
 	return 0;
 }
 
@@ -306,6 +346,8 @@ int xt_spec_config(const struct xt_overlay_spec *spec, unsigned int flags,
 	if (err)
 		return err;
 	err = attach_validate(o);
+	if (!err)
+		err = mode_validate(o);
 	if (!err)
 		err = xt_fwd_validate(o);
 	if (err)

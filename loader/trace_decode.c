@@ -176,7 +176,8 @@ void xt_trace_decode(const struct xt_config *cfg, const struct xt_trace_event *e
 		c.len = XT_TRACE_HEAD_LEN;
 	p->prog = (enum xt_trace_prog)ev->prog;
 	p->rx = ev->prog == XT_TRACE_DECAP_TC || ev->prog == XT_TRACE_DECAP_XDP ||
-		ev->prog == XT_TRACE_SOCK_DROP;
+		ev->prog == XT_TRACE_SOCK_DROP || ev->prog == XT_TRACE_L2_DECAP_TC ||
+		ev->prog == XT_TRACE_L2_DECAP_XDP;
 	p->reason = (enum xt_reason)ev->reason;
 	p->len = ev->len;
 	if (ev->head_kind == XT_TRACE_HEAD_OUTER) {

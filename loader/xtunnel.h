@@ -45,6 +45,25 @@ struct xt_prefix {
  * overlay again: attach with its spec, then peer add with each peer's.
  */
 
+/*
+ * The kinds of overlay (`attach ... mode`), a list as those of include/xtunnel_shared.h: l3
+ * routes IP packets by the peers' allowed-ips (the overlay device is a routed interface); l2
+ * is a VTEP for a bridge (VXLAN or GENEVE only): frames go by an FDB learned from the peers,
+ * and what it does not know is flooded (see the man page's L2 OVERLAYS).
+ */
+#define XT_MODES(X)                                                                                \
+	X(L3, l3)                                                                                  \
+	X(L2, l2)
+
+/* clang-format off */
+enum xt_mode {
+#define XT_MODE_ENUM(id, name) XT_MODE_##id,
+	XT_MODES(XT_MODE_ENUM)
+#undef XT_MODE_ENUM
+	XT_MODE_COUNT,
+};
+/* clang-format on */
+
 /* The fields of struct xt_overlay_spec that are given. */
 enum xt_overlay_has {
 	XT_OV_UPLINK = 1u << 0, /* attach needs it; show has it even if the uplink is gone */
@@ -60,6 +79,10 @@ enum xt_overlay_has {
 	XT_OV_MAX_PEERS = 1u << 10,
 	XT_OV_MAX_ROUTES = 1u << 11,
 	XT_OV_FORWARD_FROM = 1u << 12,
+	XT_OV_MODE = 1u << 13,
+	XT_OV_MAC = 1u << 14,	   /* the overlay device's MAC */
+	XT_OV_MAX_MACS = 1u << 15, /* L2 */
+	XT_OV_AGEING = 1u << 16,   /* L2 */
 };
 
 /* An overlay's settings. The defaults are those of a field whose bit is not in `has`. */
@@ -83,13 +106,18 @@ struct xt_overlay_spec {
 	 * decapsulated packets routed out of them XDP sends there): see forward.c. None. */
 	char forward_from[XT_MAX_FWD_PORTS][IF_NAMESIZE];
 	int n_forward;
+	enum xt_mode mode; /* XT_MODE_L3 */
+	uint8_t mac[6];	   /* the kernel's, random */
+	uint32_t max_macs; /* L2: XT_L2_DEFAULT_MAX_MACS learned MACs per peer */
+	uint32_t ageing;   /* L2: seconds, XT_L2_DEFAULT_AGEING; 0: learned entries never age */
 };
 
 /* The fields of struct xt_peer_spec that are given. */
 enum xt_peer_has {
 	XT_PEER_ENDPOINT = 1u << 0, /* endpoint and port */
-	XT_PEER_ALLOWED = 1u << 1,  /* allowed-ips: the whole list */
-	XT_PEER_FLAGS = 1u << 2,    /* flags: the whole word */
+	XT_PEER_ALLOWED = 1u << 1,  /* allowed-ips: the whole list (L3) */
+	XT_PEER_FLAGS = 1u << 2,    /* flags: the whole word (L2: but for XT_PEER_F_FLOOD) */
+	XT_PEER_FLOOD = 1u << 3,    /* flood (L2) */
 };
 
 /* A peer's settings: peer add needs endpoint and allowed-ips, peer set takes any. */
@@ -101,6 +129,7 @@ struct xt_peer_spec {
 	uint16_t flags;		   /* XT_PEER_F_* (include/xtunnel_shared.h): none */
 	struct xt_prefix *allowed; /* n_allowed of them, any number: see xt_peer_spec_allow */
 	int n_allowed;
+	bool flood; /* L2: frames to flood go to it; on unless given */
 };
 
 /* Appends a prefix to p's allowed-ips, growing the list (malloc). */
@@ -180,6 +209,7 @@ struct xt_overlay_state {
 	char gso_reason[160]; /* what encapsulates GSO packets, and why */
 	char pin_dir[256];    /* where the maps are pinned ("" if not) */
 	uint32_t n_routes;
+	uint32_t n_fdb, n_neigh;	   /* L2: entries, static and learned, aged or not */
 	uint32_t trace_pid;		   /* the tracer whose lease runs; 0: nobody traces */
 	uint64_t reasons[XT_REASON_COUNT]; /* summed over CPUs */
 	struct xt_peer_state *peers;	   /* sorted by name */
@@ -250,6 +280,33 @@ int xt_peer_del(const char *dev, const char *name);
  * part of it: its end leaves the outer one running. */
 int xt_batch_begin(void);
 void xt_batch_end(void);
+
+/* An L2 overlay's FDB and neighbour table (`fdb`, `neigh`). */
+struct xt_fdb_entry {
+	uint8_t mac[6];
+	char peer[XT_PEER_NAME_LEN]; /* the peer's name ("" if its id is no peer's) */
+	bool is_static;
+	uint32_t age; /* learned: seconds since a frame from it was last seen */
+};
+
+struct xt_neigh_entry {
+	struct xt_ip ip;
+	uint8_t mac[6];
+	char peer[XT_PEER_NAME_LEN]; /* learned: the peer that answered; static: "" */
+	bool is_static;
+	uint32_t age; /* learned: seconds since it was last said */
+};
+
+/* The live entries (static, or learned and younger than the ageing time), sorted; free
+ * *out with free(). */
+int xt_fdb_list(const char *dev, struct xt_fdb_entry **out, int *n);
+/* A static entry: mac is behind peer (which replaces any entry mac has). */
+int xt_fdb_add(const char *dev, const uint8_t mac[6], const char *peer);
+int xt_fdb_del(const char *dev, const uint8_t mac[6]);
+int xt_neigh_list(const char *dev, struct xt_neigh_entry **out, int *n);
+/* A static entry: ip is at mac, for ARP and ND suppression. */
+int xt_neigh_add(const char *dev, const struct xt_ip *ip, const uint8_t mac[6]);
+int xt_neigh_del(const char *dev, const struct xt_ip *ip);
 
 /* All overlays when dev is NULL. Free with xt_overlay_states_free(). */
 int xt_show(const char *dev, struct xt_overlay_state **out, int *n);
@@ -378,6 +435,11 @@ int xt_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int xt_parse_encap(const char *s, enum xt_encap *out);
 int xt_parse_rx_mode(const char *s, enum xt_rx_mode *out);
 int xt_parse_xdp_mode(const char *s, enum xt_xdp_mode *out);
+int xt_parse_mode(const char *s, enum xt_mode *out);
+/* A unicast MAC of six hexadecimal octets separated by ':' (or '-'). */
+int xt_parse_mac(const char *s, uint8_t out[6]);
+/* aa:bb:cc:dd:ee:ff; buf of 18 bytes at least. */
+int xt_format_mac(const uint8_t mac[6], char *buf, size_t len);
 /* 0 if name is a valid device name (the kernel's rules, no control characters), else an
  * input error whose message starts with `what`. Every device name a command takes goes
  * through it. */
@@ -411,6 +473,7 @@ const char *xt_reason_name(enum xt_reason reason); /* drop-spoofed */
 const char *xt_rx_mode_name(enum xt_rx_mode mode);
 const char *xt_xdp_mode_name(enum xt_xdp_mode mode);
 const char *xt_gso_path_name(enum xt_gso_path path);
+const char *xt_mode_name(enum xt_mode mode);
 const char *xt_uplink_state_name(enum xt_uplink_state state);
 /* The key of a reason's counter in JSON: drop_spoofed. */
 const char *xt_reason_key(enum xt_reason reason);

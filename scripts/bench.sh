@@ -310,6 +310,20 @@ echo "bench: program cost and scale" >&2
 	cat "$OUT/progcost.md"
 } >>"$OUT/results.md"
 
+# L2 overlays: what replicating a frame to flood costs per copy, xtunnel's design next to
+# the one it did not take, and the ARP suppression answer (see bench/l2flood.c).
+echo "bench: L2 flooding" >&2
+{
+	echo
+	echo "## L2 flooding and ARP suppression"
+	echo
+	echo "ns per run of BPF_PROG_TEST_RUN flooding a broadcast frame to N peers (its copies"
+	echo "sent for real out of a veth uplink whose far end drops them), the mean of the middle"
+	echo "half of 20,000 single runs; the cost per copy is the slope (bench/l2flood.c)."
+	echo
+	"$BUILD/bench/l2flood" || echo "bench: l2flood failed" >&2
+} >>"$OUT/results.md"
+
 # What the trace hooks cost while nobody traces, against programs without them.
 echo "bench: trace off against no trace code" >&2
 {

@@ -2,8 +2,9 @@
 # make demo: three hosts as network namespaces on one switch (a bridge namespace).
 # Hosts a and b run xtunnel; host c runs the kernel's own vxlan device. Shows ping and a
 # TCP transfer across the overlay, then a second overlay between a and b on the same
-# uplinks (GENEVE over IPv6, IPv4 and IPv6 inside), `xtunnel show`, then removes
-# everything it made.
+# uplinks (GENEVE over IPv6, IPv4 and IPv6 inside), then an L2 overlay of "VMs" on
+# bridges with c's kernel vxlan among its VTEPs, `xtunnel show`, then removes everything
+# it made.
 set -u
 BUILD=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
 export BUILD
@@ -67,6 +68,39 @@ else
 	die "b -> a transfer over GENEVE failed"
 fi
 
+step "An L2 overlay: \"VMs\" on bridges, xtunnel on a and b, the kernel's vxlan on c"
+run $X "$NS_A" "$XTUNNEL" attach ua dev xl0 mode l2 vni 100 || die "attach mode l2 on a"
+run $X "$NS_A" "$XTUNNEL" peer add b dev xl0 endpoint "$UNDER_B"
+run $X "$NS_A" "$XTUNNEL" peer add c dev xl0 endpoint "$UNDER_C"
+run $X "$NS_B" "$XTUNNEL" attach ub dev xl0 mode l2 vni 100 || die "attach mode l2 on b"
+run $X "$NS_B" "$XTUNNEL" peer add a dev xl0 endpoint "$UNDER_A"
+run $X "$NS_B" "$XTUNNEL" peer add c dev xl0 endpoint "$UNDER_C"
+run ip -n "$NS_C" link add vl0 type vxlan id 100 local "$UNDER_C" dstport 4789 dev uc
+run $X "$NS_C" bridge fdb append 00:00:00:00:00:00 dev vl0 dst "$UNDER_A"
+run $X "$NS_C" bridge fdb append 00:00:00:00:00:00 dev vl0 dst "$UNDER_B"
+run ip -n "$NS_C" link set vl0 up
+for h in "$NS_A xl0" "$NS_B xl0" "$NS_C vl0"; do
+	set -- $h
+	run ip -n "$1" link add brl type bridge && run ip -n "$1" link set "$2" master brl &&
+		run ip -n "$1" link set brl up || die "bridge on $1"
+done
+# A "VM": a namespace whose eth0 is a port of its host's bridge brl.
+vm_new "${TAG}va" "$NS_A" 02:00:00:00:0a:01 10.30.0.1 fd30::1 brl &&
+	vm_new "${TAG}vb" "$NS_B" 02:00:00:00:0b:01 10.30.0.2 fd30::2 brl &&
+	vm_new "${TAG}vc" "$NS_C" 02:00:00:00:0c:01 10.30.0.3 fd30::3 brl || die "VMs"
+echo "VMs ${TAG}va (10.30.0.1, on a), ${TAG}vb (10.30.0.2, on b), ${TAG}vc (10.30.0.3, on c)"
+run $X "${TAG}va" ping -c 2 -i 0.2 10.30.0.2
+run $X "${TAG}va" ping -c 2 -i 0.2 10.30.0.3
+run $X "${TAG}vc" ping -c 2 -i 0.2 10.30.0.2
+if tcp_transfer "${TAG}vc" "${TAG}va" 10.30.0.1 16; then
+	echo "vc (kernel vxlan host) -> va (xtunnel host): 16 MiB identical"
+else
+	die "vc -> va transfer over the L2 overlay failed"
+fi
+step "What host a learned: the FDB (MAC -> peer) and the neighbour table (ARP suppression)"
+run $X "$NS_A" "$XTUNNEL" fdb show dev xl0
+run $X "$NS_A" "$XTUNNEL" neigh show dev xl0
+
 step "xtunnel show on host a"
 run $X "$NS_A" "$XTUNNEL" show
 step "xtunnel show -p on host b (JSON, indented)"
@@ -75,6 +109,8 @@ run $X "$NS_B" "$XTUNNEL" show -p
 step "Detach and clean up"
 run $X "$NS_A" "$XTUNNEL" detach xt0
 run $X "$NS_A" "$XTUNNEL" detach xg0
+run $X "$NS_A" "$XTUNNEL" detach xl0
+run $X "$NS_B" "$XTUNNEL" detach xl0
 run $X "$NS_B" "$XTUNNEL" detach xt0
 run $X "$NS_B" "$XTUNNEL" detach xg0
 

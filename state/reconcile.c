@@ -210,6 +210,14 @@ int xt_reconcile(const struct xt_desired *want, unsigned int flags,
 	err = snapshot_read(dev, &before);
 	if (err)
 		goto out;
+	if (before.mine && before.mine->spec.mode == XT_MODE_L2) {
+		err = xt_err_input(
+			-EINVAL,
+			"overlay %s is an L2 overlay (mode l2), which config files cannot "
+			"describe yet: nothing was changed",
+			dev);
+		goto out;
+	}
 	if (before.mine && (flags & XT_RECONCILE_NEW)) {
 		err = xt_err_input(-EEXIST,
 				   "overlay %s runs already ('xtunnel sync' changes a running "

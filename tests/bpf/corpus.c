@@ -7,7 +7,9 @@
  * docs/xtunnel.8, and the parser's own statement of them in bpf/rx.h. Where those rules say
  * nothing about a field (checksums, inner TTL, the inner frame's size), the packet meets
  * every rule there is and so is decapsulated; the comment says what happens to it next.
- * Cases run on VXLAN over IPv4 unless their name says another overlay.
+ * Cases run on VXLAN over IPv4 unless their name says another overlay. The l2_ cases run
+ * the L2 overlays' decap programs (xt_l2_decap_tc, xt_l2_decap_xdp): only configured peers,
+ * nothing learned from what is not delivered.
  *
  * What BPF_PROG_TEST_RUN on this kernel (6.18) runs at all shapes the truncation cases:
  * - It refuses input shorter than an Ethernet header, TC and XDP alike (bpf_test_init in
@@ -19,7 +21,7 @@
  *   XDP only. For TC the cases assert the refusal, so that a kernel which runs them again
  *   fails the test and makes us check the TC verdict there as well.
  */
-#include "harness.h"
+#include "l2_harness.h"
 
 /* The inner IPv4 frame from peer A's host: 14 + 20 + 8 + 21 bytes. */
 #define INNER_IPV4_FRAME_LEN (14 + 20 + 8 + sizeof(INNER_PAYLOAD))
@@ -944,6 +946,128 @@ static void ipv6_frame_with_extension_headers_to_unrouted_destination_has_no_rou
 	assert_dropped(*state, &frame, XT_DROP_NO_ROUTE, 0);
 }
 
+/*
+ * The L2 overlays (bpf/l2_rx.h): the same outer rules, then the peer, which must be a
+ * configured one, then learning. docs/security.md lists what an L2 overlay delivers.
+ */
+
+/* The FDB and the neighbour table hold nothing. */
+static void expect_nothing_learned(const struct test_fixture *f, const char *what)
+{
+	if (fdb_count(&f->maps))
+		test_fail("%s: learned %u MACs", what, fdb_count(&f->maps));
+	if (neigh_get(&f->maps, TEST_PEER_A_HOST, &(struct xt_neigh){}) ||
+	    neigh_get(&f->maps, TEST_PEER_A_HOST6, &(struct xt_neigh){}))
+		test_fail("%s: learned a neighbour", what);
+}
+
+/* Whatever an unknown VTEP sends for our VNI, of every kind a peer could send: dropped,
+ * counted, held against no peer, and nothing learned from it. */
+static void l2_anything_from_an_unknown_vtep_is_dropped_and_teaches_nothing(void **state)
+{
+	const struct test_fixture *f = *state;
+	const struct run_expect want = { .verdict = TEST_DROP, .reason = XT_DROP_UNKNOWN_VTEP };
+	struct pkt frames[4] = {};
+	size_t i;
+
+	station_frame_from(&frames[0], test_peer_host_mac, XT_FAMILY_V4);
+	station_frame_from(&frames[1], test_peer_host_mac, XT_FAMILY_V6);
+	put_eth(&frames[2], station_local_mac, test_peer_host_mac, ETHERTYPE_ARP);
+	put_arp(&frames[2], 2, test_peer_host_mac, TEST_PEER_A_HOST, station_local_mac,
+		TEST_LOCAL_HOST);
+	put_na_frame(&frames[3], station_local_mac, test_peer_host_mac, TEST_PEER_A_HOST6,
+		     TEST_LOCAL_HOST6, 0x60000000);
+	for (i = 0; i < 4; i++) {
+		struct pkt in = {};
+
+		tunnel_from(f, 0, &frames[i], &in);
+		expect_run(f, &in, &want,
+			   i == 2   ? "ARP reply"
+			   : i == 3 ? "advertisement"
+				    : "frame");
+	}
+	expect_nothing_learned(f, "after a stranger's frames");
+}
+
+/* The inner Ethernet header cut short, from a peer: malformed, held against it, nothing
+ * learned; from a stranger: the stranger's. */
+static void l2_inner_ethernet_cut_at_every_offset(void **state)
+{
+	const struct test_fixture *f = *state;
+	const struct run_expect from_peer = {
+		.verdict = TEST_DROP,
+		.reason = XT_DROP_MALFORMED,
+		.peer_a = { .drops = 1 },
+	};
+	const struct run_expect from_stranger = { .verdict = TEST_DROP,
+						  .reason = XT_DROP_UNKNOWN_VTEP };
+	struct pkt inner = {}, valid = {}, stranger = {};
+
+	station_frame_from(&inner, test_peer_host_mac, XT_FAMILY_V4);
+	tunnel_from(f, TEST_PEER_A_ID, &inner, &valid);
+	tunnel_from(f, 0, &inner, &stranger);
+	expect_cut_at_every_offset(f, &valid, OFF_INNER, OFF_INNER + 14, &from_peer,
+				   "inner Ethernet from A");
+	expect_cut_at_every_offset(f, &stranger, OFF_INNER, OFF_INNER + 14, &from_stranger,
+				   "inner Ethernet from a stranger");
+	expect_nothing_learned(f, "after cut headers");
+}
+
+/* A damaged outer header from a peer's address teaches nothing: the checksum is checked
+ * before learning. */
+static void l2_outer_checksum_wrong_is_dropped_before_learning(void **state)
+{
+	const struct test_fixture *f = *state;
+	struct pkt inner = {}, in = {};
+
+	put_eth(&inner, station_local_mac, test_peer_host_mac, ETHERTYPE_ARP);
+	put_arp(&inner, 2, test_peer_host_mac, TEST_PEER_A_HOST, station_local_mac,
+		TEST_LOCAL_HOST);
+	tunnel_from(f, TEST_PEER_A_ID, &inner, &in);
+	in.b[OFF_IP_CHECK] ^= 0x01;
+	assert_dropped(f, &in, XT_DROP_OUTER_CHECKSUM, 0);
+	expect_nothing_learned(f, "after a damaged header");
+}
+
+/* An L2 overlay carries what a bridge carries, not only IP: a frame with an 802.1Q tag in
+ * it, a frame of another type, are delivered as they are, their sources learned. */
+static void l2_tagged_and_other_frames_are_delivered_as_they_are(void **state)
+{
+	const struct test_fixture *f = *state;
+	struct pkt tagged = {}, other = {}, in = {};
+	struct xt_fdb e;
+	size_t i;
+
+	station_frame_from(&tagged, test_peer_host_mac, XT_FAMILY_V4);
+	pkt_insert_vlan_tag(&tagged, ETHERTYPE_8021Q, 0x0064);
+	put_eth(&other, station_local_mac, station_b_mac, 0x88b5);
+	for (i = 0; i < 46; i++)
+		put8(&other, (uint8_t)i);
+	tunnel_from(f, TEST_PEER_A_ID, &tagged, &in);
+	expect_decapped(f, &in, &tagged, "802.1Q-tagged frame");
+	in.len = 0;
+	tunnel_from(f, TEST_PEER_A_ID, &other, &in);
+	expect_decapped(f, &in, &other, "frame of type 0x88b5");
+	assert_true(fdb_get(&f->maps, test_peer_host_mac, &e) && e.peer_id == TEST_PEER_A_ID);
+	assert_true(fdb_get(&f->maps, station_b_mac, &e) && e.peer_id == TEST_PEER_A_ID);
+}
+
+/* An inner IPv6 frame shorter than IPv6's header (TC cannot strip it as it is): padded to
+ * Ethernet's minimum, on both paths. */
+static void l2_short_ipv6_typed_frame_is_padded(void **state)
+{
+	const struct test_fixture *f = *state;
+	static const uint8_t zeros[60];
+	struct pkt inner = {}, padded = {}, in = {};
+
+	put_eth(&inner, station_local_mac, test_peer_host_mac, ETHERTYPE_IPV6);
+	put_bytes(&inner, zeros, 30);
+	padded = inner;
+	put_bytes(&padded, zeros, 60 - inner.len);
+	tunnel_from(f, TEST_PEER_A_ID, &inner, &in);
+	expect_decapped(f, &in, &padded, "44-byte IPv6-typed frame");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1004,6 +1128,14 @@ int main(void)
 		ENCAP_CASE_ON(ipv6_frame_with_extension_headers_is_sent_by_destination,
 			      ipip_over_ipv4),
 		ENCAP_CASE(ipv6_frame_with_extension_headers_to_unrouted_destination_has_no_route),
+		L2_DECAP_CASE_ON(l2_anything_from_an_unknown_vtep_is_dropped_and_teaches_nothing,
+				 vxlan_over_ipv4),
+		L2_DECAP_CASE_ON(l2_anything_from_an_unknown_vtep_is_dropped_and_teaches_nothing,
+				 geneve_over_ipv6),
+		L2_DECAP_CASE(l2_inner_ethernet_cut_at_every_offset),
+		L2_DECAP_CASE(l2_outer_checksum_wrong_is_dropped_before_learning),
+		L2_DECAP_CASE(l2_tagged_and_other_frames_are_delivered_as_they_are),
+		L2_DECAP_CASE(l2_short_ipv6_typed_frame_is_padded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,7 @@
  * how xt_encap_seg encapsulates the segments, and the reason it gives for every frame it
  * refuses. tunnels.c has the exact packets of every encapsulation and family.
  *
- * ARP takes the IPv4 path (xt_arp_as_ipv4), so neither kind of frame depends on the test
+ * ARP takes the IPv4 path (xt_skb_as_ipv4), so neither kind of frame depends on the test
  * process's FIB or neighbour table: both leave with zero outer MACs for bpf_redirect_neigh
  * to fill in, and no test builds an underlay. Encap never knows a sender to hold a drop
  * against, so its drops count against no peer (assert_dropped(..., 0)).
@@ -384,7 +384,7 @@ static void encap_drops_arp_with_other_hardware_length(void **state)
 }
 
 /* The same outer headers as for IPv4; the inner frame is the ARP request byte for byte, its
- * Ethernet type still 0x0806: xt_arp_as_ipv4 changes what the skb claims to carry, so that
+ * Ethernet type still 0x0806: xt_skb_as_ipv4 changes what the skb claims to carry, so that
  * bpf_skb_adjust_room and bpf_redirect_neigh take it, never what the peer receives. */
 static void encap_wraps_arp_request_in_vxlan_to_target_owner(void **state)
 {

@@ -39,19 +39,30 @@
  * does with bytes beyond its linear area is tested with real non-linear skbs in
  * tests/e2e/hostile_frames.sh.
  *
- * Every case runs XT_FUZZ_ITERS iterations (default FUZZ_DEFAULT_ITERS) from a seed printed
- * at the start; XT_FUZZ_SEED=<that seed> replays the same packets. `make fuzz` runs
- * 2,000,000 iterations per case.
+ * The L2 overlays' programs (bpf/xt_l2.bpf.c, bpf/xt_l2_xdp.bpf.c) run on the VXLAN and
+ * GENEVE overlays with their own rules and invariants (see "The L2 overlays" below): nothing
+ * from an unknown VTEP is delivered or learned, the FDB after every run is exactly the
+ * rules' own, counts add up, and the two receive paths agree.
+ *
+ * Every case runs XT_FUZZ_ITERS iterations (default FUZZ_DEFAULT_ITERS; the L2 cases a
+ * quarter, L2_SLOWER) from a seed printed at the start; XT_FUZZ_SEED=<that seed> replays
+ * the same packets. `make fuzz` runs 2,000,000 iterations per case.
  */
 #include <time.h>
 #include <unistd.h>
-#include "harness.h"
+#include "l2_harness.h"
 
-#define FUZZ_DEFAULT_ITERS 30000 /* about 7 s for the whole binary on 2 cores */
+#define FUZZ_DEFAULT_ITERS 30000 /* about 7 s for the L3 cases on 2 cores, 10 for the L2 */
 #define FUZZ_MAX_LEN 1600	 /* well inside what XDP's test run takes in one piece (3520) */
 #define TEST_MOVED_HOST "10.10.2.200" /* inside peer A's /24, moved to peer B */
 #define TEST_MOVED_HOST6 "fd00:10:2::200"
-#define N_PROGS 4 /* enum test_prog */
+#define N_PROGS 4	  /* enum test_prog: the L3 overlays' */
+#define N_L2_PROGS 4	  /* and the L2 overlays', from TEST_PROG_L2_ENCAP */
+#define N_L2_OVERLAYS 4	  /* the first of fuzz_overlays: VXLAN and GENEVE */
+#define L2_RESET_EVERY 32 /* iterations: the tables hold 4 learned MACs a peer */
+/* The L2 cases read both tables back after every run: a quarter of the iterations take
+ * about as long as the L3 cases' all. */
+#define L2_SLOWER 4
 
 /* SplitMix64 (Steele, Lea and Flood, OOPSLA 2014): tiny, fast, and every seed is good. */
 struct rng {
@@ -219,7 +230,7 @@ static bool kernel_refuses(enum test_prog prog, const struct pkt *in)
 
 	if (in->len < 14)
 		return true;
-	if (prog == TEST_PROG_DECAP_XDP)
+	if (prog == TEST_PROG_DECAP_XDP || prog == TEST_PROG_L2_DECAP_XDP)
 		return false;
 	type = get16(in, 12);
 	return (type == ETHERTYPE_IPV4 && in->len < 14 + 20) ||
@@ -485,9 +496,19 @@ static struct model_out model_inner(const struct pkt *in, struct model_out m, si
 	return m;
 }
 
-/* The decap rules (bpf/rx.h), in their order; gso: the skb claims GSO segments of no known
- * type, which bpf_skb_adjust_room refuses to shrink (see decap.c). */
-static struct model_out model_decap(const struct xt_config *cfg, const struct pkt *in, bool gso)
+/* model_outer's verdict: m, and no sender. */
+static bool outer_verdict(struct model_out *mp, struct model_out m)
+{
+	*mp = m;
+	return false;
+}
+
+/* The outer headers' rules (bpf/outer.h), in their order, and the sender, for the decap of
+ * every overlay: false with *mp the verdict; true with *mp the sender (0: none) and the outer
+ * length, and *gso what bpf_skb_adjust_room makes of it. gso: the skb claims GSO segments of
+ * no known type, which bpf_skb_adjust_room refuses to shrink (see decap.c). */
+static bool model_outer(const struct xt_config *cfg, const struct pkt *in, struct model_out *mp,
+			bool *gso)
 {
 	const uint8_t *b = in->b;
 	struct model_out m = {};
@@ -497,21 +518,21 @@ static struct model_out model_decap(const struct xt_config *cfg, const struct pk
 	bool padded, go_on;
 
 	if (len < 14)
-		return model_pass(XT_PASS_NOT_IP);
+		return outer_verdict(mp, model_pass(XT_PASS_NOT_IP));
 	/* Another host's unicast MAC: the kernel's PACKET_OTHERHOST (TC), the uplink's MAC
 	 * compared (XDP). */
 	if (!(b[0] & 1) && memcmp(b, test_uplink_mac, 6))
-		return model_pass(XT_PASS_OTHER_HOST);
+		return outer_verdict(mp, model_pass(XT_PASS_OTHER_HOST));
 	if (get16(in, 12) == ETHERTYPE_IPV4) {
 		if (len < 34 || b[OFF_IP] >> 4 != 4 || (b[OFF_IP] & 0x0f) < 5)
-			return model_pass(XT_PASS_NOT_IP);
+			return outer_verdict(mp, model_pass(XT_PASS_NOT_IP));
 		proto = b[OFF_IP + 9];
 		if (!model_proto_ours(cfg, proto))
-			return model_pass(XT_PASS_OTHER_PROTO);
+			return outer_verdict(mp, model_pass(XT_PASS_OTHER_PROTO));
 		if (cfg->family != XT_FAMILY_V4 || memcmp(b + OFF_IP + 16, cfg->local + 12, 4))
-			return model_pass(XT_PASS_NOT_LOCAL);
+			return outer_verdict(mp, model_pass(XT_PASS_NOT_LOCAL));
 		if (get16(in, OFF_IP_FRAG) & 0x3fff)
-			return model_pass(XT_PASS_FRAGMENT);
+			return outer_verdict(mp, model_pass(XT_PASS_FRAGMENT));
 		l3_len = (b[OFF_IP] & 0x0f) * 4;
 		/* A total length of 0 stands for the frame's length only above 64 KiB (BIG TCP). */
 		ip_len = get16(in, OFF_IP_TOT_LEN);
@@ -520,28 +541,28 @@ static struct model_out model_decap(const struct xt_config *cfg, const struct pk
 		mapped4(b + OFF_IP + 12, src);
 	} else if (get16(in, 12) == ETHERTYPE_IPV6) {
 		if (len < 54 || b[OFF_IP] >> 4 != 6)
-			return model_pass(XT_PASS_NOT_IP);
+			return outer_verdict(mp, model_pass(XT_PASS_NOT_IP));
 		proto = b[OFF_IP + 6];
 		if (proto == IPV6_NEXT_FRAGMENT)
-			return model_pass(XT_PASS_FRAGMENT);
+			return outer_verdict(mp, model_pass(XT_PASS_FRAGMENT));
 		if (!model_proto_ours(cfg, proto))
-			return model_pass(XT_PASS_OTHER_PROTO);
+			return outer_verdict(mp, model_pass(XT_PASS_OTHER_PROTO));
 		if (cfg->family != XT_FAMILY_V6 || memcmp(b + OFF_IP + 24, cfg->local, 16))
-			return model_pass(XT_PASS_NOT_LOCAL);
+			return outer_verdict(mp, model_pass(XT_PASS_NOT_LOCAL));
 		l3_len = 40;
 		ip_len = get16(in, OFF_IP + 4) + 40;
 		if (ip_len == 40 && len - 14 > 0xffff)
 			ip_len = len - 14;
 		memcpy(src, b + OFF_IP + 8, 16);
 	} else {
-		return model_pass(XT_PASS_NOT_IP);
+		return outer_verdict(mp, model_pass(XT_PASS_NOT_IP));
 	}
 	l4 = 14 + l3_len;
 	if (xt_encap_is_udp(cfg->encap)) {
 		if (len < l4 + 8)
-			return model_pass(XT_PASS_OTHER_PROTO);
+			return outer_verdict(mp, model_pass(XT_PASS_OTHER_PROTO));
 		if (get16(in, l4 + 2) != cfg->port)
-			return model_pass(XT_PASS_OTHER_PORT);
+			return outer_verdict(mp, model_pass(XT_PASS_OTHER_PORT));
 	}
 	/* RFC 791's header checksum, over the options too (RFC 1071: a right one sums to all
 	 * ones), options cut short being malformed: checked last, on what would be decapsulated
@@ -556,14 +577,14 @@ static struct model_out model_decap(const struct xt_config *cfg, const struct pk
 	 * packet with an inner IPv4 header within the IP length can be that short. */
 	padded = len == 60 && ip_len < 46;
 	if (!padded && ip_len != len - 14)
-		return model_drop(XT_DROP_MALFORMED);
+		return outer_verdict(mp, model_drop(XT_DROP_MALFORMED));
 	if (padded && (xt_encap_is_l2(cfg->encap) ||
 		       ip_len < l3_len + (cfg->encap == XT_ENCAP_GRE ? 4 : 0) + 20))
-		return model_drop(XT_DROP_MALFORMED);
+		return outer_verdict(mp, model_drop(XT_DROP_MALFORMED));
 	m.end = padded ? 14 + ip_len : len;
 	if (xt_encap_is_udp(cfg->encap)) {
 		if (get16(in, l4 + 4) != ip_len - l3_len)
-			return model_drop(XT_DROP_MALFORMED);
+			return outer_verdict(mp, model_drop(XT_DROP_MALFORMED));
 		go_on = cfg->encap == XT_ENCAP_VXLAN ? model_vxlan(cfg, in, l4 + 8, &m)
 						     : model_geneve(cfg, in, l4 + 8, &m);
 	} else if (cfg->encap == XT_ENCAP_GRE) {
@@ -574,18 +595,29 @@ static struct model_out model_decap(const struct xt_config *cfg, const struct pk
 		go_on = true;
 	}
 	if (!go_on)
-		return m;
+		return outer_verdict(mp, m);
 	if (padded && (m.inner_type != ETHERTYPE_IPV4 || m.outer_len + 20 > m.end))
-		return model_drop(XT_DROP_MALFORMED);
+		return outer_verdict(mp, model_drop(XT_DROP_MALFORMED));
 	/* Trimming the padding first takes the skb's GSO state (bpf_skb_change_tail resets it),
 	 * so decap no longer fails. */
-	gso = gso && !padded;
+	*gso = *gso && !padded;
 	m.sender = model_peer_of(cfg->family, src);
+	*mp = m;
+	return true;
+}
+
+/* The decap rules of the L3 overlays (bpf/rx.h), in their order. */
+static struct model_out model_decap(const struct xt_config *cfg, const struct pkt *in, bool gso)
+{
+	struct model_out m;
+
+	if (!model_outer(cfg, in, &m, &gso))
+		return m;
 	if (!m.sender)
 		return model_pass(XT_PASS_UNKNOWN_PEER);
 	if (!xt_encap_is_l2(cfg->encap))
 		return model_inner(in, m, m.outer_len, gso);
-	if (len < m.outer_len + 14)
+	if (in->len < m.outer_len + 14)
 		return model_peer_drop(m, XT_DROP_MALFORMED);
 	m.inner_type = get16(in, m.outer_len + 12);
 	return model_inner(in, m, m.outer_len + 14, gso);
@@ -727,6 +759,20 @@ static uint16_t model_outer_udp_checksum(const struct pkt *expected, const struc
 	return check ? check : 0xffff;
 }
 
+/* The FDB an L2 overlay's program should have, learned entries from peers A and B: what
+ * model_l2_decap keeps, and the map is compared with after every run. */
+struct l2_model_entry {
+	uint8_t mac[6];
+	uint32_t peer;
+	bool stat;
+};
+
+struct l2_model {
+	struct l2_model_entry fdb[64];
+	size_t n;
+	uint32_t macs[2]; /* learned entries of A and B */
+};
+
 /* One overlay under fuzzing: its four programs, and the packets to start from. */
 struct seeds {
 	struct pkt p[32];
@@ -738,6 +784,9 @@ struct fuzz_overlay {
 	const struct test_overlay *overlay;
 	struct test_fixture progs[N_PROGS]; /* indexed by enum test_prog */
 	struct seeds decap, encap;
+	/* VXLAN and GENEVE: also as L2 overlays, each program with the FDB it should have. */
+	struct test_fixture l2[N_L2_PROGS]; /* indexed by enum test_prog - TEST_PROG_L2_ENCAP */
+	struct seeds l2_decap, l2_encap;
 };
 
 #define FUZZ_OVERLAY(o)                                                                            \
@@ -797,11 +846,16 @@ static const char *const prog_names[] = {
 	[TEST_PROG_DECAP_TC] = "xt_decap_tc",
 	[TEST_PROG_DECAP_XDP] = "xt_decap_xdp",
 	[TEST_PROG_ENCAP_SEG] = "xt_encap_seg",
+	[TEST_PROG_L2_ENCAP] = "xt_l2_encap",
+	[TEST_PROG_L2_DECAP_TC] = "xt_l2_decap_tc",
+	[TEST_PROG_L2_DECAP_XDP] = "xt_l2_decap_xdp",
+	[TEST_PROG_L2_ENCAP_SEG] = "xt_l2_encap_seg",
 };
 
 static bool prog_is_encap(enum test_prog prog)
 {
-	return prog == TEST_PROG_ENCAP || prog == TEST_PROG_ENCAP_SEG;
+	return prog == TEST_PROG_ENCAP || prog == TEST_PROG_ENCAP_SEG ||
+	       prog == TEST_PROG_L2_ENCAP || prog == TEST_PROG_L2_ENCAP_SEG;
 }
 
 static enum test_verdict verdict_of(const struct fuzz_case *c, const struct test_fixture *f,
@@ -813,7 +867,7 @@ static enum test_verdict verdict_of(const struct fuzz_case *c, const struct test
 		return TEST_DROP;
 	if (code == verdict_code(f, TEST_REDIRECT))
 		return TEST_REDIRECT;
-	if (f->prog == TEST_PROG_ENCAP && code == TC_ACT_OK)
+	if ((f->prog == TEST_PROG_ENCAP || f->prog == TEST_PROG_L2_ENCAP) && code == TC_ACT_OK)
 		return TEST_ACCEPT;
 	fuzz_fail(c, "%s returned %d, not a verdict it may give", prog_names[f->prog], code);
 	return TEST_DROP;
@@ -1235,6 +1289,605 @@ static void encap_seeds(struct seeds *s)
 	ns_behind_ext_headers_seed(seed_next(s));
 }
 
+/*
+ * The L2 overlays (bpf/xt_l2.bpf.c, bpf/xt_l2_xdp.bpf.c), on the VXLAN and GENEVE overlays:
+ * their own rules, restated by model_l2_decap and model_l2_encap, and invariants on top:
+ * - nothing from an address that is no peer's is ever delivered, and nothing is learned
+ *   from it;
+ * - the FDB is, after every run, exactly the model's: a new source MAC learned for the
+ *   sender while it has fewer than max-macs, a learned one moved to it, a static one never;
+ * - a neighbour entry a run adds or changes is the sender's, for a MAC the sender has in the
+ *   FDB; every peer's learned counts are what its entries in the two tables add up to;
+ * - a delivered frame is exactly what follows the outer headers (padded to Ethernet's
+ *   minimum when shorter than TC can strip); a frame sent is the packet for the FDB's peer
+ *   (A, for its one static entry), or, flooded, for B (the one flood peer, so no clone is
+ *   made here: tests/bpf/l2_flood.c has them); an ARP request or neighbour solicitation
+ *   answered is exactly the answer the model builds;
+ * - counters as for the L3 overlays.
+ * The learned tables are emptied every L2_RESET_EVERY iterations, so that learning goes on.
+ */
+
+static bool l2_mac_is_station(const uint8_t *mac)
+{
+	static const uint8_t zero[6];
+
+	return !(mac[0] & 1) && memcmp(mac, zero, 6);
+}
+
+/* A static FDB entry of A's in the decap programs' tables. */
+static const uint8_t l2_static_mac[6] = { 0x02, 0x00, 0x00, 0x0a, 0x02, 0x5a };
+
+/* The FDB each L2 program of the first N_L2_OVERLAYS of fuzz_overlays should have. */
+static struct l2_model l2_models[N_L2_OVERLAYS][N_L2_PROGS];
+
+static struct l2_model *l2_model_of(const struct fuzz_overlay *ov, enum test_prog prog)
+{
+	size_t o = (size_t)(ov - fuzz_overlays);
+
+	assert_true(o < N_L2_OVERLAYS);
+	return &l2_models[o][prog - TEST_PROG_L2_ENCAP];
+}
+
+/* The model's entry for mac: its index, or -1. */
+static int l2_model_index(const struct l2_model *t, const uint8_t *mac)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!memcmp(t->fdb[i].mac, mac, 6))
+			return (int)i;
+	return -1;
+}
+
+static uint32_t *l2_model_count(struct l2_model *t, uint32_t peer)
+{
+	return &t->macs[peer == TEST_PEER_A_ID ? 0 : 1];
+}
+
+/* The shortest inner frame decap delivers as it is (bpf/l2_rx.h): an Ethernet header and
+ * IPv6's base header behind it for IPv6, IPv4's for anything else. */
+static size_t l2_min_inner(uint16_t type)
+{
+	return 14 + (type == ETHERTYPE_IPV6 ? 40 : 20);
+}
+
+/* xt_l2_rx's rules and xt_l2_decap_tc's (bpf/l2_rx.h, fdb.h), in their order; *t, the FDB,
+ * learns as the program does. gso: as in model_decap: the strip fails, after learning. */
+static struct model_out model_l2_decap(const struct xt_config *cfg, const struct pkt *in, bool gso,
+				       struct l2_model *t)
+{
+	struct l2_model_entry *e;
+	struct model_out m;
+	const uint8_t *src;
+	int i;
+
+	if (!model_outer(cfg, in, &m, &gso))
+		return m;
+	if (!m.sender)
+		return model_drop(XT_DROP_UNKNOWN_VTEP);
+	if (m.outer_fault)
+		return model_drop(m.outer_fault);
+	if (in->len < m.outer_len + 14)
+		return model_peer_drop(m, XT_DROP_MALFORMED);
+	src = in->b + m.outer_len + 6;
+	if (!l2_mac_is_station(src))
+		return model_peer_drop(m, XT_DROP_SOURCE_MAC);
+	i = l2_model_index(t, src);
+	e = i < 0 ? NULL : &t->fdb[i];
+	if (!e) {
+		if (*l2_model_count(t, m.sender) >= TEST_L2_MAX_MACS)
+			return model_peer_drop(m, XT_DROP_MAC_LIMIT);
+		assert_true(t->n < sizeof(t->fdb) / sizeof(t->fdb[0]));
+		e = &t->fdb[t->n++];
+		memcpy(e->mac, src, 6);
+		e->peer = m.sender;
+		e->stat = false;
+		(*l2_model_count(t, m.sender))++;
+	} else if (e->stat) {
+		if (e->peer != m.sender)
+			return model_peer_drop(m, XT_DROP_STATIC_MAC);
+	} else if (e->peer != m.sender) {
+		if (*l2_model_count(t, m.sender) >= TEST_L2_MAX_MACS)
+			return model_peer_drop(m, XT_DROP_MAC_LIMIT);
+		(*l2_model_count(t, e->peer))--;
+		(*l2_model_count(t, m.sender))++;
+		e->peer = m.sender;
+	}
+	/* Padding a short frame (bpf_skb_change_tail) takes the skb's GSO state with it. */
+	if (gso && in->len - m.outer_len >= l2_min_inner(get16(in, m.outer_len + 12)))
+		return model_peer_drop(m, XT_DROP_DECAP_FAILED);
+	m.verdict = TEST_REDIRECT;
+	m.reason = XT_OK_DECAP;
+	return m;
+}
+
+/* The encap fixture's neighbour table: peer A's host, both families, at its MAC. */
+static bool l2_model_neigh(const uint8_t *addr16)
+{
+	uint8_t a[16];
+
+	map_addr(TEST_PEER_A_HOST, a);
+	if (!memcmp(a, addr16, 16))
+		return true;
+	map_addr(TEST_PEER_A_HOST6, a);
+	return !memcmp(a, addr16, 16);
+}
+
+/* xt_arp_answer (bpf/suppress.h): a broadcast or multicast Ethernet/IPv4 ARP request for an
+ * address the table has, not gratuitous, answered in place. */
+static bool model_arp_answer(const struct pkt *in, struct pkt *answer)
+{
+	const uint8_t *b = in->b;
+	uint8_t tpa[16];
+
+	if (!(b[0] & 1) || in->len < 14 + 28 || get16(in, 12) != ETHERTYPE_ARP ||
+	    get16(in, 14) != 1 || get16(in, 16) != ETHERTYPE_IPV4 || b[18] != 6 || b[19] != 4 ||
+	    get16(in, 20) != ARP_OP_REQUEST)
+		return false;
+	mapped4(b + 14 + 24, tpa);
+	if (!memcmp(b + 14 + 14, b + 14 + 24, 4) || !l2_model_neigh(tpa))
+		return false;
+	*answer = *in;
+	memcpy(answer->b, b + 14 + 8, 6);		   /* to the requester's hardware address */
+	memcpy(answer->b + 6, test_peer_host_mac, 6);	   /* from the target's */
+	set16(answer, 20, 2);				   /* a reply */
+	memcpy(answer->b + 14 + 18, b + 14 + 8, 6);	   /* tha: the requester */
+	memcpy(answer->b + 14 + 24, b + 14 + 14, 4);	   /* tpa: the requester's address */
+	memcpy(answer->b + 14 + 8, test_peer_host_mac, 6); /* sha: the target's MAC */
+	memcpy(answer->b + 14 + 14, b + 14 + 24, 4);	   /* spa: the target */
+	return true;
+}
+
+/* xt_ns_answer (bpf/suppress.h): a broadcast or multicast neighbour solicitation valid as
+ * RFC 4861 section 7.1.1 asks, bare or with one option, for an address the table has. */
+static bool model_ns_answer(const struct pkt *in, struct pkt *answer)
+{
+	static const uint8_t all_nodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	static const uint8_t unspecified[16];
+	const uint8_t *b = in->b, *ip6 = b + 14;
+	char target[INET6_ADDRSTRLEN], daddr[INET6_ADDRSTRLEN];
+	size_t plen;
+	bool dad;
+
+	if (!(b[0] & 1) || in->len < 14 + 40 + 24 || get16(in, 12) != ETHERTYPE_IPV6 ||
+	    ip6[0] >> 4 != 6 || ip6[6] != IP_PROTO_ICMPV6 || ip6[7] != 255)
+		return false;
+	plen = get16(in, 14 + 4);
+	if ((plen != 24 && plen != 32) || in->len < 14 + 40 + plen)
+		return false;
+	if (ip6[40] != ICMPV6_NEIGHBOUR_SOLICITATION || ip6[41] || ip6[40 + 8] == 0xff ||
+	    ip6[8] == 0xff || upper_layer_sum(in, 14) != 0xffff || !l2_model_neigh(ip6 + 48))
+		return false;
+	dad = !memcmp(ip6 + 8, unspecified, 16);
+	assert_non_null(inet_ntop(AF_INET6, ip6 + 48, target, sizeof(target)));
+	assert_non_null(inet_ntop(AF_INET6, ip6 + 8, daddr, sizeof(daddr)));
+	memset(answer, 0, sizeof(*answer));
+	put_na_frame(answer, dad ? all_nodes : b + 6, test_peer_host_mac, target,
+		     dad ? "ff02::1" : daddr, dad ? 0 : 0x40000000);
+	return true;
+}
+
+/* xt_l2_encap's rules and xt_l2_encap_seg's (bpf/xt_l2.bpf.c), on the encap fixture: FDB
+ * test_peer_host_mac -> A, static; flood peers: B alone. An answer goes to *answer. */
+static struct model_out model_l2_encap(const struct xt_config *cfg, const struct pkt *in,
+				       uint32_t ingress_ifindex, bool gso, bool seg,
+				       struct pkt *answer)
+{
+	struct model_out m = {};
+
+	if (!seg && ingress_ifindex == TEST_OVERLAY_IFINDEX)
+		return model_drop(XT_DROP_RELAY);
+	if (seg && gso)
+		return model_drop(XT_DROP_ENCAP_FAILED);
+	if (in->len < 14)
+		return model_drop(XT_DROP_MALFORMED);
+	if (model_arp_answer(in, answer)) {
+		m.verdict = TEST_REDIRECT;
+		m.reason = XT_OK_ARP_SUPPRESSED;
+		return m;
+	}
+	if (model_ns_answer(in, answer)) {
+		m.verdict = TEST_REDIRECT;
+		m.reason = XT_OK_ND_SUPPRESSED;
+		return m;
+	}
+	/* model_routes[0] and [1] are A's and B's: where the frame goes. */
+	if (!(in->b[0] & 1) && !memcmp(in->b, test_peer_host_mac, 6)) {
+		m.route = &model_routes[0];
+		m.reason = XT_OK_ENCAP;
+	} else {
+		m.route = &model_routes[1];
+		m.reason = XT_OK_FLOOD;
+	}
+	/* Handed back whole to be segmented first (no vxlan device here), flooded or not. */
+	if (gso && model_udp6(cfg)) {
+		m.verdict = TEST_ACCEPT;
+		m.reason = XT_OK_SEGMENT;
+		return m;
+	}
+	if (gso)
+		return model_drop(XT_DROP_ENCAP_FAILED);
+	m.verdict = TEST_REDIRECT;
+	return m;
+}
+
+static bool l2_reason_fits(enum test_prog prog, enum test_verdict v, enum xt_reason r)
+{
+	switch (v) {
+	case TEST_PASS:
+		return (r >= XT_PASS_NOT_IP && r <= XT_PASS_OTHER_KEY) || r == XT_PASS_OTHER_HOST;
+	case TEST_REDIRECT:
+		if (prog_is_encap(prog))
+			return r == XT_OK_ENCAP || r == XT_OK_FLOOD || r == XT_OK_ARP_SUPPRESSED ||
+			       r == XT_OK_ND_SUPPRESSED;
+		return r == XT_OK_DECAP;
+	case TEST_ACCEPT:
+		return prog == TEST_PROG_L2_ENCAP && r == XT_OK_SEGMENT;
+	case TEST_DROP:
+		if (prog_is_encap(prog))
+			return r == XT_DROP_MALFORMED || r == XT_DROP_RELAY ||
+			       r == XT_DROP_ENCAP_FAILED || r == XT_DROP_NO_FLOOD_PEER;
+		return r == XT_DROP_MALFORMED || r == XT_DROP_VXLAN_FLAGS ||
+		       r == XT_DROP_GENEVE_HEADER || r == XT_DROP_GENEVE_CRITICAL ||
+		       r == XT_DROP_INNER_PROTO || r == XT_DROP_DECAP_FAILED ||
+		       r == XT_DROP_OUTER_CHECKSUM || r == XT_DROP_UNKNOWN_VTEP ||
+		       r == XT_DROP_SOURCE_MAC || r == XT_DROP_STATIC_MAC ||
+		       r == XT_DROP_MAC_LIMIT || r == XT_DROP_FDB_FULL;
+	}
+	return false;
+}
+
+/* A neighbour table as the map holds it now. */
+struct l2_neighs {
+	struct xt_neigh_key key[64];
+	struct xt_neigh val[64];
+	size_t n;
+};
+
+static void l2_neighs_read(const struct test_maps *m, struct l2_neighs *t)
+{
+	struct xt_neigh_key *prev = NULL;
+
+	t->n = 0;
+	while (t->n < 64 && !bpf_map_get_next_key(m->neigh, prev, &t->key[t->n])) {
+		assert_int_equal(bpf_map_lookup_elem(m->neigh, &t->key[t->n], &t->val[t->n]), 0);
+		prev = &t->key[t->n++];
+	}
+}
+
+/* The tables after a run from sender (0: none): the FDB the model's, entry for entry; a
+ * neighbour entry the run added or changed the sender's, for a MAC the sender has; the
+ * counts what the entries add up to. */
+static void l2_tables_check(const struct fuzz_case *c, enum test_prog prog,
+			    const struct test_fixture *f, const struct l2_model *t,
+			    const struct l2_neighs *before, uint32_t sender)
+{
+	struct l2_neighs after;
+	struct xt_fdb_key key, *prev = NULL;
+	uint32_t neighs[2] = { 0, 0 }, n = 0, ids[2] = { TEST_PEER_A_ID, TEST_PEER_B_ID };
+	size_t i, j;
+
+	while (!bpf_map_get_next_key(f->maps.fdb, prev, &key)) {
+		struct xt_fdb e;
+		int k = l2_model_index(t, key.mac);
+		const struct l2_model_entry *me = k < 0 ? NULL : &t->fdb[k];
+
+		assert_int_equal(bpf_map_lookup_elem(f->maps.fdb, &key, &e), 0);
+		if (!me || me->peer != e.peer_id || me->stat != !!(e.flags & XT_L2_STATIC))
+			fuzz_fail(c, "%s: FDB has %02x:..:%02x for peer %u%s, the rules say %s",
+				  prog_names[prog], key.mac[0], key.mac[5], e.peer_id,
+				  e.flags & XT_L2_STATIC ? " (static)" : "",
+				  me ? "another peer" : "no entry");
+		n++;
+		prev = &key;
+	}
+	if (n != t->n)
+		fuzz_fail(c, "%s: FDB has %u entries, the rules say %zu", prog_names[prog], n,
+			  t->n);
+	l2_neighs_read(&f->maps, &after);
+	for (i = 0; i < after.n; i++) {
+		const struct xt_neigh *v = &after.val[i];
+		const struct l2_model_entry *owner;
+		bool same = false;
+		int k;
+
+		if (!(v->flags & XT_L2_STATIC))
+			neighs[v->peer_id == TEST_PEER_A_ID ? 0 : 1]++;
+		if (!(v->flags & XT_L2_STATIC) && v->peer_id != TEST_PEER_A_ID &&
+		    v->peer_id != TEST_PEER_B_ID)
+			fuzz_fail(c, "%s: a neighbour entry of peer %u", prog_names[prog],
+				  v->peer_id);
+		for (j = 0; j < before->n; j++)
+			if (!memcmp(&before->key[j], &after.key[i], sizeof(after.key[i])))
+				same = !memcmp(&before->val[j], v, 12);
+		if (same)
+			continue;
+		k = l2_model_index(t, v->mac);
+		owner = k < 0 ? NULL : &t->fdb[k];
+		if (!sender || v->peer_id != sender || !owner || owner->peer != sender)
+			fuzz_fail(c, "%s: learned a neighbour at a MAC of peer %u, from peer %u",
+				  prog_names[prog], owner ? owner->peer : 0, sender);
+	}
+	for (i = 0; i < 2; i++) {
+		struct xt_l2_learned l = learned_of(&f->maps, ids[i]);
+
+		if (l.macs != t->macs[i] || l.neighs != neighs[i])
+			fuzz_fail(c, "%s: peer %u counts %u MACs, %u neighbours; it has %u and %u",
+				  prog_names[prog], ids[i], l.macs, l.neighs, t->macs[i],
+				  neighs[i]);
+	}
+}
+
+/* Empties an L2 program's learned tables and its model's, counts back to zero. */
+static void l2_reset(struct test_fixture *f, struct l2_model *t)
+{
+	const uint32_t ids[] = { TEST_PEER_A_ID, TEST_PEER_B_ID };
+	const struct xt_l2_learned zero = {};
+	struct xt_fdb_key fk;
+	struct xt_neigh_key nk;
+	size_t i, kept = 0;
+
+	while (!bpf_map_get_next_key(f->maps.fdb, NULL, &fk))
+		assert_int_equal(bpf_map_delete_elem(f->maps.fdb, &fk), 0);
+	while (!bpf_map_get_next_key(f->maps.neigh, NULL, &nk))
+		assert_int_equal(bpf_map_delete_elem(f->maps.neigh, &nk), 0);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(bpf_map_update_elem(f->maps.learned, &ids[i], &zero, BPF_ANY), 0);
+	for (i = 0; i < t->n; i++)
+		if (t->fdb[i].stat) {
+			t->fdb[kept++] = t->fdb[i];
+			fdb_put(&f->maps, t->fdb[i].mac, t->fdb[i].peer, XT_L2_STATIC, 0);
+		}
+	t->n = kept;
+	t->macs[0] = t->macs[1] = 0;
+}
+
+/* What decap delivers: the inner frame, padded with zeros to 60 bytes when shorter than TC
+ * can strip (l2_min_inner). */
+static void l2_check_decap_output(const struct fuzz_case *c, enum test_prog prog,
+				  const struct model_out *m, const struct pkt *out)
+{
+	struct pkt want = {};
+	static const uint8_t zeros[60];
+
+	put_bytes(&want, c->in->b + m->outer_len, c->in->len - m->outer_len);
+	if (want.len < l2_min_inner(get16(&want, 12)))
+		put_bytes(&want, zeros, 60 - want.len);
+	if (out->len != want.len || memcmp(out->b, want.b, out->len))
+		fuzz_fail(c,
+			  "%s: delivered %zu bytes that are not the %zu behind %zu bytes of"
+			  " outer headers",
+			  prog_names[prog], out->len, want.len, m->outer_len);
+}
+
+static void l2_check_encap_output(const struct fuzz_case *c, enum test_prog prog,
+				  const struct xt_config *cfg, const struct model_out *m,
+				  const struct pkt *answer, const struct pkt *out)
+{
+	const struct test_addrs *u = test_addrs(cfg->family);
+	bool to_a = m->route == &model_routes[0];
+	size_t l4 = 14 + (cfg->family == XT_FAMILY_V6 ? 40 : 20);
+	struct pkt expected = {};
+	struct outer_entropy e = {};
+
+	if (m->reason == XT_OK_ARP_SUPPRESSED || m->reason == XT_OK_ND_SUPPRESSED) {
+		if (out->len != answer->len || memcmp(out->b, answer->b, out->len))
+			fuzz_fail(c, "%s: answered with %zu bytes that are not the answer",
+				  prog_names[prog], out->len);
+		return;
+	}
+	if (out->len < l4 + 8)
+		fuzz_fail(c, "%s: sent %zu bytes", prog_names[prog], out->len);
+	if (cfg->family == XT_FAMILY_V6)
+		e.flow_label = get32(out, 14) & 0xfffff;
+	e.sport = get16(out, l4);
+	if (e.sport < 49152)
+		fuzz_fail(c, "%s: UDP source port %u outside 49152-65535", prog_names[prog],
+			  e.sport);
+	expected_encap_on(&expected, cfg, to_a ? u->peer_a_endpoint : u->peer_b_endpoint,
+			  to_a ? TEST_PEER_A_PORT : TEST_PEER_B_PORT, &e, c->in);
+	if (model_udp6(cfg))
+		set16(&expected, l4 + 6, model_outer_udp_checksum(&expected, c->in));
+	if (out->len != expected.len || memcmp(out->b, expected.b, out->len))
+		fuzz_fail(c, "%s: sent %zu bytes that are not the packet for peer %c",
+			  prog_names[prog], out->len, to_a ? 'A' : 'B');
+}
+
+/* Encap: a frame sent counts against its peer (an answer against none); decap: as for the L3
+ * overlays. */
+static void l2_check_peer_counters(const struct fuzz_case *c, enum test_prog prog,
+				   const struct test_counters *before,
+				   const struct test_counters *after, enum test_verdict v,
+				   const struct model_out *m, const struct pkt *out)
+{
+	static const uint32_t ids[] = { TEST_PEER_A_ID, TEST_PEER_B_ID };
+	bool sent = v == TEST_REDIRECT && (m->reason == XT_OK_ENCAP || m->reason == XT_OK_FLOOD);
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		struct xt_peer_stats d = peer_stats_delta(stats_of(after, ids[i]),
+							  stats_of(before, ids[i])),
+				     want = {};
+		char got[96], exp[96];
+
+		if (prog_is_encap(prog)) {
+			if (sent && m->route->peer_id == ids[i]) {
+				want.tx_packets = 1;
+				want.tx_bytes = c->in->len;
+			}
+		} else if (m->sender == ids[i]) {
+			if (v == TEST_REDIRECT) {
+				want.rx_packets = 1;
+				want.rx_bytes = out->len;
+			}
+			if (v == TEST_DROP && m->peer_drop)
+				want.drops = 1;
+		}
+		if (!peer_stats_equal(&d, &want))
+			fuzz_fail(c, "%s: peer %u gained %s, expected %s", prog_names[prog], ids[i],
+				  peer_stats_str(&d, got, sizeof(got)),
+				  peer_stats_str(&want, exp, sizeof(exp)));
+	}
+}
+
+/* Run c->in through the L2 program prog of c->ov and check everything above. */
+static bool l2_fuzz_run(struct fuzz_case *c, enum test_prog prog, struct pkt *out,
+			enum test_verdict *verdict, enum xt_reason *reason)
+{
+	const struct test_fixture *f = &c->ov->l2[prog - TEST_PROG_L2_ENCAP];
+	struct l2_model *t = l2_model_of(c->ov, prog), next = *t;
+	const struct xt_config *cfg = &f->cfg;
+	bool gso = c->gso && prog != TEST_PROG_L2_DECAP_XDP;
+	bool use_skb = prog != TEST_PROG_L2_DECAP_XDP && (gso || c->ingress_ifindex);
+	struct test_counters before, after;
+	struct __sk_buff skb = {};
+	struct l2_neighs neighs;
+	struct pkt answer = {};
+	struct model_out m;
+	uint64_t moved = 0;
+	enum test_verdict v;
+	int code, err, r;
+
+	if (gso) {
+		skb.gso_segs = 2;
+		skb.gso_size = 64;
+	}
+	if (prog_is_encap(prog)) {
+		skb.ingress_ifindex = c->ingress_ifindex;
+		m = model_l2_encap(cfg, c->in, c->ingress_ifindex, gso,
+				   prog == TEST_PROG_L2_ENCAP_SEG, &answer);
+	} else {
+		m = model_l2_decap(cfg, c->in, gso, &next);
+	}
+	l2_neighs_read(&f->maps, &neighs);
+	counters_read(&f->maps, &before);
+	err = prog_try_run_skb(f, c->in, out, use_skb ? &skb : NULL, &code);
+	counters_read(&f->maps, &after);
+	c->runs++;
+	if (err) {
+		if (err != -EINVAL || !kernel_refuses(prog, c->in))
+			fuzz_fail(c, "%s: BPF_PROG_TEST_RUN failed: %s", prog_names[prog],
+				  strerror(-err));
+		c->refused++;
+		return false;
+	}
+	*t = next;
+	v = verdict_of(c, f, code);
+	*reason = XT_REASON_COUNT;
+	for (r = 0; r < XT_REASON_COUNT; r++) {
+		uint64_t d = after.reasons[r] - before.reasons[r];
+
+		moved += d;
+		if (d)
+			*reason = r;
+	}
+	if (moved != 1 || *reason == XT_REASON_COUNT)
+		fuzz_fail(c, "%s: %llu reason counts for one packet", prog_names[prog],
+			  (unsigned long long)moved);
+	if (!l2_reason_fits(prog, v, *reason))
+		fuzz_fail(c, "%s: verdict %d counted as reason %d", prog_names[prog], code,
+			  *reason);
+	if ((v == TEST_PASS || v == TEST_ACCEPT) &&
+	    (out->len != c->in->len || memcmp(out->b, c->in->b, c->in->len)))
+		fuzz_fail(c, "%s: let the packet go on, but changed it", prog_names[prog]);
+	if (v != m.verdict || *reason != m.reason)
+		fuzz_fail(c, "%s: verdict %d reason %d; the rules say verdict %d, reason %d",
+			  prog_names[prog], code, *reason, m.verdict, m.reason);
+	if (v == TEST_REDIRECT && prog_is_encap(prog))
+		l2_check_encap_output(c, prog, cfg, &m, &answer, out);
+	else if (v == TEST_REDIRECT)
+		l2_check_decap_output(c, prog, &m, out);
+	if (!prog_is_encap(prog))
+		l2_tables_check(c, prog, f, t, &neighs, m.sender);
+	l2_check_peer_counters(c, prog, &before, &after, v, &m, out);
+	c->verdicts[v]++;
+	c->reasons[*reason]++;
+	*verdict = v;
+	return true;
+}
+
+/* What peers A and B send on the L2 overlay: the L3 fuzzer's decap seeds (IPv4, IPv6 and ARP
+ * inside, the encapsulations' edges, a tunnel in the tunnel, extension headers), and what an
+ * L2 overlay sees besides: answers to learn neighbours from, a station moved from A to B, a
+ * stranger, a short STP frame. */
+static void l2_decap_seeds(const struct test_fixture *f, const struct seeds *l3, struct seeds *s)
+{
+	static const uint8_t stp[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x00 };
+	static const uint8_t tcn[7] = { 0x42, 0x42, 0x03, 0x00, 0x00, 0x00, 0x80 };
+	struct pkt inner = {};
+	size_t i;
+
+	s->n = 0;
+	for (i = 0; i < l3->n; i++)
+		*seed_next(s) = l3->p[i];
+	put_eth(&inner, station_local_mac, test_peer_host_mac, ETHERTYPE_ARP);
+	put_arp(&inner, 2, test_peer_host_mac, TEST_PEER_A_HOST, station_local_mac,
+		TEST_LOCAL_HOST);
+	tunnel_from(f, TEST_PEER_A_ID, &inner, seed_next(s));
+	memset(&inner, 0, sizeof(inner));
+	put_na_frame(&inner, station_local_mac, test_peer_host_mac, TEST_PEER_A_HOST6,
+		     TEST_LOCAL_HOST6, 0x60000000);
+	tunnel_from(f, TEST_PEER_A_ID, &inner, seed_next(s));
+	memset(&inner, 0, sizeof(inner));
+	put_eth(&inner, broadcast_mac, test_peer_host_mac, ETHERTYPE_ARP);
+	put_arp(&inner, ARP_OP_REQUEST, test_peer_host_mac, TEST_PEER_B_HOST, broadcast_mac,
+		TEST_PEER_B_HOST);
+	tunnel_from(f, TEST_PEER_B_ID, &inner, seed_next(s));
+	memset(&inner, 0, sizeof(inner));
+	station_frame_from(&inner, station_b_mac, f->cfg.family);
+	tunnel_from(f, TEST_PEER_B_ID, &inner, seed_next(s));
+	tunnel_from(f, 0, &inner, seed_next(s));
+	memset(&inner, 0, sizeof(inner));
+	put_eth(&inner, stp, test_peer_host_mac, sizeof(tcn));
+	put_bytes(&inner, tcn, sizeof(tcn));
+	tunnel_from(f, TEST_PEER_A_ID, &inner, seed_next(s));
+	/* A's static MAC from B; more stations behind A than max-macs. */
+	memset(&inner, 0, sizeof(inner));
+	station_frame_from(&inner, l2_static_mac, f->cfg.family);
+	tunnel_from(f, TEST_PEER_B_ID, &inner, seed_next(s));
+	for (i = 0; i < TEST_L2_MAX_MACS + 2; i++) {
+		uint8_t mac[6];
+
+		memcpy(mac, test_peer_host_mac, 6);
+		mac[5] = (uint8_t)(0x10 + i);
+		memset(&inner, 0, sizeof(inner));
+		station_frame_from(&inner, mac, f->cfg.family);
+		tunnel_from(f, TEST_PEER_A_ID, &inner, seed_next(s));
+	}
+}
+
+/* What the bridge sends into the L2 overlay: the L3 fuzzer's encap seeds (to A's station,
+ * ARP requests and solicitations for A's host and others), and broadcast, unknown unicast,
+ * a type that is not IP, a gratuitous ARP, duplicate address detection. */
+static void l2_encap_seeds(const struct seeds *l3, struct seeds *s)
+{
+	static const uint8_t unknown[6];
+	struct pkt *p;
+	size_t i;
+
+	s->n = 0;
+	for (i = 0; i < l3->n; i++)
+		*seed_next(s) = l3->p[i];
+	put_inner_ipv4_frame(seed_next(s), broadcast_mac, station_local_mac, TEST_LOCAL_HOST,
+			     "10.10.255.255");
+	put_inner_ipv4_frame(seed_next(s), station_b_mac, station_local_mac, TEST_LOCAL_HOST,
+			     TEST_PEER_B_HOST);
+	p = seed_next(s);
+	put_eth(p, test_peer_host_mac, station_local_mac, 0x88b5);
+	for (i = 0; i < 50; i++)
+		put8(p, (uint8_t)i);
+	p = seed_next(s);
+	put_eth(p, broadcast_mac, station_local_mac, ETHERTYPE_ARP);
+	put_arp(p, ARP_OP_REQUEST, station_local_mac, TEST_PEER_A_HOST, unknown, TEST_PEER_A_HOST);
+	p = seed_next(s);
+	put_neighbour_solicitation_frame(p, station_local_mac, TEST_LOCAL_HOST6, TEST_PEER_A_HOST6);
+	/* Duplicate address detection: from ::, no option. */
+	p->len -= 8;
+	memset(p->b + 14 + 8, 0, 16);
+	set16(p, 14 + 4, 24);
+	upper_layer_checksum_fill(p, 14, 14 + 40 + 2, false);
+}
+
 /* Values near the edges of what each field may hold, and the ones the rules look for. */
 static uint16_t interesting16(struct rng *r, const struct pkt *p)
 {
@@ -1553,6 +2206,20 @@ static void mutated(struct fuzz_case *c, bool encap, struct pkt *p)
 		maybe_fit(&c->rng, p);
 }
 
+/* As mutated, from the L2 overlay's seeds. */
+static void l2_mutated(struct fuzz_case *c, bool encap, struct pkt *p)
+{
+	const struct seeds *s = encap ? &c->ov->l2_encap : &c->ov->l2_decap;
+	const struct xt_config *cfg = &c->ov->l2[0].cfg;
+	unsigned int k, rounds = 1 + rng_below(&c->rng, 4);
+
+	*p = s->p[rng_below(&c->rng, s->n)];
+	for (k = 0; k < rounds; k++)
+		mutate_once(&c->rng, p, s, cfg, encap);
+	if (!encap)
+		maybe_fit(&c->rng, p);
+}
+
 /* Random bytes, sometimes behind the beginning of a valid packet. */
 static void random_frame(struct fuzz_case *c, const struct seeds *s, struct pkt *p)
 {
@@ -1586,6 +2253,19 @@ static void fuzz_case_begin(struct fuzz_case *c, const char *name, uint64_t salt
 static void fuzz_case_pick(struct fuzz_case *c)
 {
 	c->ov = &fuzz_overlays[rng_below(&c->rng, N_OVERLAYS)];
+}
+
+/* The L2 overlay of the next iteration, its learned tables emptied now and then. */
+static void fuzz_case_pick_l2(struct fuzz_case *c)
+{
+	size_t o, i;
+
+	if (c->iteration % L2_RESET_EVERY == 0)
+		for (o = 0; o < N_L2_OVERLAYS; o++)
+			for (i = TEST_PROG_L2_DECAP_TC; i <= TEST_PROG_L2_DECAP_XDP; i++)
+				l2_reset(&fuzz_overlays[o].l2[i - TEST_PROG_L2_ENCAP],
+					 &l2_models[o][i - TEST_PROG_L2_ENCAP]);
+	c->ov = &fuzz_overlays[rng_below(&c->rng, N_L2_OVERLAYS)];
 }
 
 static void fuzz_case_report(const struct fuzz_case *c)
@@ -1623,8 +2303,57 @@ static void fuzz_case_end(struct fuzz_case *c)
 					  c->name, prog_names[i], fuzz_overlays[o].name,
 					  peer_stats_str(&others, buf, sizeof(buf)));
 		}
+		for (i = 0; o < N_L2_OVERLAYS && i < N_L2_PROGS; i++) {
+			struct xt_peer_stats others =
+				peer_stats_of_others(&fuzz_overlays[o].l2[i].maps);
+			char buf[96];
+
+			if (!peer_stats_equal(&others, &(struct xt_peer_stats){}))
+				test_fail("%s: %s on %s counted against a peer id that is"
+					  " neither A nor B: %s",
+					  c->name, prog_names[TEST_PROG_L2_ENCAP + i],
+					  fuzz_overlays[o].name,
+					  peer_stats_str(&others, buf, sizeof(buf)));
+		}
 	}
 	fuzz_case_report(c);
+}
+
+/* The L2 programs of a VXLAN or GENEVE overlay: peers A and B as L2 peers; for encap, A's
+ * station in the FDB (static), A's host in the neighbour table, B the one flood peer. */
+static void l2_group_setup(struct fuzz_overlay *ov, const struct xt_config *cfg)
+{
+	const uint32_t only_b[] = { TEST_PEER_B_ID };
+	struct xt_l2_config l2 = test_l2_config();
+	struct test_fixture *enc;
+	int i;
+
+	for (i = 0; i < N_L2_PROGS; i++) {
+		struct l2_model *t = l2_model_of(ov, TEST_PROG_L2_ENCAP + i);
+
+		fixture_load_l2(&ov->l2[i], TEST_PROG_L2_ENCAP + i, cfg, &l2, 0);
+		l2_topology_add(&ov->l2[i].maps, cfg->family);
+		memset(t, 0, sizeof(*t));
+		if (prog_is_encap(TEST_PROG_L2_ENCAP + i))
+			continue;
+		memcpy(t->fdb[0].mac, l2_static_mac, 6);
+		t->fdb[0].peer = TEST_PEER_A_ID;
+		t->fdb[0].stat = true;
+		t->n = 1;
+		fdb_put(&ov->l2[i].maps, l2_static_mac, TEST_PEER_A_ID, XT_L2_STATIC, 0);
+	}
+	for (i = 0; i < N_L2_PROGS; i += 3) { /* the two encap programs */
+		enc = &ov->l2[i];
+		flood_set(&enc->maps, only_b, 1);
+		fdb_put(&enc->maps, test_peer_host_mac, TEST_PEER_A_ID, XT_L2_STATIC, 0);
+		neigh_put(&enc->maps, TEST_PEER_A_HOST, test_peer_host_mac, XT_L2_PEER_NONE,
+			  XT_L2_STATIC, 0);
+		neigh_put(&enc->maps, TEST_PEER_A_HOST6, test_peer_host_mac, XT_L2_PEER_NONE,
+			  XT_L2_STATIC, 0);
+	}
+	l2_decap_seeds(&ov->l2[TEST_PROG_L2_DECAP_TC - TEST_PROG_L2_ENCAP], &ov->decap,
+		       &ov->l2_decap);
+	l2_encap_seeds(&ov->encap, &ov->l2_encap);
 }
 
 /* Every program of every overlay, loaded once for all cases: the checks look at what each
@@ -1651,6 +2380,8 @@ static int group_setup(void **state)
 		}
 		decap_seeds(&ov->progs[TEST_PROG_DECAP_TC], &ov->decap);
 		encap_seeds(&ov->encap);
+		if (o < N_L2_OVERLAYS)
+			l2_group_setup(ov, &cfg);
 	}
 	*state = NULL;
 	return 0;
@@ -1662,9 +2393,12 @@ static int group_teardown(void **state)
 	int i;
 
 	(void)state;
-	for (o = 0; o < N_OVERLAYS; o++)
+	for (o = 0; o < N_OVERLAYS; o++) {
 		for (i = 0; i < N_PROGS; i++)
 			fixture_destroy(&fuzz_overlays[o].progs[i]);
+		for (i = 0; o < N_L2_OVERLAYS && i < N_L2_PROGS; i++)
+			fixture_destroy(&fuzz_overlays[o].l2[i]);
+	}
 	return 0;
 }
 
@@ -1780,6 +2514,101 @@ static void every_program_keeps_invariants_on_random_frames(void **state)
 	fuzz_case_end(&c);
 }
 
+static void l2_decap_keeps_invariants_on_mutated_packets(void **state)
+{
+	struct fuzz_case c;
+	struct pkt in, out_tc, out_xdp;
+	enum test_verdict v_tc, v_xdp;
+	enum xt_reason r_tc, r_xdp;
+	bool ran_tc;
+
+	(void)state;
+	fuzz_case_begin(&c, "l2_decap", 6);
+	c.in = &in;
+	for (c.iteration = 0; c.iteration < fuzz_iters / L2_SLOWER; c.iteration++) {
+		fuzz_case_pick_l2(&c);
+		l2_mutated(&c, false, &in);
+		ran_tc = l2_fuzz_run(&c, TEST_PROG_L2_DECAP_TC, &out_tc, &v_tc, &r_tc);
+		if (!l2_fuzz_run(&c, TEST_PROG_L2_DECAP_XDP, &out_xdp, &v_xdp, &r_xdp) || !ran_tc)
+			continue;
+		/* One receive side, two front ends: the same verdict and frame. */
+		if (v_tc != v_xdp || r_tc != r_xdp)
+			fuzz_fail(&c, "TC: verdict %d reason %d; XDP: verdict %d reason %d", v_tc,
+				  r_tc, v_xdp, r_xdp);
+		if (v_tc != TEST_DROP &&
+		    (out_tc.len != out_xdp.len || memcmp(out_tc.b, out_xdp.b, out_tc.len)))
+			fuzz_fail(&c, "TC and XDP output differ");
+	}
+	fuzz_case_end(&c);
+}
+
+/* Now and then a GSO skb the kernel cannot shrink: TC fails to strip it, after learning. */
+static void l2_decap_tc_keeps_invariants_on_gso_packets(void **state)
+{
+	struct fuzz_case c;
+	struct pkt in, out;
+	enum test_verdict v;
+	enum xt_reason reason;
+
+	(void)state;
+	fuzz_case_begin(&c, "l2_decap_tc_gso", 7);
+	c.in = &in;
+	for (c.iteration = 0; c.iteration < fuzz_iters / L2_SLOWER / 4; c.iteration++) {
+		fuzz_case_pick_l2(&c);
+		l2_mutated(&c, false, &in);
+		c.gso = rng_chance(&c.rng, 2);
+		l2_fuzz_run(&c, TEST_PROG_L2_DECAP_TC, &out, &v, &reason);
+	}
+	c.gso = false;
+	fuzz_case_end(&c);
+}
+
+/* xt_l2_encap and xt_l2_encap_seg on the same frames: mostly sent by the bridge; now and then
+ * hairpinned back, or a GSO packet. */
+static void l2_encap_keeps_invariants_on_mutated_frames(void **state)
+{
+	static const uint32_t ingress[] = { 0, TEST_UPLINK_IFINDEX, TEST_OVERLAY_IFINDEX };
+	struct fuzz_case c;
+	struct pkt in, out;
+	enum test_verdict v;
+	enum xt_reason reason;
+
+	(void)state;
+	fuzz_case_begin(&c, "l2_encap", 8);
+	c.in = &in;
+	for (c.iteration = 0; c.iteration < fuzz_iters / L2_SLOWER; c.iteration++) {
+		fuzz_case_pick_l2(&c);
+		l2_mutated(&c, true, &in);
+		c.ingress_ifindex = rng_chance(&c.rng, 8) ? PICK(&c.rng, ingress) : 0;
+		c.gso = rng_chance(&c.rng, 16);
+		l2_fuzz_run(&c, TEST_PROG_L2_ENCAP, &out, &v, &reason);
+		l2_fuzz_run(&c, TEST_PROG_L2_ENCAP_SEG, &out, &v, &reason);
+	}
+	c.ingress_ifindex = 0;
+	c.gso = false;
+	fuzz_case_end(&c);
+}
+
+static void l2_programs_keep_invariants_on_random_frames(void **state)
+{
+	struct fuzz_case c;
+	struct pkt in, out;
+	enum test_verdict v;
+	enum xt_reason reason;
+	int prog;
+
+	(void)state;
+	fuzz_case_begin(&c, "l2_random_frames", 9);
+	c.in = &in;
+	for (c.iteration = 0; c.iteration < fuzz_iters / L2_SLOWER; c.iteration++) {
+		fuzz_case_pick_l2(&c);
+		random_frame(&c, rng_chance(&c.rng, 2) ? &c.ov->l2_decap : &c.ov->l2_encap, &in);
+		for (prog = TEST_PROG_L2_ENCAP; prog < TEST_PROG_L2_ENCAP + N_L2_PROGS; prog++)
+			l2_fuzz_run(&c, prog, &out, &v, &reason);
+	}
+	fuzz_case_end(&c);
+}
+
 static uint64_t env_u64(const char *name, uint64_t fallback)
 {
 	const char *s = getenv(name);
@@ -1805,6 +2634,10 @@ int main(void)
 		cmocka_unit_test(encap_keeps_invariants_on_mutated_frames),
 		cmocka_unit_test(decap_tc_and_xdp_agree_on_mutated_packets),
 		cmocka_unit_test(every_program_keeps_invariants_on_random_frames),
+		cmocka_unit_test(l2_decap_keeps_invariants_on_mutated_packets),
+		cmocka_unit_test(l2_decap_tc_keeps_invariants_on_gso_packets),
+		cmocka_unit_test(l2_encap_keeps_invariants_on_mutated_frames),
+		cmocka_unit_test(l2_programs_keep_invariants_on_random_frames),
 	};
 	struct timespec now;
 

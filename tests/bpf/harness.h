@@ -22,6 +22,9 @@
 #include "routes.h" /* xt_route_put: routes are written as the loader writes them */
 #include "xt_tc.skel.h"
 #include "xt_xdp.skel.h"
+#include "xtunnel_l2.h"
+#include "xt_l2.skel.h"
+#include "xt_l2_xdp.skel.h"
 #include "uplink_dev.h"
 
 /* The overlay under test. Underlay addresses are from TEST-NET-2 (RFC 5737). */
@@ -163,7 +166,17 @@ enum test_prog {
 	TEST_PROG_DECAP_TC,
 	TEST_PROG_DECAP_XDP,
 	TEST_PROG_ENCAP_SEG, /* xt_encap_seg */
+	/* The L2 overlays' (bpf/xt_l2.bpf.c, bpf/xt_l2_xdp.bpf.c; tests/bpf/l2_harness.h). */
+	TEST_PROG_L2_ENCAP,
+	TEST_PROG_L2_DECAP_TC,
+	TEST_PROG_L2_DECAP_XDP,
+	TEST_PROG_L2_ENCAP_SEG,
 };
+
+static inline bool test_prog_is_l2(enum test_prog prog)
+{
+	return prog >= TEST_PROG_L2_ENCAP;
+}
 
 struct test_maps {
 	int peers;
@@ -171,20 +184,104 @@ struct test_maps {
 	int peer_stats;
 	int reasons;
 	int peer_drops;
+	/* L2 overlays only (include/xtunnel_l2.h) */
+	int fdb, neigh, l2_peers, learned, flood, l2_state;
 };
 
 /* One loaded program and the maps of its object. */
 struct test_fixture {
-	struct xt_tc_bpf *tc; /* exactly one of tc and xdp is loaded */
+	struct xt_tc_bpf *tc; /* exactly one of tc, xdp, l2 and l2_xdp is loaded */
 	struct xt_xdp_bpf *xdp;
+	struct xt_l2_bpf *l2;
+	struct xt_l2_xdp_bpf *l2_xdp;
 	enum test_prog prog;
 	int prog_fd;
+	int ctl_fd; /* l2: xt_l2_ctl, loaded with the program under test */
 	struct test_maps maps;
-	struct xt_config cfg; /* what the programs were loaded with */
+	struct xt_config cfg;	    /* what the programs were loaded with */
+	struct xt_l2_config l2_cfg; /* l2 and l2_xdp */
 	/* The device a decap TC run's skb arrives on; 0: the test uplink (run_ctx). A test
 	 * that builds devices of its own (tests/bpf/forward.c) names one of them. */
 	uint32_t run_ifindex;
 };
+
+/* The L2 overlays' configuration in the tests: a small max-macs, so that the limit is
+ * reached in a few frames, and a cookie with eight different bytes. */
+#define TEST_L2_MAX_MACS 4
+#define TEST_L2_COOKIE 0x0123456789abcdefull
+
+static inline struct xt_l2_config test_l2_config(void)
+{
+	struct xt_l2_config c = {
+		.ageing_ns = XT_L2_DEFAULT_AGEING * 1000000000ull,
+		.refresh_ns = XT_L2_REFRESH_NS,
+		.cookie = TEST_L2_COOKIE,
+		.max_macs = TEST_L2_MAX_MACS,
+	};
+
+	return c;
+}
+
+#define L2_MAPS_OF(f, skel)                                                                        \
+	do {                                                                                       \
+		(f)->maps.peers = bpf_map__fd((skel)->maps.xt_peers);                              \
+		(f)->maps.peer_stats = bpf_map__fd((skel)->maps.xt_peer_stats);                    \
+		(f)->maps.reasons = bpf_map__fd((skel)->maps.xt_reasons);                          \
+		(f)->maps.peer_drops = bpf_map__fd((skel)->maps.xt_peer_drops);                    \
+		(f)->maps.fdb = bpf_map__fd((skel)->maps.xt_fdb);                                  \
+		(f)->maps.neigh = bpf_map__fd((skel)->maps.xt_neigh);                              \
+		(f)->maps.l2_peers = bpf_map__fd((skel)->maps.xt_l2_peers);                        \
+		(f)->maps.learned = bpf_map__fd((skel)->maps.xt_l2_learned);                       \
+		(f)->maps.flood = bpf_map__fd((skel)->maps.xt_flood);                              \
+		(f)->maps.l2_state = bpf_map__fd((skel)->maps.xt_l2_state);                        \
+	} while (0)
+
+/* An L2 overlay's program, configured with cfg and l2 (and, for TC, xt_l2_ctl with it).
+ * fdb_max: the FDB's capacity, 0 for the default. */
+static inline void fixture_load_l2(struct test_fixture *f, enum test_prog prog,
+				   const struct xt_config *cfg, const struct xt_l2_config *l2,
+				   uint32_t fdb_max)
+{
+	struct bpf_program *run, *other;
+
+	memset(f, 0, sizeof(*f));
+	f->prog = prog;
+	f->cfg = *cfg;
+	f->l2_cfg = *l2;
+	if (prog == TEST_PROG_L2_DECAP_XDP) {
+		f->l2_xdp = xt_l2_xdp_bpf__open();
+		assert_non_null(f->l2_xdp);
+		f->l2_xdp->rodata->xt_cfg = *cfg;
+		f->l2_xdp->rodata->xt_l2_cfg = *l2;
+		memcpy((void *)f->l2_xdp->rodata->xt_uplink_mac, test_uplink_mac, 6);
+		if (fdb_max)
+			assert_int_equal(bpf_map__set_max_entries(f->l2_xdp->maps.xt_fdb, fdb_max),
+					 0);
+		assert_int_equal(bpf_program__set_autoload(f->l2_xdp->progs.xt_pass, false), 0);
+		assert_int_equal(xt_l2_xdp_bpf__load(f->l2_xdp), 0);
+		f->prog_fd = bpf_program__fd(f->l2_xdp->progs.xt_l2_decap_xdp);
+		f->ctl_fd = -1;
+		L2_MAPS_OF(f, f->l2_xdp);
+		return;
+	}
+	f->l2 = xt_l2_bpf__open();
+	assert_non_null(f->l2);
+	f->l2->rodata->xt_cfg = *cfg;
+	f->l2->rodata->xt_l2_cfg = *l2;
+	memcpy((void *)f->l2->rodata->xt_uplink_mac, test_uplink_mac, 6);
+	if (fdb_max)
+		assert_int_equal(bpf_map__set_max_entries(f->l2->maps.xt_fdb, fdb_max), 0);
+	run = prog == TEST_PROG_L2_ENCAP       ? f->l2->progs.xt_l2_encap
+	      : prog == TEST_PROG_L2_ENCAP_SEG ? f->l2->progs.xt_l2_encap_seg
+					       : f->l2->progs.xt_l2_decap_tc;
+	bpf_object__for_each_program(other, f->l2->obj) assert_int_equal(
+		bpf_program__set_autoload(other, other == run || other == f->l2->progs.xt_l2_ctl),
+		0);
+	assert_int_equal(xt_l2_bpf__load(f->l2), 0);
+	f->prog_fd = bpf_program__fd(run);
+	f->ctl_fd = bpf_program__fd(f->l2->progs.xt_l2_ctl);
+	L2_MAPS_OF(f, f->l2);
+}
 
 static inline void fixture_load(struct test_fixture *f, enum test_prog prog,
 				const struct xt_config *cfg)
@@ -283,6 +380,8 @@ static inline void fixture_destroy(struct test_fixture *f)
 {
 	xt_tc_bpf__destroy(f->tc);
 	xt_xdp_bpf__destroy(f->xdp);
+	xt_l2_bpf__destroy(f->l2);
+	xt_l2_xdp_bpf__destroy(f->l2_xdp);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -431,6 +530,11 @@ static inline void assert_drop_counted(const struct test_maps *m, enum xt_reason
 	assert_peer_stats(m, TEST_PEER_B_ID, &none);
 }
 
+static inline bool fixture_is_xdp(const struct test_fixture *f)
+{
+	return f->prog == TEST_PROG_DECAP_XDP || f->prog == TEST_PROG_L2_DECAP_XDP;
+}
+
 /* The skb fields a TC run starts with: skb's (NULL: none), and for decap the uplink the frame
  * arrives on (the fixture's run_ifindex, else the test uplink), unless skb names a device
  * itself. The kernel gives the skb the pkt_type that
@@ -440,8 +544,8 @@ static inline struct __sk_buff *run_ctx(const struct test_fixture *f, struct __s
 {
 	int ifindex;
 
-	assert_true(!skb || f->prog != TEST_PROG_DECAP_XDP);
-	if (f->prog != TEST_PROG_DECAP_TC)
+	assert_true(!skb || !fixture_is_xdp(f));
+	if (f->prog != TEST_PROG_DECAP_TC && f->prog != TEST_PROG_L2_DECAP_TC)
 		return skb;
 	*ctx = skb ? *skb : (struct __sk_buff){};
 	if (!ctx->ifindex)
@@ -538,11 +642,6 @@ static inline int setup_encap_seg(void **state)
 	{                                                                                          \
 		"encap_" #overlay "_" #name, name, setup_encap, fixture_teardown, (void *)&overlay \
 	}
-
-static inline bool fixture_is_xdp(const struct test_fixture *f)
-{
-	return f->prog == TEST_PROG_DECAP_XDP;
-}
 
 /* What a program does with a packet, whatever its type says it with. */
 enum test_verdict {
@@ -1148,15 +1247,17 @@ static inline void expected_encap_on(struct pkt *p, const struct xt_config *cfg,
 	put_tunnel_packet(p, &t);
 }
 
-/* xt_encap sent in to peer_id (A or B), at its endpoint of the overlay's underlay family and
- * its port, exactly as expected_encap_on says, and counted it against that peer alone. Over
- * IPv6 the outer UDP checksum is also checked on its own, over the output as it is. */
-static inline void expect_encapped(const struct test_fixture *f, const struct pkt *in,
-				   uint32_t peer_id, const char *what)
+/* The encap program (xt_encap, xt_l2_encap) sent in to peer_id (A or B), at its endpoint of
+ * the overlay's underlay family and its port, exactly as expected_encap_on says, and
+ * counted it under reason and against that peer alone. Over IPv6 the outer UDP checksum is
+ * also checked on its own, over the output as it is. skb: as for prog_run_skb. */
+static inline void expect_encapped_skb(const struct test_fixture *f, const struct pkt *in,
+				       struct __sk_buff *skb, uint32_t peer_id,
+				       enum xt_reason reason, const char *what)
 {
 	const struct xt_peer_stats sent = { .tx_packets = 1, .tx_bytes = in->len };
 	const struct test_addrs *u = test_addrs(f->cfg.family);
-	struct run_expect want = { .verdict = TEST_REDIRECT, .reason = XT_OK_ENCAP };
+	struct run_expect want = { .verdict = TEST_REDIRECT, .reason = reason };
 	struct pkt out = {}, expected = {};
 	struct outer_entropy e;
 
@@ -1166,7 +1267,7 @@ static inline void expect_encapped(const struct test_fixture *f, const struct pk
 		want.peer_a = sent;
 	else
 		want.peer_b = sent;
-	expect_run_out(f, in, &want, what, &out);
+	expect_run_skb(f, in, skb, &want, what, &out);
 	e = outer_entropy(&out, &f->cfg);
 	if (f->cfg.family == XT_FAMILY_V6 && xt_encap_is_udp(f->cfg.encap) &&
 	    (get16(&out, 14 + 40 + 6) == 0 || upper_layer_sum(&out, 14) != 0xffff))
@@ -1176,6 +1277,12 @@ static inline void expect_encapped(const struct test_fixture *f, const struct pk
 	else
 		expected_encap_on(&expected, &f->cfg, u->peer_b_endpoint, TEST_PEER_B_PORT, &e, in);
 	expect_pkt_equal(&out, &expected, what);
+}
+
+static inline void expect_encapped(const struct test_fixture *f, const struct pkt *in,
+				   uint32_t peer_id, const char *what)
+{
+	expect_encapped_skb(f, in, NULL, peer_id, XT_OK_ENCAP, what);
 }
 
 static inline void assert_encapped(const struct test_fixture *f, const struct pkt *in,

@@ -108,7 +108,7 @@ static void round_trip_ipv6_frame(void **state)
 	assert_round_trip(*state, &frame);
 }
 
-/* ARP leaves as if it were IPv4 (xt_arp_as_ipv4): peer A must still get an ARP frame. */
+/* ARP leaves as if it were IPv4 (xt_skb_as_ipv4): peer A must still get an ARP frame. */
 static void round_trip_arp_request(void **state)
 {
 	struct pkt frame = {};

@@ -62,6 +62,12 @@ an unknown key|4|unknown key 'Colour' in [Overlay] (see xtunnel.conf(5))
 an unknown key of a peer|12|unknown key 'Weight' in [Peer] (see xtunnel.conf(5))
 $a Weight = 1
 .
+an L2 setting|4|Mode: a config file describes L3 overlays only; an L2 overlay is made with 'xtunnel attach ... mode l2' (see xtunnel.conf(5))
+4i Mode = l2
+.
+an L2 setting of attach, in any case|5|maxmacs: a config file describes L3 overlays only; an L2 overlay is made with 'xtunnel attach ... mode l2' (see xtunnel.conf(5))
+4a maxmacs = 8
+.
 an unknown section|12|unknown section [Interface] (a file has [Overlay] and [Peer])
 $a [Interface]
 .
@@ -287,5 +293,20 @@ check "sync of an overlay that does not run is refused (exit 2), naming up" bash
 	"out=\$(ip netns exec $NS_A $XTUNNEL sync $TMP/xg0.conf 2>&1); [ \$? = 2 ] &&
 	grep -q \"does not run ('xtunnel up' makes it)\" <<<\"\$out\""
 xt "$NS_A" down xe0
+
+# An L2 overlay that runs: neither saved to a file nor changed by one.
+xt "$NS_A" attach ua dev xl0 mode l2 vni 77 || not_ok "an L2 overlay"
+out=$(xt "$NS_A" save xl0 2>&1)
+rc=$?
+check "save refuses an L2 overlay (exit 2), saying why ($out)" bash -c '[ "$1" = 2 ] &&
+	[ "$2" = "xtunnel: save: overlay xl0 is an L2 overlay (mode l2), which a config file cannot describe yet: not saved" ]' _ "$rc" "$out"
+printf '[Overlay]\nName = xl0\nUplink = ua\nVNI = 77\n' >"$TMP/xl0.conf"
+before=$(host_state)
+out=$(xt "$NS_A" sync "$TMP/xl0.conf" 2>&1)
+rc=$?
+check "sync of a file onto a running L2 overlay is refused (exit 2), nothing changed" bash -c \
+	'[ "$1" = 2 ] && grep -qF "overlay xl0 is an L2 overlay (mode l2), which config files cannot describe yet: nothing was changed" <<<"$2" && [ "$3" = "$4" ]' \
+	_ "$rc" "$out" "$before" "$(host_state)"
+xt "$NS_A" detach xl0
 
 tap_done

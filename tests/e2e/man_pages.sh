@@ -55,4 +55,10 @@ terms=$(awk '/^\.SH JSON OUTPUT/ { on = 1; next } on && /^\.SH / { on = 0 }
 for k in $(json_field "$NS_A" '.[0] | keys[]') $(json_field "$NS_A" '.[0].peers[0] | keys[]'); do
 	check "xtunnel(8) JSON OUTPUT names show -j's key $k" grep -qx "$k" <<<"$terms"
 done
+# An L2 overlay's keys too, those an L3 overlay has not.
+xt "$NS_A" detach xt0 && xt "$NS_A" attach ua mode l2 &&
+	xt "$NS_A" peer add b endpoint "$UNDER_B" || { not_ok "an L2 overlay with a peer"; tap_done; }
+for k in $(json_field "$NS_A" '.[0] | keys[]') $(json_field "$NS_A" '.[0].peers[0] | keys[]'); do
+	check "xtunnel(8) JSON OUTPUT names the L2 overlay's key $k" grep -qx "$k" <<<"$terms"
+done
 tap_done

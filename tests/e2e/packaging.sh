@@ -75,7 +75,7 @@ check "help: the commands" [ "$(offers "$NS_A" help "")" = "$(sorted <<<"$comman
 check "attach: the interfaces of the namespace" [ "$(offers "$NS_A" attach "")" = \
 	"$(ip -n "$NS_A" -o link | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sorted)" ]
 check "attach UPLINK: the keywords of its usage" [ "$(offers "$NS_A" attach ua "")" = \
-	"$(sorted <<<"address dev encap forward-from force key local max-peers max-routes mtu port rx vni xdp-mode")" ]
+	"$(sorted <<<"address ageing dev encap forward-from force key local mac max-macs max-peers max-routes mode mtu port rx vni xdp-mode")" ]
 check "attach ... encap: the encapsulations" [ "$(offers "$NS_A" attach ua encap "")" = \
 	"geneve gre ipip vxlan" ]
 check "attach ... encap g: those that start so" [ "$(offers "$NS_A" attach ua encap g)" = \
@@ -94,7 +94,7 @@ check "peer: its verbs" [ "$(offers "$NS_A" peer "")" = "add del set" ]
 check "peer set, of the only overlay: its peers" [ "$(offers "$NS_B" peer set "")" = "p1 p2" ]
 check "peer add: nothing (a new name is the user's)" [ -z "$(offers "$NS_B" peer add "")" ]
 check "peer set NAME: the verb's keywords" [ "$(offers "$NS_B" peer set p1 "")" = \
-	"allowed-ips dev endpoint move" ]
+	"allowed-ips dev endpoint flood move" ]
 check "peer del NAME dev: the overlays" [ "$(offers "$NS_A" peer del b dev "")" = "$overlays" ]
 touch "$TMP/changes.batch"
 check "batch: file names" [ "$(offers "$NS_A" batch "$TMP/chan")" = "$TMP/changes.batch" ]

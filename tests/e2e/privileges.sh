@@ -82,7 +82,8 @@ check "nobody: show help" bash -c "$NOBODY $XTUNNEL show help | grep -q '^Usage:
 for args in "attach" "attach ua vni x" "peer add b" "detach" "reload xt0 xt1" "frobnicate"; do
 	out=$(in_ns "$NS_A" $NOBODY "$XTUNNEL" $args 2>&1)
 	rc=$?
+	# The output as an argument: usage texts hold quotes ("an L3 overlay's peers").
 	check "nobody: '$args' is a usage error (exit 2), not a privilege one ($rc)" \
-		bash -c "[ $rc = 2 ] && ! grep -q 'needs root' <<<'$out'"
+		bash -c '[ "$1" = 2 ] && ! grep -q "needs root" <<<"$2"' _ "$rc" "$out"
 done
 tap_done

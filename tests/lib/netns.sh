@@ -9,13 +9,16 @@ TAG="xt$$"
 NS_A="${TAG}a"
 NS_B="${TAG}b"
 NS_C="${TAG}c"
+NS_D="${TAG}d"
 NS_S="${TAG}s"
 UNDER_A=192.0.2.1
 UNDER_B=192.0.2.2
 UNDER_C=192.0.2.3
+UNDER_D=192.0.2.4
 TMP=$(mktemp -d /tmp/xtunnel-test.XXXXXX)
 _made_ns=()
 _started_pids=()
+declare -A _capture_pid # capture_start's tcpdump of each file
 _tap_n=0
 _tap_failed=0
 
@@ -99,13 +102,13 @@ topo_pair() {
 		underlay_link "$NS_A" ua "$UNDER_A" "$NS_B" ub "$UNDER_B" "${1:-}"
 }
 
-# topo_switch: hosts A, B and C (uplinks ua, ub, uc) on one L2 segment, a bridge in a
-# namespace of its own.
+# topo_switch [HOSTS]: hosts A, B and C (uplinks ua, ub, uc), or those named (a to d), on
+# one L2 segment, a bridge in a namespace of its own.
 topo_switch() {
 	local h
 	ns_new "$NS_S" && ip -n "$NS_S" link add br0 type bridge &&
 		ip -n "$NS_S" link set br0 up || return 1
-	for h in a b c; do
+	for h in ${1:-a b c}; do
 		local ns="${TAG}$h" addr
 		addr=$(eval echo "\$UNDER_${h^^}")
 		ns_new "$ns" &&
@@ -177,6 +180,55 @@ kernel_vxlan() {
 		ip -n "$ns" link set vx0 up
 }
 
+# L2 overlays: hosts with a bridge, "VMs" on it, and the overlay device as a port.
+
+# l2_bridge NS PORT [BRIDGE]: bridge BRIDGE (br0) on host NS, with PORT (xt0, vx0) as one
+# of its ports.
+l2_bridge() {
+	local br=${3:-br0}
+	ip -n "$1" link add "$br" type bridge &&
+		ip -n "$1" link set "$2" master "$br" &&
+		ip -n "$1" link set "$br" up
+}
+
+# vm_new VM HOST_NS MAC ADDR4 ADDR6 [BRIDGE]: a "VM", namespace VM with eth0 (MAC, ADDR4/24
+# and ADDR6/64), its other end vm-VM a port of HOST_NS's BRIDGE (br0). MTU 1450: what a
+# VXLAN device on a 1500-byte underlay carries, and a bridge takes its ports' smallest.
+vm_new() {
+	local vm=$1 host=$2 mac=$3 a4=$4 a6=$5
+	ns_new "$vm" && in_ns "$vm" sysctl -qw net.ipv6.conf.default.accept_dad=0 &&
+		vm_plug "$vm" "$host" "$mac" "${6:-br0}" || return 1
+	ip -n "$vm" addr add "$a4/24" dev eth0 && ip -n "$vm" addr add "$a6/64" dev eth0 nodad
+}
+
+# vm_plug VM HOST_NS MAC [BRIDGE]: VM's eth0 (MAC) plugged into HOST_NS's BRIDGE (br0);
+# vm_unplug VM HOST_NS takes it out (the wire goes, and with it the VM's eth0 and its
+# addresses).
+vm_plug() {
+	local vm=$1 host=$2 mac=$3 br=${4:-br0} port=vm${1#"$TAG"}
+	ip link add eth0 netns "$vm" mtu 1450 address "$mac" type veth peer name "$port" \
+		netns "$host" mtu 1450 &&
+		ip -n "$host" link set "$port" master "$br" up &&
+		ip -n "$vm" link set eth0 up
+}
+
+vm_unplug() {
+	ip -n "$2" link del "vm${1#"$TAG"}"
+}
+
+# kernel_vxlan_l2 NS UPLINK LOCAL REMOTE...: the kernel's vxlan as VTEP of a bridge, the
+# usual way: learning on, an all-zeros FDB entry per remote VTEP (head-end replication).
+kernel_vxlan_l2() {
+	local ns=$1 uplink=$2 local=$3 r
+	shift 3
+	ip -n "$ns" link add vx0 type vxlan id 42 local "$local" dstport 4789 dev "$uplink" ||
+		return 1
+	for r in "$@"; do
+		in_ns "$ns" bridge fdb append 00:00:00:00:00:00 dev vx0 dst "$r" || return 1
+	done
+	ip -n "$ns" link set vx0 up
+}
+
 # wait_listen NS PORT: until a TCP listener is up (at most 5 s).
 wait_listen() {
 	local i
@@ -222,6 +274,32 @@ expect() {
 	else
 		not_ok "$name (exit $rc, said: $(head -1 <<<"$out"))"
 	fi
+}
+
+# capture_start NS IF FILE FILTER...: tcpdump on IF of NS into FILE (at most 60 s, or
+# until capture_stop); returns once it listens. Immediate mode: libpcap's default ring
+# hands packets over only when a block fills or after a second, by when capture_stop may
+# have read the file: a packet on the wire would count as none.
+capture_start() {
+	local ns=$1 dev=$2 file=$3 i
+	shift 3
+	in_ns "$ns" timeout 60 tcpdump -i "$dev" --immediate-mode -U -n -w "$file" "$@" \
+		2>"$file.log" &
+	_capture_pid[$file]=$!
+	_started_pids+=("$!")
+	for i in $(seq 50); do
+		grep -q "listening on" "$file.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# capture_stop FILE: ends the capture into FILE; prints how many packets FILE holds.
+capture_stop() {
+	sleep 0.3 # what is on its way
+	kill "${_capture_pid[$1]}" 2>/dev/null
+	wait "${_capture_pid[$1]}" 2>/dev/null
+	tcpdump -r "$1" --count 2>/dev/null | awk '/^[0-9]+ packets?$/ { print $1 }'
 }
 
 # json_field NS JQ_EXPR: a value from `xtunnel show -j`.

@@ -143,6 +143,7 @@ static void attach_uplink_alone_leaves_every_option_at_default(void **state)
 	assert_int_equal(o.xdp_mode, XT_XDP_NATIVE);
 	assert_int_equal(o.max_peers, 0);
 	assert_int_equal(o.max_routes, 0);
+	assert_false(o.has & (XT_OV_MODE | XT_OV_MAC | XT_OV_MAX_MACS | XT_OV_AGEING));
 }
 
 /* VNI 0 is a valid VNI, not "use the default". */
@@ -186,6 +187,35 @@ static void attach_parses_every_keyword(void **state)
 	assert_int_equal(o.xdp_mode, XT_XDP_GENERIC);
 	assert_int_equal(o.max_peers, 2048);
 	assert_int_equal(o.max_routes, 65536);
+}
+
+static void attach_parses_the_l2_keywords(void **state)
+{
+	static const uint8_t mac[6] = { 0x02, 0xab, 0xcd, 0xef, 0x01, 0x23 };
+	char **argv = ARGV("attach", "eth1", "mode", "l2", "encap", "geneve", "vni", "7", "mac",
+			   "02:AB:cd:ef:01:23", "max-macs", "65536", "ageing", "0");
+	struct xt_overlay_spec o;
+	struct capture c;
+
+	(void)state;
+	assert_int_equal(run_attach(argv, &o, &c), 0);
+	assert_string_equal(c.text, "");
+	assert_true(o.has & XT_OV_MODE);
+	assert_int_equal(o.mode, XT_MODE_L2);
+	assert_int_equal(o.encap, XT_ENCAP_GENEVE);
+	assert_true(o.has & XT_OV_MAC);
+	assert_memory_equal(o.mac, mac, 6);
+	assert_true(o.has & XT_OV_MAX_MACS);
+	assert_int_equal(o.max_macs, 65536);
+	assert_true(o.has & XT_OV_AGEING);
+	assert_int_equal(o.ageing, 0); /* never */
+	argv = ARGV("attach", "eth1", "mode", "l3", "mac", "02-00-00-00-00-01", "max-macs", "1",
+		    "ageing", "1000000");
+	assert_int_equal(run_attach(argv, &o, &c), 0);
+	assert_int_equal(o.mode, XT_MODE_L3); /* the library refuses the rest for L3 */
+	assert_int_equal(o.mac[5], 1);
+	assert_int_equal(o.max_macs, 1);
+	assert_int_equal(o.ageing, 1000000);
 }
 
 static void attach_rx_takes_each_mode_by_its_printed_name(void **state)
@@ -304,6 +334,18 @@ static void attach_bad_value_names_keyword_and_value(void **state)
 		{ "max-peers", "1048577" },
 		{ "max-routes", "0" },
 		{ "max-routes", "16777217" },
+		{ "mode", "l4" },
+		{ "mode", "L2" },
+		{ "mac", "02:00:00:00:00" },
+		{ "mac", "02:00:00:00:00:0g" },
+		{ "mac", "02:00:00:00:00:001" },
+		{ "mac", "02:00-00:00:00:01" },
+		{ "mac", "01:00:5e:00:00:01" },
+		{ "mac", "00:00:00:00:00:00" },
+		{ "max-macs", "0" },
+		{ "max-macs", "65537" },
+		{ "ageing", "1000001" },
+		{ "ageing", "-1" },
 	};
 	struct xt_overlay_spec o;
 	struct capture c;
@@ -532,19 +574,46 @@ static void peer_add_without_port_or_dev_leaves_them_unset(void **state)
 	assert_int_equal(o.peer.n_allowed, 1);
 }
 
-static void peer_add_needs_both_endpoint_and_allowed_ips(void **state)
+/* An L3 overlay's peer needs allowed-ips too, an L2 overlay's has none: the library says
+ * which (tests/e2e/l2_overlay.sh). */
+static void peer_add_needs_an_endpoint(void **state)
 {
 	struct peer_args o;
 	struct capture c;
 
 	(void)state;
 	assert_usage_error(run_peer(ARGV("peer", "add", "alpha"), &o, &c), &c, "xtunnel peer",
-			   "peer add", "needs endpoint and allowed-ips");
-	assert_usage_error(run_peer(ARGV("peer", "add", "alpha", "endpoint", "192.0.2.10"), &o, &c),
-			   &c, "xtunnel peer", "peer add", "needs endpoint and allowed-ips");
+			   "peer add", "needs endpoint");
 	assert_usage_error(
 		run_peer(ARGV("peer", "add", "alpha", "allowed-ips", "10.20.0.0/16"), &o, &c), &c,
-		"xtunnel peer", "peer add", "needs endpoint and allowed-ips");
+		"xtunnel peer", "peer add", "needs endpoint");
+	assert_int_equal(run_peer(ARGV("peer", "add", "alpha", "endpoint", "192.0.2.10"), &o, &c),
+			 0);
+	assert_true(o.peer.has & XT_PEER_ENDPOINT);
+	assert_false(o.peer.has & (XT_PEER_ALLOWED | XT_PEER_FLOOD));
+}
+
+/* flood on|off: an L2 overlay's peer; nothing else is a value of it. */
+static void peer_flood_is_on_or_off(void **state)
+{
+	struct peer_args o;
+	struct capture c;
+
+	(void)state;
+	assert_int_equal(
+		run_peer(ARGV("peer", "add", "alpha", "endpoint", "192.0.2.10", "flood", "off"), &o,
+			 &c),
+		0);
+	assert_true(o.peer.has & XT_PEER_FLOOD);
+	assert_false(o.peer.flood);
+	assert_int_equal(run_peer(ARGV("peer", "set", "alpha", "flood", "on"), &o, &c), 0);
+	assert_true(o.peer.has & XT_PEER_FLOOD);
+	assert_true(o.peer.flood);
+	assert_false(o.peer.has & (XT_PEER_ENDPOINT | XT_PEER_ALLOWED));
+	assert_usage_error(run_peer(ARGV("peer", "set", "alpha", "flood", "yes"), &o, &c), &c,
+			   "xtunnel peer", "flood", "not on or off");
+	assert_usage_error(run_peer(ARGV("peer", "del", "alpha", "flood", "on"), &o, &c), &c,
+			   "xtunnel peer", "peer del", "'flood'");
 }
 
 static void peer_set_needs_endpoint_or_allowed_ips(void **state)
@@ -554,7 +623,7 @@ static void peer_set_needs_endpoint_or_allowed_ips(void **state)
 
 	(void)state;
 	assert_usage_error(run_peer(ARGV("peer", "set", "alpha", "dev", "xt0"), &o, &c), &c,
-			   "xtunnel peer", "peer set", "needs endpoint or allowed-ips");
+			   "xtunnel peer", "peer set", "needs endpoint, allowed-ips or flood");
 
 	assert_int_equal(
 		run_peer(ARGV("peer", "set", "alpha", "endpoint", "192.0.2.11:4790"), &o, &c), 0);
@@ -765,6 +834,7 @@ int main(void)
 		cmocka_unit_test(attach_uplink_alone_leaves_every_option_at_default),
 		cmocka_unit_test(attach_vni_zero_is_given_not_default),
 		cmocka_unit_test(attach_parses_every_keyword),
+		cmocka_unit_test(attach_parses_the_l2_keywords),
 		cmocka_unit_test(attach_rx_takes_each_mode_by_its_printed_name),
 		cmocka_unit_test(attach_accepts_the_bounds_of_every_number),
 		cmocka_unit_test(attach_missing_uplink_is_usage_error),
@@ -782,7 +852,8 @@ int main(void)
 		cmocka_unit_test(attach_local_force_is_a_word_after_the_address),
 		cmocka_unit_test(peer_add_parses_name_endpoint_port_allowed_ips_and_dev),
 		cmocka_unit_test(peer_add_without_port_or_dev_leaves_them_unset),
-		cmocka_unit_test(peer_add_needs_both_endpoint_and_allowed_ips),
+		cmocka_unit_test(peer_add_needs_an_endpoint),
+		cmocka_unit_test(peer_flood_is_on_or_off),
 		cmocka_unit_test(peer_set_needs_endpoint_or_allowed_ips),
 		cmocka_unit_test(peer_del_takes_name_and_dev),
 		cmocka_unit_test(peer_del_refuses_endpoint_and_allowed_ips_naming_them),

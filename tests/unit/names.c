@@ -77,7 +77,19 @@ static void reason_names_follow_their_enum_class(void **state)
 		if (strncmp(name, "drop-", 5))
 			fail_because("drop reason %d is \"%s\"", i, name);
 	}
-	assert_int_equal(XT_DROP_EXT_HEADERS + 1, XT_REASON_COUNT);
+	/* The L2 overlays' reasons came later and follow, handled ones first. */
+	assert_int_equal(XT_DROP_EXT_HEADERS + 1, XT_OK_FLOOD);
+	assert_string_equal(xt_reason_name(XT_OK_FLOOD), "flood");
+	assert_string_equal(xt_reason_name(XT_OK_ARP_SUPPRESSED), "arp-suppressed");
+	assert_string_equal(xt_reason_name(XT_OK_ND_SUPPRESSED), "nd-suppressed");
+	assert_int_equal(XT_OK_ND_SUPPRESSED + 1, XT_DROP_UNKNOWN_VTEP);
+	for (i = XT_DROP_UNKNOWN_VTEP; i < XT_REASON_COUNT; i++) {
+		const char *name = xt_reason_name((enum xt_reason)i);
+
+		if (strncmp(name, "drop-", 5))
+			fail_because("drop reason %d is \"%s\"", i, name);
+	}
+	assert_int_equal(XT_DROP_NO_FLOOD_PEER + 1, XT_REASON_COUNT);
 }
 
 static void reason_names_spell_the_enum_names(void **state)
@@ -107,6 +119,12 @@ static void reason_names_spell_the_enum_names(void **state)
 	assert_string_equal(xt_reason_name(XT_DROP_DECAP_FAILED), "drop-decap-failed");
 	assert_string_equal(xt_reason_name(XT_DROP_OUTER_CHECKSUM), "drop-outer-checksum");
 	assert_string_equal(xt_reason_name(XT_DROP_EXT_HEADERS), "drop-ext-headers");
+	assert_string_equal(xt_reason_name(XT_DROP_UNKNOWN_VTEP), "drop-unknown-vtep");
+	assert_string_equal(xt_reason_name(XT_DROP_SOURCE_MAC), "drop-source-mac");
+	assert_string_equal(xt_reason_name(XT_DROP_STATIC_MAC), "drop-static-mac");
+	assert_string_equal(xt_reason_name(XT_DROP_MAC_LIMIT), "drop-mac-limit");
+	assert_string_equal(xt_reason_name(XT_DROP_FDB_FULL), "drop-fdb-full");
+	assert_string_equal(xt_reason_name(XT_DROP_NO_FLOOD_PEER), "drop-no-flood-peer");
 }
 
 static void reason_name_out_of_range_is_unknown(void **state)
@@ -260,6 +278,66 @@ static void rx_and_xdp_modes_parse_their_names_and_refuse_others(void **state)
 	assert_int_equal(xt_parse_xdp_mode(NULL, &x), -EINVAL);
 }
 
+/* attach ... mode: the names show prints, and back. */
+static void modes_parse_their_names_and_refuse_others(void **state)
+{
+	enum xt_mode m = XT_MODE_COUNT;
+
+	(void)state;
+	assert_string_equal(xt_mode_name(XT_MODE_L3), "l3");
+	assert_string_equal(xt_mode_name(XT_MODE_L2), "l2");
+	assert_string_equal(xt_mode_name(XT_MODE_COUNT), "unknown");
+	assert_int_equal(xt_parse_mode("l2", &m), 0);
+	assert_int_equal(m, XT_MODE_L2);
+	assert_int_equal(xt_parse_mode("l3", &m), 0);
+	assert_int_equal(m, XT_MODE_L3);
+	assert_int_equal(xt_parse_mode("bridge", &m), -EINVAL);
+	assert_string_equal(xt_errmsg(), "'bridge' is not l3 or l2");
+	assert_true(xt_err_is_input());
+	assert_int_equal(m, XT_MODE_L3);
+}
+
+/* A station's MAC, with colons or dashes, either case; printed with colons, lower case. */
+static void mac_parses_stations_and_prints_them_back(void **state)
+{
+	static const char *const bad[] = { "",
+					   "02:00:00:00:00",
+					   "02:00:00:00:00:01:02",
+					   "02:00:00:00:00:1",
+					   "2:00:00:00:00:01",
+					   "02:00:00:00:00:0x",
+					   "02:00-00:00:00:01",
+					   "02.00.00.00.00.01",
+					   "ff:ff:ff:ff:ff:ff",
+					   "33:33:00:00:00:01",
+					   "00:00:00:00:00:00",
+					   " 02:00:00:00:00:01",
+					   "02:00:00:00:00: 1",
+					   "02:00:00:00:00:-1",
+					   "02:00:00:00:00:+1" };
+	static const uint8_t want[6] = { 0x02, 0xab, 0x00, 0xef, 0x10, 0x09 };
+	uint8_t mac[6];
+	char text[18];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(xt_parse_mac("02:AB:00:ef:10:09", mac), 0);
+	assert_memory_equal(mac, want, 6);
+	memset(mac, 0, sizeof(mac));
+	assert_int_equal(xt_parse_mac("02-ab-00-EF-10-09", mac), 0);
+	assert_memory_equal(mac, want, 6);
+	assert_int_equal(xt_format_mac(want, text, sizeof(text)), 0);
+	assert_string_equal(text, "02:ab:00:ef:10:09");
+	assert_int_equal(xt_format_mac(want, text, sizeof(text) - 1), -ENOSPC);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (xt_parse_mac(bad[i], mac) != -EINVAL)
+			fail_because("'%s' taken as a MAC", bad[i]);
+		assert_true(xt_err_is_input());
+		assert_non_null(strstr(xt_errmsg(), bad[i]));
+	}
+	assert_int_equal(xt_parse_mac(NULL, mac), -EINVAL);
+}
+
 /* What `show` prints after "GSO path:", and show -j under "gso". */
 static void gso_path_names_are_words(void **state)
 {
@@ -353,6 +431,8 @@ int main(void)
 		cmocka_unit_test(rx_mode_name_out_of_range_is_unknown),
 		cmocka_unit_test(reason_keys_are_identifiers_spelling_the_words),
 		cmocka_unit_test(rx_and_xdp_modes_parse_their_names_and_refuse_others),
+		cmocka_unit_test(modes_parse_their_names_and_refuse_others),
+		cmocka_unit_test(mac_parses_stations_and_prints_them_back),
 		cmocka_unit_test(gso_path_names_are_words),
 		cmocka_unit_test(uplink_state_names_are_words),
 		cmocka_unit_test(dev_name_check_takes_what_the_kernel_takes),

@@ -3,7 +3,8 @@
  * Unit tests of cli/output.c: the JSON (json_overlays) and human (print_overlays) forms of
  * `xtunnel show`, and output_overlays, which picks one as the options say, on overlays built by
  * hand: xt0 (VXLAN) with two peers, xt1 (VXLAN) with none, xt2 (GRE over IPv6, key 0) with one peer
- * of both families, xt3 (VXLAN over IPv6) with one peer, xt4 (IPIP, no peer). Expected values are
+ * of both families, xt3 (VXLAN over IPv6) with one peer, xt4 (IPIP, no peer), xt5 (an L2
+ * overlay, GENEVE) with a flooding peer and one that does not flood. Expected values are
  * written by hand from the inputs in fixture_setup.
  */
 #include <stdlib.h>
@@ -25,8 +26,8 @@
 	 XT_OV_XDP_MODE | XT_OV_MAX_PEERS | XT_OV_MAX_ROUTES | XT_OV_FORWARD_FROM)
 
 struct fixture {
-	struct xt_overlay_state ovs[5];
-	struct xt_peer_state peers[4];
+	struct xt_overlay_state ovs[6];
+	struct xt_peer_state peers[6];
 	struct xt_prefix allowed[4][3];
 };
 
@@ -189,6 +190,45 @@ static int fixture_setup(void **state)
 	ov->rx = XT_RX_TC;
 	ov->spec.max_peers = 4;
 	ov->spec.max_routes = 4;
+
+	p = &f->peers[4];
+	snprintf(p->spec.name, sizeof(p->spec.name), "echo");
+	p->id = 0;
+	p->spec.endpoint = ip4(192, 0, 2, 20);
+	p->spec.port = 6081;
+	p->spec.flood = true;
+	p = &f->peers[5];
+	snprintf(p->spec.name, sizeof(p->spec.name), "foxtrot");
+	p->id = 1;
+	p->spec.endpoint = ip4(192, 0, 2, 21);
+	p->spec.port = 6081;
+	p->spec.flood = false;
+	p->stats.rx_packets = 2;
+
+	ov = &f->ovs[5];
+	snprintf(ov->spec.dev, sizeof(ov->spec.dev), "xt5");
+	snprintf(ov->spec.uplink, sizeof(ov->spec.uplink), "eth0");
+	ov->spec.has = SHOWN | XT_OV_VNI | XT_OV_PORT | XT_OV_MODE | XT_OV_MAC | XT_OV_MAX_MACS |
+		       XT_OV_AGEING;
+	ov->spec.mode = XT_MODE_L2;
+	ov->spec.encap = XT_ENCAP_GENEVE;
+	ov->spec.vni = 77;
+	ov->spec.port = 6081;
+	ov->spec.mtu = 1450;
+	ov->spec.local = ip4(192, 0, 2, 1);
+	memcpy(ov->spec.mac, (uint8_t[6]){ 0x02, 0x5e, 0x00, 0xab, 0xcd, 0xef }, 6);
+	ov->rx = XT_RX_TC;
+	ov->spec.max_peers = 64;
+	ov->spec.max_routes = 16384; /* what an L2 overlay has no use for is not shown */
+	ov->n_routes = 9;
+	ov->spec.max_macs = 512;
+	ov->spec.ageing = 300;
+	ov->n_fdb = 12;
+	ov->n_neigh = 3;
+	ov->reasons[XT_OK_FLOOD] = 4;
+	ov->reasons[XT_OK_ARP_SUPPRESSED] = 6;
+	ov->peers = &f->peers[4];
+	ov->n_peers = 2;
 
 	*state = f;
 	return 0;
@@ -872,7 +912,7 @@ static void assert_keys_are_identifiers(json_object *v, const char *where)
 static void json_keys_are_jq_identifiers_at_every_depth(void **state)
 {
 	struct fixture *f = *state;
-	json_object *j = json_overlays(f->ovs, 5);
+	json_object *j = json_overlays(f->ovs, 6);
 
 	assert_keys_are_identifiers(j, "");
 	json_object_put(j);
@@ -974,6 +1014,141 @@ static void output_is_compact_with_j_and_indented_with_p(void **state)
 	free(text);
 }
 
+/* An L2 overlay: its mode, MAC and tables; no routes or forward-from, which it has not. */
+static void json_l2_overlay_has_mode_mac_and_tables_and_no_routes(void **state)
+{
+	struct fixture *f = *state;
+	json_object *j = json_overlays(&f->ovs[4], 2), *o;
+
+	o = element(j, 0, json_type_object);
+	assert_string_equal(member_string(o, "mode"), "l3");
+	assert_no_member(o, "mac");
+	assert_no_member(o, "max_macs");
+	assert_no_member(o, "fdb_entries");
+	assert_int_equal(member_int(o, "max_routes"), 4);
+
+	o = element(j, 1, json_type_object);
+	assert_string_equal(member_string(o, "dev"), "xt5");
+	assert_string_equal(member_string(o, "mode"), "l2");
+	assert_string_equal(member_string(o, "encap"), "geneve");
+	assert_int_equal(member_int(o, "vni"), 77);
+	assert_string_equal(member_string(o, "mac"), "02:5e:00:ab:cd:ef");
+	assert_int_equal(member_int(o, "mtu"), 1450);
+	assert_int_equal(member_int(o, "max_peers"), 64);
+	assert_int_equal(member_int(o, "max_macs"), 512);
+	assert_int_equal(member_int(o, "ageing"), 300);
+	assert_int_equal(member_int(o, "fdb_entries"), 12);
+	assert_int_equal(member_int(o, "neigh_entries"), 3);
+	assert_no_member(o, "max_routes");
+	assert_no_member(o, "routes");
+	assert_no_member(o, "forward_from");
+	assert_int_equal(member_u64(member(o, "counters", json_type_object), "flood"), 4);
+	assert_int_equal(member_u64(member(o, "counters", json_type_object), "arp_suppressed"), 6);
+	json_object_put(j);
+}
+
+static void json_l2_peer_has_flood_and_no_allowed_ips(void **state)
+{
+	struct fixture *f = *state;
+	json_object *j = json_overlays(&f->ovs[5], 1), *peers, *p;
+
+	peers = member(element(j, 0, json_type_object), "peers", json_type_array);
+	assert_int_equal(json_object_array_length(peers), 2);
+	p = element(peers, 0, json_type_object);
+	assert_string_equal(member_string(p, "name"), "echo");
+	assert_string_equal(member_string(p, "endpoint"), "192.0.2.20");
+	assert_int_equal(member_int(p, "port"), 6081);
+	assert_true(json_object_get_boolean(member(p, "flood", json_type_boolean)));
+	assert_no_member(p, "allowed_ips");
+	p = element(peers, 1, json_type_object);
+	assert_string_equal(member_string(p, "name"), "foxtrot");
+	assert_false(json_object_get_boolean(member(p, "flood", json_type_boolean)));
+	assert_int_equal(member_u64(p, "rx_packets"), 2);
+	assert_no_member(p, "allowed_ips");
+	json_object_put(j);
+}
+
+static void text_l2_overlay_shows_mode_mac_tables_and_flood(void **state)
+{
+	struct fixture *f = *state;
+	char *text = print_to_string(&f->ovs[5], 1);
+
+	assert_true(!strncmp(text, "overlay: xt5 (l2)\n", strlen("overlay: xt5 (l2)\n")));
+	assert_has_line(text, "  encap: geneve, vni 77, port 6081, mtu 1450");
+	assert_has_line(text, "  mac: 02:5e:00:ab:cd:ef; bridge ports and stations behind them: "
+			      "MTU 1450 at most");
+	assert_has_line(text, "  fdb entries: 12, neighbour entries: 3, max-macs 512 a peer, "
+			      "ageing 300 s");
+	assert_has_line(text, "  peers: 2 of 64");
+	assert_has_line(text, "  endpoint: 192.0.2.20:6081");
+	assert_has_line(text, "  flood: on");
+	assert_has_line(text, "  flood: off");
+	assert_null(strstr(text, "allowed ips"));
+	assert_null(strstr(text, "routes"));
+	assert_true(find_line(text, "  flood: on") < find_line(text, "peer: foxtrot"));
+	free(text);
+}
+
+/* ageing 0: entries never age. */
+static void text_l2_ageing_zero_is_never(void **state)
+{
+	struct fixture *f = *state;
+	char *text;
+
+	f->ovs[5].spec.ageing = 0;
+	text = print_to_string(&f->ovs[5], 1);
+	assert_has_line(text, "  fdb entries: 12, neighbour entries: 3, max-macs 512 a peer, "
+			      "ageing never");
+	free(text);
+}
+
+/* fdb show -j and neigh show -j: one object per entry; a static entry has no age. */
+static void json_fdb_and_neigh_entries(void **state)
+{
+	struct xt_fdb_entry fdb[2] = {
+		{ .mac = { 0x02, 0, 0, 0, 0, 0x0a }, .peer = "echo", .is_static = true, .age = 9 },
+		{ .mac = { 0x0e, 0xff, 0, 0, 0, 0x0b }, .peer = "", .age = 42 },
+	};
+	struct xt_neigh_entry neigh[2] = {
+		{ .ip = ip4(10, 1, 0, 5), .mac = { 0x02, 0, 0, 0, 0, 0x0a }, .is_static = true },
+		{ .ip = ip6(0xfd00, 0, 0, 0, 0, 0, 0, 7),
+		  .mac = { 0x02, 0, 0, 0, 0, 0x0c },
+		  .peer = "foxtrot",
+		  .age = 3 },
+	};
+	json_object *j, *o;
+
+	(void)state;
+	j = json_fdb(fdb, 2);
+	assert_int_equal(json_object_array_length(j), 2);
+	o = element(j, 0, json_type_object);
+	assert_string_equal(member_string(o, "mac"), "02:00:00:00:00:0a");
+	assert_string_equal(member_string(o, "peer"), "echo");
+	assert_true(json_object_get_boolean(member(o, "static", json_type_boolean)));
+	assert_true(json_object_is_type(member(o, "age", json_type_null), json_type_null));
+	o = element(j, 1, json_type_object);
+	assert_string_equal(member_string(o, "mac"), "0e:ff:00:00:00:0b");
+	assert_true(json_object_is_type(member(o, "peer", json_type_null), json_type_null));
+	assert_false(json_object_get_boolean(member(o, "static", json_type_boolean)));
+	assert_int_equal(member_int(o, "age"), 42);
+	assert_keys_are_identifiers(j, "fdb");
+	json_object_put(j);
+
+	j = json_neigh(neigh, 2);
+	assert_int_equal(json_object_array_length(j), 2);
+	o = element(j, 0, json_type_object);
+	assert_string_equal(member_string(o, "address"), "10.1.0.5");
+	assert_string_equal(member_string(o, "mac"), "02:00:00:00:00:0a");
+	assert_true(json_object_is_type(member(o, "peer", json_type_null), json_type_null));
+	assert_true(json_object_get_boolean(member(o, "static", json_type_boolean)));
+	o = element(j, 1, json_type_object);
+	assert_string_equal(member_string(o, "address"), "fd00::7");
+	assert_string_equal(member_string(o, "peer"), "foxtrot");
+	assert_int_equal(member_int(o, "age"), 3);
+	assert_keys_are_identifiers(j, "neigh");
+	json_object_put(j);
+}
+
 /* Every test gets a fresh copy of the overlays. */
 #define FIXTURE_TEST(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 
@@ -1011,6 +1186,11 @@ int main(void)
 		FIXTURE_TEST(uplink_deleted_shows_its_name_its_state_and_the_fix),
 		FIXTURE_TEST(text_shows_addresses_and_a_generic_xdp_mode),
 		FIXTURE_TEST(output_is_compact_with_j_and_indented_with_p),
+		FIXTURE_TEST(json_l2_overlay_has_mode_mac_and_tables_and_no_routes),
+		FIXTURE_TEST(json_l2_peer_has_flood_and_no_allowed_ips),
+		FIXTURE_TEST(text_l2_overlay_shows_mode_mac_tables_and_flood),
+		FIXTURE_TEST(text_l2_ageing_zero_is_never),
+		cmocka_unit_test(json_fdb_and_neigh_entries),
 	};
 
 	return cmocka_run_group_tests_name("output", tests, NULL, NULL);
