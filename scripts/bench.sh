@@ -324,6 +324,19 @@ echo "bench: L2 flooding" >&2
 	"$BUILD/bench/l2flood" || echo "bench: l2flood failed" >&2
 } >>"$OUT/results.md"
 
+# L2 overlays on bridges: TCP from VM to VM, xtunnel mode l2 against the kernel's vxlan.
+echo "bench: L2 VM to VM" >&2
+{
+	echo
+	echo "## L2 overlays: VM to VM"
+	echo
+	echo "A VM (a namespace on a port of br0) on each host; the hosts' bridges joined by"
+	echo "xtunnel mode l2 or by the kernel's vxlan (learning, an all-zeros FDB entry per"
+	echo "remote VTEP), alternated in one run (scripts/bench-l2.sh)."
+	echo
+	RUNS=$RUNS SECS=$SECS "$(dirname "$0")/bench-l2.sh" 2>/dev/null || echo "bench: bench-l2 failed" >&2
+} >>"$OUT/results.md"
+
 # What the trace hooks cost while nobody traces, against programs without them.
 echo "bench: trace off against no trace code" >&2
 {
