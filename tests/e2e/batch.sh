@@ -33,6 +33,17 @@ check "words: a line of 4094 characters and $(wc -w <"$TMP/long.batch") words wo
 	bash -c "[ \$(head -1 $TMP/long.batch | tr -d '\n' | wc -c) = 4094 ] &&
 	ip netns exec $NS_A $XTUNNEL batch $TMP/long.batch &&
 	ip netns exec $NS_A $XTUNNEL show xt1 -j | jq -e '.[0].peers[0].name == \"w\"' >/dev/null"
+# One character more is refused whole (exit 2), not cut in two lines that each run: here
+# the first part would add peer lng, the rest run "move" as a command.
+{
+	printf '%-4095s' 'peer add lng endpoint 192.0.2.8 allowed-ips 10.98.0.0/16 dev xt0'
+	printf ' move\n'
+} >"$TMP/longer.batch"
+out=$(xt "$NS_A" batch "$TMP/longer.batch" 2>&1)
+rc=$?
+check "words: a line of 4100 characters is refused as too long (exit $rc: $out)" \
+	bash -c '[ "$1" = 2 ] && grep -q "line 1: longer than 4095 characters" <<<"$2"' _ "$rc" "$out"
+check "words: and nothing of it runs" [ "$(xt "$NS_A" show xt0 -j | jq '[.[0].peers[].name] | index("lng")')" = null ]
 xt "$NS_A" detach xt1
 
 # ---- many peers ----
