@@ -8,6 +8,29 @@ NET=${NET:-fleet$$}
 ETCD_TOKEN="xt$$"
 declare -A ETCD_PID AGENT_PID
 
+# On exit, the members first: SIGTERM, and SIGKILL for one still there after 3 s (a member
+# whose peers are gone may wait for them on its way out, and would outlive its namespace's
+# name); then netns.sh's cleanup.
+fleet_cleanup() {
+	local i pid left
+	for pid in "${ETCD_PID[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for i in $(seq 30); do
+		left=""
+		for pid in "${ETCD_PID[@]}"; do
+			kill -0 "$pid" 2>/dev/null && left="$left $pid"
+		done
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	for pid in $left; do
+		kill -KILL "$pid" 2>/dev/null
+	done
+	cleanup
+}
+trap fleet_cleanup EXIT
+
 fleet_switch() {
 	ns_new "$NS_S" && ip -n "$NS_S" link add br0 type bridge && ip -n "$NS_S" link set br0 up
 }
