@@ -58,6 +58,9 @@ cleanup() {
 	done
 	for ns in "${_made_ns[@]}"; do
 		ip netns del "$ns" 2>/dev/null
+		# The pins of overlays that were still attached: xtunnel removes those of a gone
+		# namespace at its next command, which may never come after the last test.
+		[ -d "/sys/fs/bpf/xtunnel/netns/$ns" ] && rm -rf "/sys/fs/bpf/xtunnel/netns/$ns"
 	done
 	rm -rf "$TMP"
 }
