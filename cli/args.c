@@ -53,6 +53,33 @@ const struct cli_command *cli_find(const struct cli_command *table, size_t n, co
 	return NULL;
 }
 
+int cli_run_verbs(struct cli *cli, const struct cli_verbs *v, int argc, char **argv)
+{
+	const struct cli_command *c;
+	char names[64] = "";
+	size_t i;
+
+	if (cli_is_help(argc, argv))
+		return cli_print_usage(v->usage);
+	if (argc < 2) {
+		/* "add, set or del", from the table. */
+		for (i = 0; i < v->n; i++)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 !i		? ""
+				 : i + 1 < v->n ? ", "
+						: " or ",
+				 v->table[i].name);
+		return cli_usage_error(v->usage, "%s: missing %s", v->command, names);
+	}
+	c = cli_find(v->table, v->n, argv[1]);
+	if (!c)
+		return cli_usage_error(v->usage, "%s: unknown command '%s'", v->command, argv[1]);
+	/* VERB help, and nothing else: a peer may be named "help" (peer del help). */
+	if (argc == 3 && cli_is_help(argc - 1, argv + 1))
+		return cli_print_usage(c->usage);
+	return c->run(cli, argc - 1, argv + 1);
+}
+
 bool cli_output_option(struct cli *cli, const char *arg)
 {
 	if (!strcmp(arg, "-j") || !strcmp(arg, "--json")) {

@@ -84,9 +84,19 @@ int cli_run(struct cli *cli, int argc, char **argv);
 const struct cli_command *cli_command_named(const char *name);
 /* The names of the commands help lists, one a line. */
 void cli_print_command_names(void);
-/* The verbs of peer (peer.c). */
-const struct cli_command *peer_verbs(size_t *n);
-/* The table of verbs of a command that has them (peer), or NULL. */
+/* A command made of verbs (peer, fdb, neigh): one table of them, as commands.c's of
+ * commands, which help, completion and cli_run_verbs read. */
+struct cli_verbs {
+	const char *command;
+	const struct cli_command *table;
+	size_t n;
+	const char *usage; /* the command's, every verb's usage */
+};
+extern const struct cli_verbs peer_verbs, fdb_verbs, neigh_verbs;
+/* Runs the verb argv[1] of v with argv from the verb on: the command's usage for help, the
+ * verb's for VERB help, a usage error for a missing or unknown verb. */
+int cli_run_verbs(struct cli *cli, const struct cli_verbs *v, int argc, char **argv);
+/* The table of verbs of a command that has them, or NULL. */
 const struct cli_command *cli_verbs(const struct cli_command *c, size_t *n);
 /* xtunnel __complete WORD...: what may follow the words (complete.c). */
 int cmd_complete(struct cli *cli, int argc, char **argv);

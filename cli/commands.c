@@ -24,7 +24,8 @@ static const struct cli_command commands[] = {
 	{ "metrics", cmd_metrics, metrics_usage, "serve the counters to Prometheus over HTTP" },
 	{ "doctor", cmd_doctor, doctor_usage,
 	  "check an overlay and the host around it, with fixes" },
-	{ "agent", cmd_agent, agent_usage, "keep the peers what etcd's fleet says (docs/fleet.md)" },
+	{ "agent", cmd_agent, agent_usage,
+	  "keep the peers what etcd's fleet says (docs/fleet.md)" },
 	{ "help", cmd_help, "xtunnel help [COMMAND]", "show this help, or a command's usage" },
 	/* For the shell's completion (packaging/xtunnel.bash-completion); not for people. */
 	{ "__complete", cmd_complete, "xtunnel __complete [WORD]...", NULL },
@@ -57,20 +58,17 @@ const struct cli_command *cli_command_named(const char *name)
 }
 
 /* Commands made of verbs, each with a table of its own. */
-static const struct {
-	const char *command;
-	const struct cli_command *(*verbs)(size_t *n);
-} verb_tables[] = {
-	{ "peer", peer_verbs },
-};
+static const struct cli_verbs *const verb_tables[] = { &peer_verbs, &fdb_verbs, &neigh_verbs };
 
 const struct cli_command *cli_verbs(const struct cli_command *c, size_t *n)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(verb_tables) / sizeof(verb_tables[0]); i++)
-		if (!strcmp(c->name, verb_tables[i].command))
-			return verb_tables[i].verbs(n);
+		if (!strcmp(c->name, verb_tables[i]->command)) {
+			*n = verb_tables[i]->n;
+			return verb_tables[i]->table;
+		}
 	return NULL;
 }
 

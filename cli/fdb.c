@@ -20,7 +20,8 @@ static const struct cli_command fdb_commands[] = {
 	{ "del", fdb_del, FDB_DEL_USAGE, "remove an entry, learned or static" },
 };
 
-#define N_FDB_COMMANDS (sizeof(fdb_commands) / sizeof(fdb_commands[0]))
+const struct cli_verbs fdb_verbs = { "fdb", fdb_commands,
+				     sizeof(fdb_commands) / sizeof(fdb_commands[0]), fdb_usage };
 
 static int fdb_show(struct cli *cli, int argc, char **argv)
 {
@@ -101,16 +102,5 @@ static int fdb_del(struct cli *cli, int argc, char **argv)
 
 int cmd_fdb(struct cli *cli, int argc, char **argv)
 {
-	const struct cli_command *c;
-
-	if (cli_is_help(argc, argv))
-		return cli_print_usage(fdb_usage);
-	if (argc < 2)
-		return cli_usage_error(fdb_usage, "fdb: missing show, add or del");
-	c = cli_find(fdb_commands, N_FDB_COMMANDS, argv[1]);
-	if (!c)
-		return cli_usage_error(fdb_usage, "fdb: unknown command '%s'", argv[1]);
-	if (argc == 3 && cli_is_help(argc - 1, argv + 1))
-		return cli_print_usage(c->usage);
-	return c->run(cli, argc - 1, argv + 1);
+	return cli_run_verbs(cli, &fdb_verbs, argc, argv);
 }

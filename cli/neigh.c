@@ -21,7 +21,9 @@ static const struct cli_command neigh_commands[] = {
 	{ "del", neigh_del, NEIGH_DEL_USAGE, "remove an entry, learned or static" },
 };
 
-#define N_NEIGH_COMMANDS (sizeof(neigh_commands) / sizeof(neigh_commands[0]))
+const struct cli_verbs neigh_verbs = { "neigh", neigh_commands,
+				       sizeof(neigh_commands) / sizeof(neigh_commands[0]),
+				       neigh_usage };
 
 static int neigh_show(struct cli *cli, int argc, char **argv)
 {
@@ -102,16 +104,5 @@ static int neigh_del(struct cli *cli, int argc, char **argv)
 
 int cmd_neigh(struct cli *cli, int argc, char **argv)
 {
-	const struct cli_command *c;
-
-	if (cli_is_help(argc, argv))
-		return cli_print_usage(neigh_usage);
-	if (argc < 2)
-		return cli_usage_error(neigh_usage, "neigh: missing show, add or del");
-	c = cli_find(neigh_commands, N_NEIGH_COMMANDS, argv[1]);
-	if (!c)
-		return cli_usage_error(neigh_usage, "neigh: unknown command '%s'", argv[1]);
-	if (argc == 3 && cli_is_help(argc - 1, argv + 1))
-		return cli_print_usage(c->usage);
-	return c->run(cli, argc - 1, argv + 1);
+	return cli_run_verbs(cli, &neigh_verbs, argc, argv);
 }

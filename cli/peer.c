@@ -33,11 +33,7 @@ static const struct cli_command peer_commands[] = {
 
 #define N_PEER_COMMANDS (sizeof(peer_commands) / sizeof(peer_commands[0]))
 
-const struct cli_command *peer_verbs(size_t *n)
-{
-	*n = N_PEER_COMMANDS;
-	return peer_commands;
-}
+const struct cli_verbs peer_verbs = { "peer", peer_commands, N_PEER_COMMANDS, peer_usage };
 
 /* Replaces the allowed-ips of a with the list s; 0 or a usage error. */
 static int allowed_parse(const char *usage, const char *s, struct peer_args *a)
@@ -113,12 +109,6 @@ int peer_parse(int argc, char **argv, struct peer_args *a)
 	return 0;
 }
 
-/* A verb's help: its only argument is help, as a peer may be named "help". */
-static bool verb_is_help(int argc, char **argv)
-{
-	return argc == 2 && cli_is_help(argc, argv);
-}
-
 /* A verb: its usage, or what its arguments ask done by op (0 or -errno). */
 static int peer_run(int argc, char **argv, int (*op)(const struct peer_args *a))
 {
@@ -127,8 +117,6 @@ static int peer_run(int argc, char **argv, int (*op)(const struct peer_args *a))
 	char what[16];
 	int status;
 
-	if (verb_is_help(argc, argv))
-		return cli_print_usage(c->usage);
 	status = peer_parse(argc, argv, &a);
 	snprintf(what, sizeof(what), "peer %s", c->name);
 	if (!status && op(&a))
@@ -172,14 +160,5 @@ static int peer_del(struct cli *cli, int argc, char **argv)
 
 int cmd_peer(struct cli *cli, int argc, char **argv)
 {
-	const struct cli_command *c;
-
-	if (cli_is_help(argc, argv))
-		return cli_print_usage(peer_usage);
-	if (argc < 2)
-		return cli_usage_error(peer_usage, "peer: missing add, set or del");
-	c = cli_find(peer_commands, N_PEER_COMMANDS, argv[1]);
-	if (!c)
-		return cli_usage_error(peer_usage, "peer: unknown command '%s'", argv[1]);
-	return c->run(cli, argc - 1, argv + 1);
+	return cli_run_verbs(cli, &peer_verbs, argc, argv);
 }

@@ -96,6 +96,10 @@ check "peer add: nothing (a new name is the user's)" [ -z "$(offers "$NS_B" peer
 check "peer set NAME: the verb's keywords" [ "$(offers "$NS_B" peer set p1 "")" = \
 	"allowed-ips dev endpoint flood move" ]
 check "peer del NAME dev: the overlays" [ "$(offers "$NS_A" peer del b dev "")" = "$overlays" ]
+check "fdb: its verbs" [ "$(offers "$NS_A" fdb "")" = "add del show" ]
+check "neigh: its verbs" [ "$(offers "$NS_A" neigh "")" = "add del show" ]
+check "fdb add MAC: the verb's keywords" [ "$(offers "$NS_A" fdb add 02:00:00:00:00:01 "")" = \
+	"dev peer" ]
 touch "$TMP/changes.batch"
 check "batch: file names" [ "$(offers "$NS_A" batch "$TMP/chan")" = "$TMP/changes.batch" ]
 
