@@ -43,6 +43,12 @@ refused "$NOBODY" 1 "$ALL" "nobody: peer set" -- peer set b allowed-ips 10.10.0.
 refused "$NOBODY" 1 "$ALL" "nobody: peer del" -- peer del b
 refused "$NOBODY" 1 "$ALL" "nobody: reload" -- reload
 refused "$NOBODY" 1 "$ALL" "nobody: detach" -- detach xt0
+refused "$NOBODY" 1 CAP_SYS_ADMIN "nobody: fdb show" -- fdb show
+refused "$NOBODY" 1 "$ALL" "nobody: fdb add" -- fdb add 02:00:00:00:00:01 peer b
+refused "$NOBODY" 1 "$ALL" "nobody: fdb del" -- fdb del 02:00:00:00:00:01
+refused "$NOBODY" 1 CAP_SYS_ADMIN "nobody: neigh show" -- neigh show
+refused "$NOBODY" 1 "$ALL" "nobody: neigh add" -- neigh add 10.10.0.3 02:00:00:00:00:01
+refused "$NOBODY" 1 "$ALL" "nobody: neigh del" -- neigh del 10.10.0.3
 refused "$NOBODY" 1 CAP_SYS_ADMIN "nobody: stats" -- stats -j --count 1
 refused "$NOBODY" 1 CAP_SYS_ADMIN "nobody: stats --prometheus" -- stats --prometheus
 # (With a timeout: a server that did not check first would serve, and never end.)
