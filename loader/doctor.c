@@ -308,6 +308,17 @@ static void check_capacity(struct findings *fs, const struct patient *p)
 		return;
 	capacity_say(f, "peers", (uint32_t)st->n_peers, st->spec.max_peers, "MaxPeers",
 		     "max-peers");
+	if (p->ov.mode == XT_MODE_L2) {
+		/* No routes: what is learned is capped per peer (max-macs), as a flood from
+		 * one peer must not take the others' room. */
+		if (f->status == XT_STATUS_OK)
+			xt_doctor_say(f, XT_STATUS_OK,
+				      "peers %d of %u, FDB %u entries (max-macs %u learned per "
+				      "peer), neighbour table %u entries",
+				      st->n_peers, st->spec.max_peers, st->n_fdb, st->spec.max_macs,
+				      st->n_neigh);
+		return;
+	}
 	capacity_say(f, "routes", st->n_routes, st->spec.max_routes, "MaxRoutes", "max-routes");
 	if (f->status == XT_STATUS_OK)
 		xt_doctor_say(f, XT_STATUS_OK, "peers %d of %u, routes %u of %u", st->n_peers,
@@ -366,9 +377,14 @@ static int examine(struct findings *fs, const char *dev, const struct xt_nl_rout
 	check_rx(fs, &p);
 	check_offloads(fs, &p);
 	check_pins(fs, &p);
-	xt_doctor_check_forwarding(fs, &p);
-	xt_doctor_check_rp_filter(fs, &p);
-	xt_doctor_check_routes(fs, &p);
+	if (p.ov.mode == XT_MODE_L2) {
+		/* forward-from, rp_filter and allowed-ips are an L3 overlay's. */
+		xt_doctor_check_bridge(fs, &p);
+	} else {
+		xt_doctor_check_forwarding(fs, &p);
+		xt_doctor_check_rp_filter(fs, &p);
+		xt_doctor_check_routes(fs, &p);
+	}
 	check_capacity(fs, &p);
 	err = 0;
 out:
@@ -417,7 +433,7 @@ int xt_doctor(const char *dev, struct xt_finding **out, int *n)
 	for (i = 0; i < n_names && !err; i++)
 		err = examine(&fs, names[i], routes, n_routes);
 	free(routes);
-	if (!err && fs.n < n_others + n_names * XT_CHECK_COUNT)
+	if (!err && fs.no_memory)
 		err = xt_err(-ENOMEM, "out of memory");
 	if (err) {
 		free(fs.list);

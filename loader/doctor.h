@@ -2,7 +2,7 @@
 /*
  * doctor's pieces (doctor.c, doctor_net.c): the list of findings, what the checks of one
  * overlay read, and the checks of the host's network around the overlay (forwarding,
- * rp_filter, routes), which doctor_net.c holds.
+ * rp_filter, routes; an L2 overlay's bridge), which doctor_net.c holds.
  */
 #ifndef XT_DOCTOR_H
 #define XT_DOCTOR_H
@@ -15,6 +15,7 @@
 struct findings {
 	struct xt_finding *list;
 	int n, cap;
+	bool no_memory; /* a finding could not be had: the list is short of it */
 };
 
 /* What the checks of one overlay read. */
@@ -41,5 +42,6 @@ void xt_doctor_fix(struct xt_finding *f, const char *fmt, ...)
 void xt_doctor_check_forwarding(struct findings *fs, const struct patient *p);
 void xt_doctor_check_rp_filter(struct findings *fs, const struct patient *p);
 void xt_doctor_check_routes(struct findings *fs, const struct patient *p);
+void xt_doctor_check_bridge(struct findings *fs, const struct patient *p);
 
 #endif

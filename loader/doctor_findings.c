@@ -14,8 +14,10 @@ struct xt_finding *xt_doctor_finding(struct findings *fs, enum xt_doctor_check c
 	if (fs->n == fs->cap) {
 		void *grown = realloc(fs->list, (size_t)(fs->cap ? fs->cap * 2 : 16) * sizeof(*f));
 
-		if (!grown)
+		if (!grown) {
+			fs->no_memory = true;
 			return NULL;
+		}
 		fs->list = grown;
 		fs->cap = fs->cap ? fs->cap * 2 : 16;
 	}

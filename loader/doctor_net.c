@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 #include "addr.h"
 #include "dev.h"
@@ -253,4 +254,55 @@ void xt_doctor_check_routes(struct findings *fs, const struct patient *p)
 	if (!bad)
 		xt_doctor_say(f, XT_STATUS_OK, "all %d allowed-ips are routed into %s", checked,
 			      p->ov.dev);
+}
+
+static int master_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh,
+			  sizeof(struct ifinfomsg)) if (mnl_attr_get_type(a) == IFLA_MASTER) *
+		(int *)data = (int)mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+/* The device ifindex is a port of (a bridge, a bond), or 0. */
+static int link_master(int ifindex, int *master)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	*master = 0;
+	return xt_nl_talk(nlh, master_cb, master);
+}
+
+/* L2: the frames of VMs and containers reach the overlay through the bridge it is a port
+ * of, and the frames it receives leave through that bridge. Alone, the device carries only
+ * what the host itself sends on it. */
+void xt_doctor_check_bridge(struct findings *fs, const struct patient *p)
+{
+	struct xt_finding *f = xt_doctor_finding(fs, XT_CHECK_BRIDGE, p->ov.dev);
+	char name[IF_NAMESIZE];
+	int master, err;
+
+	if (!f)
+		return;
+	err = link_master(p->ov.ifindex, &master);
+	if (err) {
+		xt_doctor_say(f, XT_STATUS_WARN, "%s's master device cannot be read: %s", p->ov.dev,
+			      strerror(-err));
+		return;
+	}
+	if (!master) {
+		xt_doctor_say(f, XT_STATUS_WARN,
+			      "%s is no bridge's port: an L2 overlay carries the frames of what "
+			      "is bridged to it, and only the host's own here",
+			      p->ov.dev);
+		xt_doctor_fix(f, "ip link set %s master BRIDGE", p->ov.dev);
+		return;
+	}
+	xt_doctor_say(f, XT_STATUS_OK, "%s is a port of %s", p->ov.dev, dev_name(master, name));
 }

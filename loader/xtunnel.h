@@ -385,6 +385,7 @@ void xt_trace_decode(const struct xt_config *cfg, const struct xt_trace_event *e
 	X(FORWARDING, forwarding) /* forward-from: IP forwarding on */                             \
 	X(RP_FILTER, rp_filter)	  /* forward-from: rp_filter lets decapsulated packets through */  \
 	X(ROUTES, routes)	  /* kernel routes that take allowed-ips away from the overlay */  \
+	X(BRIDGE, bridge)	  /* L2: the overlay is a bridge's port */                         \
 	X(CAPACITY, capacity)	  /* peers and routes against max-peers and max-routes */
 
 /* clang-format off */

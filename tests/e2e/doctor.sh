@@ -10,7 +10,7 @@
 # where doctor looks, except in the case that checks exactly that.
 . "$(dirname "$0")/../lib/netns.sh"
 OTHER=$BUILD/tests/variant/xtunnel
-CASES=${DOCTOR_CASES:-healthy mtu rx offloads pins forwarding rp_filter routes capacity version}
+CASES=${DOCTOR_CASES:-healthy mtu rx offloads pins forwarding rp_filter routes capacity version l2}
 CHECKS="version mtu rx offloads pins forwarding rp_filter routes capacity"
 
 # n NS ARGS...: xtunnel in the network namespace NS, in this mount namespace.
@@ -321,6 +321,38 @@ case_version() {
 	check "version: next to an overlay of this version, xt0 fails and xt1 is checked" [ \
 		"$DOC_RC $(status version) $(status version xt1) $(jq length "$TMP/doc.json")" = \
 		"1 fail ok 10" ]
+	done_case
+}
+
+# An L2 overlay has no allowed-ips and forwards nothing: its own checks are the bridge it
+# must be a port of, and capacity in its terms (peers, the FDB and the neighbour table).
+case_l2() {
+	local want
+	topo_pair &&
+		n "$NS_A" attach ua mode l2 vni 7 2>/dev/null &&
+		n "$NS_A" peer add b endpoint "$UNDER_B" &&
+		n "$NS_A" fdb add 02:00:00:00:0b:01 peer b &&
+		n "$NS_A" neigh add 10.30.0.9 02:00:00:00:0b:01 ||
+		{ not_ok "l2: an L2 overlay with a peer, an FDB entry and a neighbour"; return; }
+	doctor "$NS_A"
+	finds "l2: an overlay that is no bridge's port warns" bridge warn "no bridge's port"
+	check "l2: the fix puts it in a bridge" [ "$(jq -r \
+		'.[] | select(.check == "bridge") | .fix' "$TMP/doc.json")" = \
+		"ip link set xt0 master BRIDGE" ]
+	want="version mtu rx offloads pins bridge capacity"
+	check "l2: no L3 checks (forwarding, rp_filter, routes), the bridge instead" [ \
+		"$(jq -r '[.[].check] | join(" ")' "$TMP/doc.json")" = "$want" ]
+	check "l2: capacity counts the FDB and neighbour entries, no routes" bash -c \
+		'grep -q "peers 1 of .*FDB 1 entries.*neighbour table 1 entries" <<<"$1" &&
+		! grep -q routes <<<"$1"' - "$(jq -r '.[] | select(.check == "capacity") | .what' \
+		"$TMP/doc.json")"
+	ip -n "$NS_A" link add br9 type bridge && ip -n "$NS_A" link set br9 up &&
+		ip -n "$NS_A" link set xt0 master br9
+	doctor "$NS_A"
+	check "l2: a bridge's port, every check ok (exit $DOC_RC)" [ "$DOC_RC $(jq -r \
+		'[.[] | select(.status != "ok") | .check] | join(" ")' "$TMP/doc.json")" = "0 " ]
+	check "l2: the bridge named" [ "$(jq -r '.[] | select(.check == "bridge") | .what' \
+		"$TMP/doc.json")" = "xt0 is a port of br9" ]
 	done_case
 }
 
