@@ -74,7 +74,7 @@ int cli_run_verbs(struct cli *cli, const struct cli_verbs *v, int argc, char **a
 	c = cli_find(v->table, v->n, argv[1]);
 	if (!c)
 		return cli_usage_error(v->usage, "%s: unknown command '%s'", v->command, argv[1]);
-	/* VERB help, and nothing else: a peer may be named "help" (peer del help). */
+	/* VERB help and nothing more: `peer del help dev xt0` still names a peer "help". */
 	if (argc == 3 && cli_is_help(argc - 1, argv + 1))
 		return cli_print_usage(c->usage);
 	return c->run(cli, argc - 1, argv + 1);

@@ -34,6 +34,26 @@ check "reload with a second name is a usage error" usage_error "unexpected 'xt9'
 check "peer del takes no 'move'" usage_error "'move'" -- peer del b move
 check "and deleted nothing" [ "$(peers)" = b ]
 
+# verb_help ARGS -- USAGE: xtunnel ARGS exits 0 and prints that verb's usage, which starts
+# with USAGE (the man page's synopsis of the verb).
+verb_help() {
+	local out rc
+	out=$(xt "$NS_A" "${@:1:$(($# - 2))}" 2>&1)
+	rc=$?
+	[ "$rc" = 0 ] && [[ "$(head -1 <<<"$out")" == "Usage: xtunnel ${!#}"* ]] || {
+		diag "xtunnel ${*:1:$(($# - 2))}: exit $rc, said: $out"
+		return 1
+	}
+}
+check "peer add -h: peer add's usage" verb_help peer add -h -- \
+	"peer add NAME endpoint ENDPOINT [allowed-ips CIDR[,CIDR...]]"
+check "fdb add --help: fdb add's usage" verb_help fdb add --help -- \
+	"fdb add MAC peer NAME [dev NAME]"
+check "neigh del help: neigh del's usage" verb_help neigh del help -- \
+	"neigh del IP [dev NAME]"
+check "and a peer named help is still a name: peer del help dev xt0 is no usage" \
+	usage_error "peer del: no peer named help" -- peer del help dev xt0
+
 cat >"$TMP/ok.batch" <<'EOF'
 # a comment, then a blank line
 
