@@ -94,20 +94,37 @@ static int grow(void **list, int n, size_t size)
 	return 0;
 }
 
-static int fdb_cmp(const void *a, const void *b)
-{
-	return memcmp(((const struct xt_fdb_entry *)a)->mac, ((const struct xt_fdb_entry *)b)->mac,
-		      6);
-}
+/* A row of the FDB or the neighbour table as the maps hold it. */
+union l2_key {
+	struct xt_fdb_key fdb;
+	struct xt_neigh_key neigh;
+};
+union l2_value {
+	struct xt_fdb fdb;
+	struct xt_neigh neigh;
+};
 
-int xt_fdb_list(const char *dev, struct xt_fdb_entry **out, int *n)
+/* What is listed of one table: its map, the size of a listed entry, how one is made of a
+ * row (false: the row is not listed), and the order of the list. */
+struct l2_table {
+	enum xt_map map;
+	const char *what;
+	size_t entry_size;
+	bool (*entry)(const struct xt_overlay *ov, uint64_t now,
+		      const char (*names)[XT_PEER_NAME_LEN], const union l2_key *key,
+		      const union l2_value *v, void *entry);
+	int (*cmp)(const void *a, const void *b);
+};
+
+/* The entries of table t of overlay dev, sorted; free *out. */
+static int l2_list(const char *dev, const struct l2_table *t, void **out, int *n)
 {
-	struct xt_fdb_key key, *prev = NULL;
-	struct xt_fdb_entry *list = NULL, *e;
+	union l2_key key, *prev = NULL;
 	char(*names)[XT_PEER_NAME_LEN];
 	uint64_t now = now_ns();
 	struct xt_overlay ov;
-	struct xt_fdb v;
+	union l2_value v;
+	char *list = NULL;
 	int err;
 
 	*n = 0;
@@ -116,37 +133,83 @@ int xt_fdb_list(const char *dev, struct xt_fdb_entry **out, int *n)
 		return err;
 	names = peer_names(&ov);
 	err = names ? 0 : -ENOMEM;
-	while (!err && !bpf_map_get_next_key(ov.fd[XT_MAP_FDB], prev, &key)) {
-		uint32_t age = 0;
-
+	while (!err && !bpf_map_get_next_key(ov.fd[t->map], prev, &key)) {
 		prev = &key;
-		if (bpf_map_lookup_elem(ov.fd[XT_MAP_FDB], &key, &v) ||
-		    v.peer_id == XT_L2_PEER_NONE)
+		if (bpf_map_lookup_elem(ov.fd[t->map], &key, &v))
 			continue;
-		if (!(v.flags & XT_L2_STATIC) && !learned_age(&ov, now, v.seen_ns, &age))
-			continue;
-		err = grow((void **)&list, *n, sizeof(*list));
+		err = grow((void **)&list, *n, t->entry_size);
 		if (err)
 			break;
-		e = &list[(*n)++];
-		memset(e, 0, sizeof(*e));
-		memcpy(e->mac, key.mac, 6);
-		if (v.peer_id < ov.cfg.max_peers)
-			memcpy(e->peer, names[v.peer_id], XT_PEER_NAME_LEN);
-		e->is_static = v.flags & XT_L2_STATIC;
-		e->age = age;
+		memset(list + (size_t)*n * t->entry_size, 0, t->entry_size);
+		if (t->entry(&ov, now, (const char(*)[XT_PEER_NAME_LEN])names, &key, &v,
+			     list + (size_t)*n * t->entry_size))
+			(*n)++;
 	}
 	free(names);
 	xt_overlay_close(&ov);
 	if (err) {
 		free(list);
 		*n = 0;
-		return xt_err(err, "reading the FDB: %s", strerror(-err));
+		return xt_err(err, "reading the %s: %s", t->what, strerror(-err));
 	}
 	if (*n)
-		qsort(list, (size_t)*n, sizeof(*list), fdb_cmp);
+		qsort(list, (size_t)*n, t->entry_size, t->cmp);
 	*out = list;
 	return 0;
+}
+
+/* A learned entry is listed until it is older than the ageing time. */
+static bool fdb_entry(const struct xt_overlay *ov, uint64_t now,
+		      const char (*names)[XT_PEER_NAME_LEN], const union l2_key *key,
+		      const union l2_value *v, void *entry)
+{
+	struct xt_fdb_entry *e = entry;
+	uint32_t age = 0;
+
+	if (v->fdb.peer_id == XT_L2_PEER_NONE ||
+	    (!(v->fdb.flags & XT_L2_STATIC) && !learned_age(ov, now, v->fdb.seen_ns, &age)))
+		return false;
+	memcpy(e->mac, key->fdb.mac, 6);
+	if (v->fdb.peer_id < ov->cfg.max_peers)
+		memcpy(e->peer, names[v->fdb.peer_id], XT_PEER_NAME_LEN);
+	e->is_static = v->fdb.flags & XT_L2_STATIC;
+	e->age = age;
+	return true;
+}
+
+static int fdb_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct xt_fdb_entry *)a)->mac, ((const struct xt_fdb_entry *)b)->mac,
+		      6);
+}
+
+int xt_fdb_list(const char *dev, struct xt_fdb_entry **out, int *n)
+{
+	static const struct l2_table fdb = { XT_MAP_FDB, "FDB", sizeof(struct xt_fdb_entry),
+					     fdb_entry, fdb_cmp };
+
+	return l2_list(dev, &fdb, (void **)out, n);
+}
+
+/* A static entry names no peer; a learned one is listed until it is older than the ageing
+ * time. */
+static bool neigh_entry(const struct xt_overlay *ov, uint64_t now,
+			const char (*names)[XT_PEER_NAME_LEN], const union l2_key *key,
+			const union l2_value *v, void *entry)
+{
+	struct xt_neigh_entry *e = entry;
+	uint32_t age = 0;
+
+	if (!(v->neigh.flags & XT_L2_STATIC) &&
+	    (v->neigh.peer_id == XT_L2_PEER_NONE || !learned_age(ov, now, v->neigh.seen_ns, &age)))
+		return false;
+	xt_ip_from_bytes(&e->ip, key->neigh.addr);
+	memcpy(e->mac, v->neigh.mac, 6);
+	if (!(v->neigh.flags & XT_L2_STATIC) && v->neigh.peer_id < ov->cfg.max_peers)
+		memcpy(e->peer, names[v->neigh.peer_id], XT_PEER_NAME_LEN);
+	e->is_static = v->neigh.flags & XT_L2_STATIC;
+	e->age = age;
+	return true;
 }
 
 static int neigh_cmp(const void *a, const void *b)
@@ -159,52 +222,11 @@ static int neigh_cmp(const void *a, const void *b)
 
 int xt_neigh_list(const char *dev, struct xt_neigh_entry **out, int *n)
 {
-	struct xt_neigh_key key, *prev = NULL;
-	struct xt_neigh_entry *list = NULL, *e;
-	char(*names)[XT_PEER_NAME_LEN];
-	uint64_t now = now_ns();
-	struct xt_overlay ov;
-	struct xt_neigh v;
-	int err;
+	static const struct l2_table neigh = { XT_MAP_NEIGH, "neighbour table",
+					       sizeof(struct xt_neigh_entry), neigh_entry,
+					       neigh_cmp };
 
-	*n = 0;
-	err = l2_open(dev, &ov);
-	if (err)
-		return err;
-	names = peer_names(&ov);
-	err = names ? 0 : -ENOMEM;
-	while (!err && !bpf_map_get_next_key(ov.fd[XT_MAP_NEIGH], prev, &key)) {
-		uint32_t age = 0;
-
-		prev = &key;
-		if (bpf_map_lookup_elem(ov.fd[XT_MAP_NEIGH], &key, &v))
-			continue;
-		if (!(v.flags & XT_L2_STATIC) &&
-		    (v.peer_id == XT_L2_PEER_NONE || !learned_age(&ov, now, v.seen_ns, &age)))
-			continue;
-		err = grow((void **)&list, *n, sizeof(*list));
-		if (err)
-			break;
-		e = &list[(*n)++];
-		memset(e, 0, sizeof(*e));
-		xt_ip_from_bytes(&e->ip, key.addr);
-		memcpy(e->mac, v.mac, 6);
-		if (!(v.flags & XT_L2_STATIC) && v.peer_id < ov.cfg.max_peers)
-			memcpy(e->peer, names[v.peer_id], XT_PEER_NAME_LEN);
-		e->is_static = v.flags & XT_L2_STATIC;
-		e->age = age;
-	}
-	free(names);
-	xt_overlay_close(&ov);
-	if (err) {
-		free(list);
-		*n = 0;
-		return xt_err(err, "reading the neighbour table: %s", strerror(-err));
-	}
-	if (*n)
-		qsort(list, (size_t)*n, sizeof(*list), neigh_cmp);
-	*out = list;
-	return 0;
+	return l2_list(dev, &neigh, (void **)out, n);
 }
 
 /* c run on overlay dev under the lock; *ov_name gets the overlay's name for messages. */
