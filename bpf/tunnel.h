@@ -280,7 +280,7 @@ static __always_inline __u32 xt_outer_build(union xt_outer *b, const struct xt_r
 		if (xt_encap_is_udp(xt_cfg.encap)) {
 			__u64 sum = xt_pseudo6(&h->ip6.saddr, &h->ip6.daddr, IPPROTO_UDP,
 					       ip_len - IPV6_HLEN) +
-				    xt_csum_words(h->l4.words, sizeof(h->l4.words)) + inner_sum;
+				    xt_csum_short(h->l4.words, sizeof(h->l4.words)) + inner_sum;
 			__u16 check = ~xt_csum_fold(sum);
 
 			/* RFC 768: a computed 0 goes out as all ones; 0 means "none". */
