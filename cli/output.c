@@ -94,6 +94,9 @@ static json_object *json_peer(const struct xt_peer_state *p, const struct xt_ove
 	json_object_object_add(o, "endpoint", json_object_new_string(a));
 	if (xt_encap_is_udp(ov->encap))
 		json_object_object_add(o, "port", json_object_new_int(p->spec.port));
+	if (xt_encap_is_udp(ov->encap) && ov->mode == XT_MODE_L3)
+		json_object_object_add(o, "udp6_zero_csum",
+				       json_object_new_boolean(p->spec.udp6_zero_csum));
 	if (ov->mode == XT_MODE_L2)
 		json_object_object_add(o, "flood", json_object_new_boolean(p->spec.flood));
 	else
@@ -286,6 +289,9 @@ static void print_peer(FILE *f, const struct xt_peer_state *p, const struct xt_o
 		print_prefixes(f, p->spec.allowed, p->spec.n_allowed);
 		fprintf(f, "%s\n", p->spec.n_allowed ? "" : "(none)");
 	}
+	/* Only when on: it is the exception (never the default). */
+	if (p->spec.udp6_zero_csum)
+		fputs("  outer udp checksum: zero (udp6-zero-csum)\n", f);
 	fputs("  latest packet: ", f);
 	if (p->latest_rx_ms)
 		print_age(f, p->latest_rx_age_ms);
