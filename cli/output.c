@@ -289,9 +289,6 @@ static void print_peer(FILE *f, const struct xt_peer_state *p, const struct xt_o
 		print_prefixes(f, p->spec.allowed, p->spec.n_allowed);
 		fprintf(f, "%s\n", p->spec.n_allowed ? "" : "(none)");
 	}
-	/* Only when on: it is the exception (never the default). */
-	if (p->spec.udp6_zero_csum)
-		fputs("  outer udp checksum: zero (udp6-zero-csum)\n", f);
 	fputs("  latest packet: ", f);
 	if (p->latest_rx_ms)
 		print_age(f, p->latest_rx_age_ms);
