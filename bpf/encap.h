@@ -81,7 +81,8 @@ static __always_inline __u64 xt_encap_flags(void)
 }
 
 /*
- * A GSO packet over an IPv6 UDP underlay. bpf_skb_adjust_room marks a UDP tunnel GSO packet
+ * A GSO packet over an IPv6 UDP underlay, to a peer whose outer checksum is computed (not
+ * udp6-zero-csum). bpf_skb_adjust_room marks a UDP tunnel GSO packet
  * SKB_GSO_UDP_TUNNEL, never SKB_GSO_UDP_TUNNEL_CSUM, so the kernel would copy one outer
  * checksum into every segment, and an IPv6 UDP checksum may not be left out (RFC 8200
  * section 8.1). Two ways out:
@@ -120,8 +121,8 @@ static __always_inline int xt_encap_gso6(struct __sk_buff *skb, const struct xt_
 
 /*
  * Encapsulates the frame for peer r and sends it out of the uplink (a GSO packet over an
- * IPv6 UDP underlay: see xt_encap_gso6), counted under reason. inner: the Ethernet header
- * the L2 encapsulations carry. inner_proto: ETH_P_IP or ETH_P_IPV6 when that packet follows
+ * IPv6 UDP underlay with a checksum: see xt_encap_gso6), counted under reason. inner: the Ethernet
+ * header the L2 encapsulations carry. inner_proto: ETH_P_IP or ETH_P_IPV6 when that packet follows
  * the frame's Ethernet header; anything else makes the skb IPv4 first (xt_skb_as_ipv4).
  * hash: the flow's (xt_skb_flow_hash).
  */
@@ -135,13 +136,15 @@ static __always_inline int xt_encap_to(struct __sk_buff *skb, const struct xt_ro
 	union xt_outer b;
 	__u64 inner_sum = 0;
 
-	if (xt_udp6() && skb->gso_size)
+	/* With a zero outer checksum a GSO packet is encapsulated whole, as over IPv4: each
+	 * segment the kernel cuts of it gets the 0 it has (SKB_GSO_UDP_TUNNEL). */
+	if (xt_udp6_csum(&r) && skb->gso_size)
 		return xt_encap_gso6(skb, &r, hash, segs, skb->len);
 	if (inner_proto != ETH_P_IP && inner_proto != ETH_P_IPV6 && xt_skb_as_ipv4(skb))
 		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_NONE);
 	/* After: a VLAN tag taken into the frame makes it 4 bytes longer, and is summed. */
 	len = skb->len;
-	if (xt_udp6() && xt_inner_sum(skb, inner_proto, &inner_sum))
+	if (xt_udp6_csum(&r) && xt_inner_sum(skb, inner_proto, &inner_sum))
 		return xt_encap_fail(skb, r.peer_id, XT_TRACE_HEAD_INNER);
 	/* Room goes after the MAC header: the original Ethernet header stays in front and
 	 * becomes the outer one; an L2 encapsulation writes the inner copy behind its own

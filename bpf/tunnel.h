@@ -112,6 +112,15 @@ static __always_inline bool xt_udp6(void)
 	return xt_cfg.family == XT_FAMILY_V6 && xt_encap_is_udp(xt_cfg.encap);
 }
 
+/* Whether the outer UDP checksum to peer r is computed: over IPv6, unless the peer has
+ * udp6-zero-csum on. RFC 6935 section 5 lets a tunnel over IPv6 send 0 where both ends are
+ * configured for it; RFC 6936 section 3 lists what the user then vouches for (the inner
+ * packet has its own checksum, or the tunnel tolerates misdelivery). Never the default. */
+static __always_inline bool xt_udp6_csum(const struct xt_route *r)
+{
+	return xt_udp6() && !(r->flags & XT_PEER_F_UDP6_ZERO_CSUM);
+}
+
 static __always_inline __u8 xt_outer_proto(__u16 inner_proto)
 {
 	if (xt_encap_is_udp(xt_cfg.encap))
@@ -260,7 +269,8 @@ union xt_outer {
  * for an L2 encapsulation, the copy of the inner Ethernet header behind them. Returns how
  * many bytes from &b->v4.eth (the same place as &b->v6.eth) go at the front of the frame
  * once it has xt_encap_overhead() bytes more. Outer MACs are zero. inner_sum: the inner
- * packet's sum (csum.h), needed only for the outer UDP checksum over IPv6.
+ * packet's sum (csum.h), needed only for the outer UDP checksum over IPv6 (xt_udp6_csum;
+ * without it, 0 goes out).
  */
 static __always_inline __u32 xt_outer_build(union xt_outer *b, const struct xt_route *r, __u32 len,
 					    __u16 inner_proto, const struct ethhdr *inner,
@@ -277,7 +287,7 @@ static __always_inline __u32 xt_outer_build(union xt_outer *b, const struct xt_r
 		h->eth.h_proto = bpf_htons(ETH_P_IPV6);
 		xt_ipv6_build(&h->ip6, r, ip_len - IPV6_HLEN, proto, hash);
 		xt_l4_build(&h->l4, r, ip_len - IPV6_HLEN, hash, inner, inner_proto);
-		if (xt_encap_is_udp(xt_cfg.encap)) {
+		if (xt_udp6_csum(r)) {
 			__u64 sum = xt_pseudo6(&h->ip6.saddr, &h->ip6.daddr, IPPROTO_UDP,
 					       ip_len - IPV6_HLEN) +
 				    xt_csum_short(h->l4.words, sizeof(h->l4.words)) + inner_sum;

@@ -198,7 +198,7 @@ int xt_fwd_xdp(struct xdp_md *ctx)
 		    BPF_FIB_LKUP_RET_SUCCESS ||
 	    out.ifindex != xt_cfg.uplink_ifindex)
 		return xt_fwd_slow();
-	if (xt_udp6()) {
+	if (xt_udp6_csum(&r)) {
 		if (xt_inner_sum_known(l3, data_end, proto, &inner_sum))
 			return xt_fwd_slow(); /* would need a byte-by-byte sum */
 		/* The sum covers the IPv6 header, whose hop limit is one less when it leaves:

@@ -94,6 +94,9 @@ static json_object *json_peer(const struct xt_peer_state *p, const struct xt_ove
 	json_object_object_add(o, "endpoint", json_object_new_string(a));
 	if (xt_encap_is_udp(ov->encap))
 		json_object_object_add(o, "port", json_object_new_int(p->spec.port));
+	if (xt_encap_is_udp(ov->encap) && ov->mode == XT_MODE_L3)
+		json_object_object_add(o, "udp6_zero_csum",
+				       json_object_new_boolean(p->spec.udp6_zero_csum));
 	if (ov->mode == XT_MODE_L2)
 		json_object_object_add(o, "flood", json_object_new_boolean(p->spec.flood));
 	else

@@ -5,15 +5,16 @@
 
 #define PEER_ADD_USAGE                                                                             \
 	"xtunnel peer add NAME endpoint ENDPOINT [allowed-ips CIDR[,CIDR...]] [flood on|off]\n"    \
-	"                 [move] [dev NAME]"
+	"                 [udp6-zero-csum on|off] [move] [dev NAME]"
 #define PEER_SET_USAGE                                                                             \
 	"xtunnel peer set NAME [endpoint ENDPOINT] [allowed-ips CIDR[,CIDR...]] [flood on|off]\n"  \
-	"                 [move] [dev NAME]"
+	"                 [udp6-zero-csum on|off] [move] [dev NAME]"
 #define PEER_DEL_USAGE "xtunnel peer del NAME [dev NAME]"
 /* ENDPOINT: A.B.C.D[:PORT], [IPV6][:PORT] or a bare IPV6 (see xt_parse_endpoint). */
 #define PEER_FORMS                                                                                 \
 	"ENDPOINT := A.B.C.D[:PORT] | [IPV6][:PORT] | IPV6; CIDR is IPv4 or IPv6\n"                \
-	"allowed-ips: an L3 overlay's peers (needed to add one); flood: an L2 overlay's (on)"
+	"allowed-ips: an L3 overlay's peers (needed to add one); flood: an L2 overlay's (on)\n"    \
+	"udp6-zero-csum: outer UDP checksum 0, VXLAN and GENEVE over IPv6 (off; see xtunnel(8))"
 
 const char peer_usage[] =
 	PEER_ADD_USAGE "\n       " PEER_SET_USAGE "\n       " PEER_DEL_USAGE "\n" PEER_FORMS;
@@ -27,7 +28,8 @@ static int peer_del(struct cli *cli, int argc, char **argv);
 
 static const struct cli_command peer_commands[] = {
 	{ "add", peer_add, peer_add_usage, "add a peer" },
-	{ "set", peer_set, peer_set_usage, "change a peer's endpoint, allowed-ips or flood" },
+	{ "set", peer_set, peer_set_usage,
+	  "change a peer's endpoint, allowed-ips, flood or udp6-zero-csum" },
 	{ "del", peer_del, peer_del_usage, "remove a peer" },
 };
 
@@ -96,6 +98,12 @@ int peer_parse(int argc, char **argv, struct peer_args *a)
 				return cli_usage_error(usage, "flood: '%s' is not on or off", val);
 			a->peer.flood = !strcmp(val, "on");
 			a->peer.has |= XT_PEER_FLOOD;
+		} else if (!strcmp(key, "udp6-zero-csum") && !del) {
+			if (strcmp(val, "on") && strcmp(val, "off"))
+				return cli_usage_error(
+					usage, "udp6-zero-csum: '%s' is not on or off", val);
+			a->peer.udp6_zero_csum = !strcmp(val, "on");
+			a->peer.has |= XT_PEER_UDP6_ZERO_CSUM;
 		} else {
 			return cli_usage_error(usage, "peer %s: unknown argument '%s'", verb, key);
 		}
@@ -103,9 +111,10 @@ int peer_parse(int argc, char **argv, struct peer_args *a)
 	/* Whether allowed-ips are needed is the overlay's kind to say (the library does). */
 	if (!strcmp(verb, "add") && !(a->peer.has & XT_PEER_ENDPOINT))
 		return cli_usage_error(usage, "peer add: needs endpoint");
-	if (!strcmp(verb, "set") &&
-	    !(a->peer.has & (XT_PEER_ENDPOINT | XT_PEER_ALLOWED | XT_PEER_FLOOD)))
-		return cli_usage_error(usage, "peer set: needs endpoint, allowed-ips or flood");
+	if (!strcmp(verb, "set") && !(a->peer.has & (XT_PEER_ENDPOINT | XT_PEER_ALLOWED |
+						     XT_PEER_FLOOD | XT_PEER_UDP6_ZERO_CSUM)))
+		return cli_usage_error(
+			usage, "peer set: needs endpoint, allowed-ips, flood or udp6-zero-csum");
 	return 0;
 }
 

@@ -31,6 +31,7 @@ static const struct xt_conf_key peer_keys[] = {
 	{ "Endpoint", XT_PEER_ENDPOINT, false },
 	{ "AllowedIPs", XT_PEER_ALLOWED, true },
 	{ "Managed", XT_PEER_FLAGS, false },
+	{ "UDP6ZeroChecksum", XT_PEER_UDP6_ZERO_CSUM, false },
 };
 
 const struct xt_conf_key *xt_conf_keys(enum xt_conf_section section, int *n)

@@ -32,7 +32,7 @@
 
 /* Where each item of a peer was given. */
 struct peer_lines {
-	int section, name, endpoint, managed;
+	int section, name, endpoint, managed, udp6_zero_csum;
 	int *allowed; /* each prefix's */
 };
 
@@ -385,12 +385,23 @@ static int peer_key(struct parser *p, const struct xt_conf_key *key, const char 
 		return 1;
 	case XT_PEER_ALLOWED:
 		return peer_allowed(p, peer, value);
+	case XT_PEER_UDP6_ZERO_CSUM:
+		/* A bit of the whole flags word a file gives (a reconcile sets the word), as
+		 * Managed is. */
+		if (strcmp(value, "true") && strcmp(value, "false"))
+			return fail(p, p->line, "UDP6ZeroChecksum: '%s' is not true or false",
+				    value);
+		peer->udp6_zero_csum = !strcmp(value, "true");
+		peer->flags = peer->udp6_zero_csum ? peer->flags | XT_PEER_F_UDP6_ZERO_CSUM
+						   : peer->flags & ~XT_PEER_F_UDP6_ZERO_CSUM;
+		peer->has |= XT_PEER_FLAGS;
+		return 1;
 	default: /* Managed */
 		if (strcmp(value, "true") && strcmp(value, "false"))
 			return fail(p, p->line, "Managed: '%s' is not true or false", value);
-		peer->flags = !strcmp(value, "true") ? XT_PEER_F_MANAGED : 0;
+		peer->flags = !strcmp(value, "true") ? peer->flags | XT_PEER_F_MANAGED
+						     : peer->flags & ~XT_PEER_F_MANAGED;
 		peer->has |= XT_PEER_FLAGS;
-		lines->managed = p->line;
 		return 1;
 	}
 }
@@ -400,10 +411,11 @@ static int *peer_key_line(struct parser *p, uint32_t bit)
 {
 	struct peer_lines *lines = current_peer(p);
 
-	return !bit			 ? &lines->name
-	       : bit == XT_PEER_ENDPOINT ? &lines->endpoint
-	       : bit == XT_PEER_FLAGS	 ? &lines->managed
-					 : NULL;
+	return !bit			       ? &lines->name
+	       : bit == XT_PEER_ENDPOINT       ? &lines->endpoint
+	       : bit == XT_PEER_FLAGS	       ? &lines->managed
+	       : bit == XT_PEER_UDP6_ZERO_CSUM ? &lines->udp6_zero_csum
+					       : NULL;
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -537,6 +549,7 @@ static bool peers_check(struct parser *p)
 	l = &p->peers[fault.peer];
 	line = fault.item == XT_ITEM_NAME	? (l->name ? l->name : l->section)
 	       : fault.item == XT_ITEM_ENDPOINT ? l->endpoint
+	       : fault.item == XT_ITEM_FLAGS	? l->udp6_zero_csum
 	       : fault.prefix >= 0 && fault.prefix < p->d->peers[fault.peer].n_allowed
 		       ? l->allowed[fault.prefix]
 		       : l->section;

@@ -137,7 +137,7 @@ static int write_peer(FILE *f, const struct xt_overlay_spec *ov, const struct xt
 	char endpoint[INET6_ADDRSTRLEN + 8];
 	struct xt_prefix *allowed;
 
-	if (p->flags & ~XT_PEER_F_MANAGED)
+	if (p->flags & ~(XT_PEER_F_MANAGED | XT_PEER_F_UDP6_ZERO_CSUM))
 		return xt_err_input(-EINVAL,
 				    "peer %s has flags (0x%x) a config file cannot say yet: not "
 				    "saved",
@@ -154,6 +154,9 @@ static int write_peer(FILE *f, const struct xt_overlay_spec *ov, const struct xt
 	free(allowed);
 	if (p->flags & XT_PEER_F_MANAGED)
 		fprintf(f, "%s = true\n", xt_conf_key_of(XT_CONF_PEER, XT_PEER_FLAGS)->name);
+	if (p->flags & XT_PEER_F_UDP6_ZERO_CSUM)
+		fprintf(f, "%s = true\n",
+			xt_conf_key_of(XT_CONF_PEER, XT_PEER_UDP6_ZERO_CSUM)->name);
 	return 0;
 }
 

@@ -273,6 +273,11 @@ _Static_assert(sizeof(struct xt_peer) == 40, "xt_peer layout");
 /* struct xt_peer flags. */
 #define XT_PEER_F_MANAGED 0x1 /* the fleet agent's: it adds, changes and removes it */
 #define XT_PEER_F_FLOOD 0x2   /* L2 overlays: broadcast and unknown frames go to it */
+/* VXLAN and GENEVE over IPv6, opt-in: the outer UDP checksum is 0, as RFC 6935 section 5
+ * allows for a tunnel whose both ends are configured for it, and GSO packets are
+ * encapsulated whole (docs/architecture.md). Copied into each of the peer's routes, which
+ * are what encap reads. */
+#define XT_PEER_F_UDP6_ZERO_CSUM 0x4
 
 /* xt_routes: LPM trie, inner prefix -> peer. Both the egress route and the ingress
  * source filter (allowed-ips). The endpoint is kept here too so encap needs one lookup. */
@@ -286,7 +291,7 @@ struct xt_route {
 	__u32 peer_id;
 	__u8 endpoint[XT_ADDR_LEN];
 	__u16 port;
-	__u16 pad;
+	__u16 flags; /* the peer's XT_PEER_F_UDP6_ZERO_CSUM, the one flag encap reads */
 };
 _Static_assert(sizeof(struct xt_route) == 24, "xt_route layout");
 

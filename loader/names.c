@@ -285,6 +285,8 @@ const char *xt_peer_flag_name(uint16_t flag)
 		return "managed";
 	case XT_PEER_F_FLOOD:
 		return "flood";
+	case XT_PEER_F_UDP6_ZERO_CSUM:
+		return "udp6-zero-csum";
 	}
 	return NULL;
 }

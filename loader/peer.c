@@ -94,6 +94,7 @@ static void route_restore(struct xt_view *v, const struct xt_prefix *p,
 
 static int peer_add_locked(const struct xt_peer_spec *o, bool move, struct xt_view *v)
 {
+	uint16_t flags = xt_peer_flags_wanted(o, 0);
 	struct route_before *before = NULL;
 	struct xt_peer_key key = {};
 	struct xt_route rv = {};
@@ -108,8 +109,8 @@ static int peer_add_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 	if (!(o->has & XT_PEER_ENDPOINT) || !(o->has & XT_PEER_ALLOWED))
 		return xt_err_input(-EINVAL, "peer add needs 'endpoint' and 'allowed-ips'");
 	err = xt_peer_check_endpoint(&v->ov, &o->endpoint, o->port);
-	if (!err && (o->has & XT_PEER_FLAGS))
-		err = xt_peer_check_flags(o->flags);
+	if (!err)
+		err = xt_peer_check_flags(&v->ov, flags);
 	if (err)
 		return err;
 	if (xt_view_peer_named(v, o->name))
@@ -140,11 +141,12 @@ static int peer_add_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 	rv.peer_id = id;
 	memcpy(rv.endpoint, o->endpoint.addr, XT_ADDR_LEN);
 	rv.port = o->port ? o->port : v->ov.cfg.port;
+	rv.flags = flags & XT_PEER_F_UDP6_ZERO_CSUM;
 	memset(&pv, 0, sizeof(pv));
 	snprintf(pv.name, sizeof(pv.name), "%s", o->name);
 	pv.id = id;
 	pv.port = rv.port;
-	pv.flags = o->has & XT_PEER_FLAGS ? o->flags : 0;
+	pv.flags = flags;
 	/* The peer first, its routes after it (see the top of this file). */
 	err = xt_view_peer_add(v, &key, &pv);
 	if (err) {
@@ -187,15 +189,37 @@ static struct xt_prefix peer_route(const struct xt_view_peer *pe, uint32_t i)
 	return p;
 }
 
+/* The route of each of the peer's prefixes, as its entry now says: the endpoint and port,
+ * and the flag encap reads. */
+static struct xt_route peer_route_value(const struct xt_view_peer *pe)
+{
+	struct xt_route rv = { .peer_id = pe->val.id, .port = pe->val.port };
+
+	memcpy(rv.endpoint, pe->key.endpoint, XT_ADDR_LEN);
+	rv.flags = pe->val.flags & XT_PEER_F_UDP6_ZERO_CSUM;
+	return rv;
+}
+
+/* Writes every route of the peer again from its entry (peer_route_value), in place. */
+static void peer_routes_rewrite(struct xt_view *v, const struct xt_view_peer *pe)
+{
+	struct xt_route rv = peer_route_value(pe);
+	uint32_t i;
+
+	for (i = 0; i < pe->n_routes; i++) {
+		struct xt_prefix p = peer_route(pe, i);
+
+		xt_view_route_put(v, &p, &rv, BPF_EXIST);
+	}
+}
+
 /* Moves a peer to a new endpoint/port: its entry first (view.c), then its routes. */
 static int peer_move(struct xt_view *v, struct xt_view_peer *pe, const struct xt_ip *ep,
 		     uint16_t port)
 {
 	struct xt_peer_key key = {};
 	struct xt_peer other;
-	struct xt_route rv = { .peer_id = pe->val.id, .port = port };
 	char a[INET6_ADDRSTRLEN];
-	uint32_t i;
 	int err;
 
 	memcpy(key.endpoint, ep->addr, XT_ADDR_LEN);
@@ -208,12 +232,7 @@ static int peer_move(struct xt_view *v, struct xt_view_peer *pe, const struct xt
 	err = xt_view_peer_rekey(v, pe, &key, port);
 	if (err)
 		return xt_err(err, "updating peer %s: %s", pe->val.name, strerror(-err));
-	memcpy(rv.endpoint, ep->addr, XT_ADDR_LEN);
-	for (i = 0; i < pe->n_routes; i++) {
-		struct xt_prefix p = peer_route(pe, i);
-
-		xt_view_route_put(v, &p, &rv, BPF_EXIST);
-	}
+	peer_routes_rewrite(v, pe);
 	return 0;
 }
 
@@ -242,7 +261,7 @@ static struct xt_prefix *peer_prefixes(const struct xt_view_peer *pe)
 static int peer_set_allowed(struct xt_view *v, struct xt_view_peer *pe,
 			    const struct xt_peer_spec *o)
 {
-	struct xt_route rv = { .peer_id = pe->val.id, .port = pe->val.port };
+	struct xt_route rv = peer_route_value(pe);
 	struct route_before *before = calloc((size_t)o->n_allowed + 1, sizeof(*before));
 	struct xt_prefix *added = calloc((size_t)o->n_allowed + 1, sizeof(*added)), *old;
 	uint32_t n_old, j;
@@ -252,7 +271,6 @@ static int peer_set_allowed(struct xt_view *v, struct xt_view_peer *pe,
 		err = xt_err(-ENOMEM, "out of memory");
 		goto out;
 	}
-	memcpy(rv.endpoint, pe->key.endpoint, XT_ADDR_LEN);
 	for (i = 0; i < o->n_allowed; i++) {
 		struct route_before b = route_before(v, &o->allowed[i]);
 
@@ -300,16 +318,18 @@ static int peer_set_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 {
 	struct xt_view_peer *pe = xt_view_peer_named(v, o->name);
 	struct xt_ip ep, orig_ep;
-	uint16_t port, orig_port, orig_flags;
+	uint16_t port, orig_port, orig_flags, flags;
 	int err;
 
 	if (!pe)
 		return xt_err_input(-ENOENT, "no peer named %s", o->name);
-	if (!(o->has & (XT_PEER_ENDPOINT | XT_PEER_ALLOWED | XT_PEER_FLAGS)))
+	if (!(o->has &
+	      (XT_PEER_ENDPOINT | XT_PEER_ALLOWED | XT_PEER_FLAGS | XT_PEER_UDP6_ZERO_CSUM)))
 		return xt_err_input(-EINVAL, "peer set needs 'endpoint', 'allowed-ips' or flags");
 	xt_ip_from_bytes(&orig_ep, pe->key.endpoint);
 	orig_port = pe->val.port;
 	orig_flags = pe->val.flags;
+	flags = xt_peer_flags_wanted(o, orig_flags);
 	ep = orig_ep;
 	port = orig_port;
 	if (o->has & XT_PEER_ENDPOINT) {
@@ -319,8 +339,8 @@ static int peer_set_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 		ep = o->endpoint;
 		port = o->port ? o->port : v->ov.cfg.port;
 	}
-	if (o->has & XT_PEER_FLAGS) {
-		err = xt_peer_check_flags(o->flags);
+	if (o->has & (XT_PEER_FLAGS | XT_PEER_UDP6_ZERO_CSUM)) {
+		err = xt_peer_check_flags(&v->ov, flags);
 		if (err)
 			return err;
 	}
@@ -329,11 +349,14 @@ static int peer_set_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 		if (err)
 			return err;
 	}
-	/* The flags first: one update of the entry in place, undone if what follows fails. */
-	if ((o->has & XT_PEER_FLAGS) && o->flags != orig_flags) {
-		err = xt_view_peer_flags(v, pe, o->flags);
+	/* The flags first: one update of the entry in place, undone if what follows fails;
+	 * then the routes, which carry the one encap reads (peer_move writes them anyway). */
+	if (flags != orig_flags) {
+		err = xt_view_peer_flags(v, pe, flags);
 		if (err)
 			return xt_err(err, "updating peer %s: %s", pe->val.name, strerror(-err));
+		if ((flags ^ orig_flags) & XT_PEER_F_UDP6_ZERO_CSUM)
+			peer_routes_rewrite(v, pe);
 	}
 	if (o->has & XT_PEER_ENDPOINT) {
 		err = peer_move(v, pe, &ep, port);
@@ -349,8 +372,8 @@ static int peer_set_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 	}
 	return 0;
 undo:
-	if (pe->val.flags != orig_flags)
-		xt_view_peer_flags(v, pe, orig_flags);
+	if (pe->val.flags != orig_flags && !xt_view_peer_flags(v, pe, orig_flags))
+		peer_routes_rewrite(v, pe);
 	return err;
 }
 
@@ -400,7 +423,10 @@ static int peer_op(enum peer_op op, const char *dev, const struct xt_peer_spec *
 	err = xt_view_get(dev, &v);
 	if (err)
 		goto out;
-	if (v->ov.mode == XT_MODE_L2)
+	if (v->ov.mode == XT_MODE_L2 && o &&
+	    (xt_peer_flags_wanted(o, 0) & XT_PEER_F_UDP6_ZERO_CSUM))
+		err = xt_peer_check_flags(&v->ov, XT_PEER_F_UDP6_ZERO_CSUM);
+	else if (v->ov.mode == XT_MODE_L2)
 		err = op == PEER_ADD   ? xt_l2_peer_add(v, o)
 		      : op == PEER_SET ? xt_l2_peer_set(v, o)
 				       : xt_l2_peer_del(v, name);

@@ -40,8 +40,10 @@ int xt_peer_check_endpoint(const struct xt_overlay *ov, const struct xt_ip *ep, 
 	return 0;
 }
 
-/* Only flags xtunnel knows: a bit it does not know could mean anything to a later version. */
-int xt_peer_check_flags(uint16_t flags)
+/* Only flags xtunnel knows: a bit it does not know could mean anything to a later version.
+ * A zero outer UDP checksum only where there is one to leave out: over IPv4 it is always 0
+ * (RFC 768), and GRE and IPIP have no UDP header. L2 overlays do not send it (yet). */
+int xt_peer_check_flags(const struct xt_overlay *ov, uint16_t flags)
 {
 	unsigned int bit;
 
@@ -49,7 +51,35 @@ int xt_peer_check_flags(uint16_t flags)
 		if ((flags & (1u << bit)) && !xt_peer_flag_name((uint16_t)(1u << bit)))
 			return xt_err_input(-EINVAL, "peer flag 0x%x: not one xtunnel knows",
 					    1u << bit);
+	if (!(flags & XT_PEER_F_UDP6_ZERO_CSUM))
+		return 0;
+	if (!xt_encap_is_udp(ov->cfg.encap))
+		return xt_err_input(-EINVAL,
+				    "udp6-zero-csum: overlay %s is %s, which has no UDP header "
+				    "(only VXLAN and GENEVE)",
+				    ov->dev, xt_encap_name((enum xt_encap)ov->cfg.encap));
+	if (ov->cfg.family != XT_FAMILY_V6)
+		return xt_err_input(
+			-EINVAL,
+			"udp6-zero-csum: overlay %s's underlay is IPv4, where the outer "
+			"UDP checksum is always 0",
+			ov->dev);
+	if (ov->mode == XT_MODE_L2)
+		return xt_err_input(-EINVAL,
+				    "udp6-zero-csum: overlay %s is an L2 overlay, "
+				    "which does not send it",
+				    ov->dev);
 	return 0;
+}
+
+uint16_t xt_peer_flags_wanted(const struct xt_peer_spec *o, uint16_t now)
+{
+	uint16_t flags = o->has & XT_PEER_FLAGS ? o->flags : now;
+
+	if (o->has & XT_PEER_UDP6_ZERO_CSUM)
+		flags = o->udp6_zero_csum ? flags | XT_PEER_F_UDP6_ZERO_CSUM
+					  : flags & ~XT_PEER_F_UDP6_ZERO_CSUM;
+	return flags;
 }
 
 /*

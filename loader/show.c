@@ -241,6 +241,7 @@ static int overlay_state(const struct xt_overlay *ov, struct xt_overlay_state *i
 			      (ov->mode == XT_MODE_L2 ? XT_PEER_FLOOD : XT_PEER_ALLOWED);
 		p->spec.flags = peer.flags;
 		p->spec.flood = peer.flags & XT_PEER_F_FLOOD;
+		p->spec.udp6_zero_csum = peer.flags & XT_PEER_F_UDP6_ZERO_CSUM;
 		memcpy(p->spec.name, peer.name, sizeof(p->spec.name));
 		p->spec.name[sizeof(p->spec.name) - 1] = '\0';
 		p->id = peer.id;

@@ -114,10 +114,11 @@ struct xt_overlay_spec {
 
 /* The fields of struct xt_peer_spec that are given. */
 enum xt_peer_has {
-	XT_PEER_ENDPOINT = 1u << 0, /* endpoint and port */
-	XT_PEER_ALLOWED = 1u << 1,  /* allowed-ips: the whole list (L3) */
-	XT_PEER_FLAGS = 1u << 2,    /* flags: the whole word (L2: but for XT_PEER_F_FLOOD) */
-	XT_PEER_FLOOD = 1u << 3,    /* flood (L2) */
+	XT_PEER_ENDPOINT = 1u << 0,	  /* endpoint and port */
+	XT_PEER_ALLOWED = 1u << 1,	  /* allowed-ips: the whole list (L3) */
+	XT_PEER_FLAGS = 1u << 2,	  /* flags: the whole word (L2: but for XT_PEER_F_FLOOD) */
+	XT_PEER_FLOOD = 1u << 3,	  /* flood (L2) */
+	XT_PEER_UDP6_ZERO_CSUM = 1u << 4, /* udp6_zero_csum: that one flag of the word */
 };
 
 /* A peer's settings: peer add needs endpoint and allowed-ips, peer set takes any. */
@@ -130,6 +131,9 @@ struct xt_peer_spec {
 	struct xt_prefix *allowed; /* n_allowed of them, any number: see xt_peer_spec_allow */
 	int n_allowed;
 	bool flood; /* L2: frames to flood go to it; on unless given */
+	/* XT_PEER_F_UDP6_ZERO_CSUM, given alone (peer set changes it and keeps the other
+	 * flags): VXLAN and GENEVE over IPv6, L3 overlays; off unless given. */
+	bool udp6_zero_csum;
 };
 
 /* Appends a prefix to p's allowed-ips, growing the list (malloc). */

@@ -146,9 +146,11 @@ underlay6() {
 		ip -n "$NS_B" addr add 2001:db8::2/64 dev ub nodad
 }
 
-# xtunnel_pair ENCAP FAMILY RX: xtunnel on both hosts, overlay 10.10.0.0/24.
+# xtunnel_pair ENCAP FAMILY RX [PEER_WORDS]: xtunnel on both hosts, overlay 10.10.0.0/24;
+# PEER_WORDS go to both peer add (udp6-zero-csum on).
 xtunnel_pair() {
 	local encap=$1 fam=$2 rx=$3 la=$UNDER_A lb=$UNDER_B ea=$UNDER_A eb=$UNDER_B opts=""
+	local words=${4:-}
 	if [ "$fam" = 6 ]; then
 		underlay6 || return 1
 		la=2001:db8::1 lb=2001:db8::2 ea="[2001:db8::1]" eb="[2001:db8::2]"
@@ -157,10 +159,10 @@ xtunnel_pair() {
 	# shellcheck disable=SC2086
 	xt "$NS_A" attach ua encap "$encap" $opts local "$la" address 10.10.0.1/24 \
 		rx "$rx" 2>/dev/null &&
-		xt "$NS_A" peer add b endpoint "$eb" allowed-ips 10.10.0.2/32 &&
+		xt "$NS_A" peer add b endpoint "$eb" allowed-ips 10.10.0.2/32 $words &&
 		xt "$NS_B" attach ub encap "$encap" $opts local "$lb" address 10.10.0.2/24 \
 			rx "$rx" 2>/dev/null &&
-		xt "$NS_B" peer add a endpoint "$ea" allowed-ips 10.10.0.1/32
+		xt "$NS_B" peer add a endpoint "$ea" allowed-ips 10.10.0.1/32 $words
 }
 
 scenario() {
@@ -182,11 +184,15 @@ scenario() {
 			kernel_vxlan "$NS_B" ub 2001:db8::2 2001:db8::1 10.10.0.2/24 &&
 			measure "$wire" "$sc" 10.10.0.1 10.10.0.2 tcp
 		;;
-	xtunnel-geneve | xtunnel-gre | xtunnel-ipip | xtunnel-vxlan6 | xtunnel-geneve6)
-		local rx=tc encap=${sc#xtunnel-} fam=4
+	xtunnel-geneve | xtunnel-gre | xtunnel-ipip | xtunnel-vxlan6 | xtunnel-geneve6 | \
+		xtunnel-geneve6z)
+		# 6z: over IPv6 with udp6-zero-csum on both peers (RFC 6935), GSO packets whole.
+		local rx=tc encap=${sc#xtunnel-} fam=4 words=""
 		[ "$wire" = tx-off ] && rx=xdp
+		case $encap in *6z) encap=${encap%6z} fam=6 words="udp6-zero-csum on" ;; esac
 		case $encap in *6) encap=${encap%6} fam=6 ;; esac
-		xtunnel_pair "$encap" "$fam" "$rx" && measure "$wire" "$sc-$rx" 10.10.0.1 10.10.0.2 tcp
+		xtunnel_pair "$encap" "$fam" "$rx" "$words" &&
+			measure "$wire" "$sc-$rx" 10.10.0.1 10.10.0.2 tcp
 		;;
 	xtunnel-xtunnel | xtunnel-vxlan)
 		local rx=tc
@@ -260,11 +266,12 @@ for wire in default tx-off; do
 	# IPv6 underlay, TC receive only, one run of each in turn: the load of the machine at
 	# one moment weighs on the kernel's figure and on xtunnel's alike. VXLAN, the target
 	# of parity, RUNS6 times (its median is the figure that matters, and one run is
-	# noisier than the difference); GENEVE in the first RUNS of them.
+	# noisier than the difference); GENEVE, with and without the zero outer checksum, in
+	# the first RUNS of them.
 	[ "$wire" = default ] || continue
 	for i in $(seq "$RUNS6"); do
-		for sc in vxlan6-vxlan6 xtunnel-vxlan6 xtunnel-geneve6; do
-			[ "$i" -gt "$RUNS" ] && [ "$sc" = xtunnel-geneve6 ] && continue
+		for sc in vxlan6-vxlan6 xtunnel-vxlan6 xtunnel-geneve6 xtunnel-geneve6z; do
+			[ "$i" -gt "$RUNS" ] && [ "${sc#xtunnel-geneve}" != "$sc" ] && continue
 			RUNS=1 scenario "$wire" "$sc"
 		done
 	done
@@ -275,7 +282,7 @@ done
 jq -s '
 	def median: sort | if length % 2 == 1 then .[length / 2 | floor]
 		else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-	def base: if test("6($|-)") then "vxlan6-vxlan6" else "vxlan-vxlan" end;
+	def base: if test("6z?($|-)") then "vxlan6-vxlan6" else "vxlan-vxlan" end;
 	group_by([.wire, .scenario, .metric]) | map({wire: .[0].wire, scenario: .[0].scenario,
 		metric: .[0].metric, runs: map(.value), median: (map(.value) | median),
 		min: (map(.value) | min), max: (map(.value) | max)}) as $rows

@@ -257,6 +257,17 @@ static int check_peer(const struct checker *k, int i)
 			     a, p->port, xt_encap_name(ov->encap));
 		return fault(k, i, XT_ITEM_ENDPOINT, -1, -1, -1);
 	}
+	/* As the loader's xt_peer_check_flags, as far as the settings say (the underlay's
+	 * family is known here only from Local). */
+	if ((p->flags & XT_PEER_F_UDP6_ZERO_CSUM) &&
+	    (((ov->has & XT_OV_ENCAP) && !xt_encap_is_udp(ov->encap)) ||
+	     ((ov->has & XT_OV_LOCAL) && ov->local.family != XT_FAMILY_V6))) {
+		xt_err_input(-EINVAL,
+			     "peer %s: udp6-zero-csum: only VXLAN and GENEVE over an IPv6 underlay "
+			     "have an outer UDP checksum to leave out",
+			     p->name);
+		return fault(k, i, XT_ITEM_FLAGS, -1, -1, -1);
+	}
 	for (j = 0; j < p->n_allowed; j++) {
 		xt_format_prefix(&p->allowed[j], a, sizeof(a));
 		if (xt_allowed_ip_check(&p->allowed[j])) {

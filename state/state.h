@@ -74,6 +74,7 @@ enum xt_desired_item {
 	XT_ITEM_NAME,
 	XT_ITEM_ENDPOINT,
 	XT_ITEM_ALLOWED, /* one prefix of allowed-ips */
+	XT_ITEM_FLAGS,	 /* a flag the overlay cannot have (udp6-zero-csum) */
 };
 
 struct xt_desired_fault {

@@ -334,6 +334,86 @@ static void encap_counts_failed_encap_only_as_encap_failed(void **state)
 	expect_run_skb(f, &in, &skb, &want, NULL, &out);
 }
 
+/* Peer A's or B's routes (their /24 and /64) with udp6-zero-csum on, as `peer set NAME
+ * udp6-zero-csum on` rewrites them (loader/peer.c): the flag encap reads is the route's. */
+static void peer_udp6_zero_csum_on(const struct test_fixture *f, uint32_t id)
+{
+	const struct test_addrs *u = test_addrs(f->cfg.family);
+	bool a = id == TEST_PEER_A_ID;
+	const char *endpoint = a ? u->peer_a_endpoint : u->peer_b_endpoint;
+	uint16_t port = a ? TEST_PEER_A_PORT : TEST_PEER_B_PORT;
+
+	route_put_flags(&f->maps, a ? TEST_PEER_A_PREFIX : TEST_PEER_B_PREFIX, 24, id, endpoint,
+			port, XT_PEER_F_UDP6_ZERO_CSUM, BPF_EXIST);
+	route_put_flags(&f->maps, a ? TEST_PEER_A_PREFIX6 : TEST_PEER_B_PREFIX6, 64, id, endpoint,
+			port, XT_PEER_F_UDP6_ZERO_CSUM, BPF_EXIST);
+}
+
+/*
+ * RFC 6935 section 5: a tunnel over IPv6 may send a zero UDP checksum where both ends are
+ * configured for it. To peer A, with udp6-zero-csum on, every byte is as expected_encap_on
+ * builds it but the outer UDP checksum, which is exactly 0 (not 0xffff, a computed zero);
+ * to peer B, without, it is computed and right (assert_encapped checks it).
+ */
+static void encap_sends_zero_outer_udp_checksum_to_peer_with_udp6_zero_csum(void **state)
+{
+	static const uint8_t inner_families[] = { XT_FAMILY_V4, XT_FAMILY_V6 };
+	const struct test_fixture *f = *state;
+	const struct test_addrs *u = test_addrs(f->cfg.family);
+	size_t i;
+
+	peer_udp6_zero_csum_on(f, TEST_PEER_A_ID);
+	for (i = 0; i < sizeof(inner_families); i++) {
+		struct run_expect want = { .verdict = TEST_REDIRECT, .reason = XT_OK_ENCAP };
+		const char *what = inner_families[i] == XT_FAMILY_V6 ? "inner IPv6" : "inner IPv4";
+		struct pkt in = {}, out = {}, expected = {}, other = {};
+		struct outer_entropy e;
+
+		frame_to(&in, inner_families[i], test_addrs(inner_families[i])->peer_a_host);
+		want.peer_a = (struct xt_peer_stats){ .tx_packets = 1, .tx_bytes = in.len };
+		expect_run_skb(f, &in, NULL, &want, what, &out);
+		e = outer_entropy(&out, &f->cfg);
+		expected_encap_on(&expected, &f->cfg, u->peer_a_endpoint, TEST_PEER_A_PORT, &e,
+				  &in);
+		set16(&expected, 14 + 40 + 6, 0); /* the outer UDP checksum: none */
+		expect_pkt_equal(&out, &expected, what);
+
+		frame_to(&other, inner_families[i], test_addrs(inner_families[i])->peer_b_host);
+		expect_encapped(f, &other, TEST_PEER_B_ID, what);
+	}
+}
+
+/*
+ * A GSO packet to a peer with udp6-zero-csum on is encapsulated whole by xt_encap itself,
+ * as over IPv4: not left to the segment path, not handed to the vxlan device (this fixture
+ * has one, and peer B is on the overlay's port). Under BPF_PROG_TEST_RUN the skb has no
+ * gso_type, so bpf_skb_adjust_room refuses it (encap_counts_failed_encap_only_as_encap_failed):
+ * drop-encap-failed is the sign that xt_encap tried, where segment or vxlan-device would
+ * be the other paths' (encap_leaves_gso_packet_to_the_kernel_to_segment,
+ * encap_hands_gso_packet_whole_to_the_vxlan_device).
+ */
+static void encap_wraps_gso_packet_itself_for_peer_with_udp6_zero_csum(void **state)
+{
+	static const uint8_t inner_families[] = { XT_FAMILY_V4, XT_FAMILY_V6 };
+	struct __sk_buff skb = { .gso_segs = 3, .gso_size = 1200 };
+	const struct test_fixture *f = *state;
+	size_t i;
+
+	peer_udp6_zero_csum_on(f, TEST_PEER_A_ID);
+	peer_udp6_zero_csum_on(f, TEST_PEER_B_ID);
+	for (i = 0; i < sizeof(inner_families); i++) {
+		const struct run_expect want = { .verdict = TEST_DROP,
+						 .reason = XT_DROP_ENCAP_FAILED };
+		const char *what = inner_families[i] == XT_FAMILY_V6 ? "inner IPv6" : "inner IPv4";
+		struct pkt in = {}, out = {};
+
+		frame_to(&in, inner_families[i], test_addrs(inner_families[i])->peer_a_host);
+		expect_run_skb(f, &in, &skb, &want, what, &out);
+		frame_to(&in, inner_families[i], test_addrs(inner_families[i])->peer_b_host);
+		expect_run_skb(f, &in, &skb, &want, what, &out);
+	}
+}
+
 /* xt_encap_seg sees segments only; a GSO packet there means segmentation offloads are back
  * on the device: fail closed, never send one checksum for many segments. */
 static void encap_seg_drops_gso_packet(void **state)
@@ -446,6 +526,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(encap_counts_failed_encap_only_as_encap_failed,
 						setup_encap, fixture_teardown),
 		CASE_ON(encap_counts_failed_encap_only_as_encap_failed, gre_over_ipv6, setup_encap),
+		CASE_ON(encap_sends_zero_outer_udp_checksum_to_peer_with_udp6_zero_csum,
+			vxlan_over_ipv6, setup_encap),
+		CASE_ON(encap_sends_zero_outer_udp_checksum_to_peer_with_udp6_zero_csum,
+			geneve_over_ipv6, setup_encap),
+		CASE_ON(encap_wraps_gso_packet_itself_for_peer_with_udp6_zero_csum,
+			geneve_over_ipv6, setup_encap),
+		cmocka_unit_test_setup_teardown(
+			encap_wraps_gso_packet_itself_for_peer_with_udp6_zero_csum,
+			setup_encap_vxlan_dev, fixture_teardown),
 		CASE_ON(encap_seg_drops_gso_packet, vxlan_over_ipv6, setup_encap_seg),
 		CASE_ON(encap_seg_wraps_segment_exactly, vxlan_over_ipv6, setup_encap_seg),
 		CASE_ON(encap_seg_wraps_segment_exactly, geneve_over_ipv6, setup_encap_seg),

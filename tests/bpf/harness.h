@@ -336,17 +336,25 @@ static inline void peer_add(const struct test_maps *m, const char *endpoint, uin
 	assert_int_equal(bpf_map_update_elem(m->peers, &key, &peer, BPF_NOEXIST), 0);
 }
 
-static inline void route_add(const struct test_maps *m, const char *prefix, uint32_t prefixlen,
-			     uint32_t peer_id, const char *endpoint, uint16_t port)
+/* A route with flags (XT_PEER_F_UDP6_ZERO_CSUM), added or replaced as update says. */
+static inline void route_put_flags(const struct test_maps *m, const char *prefix,
+				   uint32_t prefixlen, uint32_t peer_id, const char *endpoint,
+				   uint16_t port, uint16_t flags, uint64_t update)
 {
 	struct xt_route_key key = { .prefixlen = prefixlen };
-	struct xt_route route = { .peer_id = peer_id, .port = port };
+	struct xt_route route = { .peer_id = peer_id, .port = port, .flags = flags };
 
 	/* prefixlen is in the family's own terms, as `allowed-ips` takes it. */
 	if (map_addr(prefix, key.addr) == XT_FAMILY_V4)
 		key.prefixlen += XT_V4_MAPPED_BITS;
 	map_addr(endpoint, route.endpoint);
-	assert_int_equal(xt_route_put(&m->routes, &key, &route, BPF_NOEXIST), 0);
+	assert_int_equal(xt_route_put(&m->routes, &key, &route, update), 0);
+}
+
+static inline void route_add(const struct test_maps *m, const char *prefix, uint32_t prefixlen,
+			     uint32_t peer_id, const char *endpoint, uint16_t port)
+{
+	route_put_flags(m, prefix, prefixlen, peer_id, endpoint, port, 0, BPF_NOEXIST);
 }
 
 /* A peer at endpoint:port (of the underlay family) owning an IPv4 /24 and an IPv6 /64 of

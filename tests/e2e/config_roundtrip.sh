@@ -25,6 +25,12 @@ overhead() {
 	esac
 }
 
+# zero_csum ENCAP FAMILY: peer b's udp6-zero-csum line where it has a meaning (VXLAN and
+# GENEVE over IPv6), nothing elsewhere.
+zero_csum() {
+	case $1$2 in vxlan6 | geneve6) echo "UDP6ZeroChecksum = true" ;; esac
+}
+
 # case_file ENCAP FAMILY KEY: the input file (settings left to their defaults where they
 # have one), and the file save must write (every setting).
 case_files() {
@@ -55,6 +61,7 @@ Endpoint = $([ "$fam" = 6 ] && echo "[$ep]" || echo "$ep")$(
 	)
 AllowedIPs = fd00:40::/64, 10.20.0.2/32
 AllowedIPs = 10.40.0.0/16
+$(zero_csum "$encap" "$fam")
 EOF
 	case $encap in
 	vxlan) port=4789 ;;
@@ -84,6 +91,7 @@ EOF
 			echo "Endpoint = $ep"
 		fi
 		echo "AllowedIPs = 10.20.0.2/32, 10.40.0.0/16, fd00:40::/64"
+		zero_csum "$encap" "$fam"
 		echo
 		echo "[Peer]"
 		echo "Name = zed"

@@ -94,7 +94,7 @@ check "peer: its verbs" [ "$(offers "$NS_A" peer "")" = "add del set" ]
 check "peer set, of the only overlay: its peers" [ "$(offers "$NS_B" peer set "")" = "p1 p2" ]
 check "peer add: nothing (a new name is the user's)" [ -z "$(offers "$NS_B" peer add "")" ]
 check "peer set NAME: the verb's keywords" [ "$(offers "$NS_B" peer set p1 "")" = \
-	"allowed-ips dev endpoint flood move" ]
+	"allowed-ips dev endpoint flood move udp6-zero-csum" ]
 check "peer del NAME dev: the overlays" [ "$(offers "$NS_A" peer del b dev "")" = "$overlays" ]
 check "fdb: its verbs" [ "$(offers "$NS_A" fdb "")" = "add del show" ]
 check "neigh: its verbs" [ "$(offers "$NS_A" neigh "")" = "add del show" ]

@@ -623,7 +623,8 @@ static void peer_set_needs_endpoint_or_allowed_ips(void **state)
 
 	(void)state;
 	assert_usage_error(run_peer(ARGV("peer", "set", "alpha", "dev", "xt0"), &o, &c), &c,
-			   "xtunnel peer", "peer set", "needs endpoint, allowed-ips or flood");
+			   "xtunnel peer", "peer set",
+			   "needs endpoint, allowed-ips, flood or udp6-zero-csum");
 
 	assert_int_equal(
 		run_peer(ARGV("peer", "set", "alpha", "endpoint", "192.0.2.11:4790"), &o, &c), 0);
