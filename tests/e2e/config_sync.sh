@@ -138,7 +138,7 @@ lost1=$(lost)
 diag "retransmitted $(tcp_counter TcpRetransSegs), of which reported as duplicates $(tcp_counter TcpExtTCPDSACKRecvSegs)"
 check "with no segment lost ($lost0 -> $lost1)" [ "$lost0" = "$lost1" ]
 check "and no packet dropped on either side" \
-	[ "$(drops "$NS_A")" = "$drops_a0" ] && [ "$(drops "$NS_B")" = "$drops_b0" ]
+	[ "$(drops "$NS_A")" = "$drops_a0" -a "$(drops "$NS_B")" = "$drops_b0" ]
 xt "$NS_A" show xs0 -j >"$TMP/show3.json"
 
 entry() { jq -c --arg p "$2" '.[0].peers[] | select(.name == $p) | {id, endpoint, port,

@@ -39,7 +39,7 @@ for rx in tc xdp; do
 	in_ns "$NS_B" timeout -k 2 10 tshark -q -a duration:2 -i ub -f "dst net 10.10.0.0/16" \
 		-w "$TMP/leak.pcap" >/dev/null 2>&1
 	check "rx $rx: without its encap program no inner packet reaches the wire" \
-		[ -s "$TMP/leak.pcap" ] && [ "$(tshark -r "$TMP/leak.pcap" 2>/dev/null | wc -l)" = 0 ]
+		[ -s "$TMP/leak.pcap" -a "$(tshark -r "$TMP/leak.pcap" 2>/dev/null | wc -l)" = 0 ]
 
 	ip -n "$NS_A" link del xt0
 	check "rx $rx: show has no overlay once the device is gone" \

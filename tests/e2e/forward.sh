@@ -113,7 +113,7 @@ wire_check() {
 	diag "wire: $out"
 	read -r osrc idst vni esrc edst ttl csum itype <<<"$out"
 	check "wire: outer addresses are A's and B's underlay" \
-		[ "$osrc" = "192.0.2.1,10.1.0.2" ] && [ "$idst" = "192.0.2.2,10.2.0.2" ]
+		[ "$osrc" = "192.0.2.1,10.1.0.2" -a "$idst" = "192.0.2.2,10.2.0.2" ]
 	check "wire: VNI 1" [ "$vni" = 1 ]
 	check "wire: inner frame from A's overlay MAC to B's (the FIB's next hop)" \
 		[ "$esrc" = "$(ip -n "$NS_A" -j link show ua | jq -r '.[0].address'),$mac_a" ] &&
@@ -227,7 +227,7 @@ decap_rules() {
 	fwd=$(counter "$NS_B" forward_decap) got=$(udp_to_s)
 	from_a "$(mac_of "$NS_B" xt0)"
 	check "kernel rules, B rx $rx: an inner frame to B's overlay MAC goes straight to S" \
-		[ "$(counter "$NS_B" forward_decap)" = $((fwd + 5)) ] && [ "$(udp_to_s)" = $((got + 5)) ]
+		[ "$(counter "$NS_B" forward_decap)" = $((fwd + 5)) -a "$(udp_to_s)" = $((got + 5)) ]
 	fwd=$(counter "$NS_B" forward_decap) got=$(udp_to_s)
 	from_a 02:00:00:00:99:98
 	check "kernel rules, B rx $rx: an inner frame to another MAC is left to the kernel" \

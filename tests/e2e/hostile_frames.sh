@@ -115,12 +115,12 @@ run_case() {
 	other=$(counter pass_other_host)
 	send other-mac fd99::2
 	check "rx $rx: a frame to another host's MAC passes to the kernel untouched" \
-		[ "$(counter pass_other_host)" = $((other + 1)) ] && [ "$(counter decap)" = "$decap" ]
+		[ "$(counter pass_other_host)" = $((other + 1)) -a "$(counter decap)" = "$decap" ]
 	check "rx $rx: and the kernel does not act on it" [ "$(lladdr fd99::2)" = "$B_MAC" ]
 	bad=$(counter drop_outer_checksum)
 	send bad-checksum fd99::2
 	check "rx $rx: a bad outer IPv4 checksum is dropped" \
-		[ "$(counter drop_outer_checksum)" = $((bad + 1)) ] && [ "$(counter decap)" = "$decap" ]
+		[ "$(counter drop_outer_checksum)" = $((bad + 1)) -a "$(counter decap)" = "$decap" ]
 	check "rx $rx: and the kernel does not act on it" [ "$(lladdr fd99::2)" = "$B_MAC" ]
 	# Its checks read beyond the linear area and ask for the bytes (XT_RX_NEED): the outer
 	# checksum is checked on that path too.

@@ -39,7 +39,7 @@ verify() { (cd "$V" && MANPATH="$V/usr/share/man" systemd-analyze verify "$@" 2>
 out=$(verify "$units/xtunnel@wan.service" "$units/xtunnel-metrics.service" \
 	"$units/xtunnel-agent@dc1.service")
 check "systemd-analyze verify passes on the three units, without a word ($out)" \
-	[ $? = 0 ] && [ -z "$out" ]
+	[ $? = 0 -a -z "$out" ]
 sed 's/^ExecStop=/ExecStpo=/' "$units/xtunnel@.service" >"$TMP/xtunnel-typo@.service"
 check "and it would say so of a unit with a mistake" bash -c \
 	"cd $V && systemd-analyze verify $TMP/xtunnel-typo@x.service 2>&1 | grep -q ExecStpo"

@@ -67,7 +67,7 @@ leaks_b=$(leak_capture "$NS_B" ub 3)
 leaks_a=$(leak_capture "$NS_A" ua 1)
 wait "$pinger"
 check "no inner packet leaves the uplink after peer del (seen on B's wire: $leaks_b)" \
-	[ "$leaks_b" = 0 ] && [ "$leaks_a" = 0 ]
+	[ "$leaks_b" = 0 -a "$leaks_a" = 0 ]
 after=$(json_field "$NS_A" '.[0].counters.drop_no_route')
 check "traffic to the removed peer is counted as drop-no-route ($before -> $after)" \
 	[ "$after" -gt "$before" ]

@@ -121,7 +121,7 @@ pair_case() {
 	check "pair: TCP over IPv6 8 MiB B -> A byte for byte" \
 		tcp_transfer "$NS_B" "$NS_A" fd00:10::1 8
 	check "pair: A's GSO packets all went through the device, none was segmented" \
-		[ "$(counter "$NS_A" vxlan_device)" -gt 0 ] && [ "$(counter "$NS_A" segment)" = 0 ]
+		[ "$(counter "$NS_A" vxlan_device)" -gt 0 -a "$(counter "$NS_A" segment)" = 0 ]
 	# Peers count GSO segments, decap counts packets: fewer packets than segments means
 	# super-packets were decapsulated whole.
 	check "pair: B decapsulated super-packets whole" [ "$(counter "$NS_B" decap)" -lt \
@@ -253,7 +253,7 @@ other_port_case() {
 	check "other port: TCP 8 MiB A -> B byte for byte" tcp_transfer "$NS_A" "$NS_B" 10.10.0.2 8
 	check "other port: TCP 8 MiB B -> A byte for byte" tcp_transfer "$NS_B" "$NS_A" 10.10.0.1 8
 	check "other port: A segmented its GSO packets to B, none went through the device" \
-		[ "$(counter "$NS_A" segment)" -gt 0 ] && [ "$(counter "$NS_A" vxlan_device)" = 0 ]
+		[ "$(counter "$NS_A" segment)" -gt 0 -a "$(counter "$NS_A" vxlan_device)" = 0 ]
 	teardown
 }
 

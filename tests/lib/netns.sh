@@ -33,7 +33,9 @@ not_ok() {
 	echo "not ok $_tap_n - $*"
 }
 
-# check NAME COMMAND...: one TAP line from the command's status.
+# check NAME COMMAND...: one TAP line from the command's status. One command: in
+# `check NAME [ a ] && [ b ]` the shell runs [ b ] after check, unchecked; write
+# `[ a -a b ]`, or bash -c for more.
 check() {
 	local name=$1
 	shift
