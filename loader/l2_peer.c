@@ -104,7 +104,6 @@ int xt_l2_peer_add(struct xt_view *v, const struct xt_peer_spec *o)
 	bool flood = !(o->has & XT_PEER_FLOOD) || o->flood;
 	struct xt_peer_key key = {};
 	struct xt_peer pv = {};
-	char a[INET6_ADDRSTRLEN];
 	uint32_t id;
 	int err;
 
@@ -121,19 +120,10 @@ int xt_l2_peer_add(struct xt_view *v, const struct xt_peer_spec *o)
 	err = xt_peer_check_endpoint(&v->ov, &o->endpoint, o->port);
 	if (err)
 		return err;
-	if (xt_view_peer_named(v, o->name))
-		return xt_err_input(-EEXIST, "peer %s exists already (use 'peer set')", o->name);
+	err = xt_peer_check_new(v, o, &id);
+	if (err)
+		return err;
 	memcpy(key.endpoint, o->endpoint.addr, XT_ADDR_LEN);
-	if (!bpf_map_lookup_elem(v->ov.fd[XT_MAP_PEERS], &key, &pv)) {
-		xt_format_ip(&o->endpoint, a, sizeof(a));
-		return xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already", a,
-				    XT_PEER_NAME_LEN, pv.name);
-	}
-	id = xt_view_free_id(v);
-	if (id >= v->ov.cfg.max_peers)
-		return xt_err_input(-ENOSPC,
-				    "peer table full (%u peers): attach with a larger max-peers",
-				    v->ov.cfg.max_peers);
 	if (flood && flood_count(v, id, true) > XT_L2_MAX_FLOOD)
 		return xt_err_input(-ENOSPC,
 				    "%d peers have flood on already, the most there can be",

@@ -100,7 +100,6 @@ static int peer_add_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 	struct xt_route rv = {};
 	struct xt_peer pv = {};
 	int err, i, added = 0, kadded = 0;
-	char a[INET6_ADDRSTRLEN];
 	uint32_t id;
 
 	err = xt_peer_name_check(o->name);
@@ -113,19 +112,10 @@ static int peer_add_locked(const struct xt_peer_spec *o, bool move, struct xt_vi
 		err = xt_peer_check_flags(&v->ov, flags);
 	if (err)
 		return err;
-	if (xt_view_peer_named(v, o->name))
-		return xt_err_input(-EEXIST, "peer %s exists already (use 'peer set')", o->name);
+	err = xt_peer_check_new(v, o, &id);
+	if (err)
+		return err;
 	memcpy(key.endpoint, o->endpoint.addr, XT_ADDR_LEN);
-	if (!bpf_map_lookup_elem(v->ov.fd[XT_MAP_PEERS], &key, &pv)) {
-		xt_format_ip(&o->endpoint, a, sizeof(a));
-		return xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already", a,
-				    XT_PEER_NAME_LEN, pv.name);
-	}
-	id = xt_view_free_id(v);
-	if (id >= v->ov.cfg.max_peers)
-		return xt_err_input(-ENOSPC,
-				    "peer table full (%u peers): attach with a larger max-peers",
-				    v->ov.cfg.max_peers);
 	err = xt_peer_check_allowed(v, o, move, -1);
 	if (err)
 		return err;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
 #include "addr.h"
 #include "dev.h"
 #include "errmsg.h"
@@ -195,4 +196,26 @@ int xt_peer_check_allowed(struct xt_view *v, const struct xt_peer_spec *o, bool 
 			-ENOSPC, "route table full (%u prefixes): attach with a larger max-routes",
 			v->ov.cfg.max_routes);
 	return xt_view_each_other(v, other_overlay_validate, (void *)o);
+}
+
+int xt_peer_check_new(struct xt_view *v, const struct xt_peer_spec *o, uint32_t *id)
+{
+	struct xt_peer_key key = {};
+	char a[INET6_ADDRSTRLEN];
+	struct xt_peer pv;
+
+	if (xt_view_peer_named(v, o->name))
+		return xt_err_input(-EEXIST, "peer %s exists already (use 'peer set')", o->name);
+	memcpy(key.endpoint, o->endpoint.addr, XT_ADDR_LEN);
+	if (!bpf_map_lookup_elem(v->ov.fd[XT_MAP_PEERS], &key, &pv)) {
+		xt_format_ip(&o->endpoint, a, sizeof(a));
+		return xt_err_input(-EEXIST, "endpoint %s is peer %.*s's already", a,
+				    XT_PEER_NAME_LEN, pv.name);
+	}
+	*id = xt_view_free_id(v);
+	if (*id >= v->ov.cfg.max_peers)
+		return xt_err_input(-ENOSPC,
+				    "peer table full (%u peers): attach with a larger max-peers",
+				    v->ov.cfg.max_peers);
+	return 0;
 }

@@ -16,6 +16,8 @@ int xt_peer_check_flags(const struct xt_overlay *ov, uint16_t flags);
 /* The flags word o asks for, of a peer whose flags are now `now` (0: a new peer): the
  * whole word if given (XT_PEER_FLAGS), with udp6_zero_csum over it if that is given. */
 uint16_t xt_peer_flags_wanted(const struct xt_peer_spec *o, uint16_t now);
+/* A new peer o: its name and its endpoint no other peer's, and a free id for it (*id). */
+int xt_peer_check_new(struct xt_view *v, const struct xt_peer_spec *o, uint32_t *id);
 /* The allowed-ips of o, for peer self_id (-1: a new peer): IPv6 prefixes the overlay can
  * carry, none of this host's overlay addresses, no other peer's (unless move) or other
  * overlay's, and room in the route table. */
