@@ -70,9 +70,17 @@ all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS) $(BENCH_BINS) $(TOOL_BINS) $
 deps:
 	$(Q)./scripts/install-deps.sh
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
+# A data path object is rebuilt when a header it includes changes, not any header: clang
+# lists them (-MMD), as the compiler does for the loader below; an object without its .d
+# is rebuilt, and the touch keeps it newer than the .d. (make mutate rebuilds per mutant.)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/%.bpf.d | $(BUILD)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)touch $@
+
+$(BUILD)/%.bpf.d: ;
+.PRECIOUS: $(BUILD)/%.bpf.d
+-include $(BPF_OBJS:.o=.d)
 
 # The L2 overlay's programs count with atomics whose result they use (fetch-and-add,
 # compare-and-swap, bpf/l2.h): BPF ISA v3. The others stay as they were verified.
