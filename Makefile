@@ -60,8 +60,10 @@ TEST_SKELS := $(patsubst tests/bpf/progs/%.bpf.c,$(BUILD)/tests/progs/%.skel.h,\
 
 .PHONY: all deps test demo bench fleet-bench soak fuzz mutate install deb clean vmlinux
 .DELETE_ON_ERROR:
+# Kept, not deleted as intermediate files once used: a test helper object (tests/lib) would
+# be compiled again for each test program relinked on its own, as make mutate does.
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o) $(TEST_SKELS) \
-	$(TEST_SKELS:.skel.h=.bpf.o) $(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h \
+	$(TEST_SKELS:.skel.h=.bpf.o) $(TEST_LIB_OBJS) $(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h \
 	$(NOTRACE_SKELS) $(NOTRACE_SKELS:.skel.h=.bpf.o)
 
 all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS) $(BENCH_BINS) $(TOOL_BINS) $(VARIANT)/xtunnel \
