@@ -60,8 +60,10 @@ TEST_SKELS := $(patsubst tests/bpf/progs/%.bpf.c,$(BUILD)/tests/progs/%.skel.h,\
 
 .PHONY: all deps test demo bench fleet-bench soak fuzz mutate install deb clean vmlinux
 .DELETE_ON_ERROR:
+# Kept, not deleted as intermediate files once used: a test helper object (tests/lib) would
+# be compiled again for each test program relinked on its own, as make mutate does.
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS) $(BENCH_SKELS:.skel.h=.bpf.o) $(TEST_SKELS) \
-	$(TEST_SKELS:.skel.h=.bpf.o) $(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h \
+	$(TEST_SKELS:.skel.h=.bpf.o) $(TEST_LIB_OBJS) $(VARIANT)/xt_tc.bpf.o $(VARIANT)/xt_tc.skel.h \
 	$(NOTRACE_SKELS) $(NOTRACE_SKELS:.skel.h=.bpf.o)
 
 all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS) $(BENCH_BINS) $(TOOL_BINS) $(VARIANT)/xtunnel \
@@ -70,9 +72,17 @@ all: $(BUILD)/xtunnel $(UNIT_BINS) $(BPF_TEST_BINS) $(BENCH_BINS) $(TOOL_BINS) $
 deps:
 	$(Q)./scripts/install-deps.sh
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
+# A data path object is rebuilt when a header it includes changes, not any header: clang
+# lists them (-MMD), as the compiler does for the loader below; an object without its .d
+# is rebuilt, and the touch keeps it newer than the .d. (make mutate rebuilds per mutant.)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/%.bpf.d | $(BUILD)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)touch $@
+
+$(BUILD)/%.bpf.d: ;
+.PRECIOUS: $(BUILD)/%.bpf.d
+-include $(BPF_OBJS:.o=.d)
 
 # The L2 overlay's programs count with atomics whose result they use (fetch-and-add,
 # compare-and-swap, bpf/l2.h): BPF ISA v3. The others stay as they were verified.

@@ -12,6 +12,9 @@ mutant that passes every test survived, and either a test is missing or the muta
 Within a tier the tests that killed most so far (of the same file first) go first; the
 order decides how soon a mutant dies, never whether. A namespace test the mutant does not
 name kills only if it fails twice in a row. Each test program is built just before it runs.
+After each mutant, the file and every file of
+the copy's build are put back as they were after the first build, mtimes included (class
+Pristine): the next mutant rebuilds only what its own change reaches.
 An equivalent mutant runs the tests its `tests:` line names, those that exercise its code
 (a kill there shows the claim wrong); --full-equivalent runs every test for it too.
 
@@ -36,7 +39,8 @@ Usage: tests/mutate/run.py [--check] [--no-baseline] [--full-equivalent] [--jobs
   --test=T           run only test T (as tests/run.sh names it, e.g. tests/bpf/forward), to
                      see which mutants one test kills; "survived" then means survived T
   ID...              only these mutants
-Environment: BUILD (default ./build) holds the copies, in BUILD/mutate/treeN, and the logs.
+Environment: BUILD (default ./build) holds the copies, in BUILD/mutate/treeN (their first
+builds kept in treeN.pristine), and the logs.
 Exit status 0 when every snippet is found once and every mutant not listed as equivalent
 is killed; 1 otherwise.
 """
@@ -70,6 +74,7 @@ class Mutant:
         self.verdict = None  # killed, survived, does-not-build
         self.killer = ""
         self.seconds = 0
+        self.build_seconds = 0  # of seconds: in make, for the mutant's text
 
     def get(self, key):
         return self.fields.get(key, "")
@@ -179,13 +184,77 @@ def tree_env(tree):
 
 
 def build(tree, log, goals=("all",)):
+    """True if make built the goals; the log says how long it took."""
+    t0 = time.time()
     r = subprocess.run(["make", "-s", "-j2"] + list(goals), cwd=tree, env=tree_env(tree),
                        stdout=log, stderr=subprocess.STDOUT)
+    log.write("--- built %s: %.1f s\n" % (" ".join(os.path.basename(g) for g in goals),
+                                          time.time() - t0))
+    log.flush()
     return r.returncode == 0
 
 
 class DoesNotBuild(Exception):
     pass
+
+
+def signature(path):
+    """What changes whenever a file is written: the ctime cannot be set back by anyone, so
+    a file whose signature is the one recorded has not been touched since."""
+    st = os.lstat(path)
+    return st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+class Pristine:
+    """The copy's build as `make all` left it on the unchanged text, kept beside the copy
+    (treeN.pristine), and put back after each mutant: every file of the build that the
+    mutant's build or tests wrote, added or removed is made again what it was, with its
+    mtime, and the mutated source gets its own mtime back. Make then sees the tree exactly
+    as after the first build (`make -q all` checks it each time), so the next mutant
+    rebuilds only what its own change reaches, never the previous mutant's outputs for the
+    original text again, and no object built from a mutant's text outlives it."""
+
+    def __init__(self, tree):
+        self.tree = tree
+        self.build = os.path.join(tree, "build")
+        self.kept = tree + ".pristine"
+        if os.path.exists(self.kept):
+            shutil.rmtree(self.kept)
+        shutil.copytree(self.build, self.kept, symlinks=True)
+        self.files = self.scan()
+
+    def scan(self):
+        files = {}
+        for dirpath, _, names in os.walk(self.build):
+            for name in names:
+                path = os.path.join(dirpath, name)
+                files[os.path.relpath(path, self.build)] = signature(path)
+        return files
+
+    def restore(self, log):
+        """Puts the build back; True if make then has nothing to do."""
+        now = self.scan()
+        put_back = 0
+        for rel in now:
+            if rel not in self.files:  # a test's log, a package the tests made
+                os.unlink(os.path.join(self.build, rel))
+        for rel, sig in self.files.items():
+            if now.get(rel) == sig:
+                continue
+            dest, src = os.path.join(self.build, rel), os.path.join(self.kept, rel)
+            if rel in now:
+                os.unlink(dest)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            if os.path.islink(src):
+                os.symlink(os.readlink(src), dest)
+            else:
+                shutil.copy2(src, dest)  # with its mtime
+            self.files[rel] = signature(dest)
+            put_back += 1
+        r = subprocess.run(["make", "-q", "all"], cwd=self.tree, env=tree_env(self.tree),
+                           stdout=log, stderr=subprocess.STDOUT)
+        log.write("--- build put back: %d files\n" % put_back)
+        return r.returncode == 0
 
 
 class Builder:
@@ -195,6 +264,7 @@ class Builder:
 
     def __init__(self, tree, log, fast):
         self.tree, self.log, self.fast, self.done = tree, log, fast, set()
+        self.seconds = 0.0
         b = os.path.join(tree, "build")
         tools = os.path.join(tree, "tests", "tools")
         self.tools = [os.path.join(b, "tests", "tools", n[:-2])
@@ -204,7 +274,12 @@ class Builder:
 
     def need(self, goals):
         goals = [g for g in goals if g not in self.done]
-        if goals and not build(self.tree, self.log, goals):
+        if not goals:
+            return
+        t0 = time.time()
+        built = build(self.tree, self.log, goals)
+        self.seconds += time.time() - t0
+        if not built:
             raise DoesNotBuild(" ".join(os.path.relpath(g, self.tree) for g in goals))
         self.done.update(goals)
 
@@ -278,8 +353,9 @@ def run_test(tree, test, timeout, log):
         first = first_failure(own)
         if first or time.time() > deadline:
             out = stop(p)
-            log.write(out + "\n--- %s: stopped %s; its log so far:\n" % (
-                test, "at its first failure" if first else "after %d s" % timeout))
+            log.write(out + "\n--- %s: stopped %s (%.1f s); its log so far:\n" % (
+                test, "at its first failure" if first else "after %d s" % timeout,
+                time.time() - deadline + timeout))
             try:
                 with open(own, errors="replace") as f:
                     log.write(f.read())
@@ -287,7 +363,7 @@ def run_test(tree, test, timeout, log):
                 pass
             return False, first or "timeout after %d s" % timeout
     out = p.communicate()[0]
-    log.write(out)
+    log.write(out + "--- %s: %.1f s\n" % (test, time.time() - deadline + timeout))
     first = next((line.strip() for line in out.splitlines()
                   if line.strip().startswith("not ok")), "")
     # A test that is not there, or ran nothing, has not passed.
@@ -370,10 +446,11 @@ def baseline_worker(run, tree, queue, log, failures):
             failures.append("%s (%s)" % (t, why))
 
 
-def mutant_run(run, tree, work, texts, mu):
+def mutant_run(run, tree, pristine, work, texts, mu):
     """Plants mu in tree, builds what each test needs just before it runs it, and runs the
-    tests until one fails; the tree is put back whatever happens."""
+    tests until one fails; the tree and its build are put back whatever happens."""
     path = os.path.join(tree, mu.file)
+    st = os.stat(path)
     original = texts[mu.file]
     start_off, end_off = mu.span
     named = [t for t in mu.get("tests").split() if t in run.fast + run.slow]
@@ -383,8 +460,8 @@ def mutant_run(run, tree, work, texts, mu):
         log.flush()
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(original[:start_off] + mu.get("replace") + original[end_off:])
+        builder = Builder(tree, log, run.fast)
         try:
-            builder = Builder(tree, log, run.fast)
             builder.need(builder.command)
             if mu.get("equivalent") and not run.full_equivalent:
                 # The tests that exercise its code: a kill there shows the claim wrong.
@@ -411,19 +488,28 @@ def mutant_run(run, tree, work, texts, mu):
         except DoesNotBuild as e:
             mu.verdict, mu.killer = "does-not-build", str(e)
         finally:
-            # Restored with a new mtime: make rebuilds what the mutant built.
+            mu.build_seconds = builder.seconds
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(original)
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+            if not pristine.restore(log):
+                # Never seen; should it happen, the build is made whole on the original
+                # text again rather than trusted.
+                run.say("    note: after %s, make still had work to do on the put back "
+                        "build of %s; rebuilt" % (mu.id, tree))
+                if not build(tree, log):
+                    sys.exit("mutate: %s does not build again after %s" % (tree, mu.id))
+                pristine.__init__(tree)
 
 
-def mutant_worker(run, tree, work, texts, queue, total, width):
+def mutant_worker(run, tree, pristine, work, texts, queue, total, width):
     while True:
         try:
             mu = queue.popleft()
         except IndexError:
             return
         t0 = time.time()
-        mutant_run(run, tree, work, texts, mu)
+        mutant_run(run, tree, pristine, work, texts, mu)
         mu.seconds = time.time() - t0
         verdict = mu.verdict
         if mu.get("equivalent"):
@@ -503,6 +589,8 @@ def main(argv):
     in_threads(build_copy, [(w,) for w in range(jobs)])
     if not all(built):
         sys.exit("mutate: the unchanged tree does not build (see %s)" % logs[0].name)
+    pristines = [Pristine(tree) for tree in trees]
+    built_at = time.time()
     fast, slow = list_tests(trees[0])
     if only_tests:
         missing = [t for t in only_tests if t not in fast + slow]
@@ -510,6 +598,13 @@ def main(argv):
             sys.exit("mutate: no test %s" % ", ".join(missing))
         fast, slow = [t for t in fast if t in only_tests], [t for t in slow if t in only_tests]
     run = Run(fast, slow, full_equivalent)
+    # Before any kill is seen, the tests the list names for a file's mutants are the likely
+    # killers of its others: counted as kills, they order the first mutants of a run too.
+    for mu in mutants:
+        if not mu.error and not mu.get("equivalent"):
+            for t in mu.get("tests").split():
+                for key in (t, (mu.file, t)):
+                    run.kills[key] = run.kills.get(key, 0) + 1
     if baseline:
         print("mutate: running every test on the unchanged copies", flush=True)
         # The namespace tests first: the longest are among them, and the copies should
@@ -523,12 +618,14 @@ def main(argv):
                 ", ".join(failures), os.path.join(work, "logs")))
     for log in logs:
         log.close()
+    baseline_at = time.time()
     runnable = [m for m in mutants if not m.error]
     width = max([len(m.id) for m in mutants] + [10])
     print("mutate: %d mutants, %d at a time (%s)" % (len(runnable), jobs,
                                                     fmt_time(time.time() - start)), flush=True)
     queue = collections.deque(runnable)
-    in_threads(mutant_worker, [(run, trees[w], work, texts, queue, len(runnable), width)
+    in_threads(mutant_worker, [(run, trees[w], pristines[w], work, texts, queue,
+                                len(runnable), width)
                                for w in range(jobs)])
 
     counted = [m for m in runnable if not m.get("equivalent")]
@@ -539,10 +636,11 @@ def main(argv):
     eq_killed = [m for m in equivalent if m.verdict == "killed"]
     eq_unbuilt = [m for m in equivalent if m.verdict == "does-not-build"]
     with open(os.path.join(work, "results.tsv"), "w") as out:
-        out.write("id\tfile\tverdict\tequivalent\tseconds\tkiller\n")
+        out.write("id\tfile\tverdict\tequivalent\tseconds\tkiller\tbuild_seconds\n")
         for m in mutants:
-            out.write("%s\t%s\t%s\t%s\t%d\t%s\n" % (m.id, m.file or "", m.verdict or m.error,
-                      "yes" if m.get("equivalent") else "", m.seconds, m.killer))
+            out.write("%s\t%s\t%s\t%s\t%d\t%s\t%d\n" % (
+                m.id, m.file or "", m.verdict or m.error, "yes" if m.get("equivalent") else "",
+                m.seconds, m.killer, m.build_seconds))
     print()
     for m in survived:
         print("survived: %s (%s): %s" % (m.id, m.file, m.get("breaks")))
@@ -560,6 +658,12 @@ def main(argv):
     print("score: %d/%d killed = %.1f%%" % (len(killed), scored,
                                              100.0 * len(killed) / scored if scored else 0))
     print("time: %s; logs in %s" % (fmt_time(time.time() - start), os.path.join(work, "logs")))
+    mutant_seconds = sum(m.seconds for m in runnable)
+    build_seconds = sum(m.build_seconds for m in runnable)
+    print("phases: copies built in %s, unchanged run %s, mutants %s (of their %d s in %d "
+          "copies, %d s building)" % (
+              fmt_time(built_at - start), fmt_time(baseline_at - built_at),
+              fmt_time(time.time() - baseline_at), mutant_seconds, jobs, build_seconds))
     return 1 if errors or survived or unbuilt or eq_killed or eq_unbuilt else 0
 
 
