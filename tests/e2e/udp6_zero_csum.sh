@@ -28,24 +28,6 @@ counters_are() {
 	[ "$(json_field "$1" ".[0].counters | $2" | jq -c .)" = "$3" ]
 }
 
-# capture NS IF FILTER PCAP: tshark in the background, ready when this returns.
-capture() {
-	in_ns "$1" timeout 30 tshark -q -i "$2" -w "$4" -f "$3" 2>"$TMP/tshark.err" &
-	_capture=$!
-	_started_pids+=("$_capture")
-	for _ in $(seq 50); do
-		grep -q "Capturing on" "$TMP/tshark.err" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-capture_stop() {
-	sleep 0.5
-	kill -INT "$_capture" 2>/dev/null
-	wait "$_capture" 2>/dev/null
-}
-
 # outer_udp PCAP PORT: "frame length, outer UDP checksum" of each tunnel packet to PORT.
 outer_udp() {
 	tshark -r "$1" -Y "udp.dstport == $2" -T fields -E separator=' ' -e frame.len \
@@ -79,13 +61,13 @@ all_computed() {
 # capture_transfer NAME PCAP PORT: TCP 4 MiB A -> B byte for byte while B's uplink is
 # captured for tunnel packets from A to PORT.
 capture_transfer() {
-	if ! capture "$NS_B" ub "udp dst port $3 and src host 2001:db8::1" "$2"; then
+	if ! capture_start "$NS_B" ub "$2" "udp dst port $3 and src host 2001:db8::1"; then
 		not_ok "$1: capture on B's uplink"
 		return 1
 	fi
 	check "$1: TCP 4 MiB A -> B byte for byte while capturing" \
 		tcp_transfer "$NS_A" "$NS_B" 10.10.0.2 4
-	capture_stop
+	capture_stop "$2" >/dev/null
 	return 0
 }
 
