@@ -35,7 +35,9 @@ static __always_inline int xt_l2_rx_drop(struct xt_rx *rx, enum xt_reason reason
 }
 
 /* What to do with a frame received on the uplink: XT_RX_DECAP (the inner frame starts at
- * rx->outer_len, from peer rx->peer_id), XT_RX_PASS or XT_RX_DROP, rx->reason saying why. */
+ * rx->outer_len, from peer rx->peer_id), XT_RX_PASS or XT_RX_DROP, rx->reason saying why;
+ * XT_RX_NEED when an skb's headers run past its linear area (make rx->need bytes readable,
+ * parse again). */
 static __always_inline int xt_l2_rx(void *data, void *data_end, __u32 frame_len, struct xt_rx *rx)
 {
 	struct iphdr *ip4 = NULL;
@@ -60,8 +62,10 @@ static __always_inline int xt_l2_rx(void *data, void *data_end, __u32 frame_len,
 			return xt_rx_verdict(rx, XT_RX_DROP, v);
 	}
 	eth = data + (rx->outer_len & 0x3ff);
-	if ((void *)(eth + 1) > data_end)
-		return xt_l2_rx_drop(rx, XT_DROP_MALFORMED);
+	if ((void *)(eth + 1) > data_end) {
+		v = xt_rx_cut(rx, data, eth + 1, XT_RX_DROP, XT_DROP_MALFORMED);
+		return v == XT_RX_NEED ? v : xt_l2_rx_drop(rx, XT_DROP_MALFORMED);
+	}
 	rx->inner_proto = bpf_ntohs(eth->h_proto);
 	rx->inner_off = rx->outer_len + ETH_HLEN;
 	now = bpf_ktime_get_ns();

@@ -39,6 +39,8 @@ struct xt_rx {
 	__u16 reason;	   /* enum xt_reason; with XT_RX_NEED, the one to drop under if the
 			    * bytes cannot be made readable */
 	bool peer_known;
+	bool need_upper;   /* XT_RX_NEED came from the inner packet's upper-layer checks, once
+			    * everything in front of them was found fine */
 };
 
 /* The sender's peer id for trace events, once the sender is known to be a peer. */
@@ -51,6 +53,25 @@ static __always_inline int xt_rx_verdict(struct xt_rx *rx, int verdict, enum xt_
 {
 	rx->reason = reason;
 	return verdict;
+}
+
+/*
+ * A header runs from data up to end, and data_end stops short of end. In an skb the bytes
+ * may be there all the same, beyond its linear area: XT_RX_NEED, and the caller makes the
+ * first rx->need bytes readable and parses again (the receive paths pull no more than what
+ * their checks read: xt_decap_tc). Only a frame that is itself that short gets verdict for
+ * reason. XDP reads the whole frame, so there it is always verdict.
+ */
+static __always_inline int xt_rx_cut(struct xt_rx *rx, void *data, void *end, int verdict,
+				     enum xt_reason reason)
+{
+	__u32 off = end - data;
+
+	if (off <= rx->frame_len) {
+		rx->need = off;
+		return xt_rx_verdict(rx, XT_RX_NEED, reason);
+	}
+	return xt_rx_verdict(rx, verdict, reason);
 }
 
 static __always_inline bool xt_rx_proto_ours(__u8 proto)
@@ -71,11 +92,11 @@ static __always_inline bool xt_addr_is_local6(const struct in6_addr *a)
 }
 
 /* VXLAN (RFC 7348 section 5). */
-static __always_inline int xt_rx_vxlan(struct xt_vxlanhdr *vx, void *data_end, void **inner,
-				       struct xt_rx *rx)
+static __always_inline int xt_rx_vxlan(void *data, struct xt_vxlanhdr *vx, void *data_end,
+				       void **inner, struct xt_rx *rx)
 {
 	if ((void *)(vx + 1) > data_end)
-		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+		return xt_rx_cut(rx, data, vx + 1, XT_RX_DROP, XT_DROP_MALFORMED);
 	if (!(vx->flags & bpf_htonl(VXLAN_FLAG_I)))
 		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_VXLAN_FLAGS);
 	/* Another overlay on the same uplink may own this VNI. The low byte is reserved:
@@ -91,14 +112,14 @@ static __always_inline int xt_rx_vxlan(struct xt_vxlanhdr *vx, void *data_end, v
  * length, and the packet is dropped if any is critical, if the C bit says one is, or if the
  * lengths do not add up to the header's option length.
  */
-static __always_inline int xt_rx_geneve(struct xt_genevehdr *g, void *data_end, void **inner,
-					struct xt_rx *rx)
+static __always_inline int xt_rx_geneve(void *data, struct xt_genevehdr *g, void *data_end,
+					void **inner, struct xt_rx *rx)
 {
 	__u32 opt_len, off = 0, i;
 	void *opts;
 
 	if ((void *)(g + 1) > data_end)
-		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+		return xt_rx_cut(rx, data, g + 1, XT_RX_DROP, XT_DROP_MALFORMED);
 	if (g->ver_opt_len >> GENEVE_VER_SHIFT)
 		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_GENEVE_HEADER);
 	if ((g->vni & bpf_htonl(0xffffff00)) != bpf_htonl(xt_cfg.vni << 8))
@@ -117,7 +138,7 @@ static __always_inline int xt_rx_geneve(struct xt_genevehdr *g, void *data_end, 
 			break;
 		o = opts + (off & 0xff);
 		if ((void *)(o + 1) > data_end)
-			return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+			return xt_rx_cut(rx, data, o + 1, XT_RX_DROP, XT_DROP_MALFORMED);
 		if (o->type & GENEVE_OPT_CRITICAL)
 			return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_GENEVE_CRITICAL);
 		off += sizeof(*o) + (o->len & GENEVE_OPT_LEN_MASK_5) * 4;
@@ -133,14 +154,14 @@ static __always_inline int xt_rx_geneve(struct xt_genevehdr *g, void *data_end, 
 
 /* GRE (RFC 2784, key per RFC 2890). Only the K bit is supported: checksum, routing and
  * sequence numbers and any other version (e.g. PPTP's) are dropped and counted. */
-static __always_inline int xt_rx_gre(struct xt_grehdr *gre, void *data_end, void **inner,
-				     struct xt_rx *rx)
+static __always_inline int xt_rx_gre(void *data, struct xt_grehdr *gre, void *data_end,
+				     void **inner, struct xt_rx *rx)
 {
 	__u16 flags;
 	void *end;
 
 	if ((void *)(gre + 1) > data_end)
-		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+		return xt_rx_cut(rx, data, gre + 1, XT_RX_DROP, XT_DROP_MALFORMED);
 	flags = bpf_ntohs(gre->flags);
 	if (flags & ~GRE_F_KEY)
 		return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_GRE_FLAGS);
@@ -151,7 +172,7 @@ static __always_inline int xt_rx_gre(struct xt_grehdr *gre, void *data_end, void
 		__be32 *key = end;
 
 		if ((void *)(key + 1) > data_end)
-			return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
+			return xt_rx_cut(rx, data, key + 1, XT_RX_DROP, XT_DROP_MALFORMED);
 		if (*key != bpf_htonl(xt_cfg.key))
 			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_KEY);
 		end = key + 1;
@@ -209,11 +230,13 @@ static __always_inline int xt_rx_outer(void *data, void *data_end, __u32 frame_l
 
 	rx->frame_len = frame_len;
 	if ((void *)(eth + 1) > data_end)
-		return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_NOT_IP);
+		return xt_rx_cut(rx, data, eth + 1, XT_RX_PASS, XT_PASS_NOT_IP);
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
 		struct iphdr *ip = (void *)(eth + 1);
 
-		if ((void *)(ip + 1) > data_end || ip->version != 4 || ip->ihl < 5)
+		if ((void *)(ip + 1) > data_end)
+			return xt_rx_cut(rx, data, ip + 1, XT_RX_PASS, XT_PASS_NOT_IP);
+		if (ip->version != 4 || ip->ihl < 5)
 			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_NOT_IP);
 		proto = ip->protocol;
 		if (!xt_rx_proto_ours(proto))
@@ -234,7 +257,9 @@ static __always_inline int xt_rx_outer(void *data, void *data_end, __u32 frame_l
 	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *ip6 = (void *)(eth + 1);
 
-		if ((void *)(ip6 + 1) > data_end || ip6->version != 6)
+		if ((void *)(ip6 + 1) > data_end)
+			return xt_rx_cut(rx, data, ip6 + 1, XT_RX_PASS, XT_PASS_NOT_IP);
+		if (ip6->version != 6)
 			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_NOT_IP);
 		proto = ip6->nexthdr;
 		if (proto == NEXTHDR_FRAGMENT)
@@ -259,7 +284,7 @@ static __always_inline int xt_rx_outer(void *data, void *data_end, __u32 frame_l
 		struct udphdr *udp = l4;
 
 		if ((void *)(udp + 1) > data_end)
-			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_PROTO);
+			return xt_rx_cut(rx, data, udp + 1, XT_RX_PASS, XT_PASS_OTHER_PROTO);
 		if (udp->dest != bpf_htons(xt_cfg.port))
 			return xt_rx_verdict(rx, XT_RX_PASS, XT_PASS_OTHER_PORT);
 	}
@@ -284,11 +309,11 @@ static __always_inline int xt_rx_outer(void *data, void *data_end, __u32 frame_l
 		if (bpf_ntohs(udp->len) != ip_len - l3_len)
 			return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_MALFORMED);
 		if (xt_cfg.encap == XT_ENCAP_VXLAN)
-			v = xt_rx_vxlan((void *)(udp + 1), data_end, &inner, rx);
+			v = xt_rx_vxlan(data, (void *)(udp + 1), data_end, &inner, rx);
 		else
-			v = xt_rx_geneve((void *)(udp + 1), data_end, &inner, rx);
+			v = xt_rx_geneve(data, (void *)(udp + 1), data_end, &inner, rx);
 	} else if (xt_cfg.encap == XT_ENCAP_GRE) {
-		v = xt_rx_gre(l4, data_end, &inner, rx);
+		v = xt_rx_gre(data, l4, data_end, &inner, rx);
 	} else {
 		rx->inner_proto = proto == IPPROTO_IPIP ? ETH_P_IP : ETH_P_IPV6;
 		inner = l4;

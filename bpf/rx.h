@@ -70,7 +70,8 @@ static __always_inline bool xt_ipv6_v4_mapped(const struct in6_addr *a)
 }
 
 /* A check needs the frame's bytes up to off, and data_end stops short of them: a check
- * that cannot see its bytes never passes a packet. */
+ * that cannot see its bytes never passes a packet (xt_rx_cut, for a sender known to be
+ * ours). */
 static __always_inline int xt_rx_short(struct xt_rx *rx, __u32 off, enum xt_reason reason)
 {
 	if (off <= rx->frame_len) {
@@ -105,6 +106,7 @@ static __always_inline int xt_rx_check_upper6(void *data, void *data_end, const 
 
 	if (ip6->nexthdr == IPPROTO_TCP || ip6->nexthdr == IPPROTO_UDP)
 		return XT_RX_CONTINUE;
+	rx->need_upper = true;
 	walk = xt_ipv6_walk(data, data_end, rx->inner_off & 0x3ff, &u);
 	if (walk == XT_IPV6_SHORT)
 		return xt_rx_short(rx, u.off, XT_DROP_EXT_HEADERS);
@@ -136,14 +138,18 @@ static __always_inline int xt_rx_check_inner_ip(void *data, void *data_end, stru
 	if (rx->inner_proto == ETH_P_IP) {
 		struct iphdr *ip = l3;
 
-		if ((void *)(ip + 1) > data_end || ip->version != 4)
+		if ((void *)(ip + 1) > data_end)
+			return xt_rx_short(rx, (void *)(ip + 1) - data, XT_DROP_MALFORMED);
+		if (ip->version != 4)
 			return xt_rx_peer_drop(rx, XT_DROP_MALFORMED);
 		if (!xt_rx_source_ok(rx, xt_route_lookup4(ip->saddr)))
 			return xt_rx_peer_drop(rx, XT_DROP_SPOOFED);
 	} else if (rx->inner_proto == ETH_P_IPV6) {
 		struct ipv6hdr *ip6 = l3;
 
-		if ((void *)(ip6 + 1) > data_end || ip6->version != 6)
+		if ((void *)(ip6 + 1) > data_end)
+			return xt_rx_short(rx, (void *)(ip6 + 1) - data, XT_DROP_MALFORMED);
+		if (ip6->version != 6)
 			return xt_rx_peer_drop(rx, XT_DROP_MALFORMED);
 		/* Link-local and unspecified sources (a Linux peer's router solicitations, MLD
 		 * reports, DAD probes) belong to no allowed-ips: told apart from spoofing. */
@@ -183,7 +189,7 @@ static __always_inline int xt_rx_check_inner_eth(void *data, void *data_end, str
 	struct ethhdr *eth = data + (rx->outer_len & 0x3ff);
 
 	if ((void *)(eth + 1) > data_end)
-		return xt_rx_peer_drop(rx, XT_DROP_MALFORMED);
+		return xt_rx_short(rx, (void *)(eth + 1) - data, XT_DROP_MALFORMED);
 	rx->inner_proto = bpf_ntohs(eth->h_proto);
 	rx->inner_off = rx->outer_len + ETH_HLEN;
 	if (rx->inner_proto == ETH_P_ARP) {
@@ -191,7 +197,7 @@ static __always_inline int xt_rx_check_inner_eth(void *data, void *data_end, str
 		__be32 spa;
 
 		if ((void *)(arp + 1) > data_end)
-			return xt_rx_peer_drop(rx, XT_DROP_MALFORMED);
+			return xt_rx_short(rx, (void *)(arp + 1) - data, XT_DROP_MALFORMED);
 		/* An ARP sender claims an address: it must be one of the peer's own, or a
 		 * peer could take over another peer's addresses in our neighbour table. */
 		__builtin_memcpy(&spa, arp->spa, sizeof(spa));
@@ -220,10 +226,10 @@ static __always_inline int xt_rx_parse(void *data, void *data_end, __u32 frame_l
 		v = xt_rx_check_inner_eth(data, data_end, rx);
 	else
 		v = xt_rx_check_inner_ip(data, data_end, rx);
-	/* Last, where a packet would otherwise be decapsulated (or the inner checks want more
-	 * bytes): its options make the sum a loop, and what follows a loop the verifier walks
-	 * once for each way out of it. */
-	if (ip4 && (v == XT_RX_DECAP || v == XT_RX_NEED)) {
+	/* Last, where a packet would otherwise be decapsulated (or the upper-layer checks want
+	 * more bytes, which means the options were read): its options make the sum a loop, and
+	 * what follows a loop the verifier walks once for each way out of it. */
+	if (ip4 && (v == XT_RX_DECAP || (v == XT_RX_NEED && rx->need_upper))) {
 		int fault = xt_ipv4_header_fault(ip4, data_end);
 
 		if (fault)

@@ -9,13 +9,22 @@
 #include "trace.h"
 #include "tunnel.h"
 
-/* What either direction parses in the linear area on every packet: outer Ethernet, IPv6
- * (or IPv4 with options), UDP and an 8-byte tunnel header, inner Ethernet and IPv4 with
- * options (or IPv6 with a neighbour solicitation's target); GENEVE options come on top, as
- * many as there are. A check that needs more (extension headers, an advertisement's target
- * behind the longest outer header) asks for it (XT_RX_NEED, xt_ns_route) and gets it: a
- * check never passes what it could not read. */
+/* All that the receive checks read of a packet (and the L2 encap's answers to ARP and
+ * neighbour solicitations): outer Ethernet, IPv6 (or IPv4 with options), UDP and an 8-byte
+ * tunnel header, inner Ethernet and IPv4 with options (or IPv6 with a neighbour
+ * solicitation's target); GENEVE options come on top, as many as there are. Pulled when a
+ * header runs past the linear area (XT_RX_NEED), not before. A check that needs more
+ * (extension headers, an advertisement's target behind the longest outer header) asks for
+ * it (XT_RX_NEED, xt_ns_route) and gets it: a check never passes what it could not read. */
 #define XT_PULL_LEN (ETH_HLEN + 60 + 8 + 8 + ETH_HLEN + 60)
+
+/* What the encap programs read of every frame they are handed: the Ethernet header and the
+ * inner addresses (IPv6's header holds IPv4's daddr and ARP's target too). Only that is pulled
+ * into the linear area, and only if it is not there yet: pulling more would copy the head of
+ * a local socket's packet (TCP keeps the original to retransmit) and move payload into it,
+ * which the receiving TCP cannot coalesce. A check that needs more asks (xt_ns_route); the
+ * flow hash and the inner checksum read further where they can and do without otherwise. */
+#define XT_ENCAP_PULL_LEN (ETH_HLEN + 40)
 
 /* The program that sends skb into the overlay: the encap program on the overlay device, or
  * its _seg twin on the device's hidden end (both encapsulate the same way). The L2 object
@@ -57,12 +66,15 @@ static __always_inline int xt_encap_fail(struct __sk_buff *skb, __u32 peer_id,
 /* Make sure the headers we parse are in the linear part of the skb. */
 static __always_inline void xt_tc_pull(struct __sk_buff *skb, __u32 want)
 {
-	__u32 linear = skb->data_end - skb->data;
+	__u32 linear;
 
+	/* Keep clang from computing skb+offset once and reusing it for the loads of
+	 * data/data_end before and after: the verifier refuses loads through a modified ctx
+	 * pointer. */
+	barrier_var(skb);
+	linear = skb->data_end - skb->data;
 	if (linear < want && skb->len > linear)
 		bpf_skb_pull_data(skb, skb->len < want ? skb->len : want);
-	/* Keep clang from computing skb+offset once and reusing it for the later loads of
-	 * data/data_end: the verifier refuses loads through a modified ctx pointer. */
 	barrier_var(skb);
 }
 

@@ -92,17 +92,21 @@ static __always_inline int xt_l2_frame(struct __sk_buff *skb)
 	__u32 peer_id = 0;
 	int verdict;
 
-	xt_tc_pull(skb, XT_PULL_LEN);
+	xt_tc_pull(skb, XT_ENCAP_PULL_LEN);
 	eth = (void *)(long)skb->data;
 	if ((void *)(eth + 1) > (void *)(long)skb->data_end)
 		return xt_tc_drop(skb, XT_DROP_MALFORMED);
 	if (eth->h_dest[0] & 1) {
+		__be16 proto = eth->h_proto;
+
 		/* Only what is broadcast or multicast is answered here: a unicast request is
 		 * a host checking that its neighbour is still there (RFC 4861 section 7.3.1,
-		 * and ARP's the same way), which only that neighbour may answer. */
-		if (eth->h_proto == bpf_htons(ETH_P_ARP) && xt_arp_answer(skb, &verdict))
+		 * and ARP's the same way), which only that neighbour may answer. A request is
+		 * small: what the answers read is pulled whole. */
+		xt_tc_pull(skb, XT_PULL_LEN);
+		if (proto == bpf_htons(ETH_P_ARP) && xt_arp_answer(skb, &verdict))
 			return verdict;
-		if (eth->h_proto == bpf_htons(ETH_P_IPV6) && xt_ns_answer(skb, &verdict))
+		if (proto == bpf_htons(ETH_P_IPV6) && xt_ns_answer(skb, &verdict))
 			return verdict;
 		return xt_l2_flood(skb);
 	}
@@ -151,7 +155,7 @@ int xt_l2_decap_tc(struct __sk_buff *skb)
 {
 	struct xt_rx rx = {};
 	struct ethhdr eth;
-	__u32 segs, len;
+	__u32 segs, len, pull;
 	bool traced;
 	int verdict;
 
@@ -165,8 +169,24 @@ int xt_l2_decap_tc(struct __sk_buff *skb)
 		xt_l2_decap_tc_count(skb, XT_PASS_OTHER_HOST, XT_TRACE_NO_PEER);
 		return TC_ACT_UNSPEC;
 	}
-	xt_tc_pull(skb, XT_PULL_LEN + xt_geneve_options_len(skb));
+	/* Parsed as it comes, as xt_decap_tc does, and pulled only where a header runs past
+	 * the linear area. A frame small enough to be an ARP packet or a neighbour
+	 * advertisement is pulled whole first: learning from them reads what it can, and does
+	 * not ask for more. */
+	pull = XT_PULL_LEN + xt_geneve_options_len(skb);
+	if (skb->len <= pull)
+		xt_tc_pull(skb, pull);
 	verdict = xt_l2_rx((void *)(long)skb->data, (void *)(long)skb->data_end, skb->len, &rx);
+	if (verdict == XT_RX_NEED) {
+		xt_tc_pull(skb, pull);
+		__builtin_memset(&rx, 0, sizeof(rx));
+		verdict = xt_l2_rx((void *)(long)skb->data, (void *)(long)skb->data_end, skb->len,
+				   &rx);
+		/* Still short: the pull failed (no memory). What cannot be read is dropped. */
+		if (verdict == XT_RX_NEED)
+			verdict = rx.peer_known ? xt_l2_rx_drop(&rx, XT_DROP_DECAP_FAILED)
+						: xt_rx_verdict(&rx, XT_RX_DROP, XT_DROP_DECAP_FAILED);
+	}
 	if (verdict != XT_RX_DECAP) {
 		xt_l2_decap_tc_count(skb, rx.reason, xt_rx_peer(&rx));
 		return verdict == XT_RX_PASS ? TC_ACT_UNSPEC : TC_ACT_SHOT;

@@ -135,7 +135,7 @@ static __always_inline int xt_encap_frame(struct __sk_buff *skb)
 	struct ethhdr *eth;
 	void *data_end;
 
-	xt_tc_pull(skb, XT_PULL_LEN);
+	xt_tc_pull(skb, XT_ENCAP_PULL_LEN);
 	eth = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	if ((void *)(eth + 1) > data_end)
@@ -213,10 +213,10 @@ static __always_inline int xt_fwd_decap_tc(struct __sk_buff *skb, struct ethhdr 
 	return 1;
 }
 
-/* The parser needed bytes beyond the linear area (rx->need): extension headers, or an
- * advertisement's target behind the longest outer header, or a NIC that built a small head.
- * Pull all that the inner checks could need, not only rx->need (a walk that goes on may
- * need more), and check the inner packet again; still short, the pull failed: drop. */
+/* The upper-layer checks needed bytes beyond XT_PULL_LEN (rx->need): extension headers, or
+ * an advertisement's target behind the longest outer header. Pull all that they could need,
+ * not only rx->need (a walk that goes on may need more), and check the inner packet again;
+ * still short, the pull failed: drop. */
 static __always_inline int xt_tc_check_again(struct __sk_buff *skb, struct xt_rx *rx)
 {
 	int verdict;
@@ -257,10 +257,25 @@ int xt_decap_tc(struct __sk_buff *skb)
 		xt_decap_tc_count(skb, XT_PASS_OTHER_HOST, XT_TRACE_NO_PEER);
 		return TC_ACT_UNSPEC;
 	}
-	xt_tc_pull(skb, XT_PULL_LEN + xt_geneve_options_len(skb));
+	/* Parsed as it comes first: on a veth, and from most NICs, every header is in the
+	 * linear area. Pulling would copy the head of a packet that is a clone (a local
+	 * sender's TCP keeps the original) and move payload into it, and a TCP receiver
+	 * cannot coalesce such packets (nstat TCPRcvCoalesce: 0 instead of one per packet). */
 	verdict = xt_rx_parse((void *)(long)skb->data, (void *)(long)skb->data_end, skb->len, &rx);
-	if (verdict == XT_RX_NEED)
-		verdict = xt_tc_check_again(skb, &rx);
+	if (verdict == XT_RX_NEED) {
+		/* Some header runs past it: pull all that every check could read and parse
+		 * again. Still short in front of the upper-layer checks, the pull failed (no
+		 * memory): what cannot be read is dropped. */
+		xt_tc_pull(skb, XT_PULL_LEN + xt_geneve_options_len(skb));
+		__builtin_memset(&rx, 0, sizeof(rx));
+		verdict = xt_rx_parse((void *)(long)skb->data, (void *)(long)skb->data_end,
+				      skb->len, &rx);
+		if (verdict == XT_RX_NEED && rx.need_upper)
+			verdict = xt_tc_check_again(skb, &rx);
+		else if (verdict == XT_RX_NEED)
+			verdict = rx.peer_known ? xt_rx_peer_drop(&rx, XT_DROP_DECAP_FAILED)
+						: xt_rx_verdict(&rx, XT_RX_DROP, XT_DROP_DECAP_FAILED);
+	}
 	if (verdict != XT_RX_DECAP)
 		xt_decap_tc_count(skb, rx.reason, xt_rx_peer(&rx));
 	if (verdict == XT_RX_PASS)
