@@ -5,6 +5,7 @@
 #define XT_BPF_TC_H
 
 #include "common.h"
+#include "outer.h"
 #include "stats.h"
 #include "trace.h"
 #include "tunnel.h"
@@ -61,6 +62,16 @@ static __always_inline int xt_encap_fail(struct __sk_buff *skb, __u32 peer_id,
 {
 	xt_encap_count(skb, XT_DROP_ENCAP_FAILED, peer_id, head);
 	return TC_ACT_SHOT;
+}
+
+/* A decap parse still short of bytes after the pull that should have made them readable:
+ * the pull failed (no memory). What cannot be read is dropped, and held against the sender
+ * once it is known to be a peer. */
+static __always_inline int xt_tc_unreadable(struct xt_rx *rx)
+{
+	if (rx->peer_known)
+		xt_count_peer_drop(rx->peer_id, XT_DROP_DECAP_FAILED);
+	return xt_rx_verdict(rx, XT_RX_DROP, XT_DROP_DECAP_FAILED);
 }
 
 /* Make sure the headers we parse are in the linear part of the skb. */

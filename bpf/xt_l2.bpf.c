@@ -182,10 +182,8 @@ int xt_l2_decap_tc(struct __sk_buff *skb)
 		__builtin_memset(&rx, 0, sizeof(rx));
 		verdict = xt_l2_rx((void *)(long)skb->data, (void *)(long)skb->data_end, skb->len,
 				   &rx);
-		/* Still short: the pull failed (no memory). What cannot be read is dropped. */
 		if (verdict == XT_RX_NEED)
-			verdict = rx.peer_known ? xt_l2_rx_drop(&rx, XT_DROP_DECAP_FAILED)
-						: xt_rx_verdict(&rx, XT_RX_DROP, XT_DROP_DECAP_FAILED);
+			verdict = xt_tc_unreadable(&rx);
 	}
 	if (verdict != XT_RX_DECAP) {
 		xt_l2_decap_tc_count(skb, rx.reason, xt_rx_peer(&rx));

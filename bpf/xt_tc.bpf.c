@@ -260,7 +260,7 @@ int xt_decap_tc(struct __sk_buff *skb)
 	/* Parsed as it comes first: on a veth, and from most NICs, every header is in the
 	 * linear area. Pulling would copy the head of a packet that is a clone (a local
 	 * sender's TCP keeps the original) and move payload into it, and a TCP receiver
-	 * cannot coalesce such packets (nstat TCPRcvCoalesce: 0 instead of one per packet). */
+	 * cannot coalesce such packets (TcpExt TCPRcvCoalesce stayed at 0). */
 	verdict = xt_rx_parse((void *)(long)skb->data, (void *)(long)skb->data_end, skb->len, &rx);
 	if (verdict == XT_RX_NEED) {
 		/* Some header runs past it: pull all that every check could read and parse
@@ -273,8 +273,7 @@ int xt_decap_tc(struct __sk_buff *skb)
 		if (verdict == XT_RX_NEED && rx.need_upper)
 			verdict = xt_tc_check_again(skb, &rx);
 		else if (verdict == XT_RX_NEED)
-			verdict = rx.peer_known ? xt_rx_peer_drop(&rx, XT_DROP_DECAP_FAILED)
-						: xt_rx_verdict(&rx, XT_RX_DROP, XT_DROP_DECAP_FAILED);
+			verdict = xt_tc_unreadable(&rx);
 	}
 	if (verdict != XT_RX_DECAP)
 		xt_decap_tc_count(skb, rx.reason, xt_rx_peer(&rx));
