@@ -10,11 +10,9 @@
 # encap), over IPv4; and xtunnel to xtunnel with VXLAN over IPv6 (the kernel's vxlan device
 # sends, xtunnel's TC decap receives) and on an L2 overlay between bridged VMs. The receiver
 # reads slowly, so that segments wait in its queue: where coalescing works that is
-# thousands of merges for 64 MiB, where it does not, none. Data is checked byte for byte.
+# hundreds of merges for 64 MiB, where it does not, none. Data is checked byte for byte.
 . "$(dirname "$0")/../lib/netns.sh"
-PY=/usr/bin/python3
 MIB=64
-PORT=5009
 
 teardown() {
 	ip netns del "$NS_A" 2>/dev/null
@@ -29,38 +27,16 @@ coalesced() { # NS: TcpExt TCPRcvCoalesce there
 		/proc/net/netstat
 }
 
-# slow_transfer SRC_NS DST_NS DST_ADDR: MIB of random data from SRC to DST over TCP, read
-# 64 KiB at a time with a pause of 1 ms between reads; true when it arrived byte for byte.
-# Prints the growth of DST's TCPRcvCoalesce during the transfer.
+# slow_transfer SRC_NS DST_NS DST_ADDR: MIB of random data from SRC to DST, read slowly
+# (tcp_transfer ... slow); true when it arrived byte for byte. Prints the growth of DST's
+# TCPRcvCoalesce during the transfer.
 slow_transfer() {
-	local src=$1 dst=$2 addr=$3 before after pid rc
-	head -c "$((MIB * 1024 * 1024))" /dev/urandom >"$TMP/sent" || return 1
-	before=$(coalesced "$dst")
-	in_ns "$dst" timeout 60 "$PY" - "$addr" "$PORT" "$TMP/received" <<'PY' &
-import socket, sys, time
-addr, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((addr, port))
-s.listen(1)
-c, _ = s.accept()
-with open(path, "wb") as f:
-    while True:
-        b = c.recv(65536)
-        if not b:
-            break
-        f.write(b)
-        time.sleep(0.001)
-PY
-	pid=$!
-	_started_pids+=("$pid")
-	wait_listen "$dst" "$PORT" || return 1
-	in_ns "$src" timeout 60 socat -u "OPEN:$TMP/sent" "TCP:$addr:$PORT" || return 1
-	wait "$pid"
+	local before rc
+	before=$(coalesced "$2")
+	tcp_transfer "$1" "$2" "$3" "$MIB" slow
 	rc=$?
-	after=$(coalesced "$dst")
-	echo $((after - before))
-	[ "$rc" = 0 ] && cmp -s "$TMP/sent" "$TMP/received"
+	echo $(($(coalesced "$2") - before))
+	return "$rc"
 }
 
 # case NAME SRC_NS DST_NS DST_ADDR: the transfer arrives whole, and its segments were merged.

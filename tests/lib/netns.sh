@@ -244,15 +244,36 @@ wait_listen() {
 	return 1
 }
 
-# tcp_transfer SRC_NS DST_NS DST_ADDR MIB: sends MIB of random data over TCP (IPv4 or
-# IPv6) and checks that what arrived is byte for byte what was sent.
+# tcp_transfer SRC_NS DST_NS DST_ADDR MIB [slow]: sends MIB of random data over TCP (IPv4 or
+# IPv6) and checks that what arrived is byte for byte what was sent. With slow, the
+# receiver reads 64 KiB at a time with a pause of 1 ms between reads, so that segments wait
+# in its socket's queue.
 tcp_transfer() {
 	local src=$1 dst=$2 addr=$3 mib=$4 port=$((20000 + RANDOM % 20000)) pid rc v="" a=$3
 	case $addr in *:*) v=6 a="[$addr]" ;; esac
 	head -c "$((mib * 1024 * 1024))" /dev/urandom >"$TMP/sent" || return 1
 	rm -f "$TMP/received"
-	in_ns "$dst" timeout 30 socat -u "TCP$v-LISTEN:$port,bind=$a,reuseaddr" \
-		"OPEN:$TMP/received,creat,trunc" &
+	if [ "${5:-}" = slow ]; then
+		in_ns "$dst" timeout 30 /usr/bin/python3 - "$addr" "$port" "$TMP/received" <<'PY' &
+import socket, sys, time
+addr, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((addr, port))
+s.listen(1)
+c, _ = s.accept()
+with open(path, "wb") as f:
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        f.write(b)
+        time.sleep(0.001)
+PY
+	else
+		in_ns "$dst" timeout 30 socat -u "TCP$v-LISTEN:$port,bind=$a,reuseaddr" \
+			"OPEN:$TMP/received,creat,trunc" &
+	fi
 	pid=$!
 	_started_pids+=("$pid")
 	wait_listen "$dst" "$port" || return 1
