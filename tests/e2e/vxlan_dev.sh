@@ -68,24 +68,6 @@ same_flow_entropy() {
 		END { n = 0; for (x in k) n++; exit !(w > 0 && s > 0 && n == 1) }' <<<"$rows"
 }
 
-# capture NS IF FILTER PCAP: tshark in the background, ready when this returns.
-capture() {
-	in_ns "$1" timeout 30 tshark -q -i "$2" -w "$4" -f "$3" 2>"$TMP/tshark.err" &
-	_capture=$!
-	_started_pids+=("$_capture")
-	for _ in $(seq 50); do
-		grep -q "Capturing on" "$TMP/tshark.err" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-capture_stop() {
-	sleep 0.5
-	kill -INT "$_capture" 2>/dev/null
-	wait "$_capture" 2>/dev/null
-}
-
 # transfer_on_port SRC DST ADDR PORT MIB: tcp_transfer to a fixed server port.
 transfer_on_port() {
 	local port=$4
@@ -128,10 +110,10 @@ pair_case() {
 		"$(json_field "$NS_B" '.[0].peers[0].rx_packets')" ]
 	check "pair: nothing malformed, spoofed or failed" [ "$(json_field "$NS_B" '.[0].counters |
 		.drop_malformed + .drop_spoofed + .drop_encap_failed + .drop_decap_failed')" = 0 ]
-	if capture "$NS_B" ub "udp dst port 4789 and src host 2001:db8::1" "$pcap"; then
+	if capture_start "$NS_B" ub "$pcap" udp dst port 4789 and src host 2001:db8::1; then
 		check "pair: TCP 4 MiB A -> B while capturing" \
 			transfer_on_port "$NS_A" "$NS_B" 10.10.0.2 5301 4
-		capture_stop
+		capture_stop "$pcap" >/dev/null
 		check "pair: the flow's GSO and single packets share one outer source port and label" \
 			same_flow_entropy "$pcap" 5301
 	else
@@ -185,12 +167,12 @@ hashless_flow_case() {
 		s.send(struct.pack('<BBHHHH', 1, 1, 54, 1000, 34, 16) + frame(1000, 3000))
 		s.send(struct.pack('<BBHHHH', 0, 0, 0, 0, 0, 0) + frame(9000, 100))
 	PY
-	if ! capture "$NS_B" ub "udp dst port 4789 and src host 2001:db8::1" "$pcap" ||
+	if ! capture_start "$NS_B" ub "$pcap" udp dst port 4789 and src host 2001:db8::1 ||
 		! in_ns "$NS_A" /usr/bin/python3 "$TMP/vnet.py" "$mac_a" "$mac_b"; then
 		not_ok "no hash: send a GSO packet and a single one of one flow"
 		return
 	fi
-	capture_stop
+	capture_stop "$pcap" >/dev/null
 	check "no hash: the GSO packet went through the device" \
 		[ "$(counter "$NS_A" vxlan_device)" = $((before + 1)) ]
 	check "no hash: its GSO packet and its single one share one source port and label" \
