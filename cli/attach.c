@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* xtunnel attach: create an overlay on an uplink. */
+#include <errno.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include "cli.h"
 
 const char attach_usage[] =
@@ -85,7 +87,18 @@ int cmd_attach(struct cli *cli, int argc, char **argv)
 	err = attach_parse(argc, argv, &spec, &flags);
 	if (err)
 		return err;
-	if (xt_attach(&spec, flags))
+	err = xt_attach(&spec, flags);
+	if (err == -EADDRNOTAVAIL && xt_err_is_input()) {
+		/* The loader's refusal of a local address no interface has: the way round it
+		 * is attach's alone (a config file has none). */
+		char msg[512], a[INET6_ADDRSTRLEN];
+
+		snprintf(msg, sizeof(msg), "%s", xt_errmsg());
+		xt_format_ip(&spec.local, a, sizeof(a));
+		xt_err_input(err, "%s, or give 'local %s force' for an address this host gets later",
+			     msg, a);
+	}
+	if (err)
 		return cli_fail("attach");
 	return 0;
 }

@@ -215,9 +215,8 @@ static int local_check(const struct xt_overlay_spec *o, unsigned int flags)
 	if (err == -EADDRNOTAVAIL)
 		return xt_err_input(err,
 				    "local %s: no interface here has this address, so no tunnel "
-				    "packet would reach this overlay; add it first, or give 'local "
-				    "%s force' for an address this host gets later",
-				    a, a);
+				    "packet would reach this overlay; add it first",
+				    a);
 	if (err)
 		return xt_err(err, "local %s: reading this host's addresses: %s", a,
 			      strerror(-err));

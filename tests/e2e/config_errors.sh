@@ -245,6 +245,16 @@ special_cases() {
 
 run_cases up
 special_cases up
+# A local address no interface has: what to do about it in a file, and no word of attach's
+# 'force', which a file has no counterpart of (xtunnel.conf(5)).
+base | sed -e "4a Local = 198.51.100.7" >"$F"
+before=$(host_state)
+out=$(xt "$NS_A" up "$F" 2>&1)
+rc=$?
+check "up: a local address no interface has: refused, 'add it first', no 'force' ($out)" \
+	[ "$rc" = 2 -a "$(host_state)" = "$before" \
+	-a "$(grep -cF 'local 198.51.100.7: no interface here has this address' <<<"$out")" = 1 \
+	-a "$(grep -c 'add it first$' <<<"$out")" = 1 -a "$(grep -c force <<<"$out")" = 0 ]
 base >"$F"
 check "the base file is valid: up" xt "$NS_A" up "$F"
 run_cases sync
