@@ -260,23 +260,18 @@ static int master_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each(a, nlh,
-			  sizeof(struct ifinfomsg)) if (mnl_attr_get_type(a) == IFLA_MASTER) *
-		(int *)data = (int)mnl_attr_get_u32(a);
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg)) {
+		if (mnl_attr_get_type(a) == IFLA_MASTER)
+			*(int *)data = (int)mnl_attr_get_u32(a);
+	}
 	return MNL_CB_OK;
 }
 
 /* The device ifindex is a port of (a bridge, a bond), or 0. */
 static int link_master(int ifindex, int *master)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETLINK, 0);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
 	*master = 0;
-	return xt_nl_talk(nlh, master_cb, master);
+	return xt_nl_get_link(ifindex, master_cb, master);
 }
 
 /* L2: the frames of VMs and containers reach the overlay through the bridge it is a port

@@ -65,6 +65,17 @@ struct nlmsghdr *xt_nl_new(char *buf, uint16_t type, uint16_t flags)
 	return nlh;
 }
 
+int xt_nl_get_link(int ifindex, xt_nl_cb cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	return xt_nl_talk(nlh, cb, data);
+}
+
 int xt_nl_veth_create(const char *name, const char *peer, uint32_t mtu)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];

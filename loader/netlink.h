@@ -15,6 +15,8 @@ typedef int (*xt_nl_cb)(const struct nlmsghdr *nlh, void *data);
 struct nlmsghdr *xt_nl_new(char *buf, uint16_t type, uint16_t flags);
 /* Sends one request and reads until its ACK (or DONE for dumps); cb sees each reply. */
 int xt_nl_talk(struct nlmsghdr *nlh, xt_nl_cb cb, void *data);
+/* The device at ifindex as RTM_GETLINK gives it: cb sees the one reply. */
+int xt_nl_get_link(int ifindex, xt_nl_cb cb, void *data);
 int xt_nl_veth_create(const char *name, const char *peer, uint32_t mtu);
 int xt_nl_link_up(int ifindex);
 int xt_nl_link_del(int ifindex);

@@ -73,14 +73,9 @@ static int link_facts_cb(const struct nlmsghdr *nlh, void *data)
 /* The device at ifindex is a collect-metadata vxlan device on UDP port `port`. */
 static bool is_metadata_vxlan(int ifindex, uint16_t port)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = xt_nl_new(buf, RTM_GETLINK, 0);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	struct vxlan_facts f = {};
 
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
-	if (xt_nl_talk(nlh, link_facts_cb, &f))
+	if (xt_nl_get_link(ifindex, link_facts_cb, &f))
 		return false;
 	return f.vxlan && f.metadata && f.port == port;
 }
