@@ -56,7 +56,10 @@ diag() {
 cleanup() {
 	local pid ns
 	for pid in "${_started_pids[@]}"; do
-		kill "$pid" 2>/dev/null
+		# Only while it is still this shell's child: a PID that ended long ago may be
+		# another's by now (pid_max is 32768 here, and builds go through thousands).
+		[ "$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$$" ] &&
+			kill "$pid" 2>/dev/null
 	done
 	for ns in "${_made_ns[@]}"; do
 		ip netns del "$ns" 2>/dev/null

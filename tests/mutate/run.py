@@ -316,13 +316,24 @@ def first_failure(path):
 
 def stop(p):
     """Stops a test's whole session; SIGTERM first, so that its EXIT trap deletes the
-    namespaces it made."""
+    namespaces it made. tests/run.sh ends at once, the test it ran only once that trap is
+    done: wait for the session's last process (at most 30 s), so that no test's cleanup
+    overlaps the next test."""
     os.killpg(p.pid, signal.SIGTERM)
     try:
-        return p.communicate(timeout=15)[0]
+        out = p.communicate(timeout=15)[0]
     except subprocess.TimeoutExpired:
         os.killpg(p.pid, signal.SIGKILL)
         return p.communicate()[0]
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            os.killpg(p.pid, 0)
+        except ProcessLookupError:
+            return out
+        time.sleep(0.1)
+    os.killpg(p.pid, signal.SIGKILL)
+    return out
 
 
 def run_test(tree, test, timeout, log):
