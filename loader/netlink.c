@@ -65,23 +65,22 @@ struct nlmsghdr *xt_nl_new(char *buf, uint16_t type, uint16_t flags)
 	return nlh;
 }
 
-/* A request of type about the device at ifindex; *ifi: its ifinfomsg, for more fields. */
-static struct nlmsghdr *link_msg(char *buf, uint16_t type, int ifindex, struct ifinfomsg **ifi)
+/* A request of type about the device at ifindex (its ifinfomsg is the payload). */
+static struct nlmsghdr *link_msg(char *buf, uint16_t type, int ifindex)
 {
 	struct nlmsghdr *nlh = xt_nl_new(buf, type, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 
-	*ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(**ifi));
-	(*ifi)->ifi_family = AF_UNSPEC;
-	(*ifi)->ifi_index = ifindex;
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
 	return nlh;
 }
 
 int xt_nl_get_link(int ifindex, xt_nl_cb cb, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct ifinfomsg *ifi;
 
-	return xt_nl_talk(link_msg(buf, RTM_GETLINK, ifindex, &ifi), cb, data);
+	return xt_nl_talk(link_msg(buf, RTM_GETLINK, ifindex), cb, data);
 }
 
 int xt_nl_veth_create(const char *name, const char *peer, uint32_t mtu)
@@ -112,8 +111,8 @@ int xt_nl_veth_create(const char *name, const char *peer, uint32_t mtu)
 int xt_nl_link_flags(int ifindex, unsigned int flags, unsigned int change)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct ifinfomsg *ifi;
-	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, ifindex, &ifi);
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, ifindex);
+	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 
 	ifi->ifi_flags = flags;
 	ifi->ifi_change = change;
@@ -128,9 +127,8 @@ int xt_nl_link_up(int ifindex)
 int xt_nl_link_del(int ifindex)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct ifinfomsg *ifi;
 
-	return xt_nl_talk(link_msg(buf, RTM_DELLINK, ifindex, &ifi), NULL, NULL);
+	return xt_nl_talk(link_msg(buf, RTM_DELLINK, ifindex), NULL, NULL);
 }
 
 /* The bytes of an address as its family has them: 4 (behind the mapped prefix) or 16. */
@@ -143,8 +141,7 @@ static const void *family_bytes(const struct xt_ip *ip, size_t *len)
 int xt_nl_link_mtu(int ifindex, uint32_t mtu)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct ifinfomsg *ifi;
-	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, ifindex, &ifi);
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, ifindex);
 
 	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	return xt_nl_talk(nlh, NULL, NULL);
